@@ -1,0 +1,62 @@
+"""Browser journeys: headless Chromium from Debian's package, driven by Playwright, against
+Django's live server. Every page a journey loads must pass axe-core (no serious or critical
+violation): ``assert_accessible(page)`` checks the current page, and a journey that loads a
+page it never checked fails at teardown."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import chromium_path
+
+_axe = Axe()
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def page(page, live_server):
+    """The Playwright page, with a record of every document it loads."""
+    page.set_default_timeout(10_000)
+    page.loaded_urls = []
+    page.checked_urls = set()
+    page.on("load", lambda p: p.loaded_urls.append(p.url))
+    yield page
+    unchecked = [url for url in page.loaded_urls if url not in page.checked_urls]
+    assert not unchecked, f"pages loaded without an accessibility check: {unchecked}"
+
+
+def assert_accessible(page) -> None:
+    """Runs axe-core on the current page and fails on serious or critical violations."""
+    page.wait_for_load_state()
+    results = _axe.run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    page.checked_urls.add(page.url)
+    assert not blocking, "accessibility violations on {}:\n{}".format(
+        page.url,
+        "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in blocking
+        ),
+    )

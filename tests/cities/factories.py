@@ -1,0 +1,74 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from cities.models import City, Country, Organisation, ThematicArea, Topic
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    """An EU member state by default; ``PartnerCountryFactory`` gives a non-EU one."""
+
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{chr(65 + (n // 26) % 26)}{chr(65 + n % 26)}")
+    name = factory.Sequence(lambda n: f"Country {n}")
+    eu_joined = datetime.date(1958, 1, 1)
+    eu_left = None
+
+
+class PartnerCountryFactory(CountryFactory):
+    eu_joined = None
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"City {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    country = factory.SubFactory(CountryFactory)
+    kind = City.Kind.CITY
+    population = 500_000
+    latitude = Decimal("50.85")
+    longitude = Decimal("4.35")
+    time_zone = "Europe/Brussels"
+
+
+class PartnerCityFactory(CityFactory):
+    country = factory.SubFactory(PartnerCountryFactory)
+    latitude = Decimal("37.56")
+    longitude = Decimal("126.97")
+    time_zone = "Asia/Seoul"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.MUNICIPALITY
+    sector = Organisation.Sector.GOVERNMENT
+    city = factory.SubFactory(CityFactory)
+
+
+class ThematicAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThematicArea
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Thematic area {n}")
+    slug = factory.Sequence(lambda n: f"thematic-area-{n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    area = factory.SubFactory(ThematicAreaFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")

@@ -1,0 +1,174 @@
+"""Fixtures shared by the whole suite: people in each role, a real Celery worker on Redis, and
+the rules that skip what needs PostgreSQL, Redis or Chromium when they are absent (never in CI)."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.cities.factories import CityFactory, PartnerCityFactory
+from tests.twinning.factories import EditionFactory
+from tests.users.factories import (
+    CoordinatorFactory,
+    DelegateFactory,
+    ProgrammeStaffFactory,
+)
+
+# Playwright drives the browser from an event loop in this thread; live_server tests also use
+# the ORM directly, which Django would otherwise refuse in an async context.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    redis = settings.TEST_REDIS_URL or "unreachable: Redis tests are skipped"
+    return [
+        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} {db.get('NAME')}",
+        f"redis: {redis}",
+        f"CI: {CI}",
+    ]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    is_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    reasons = {
+        "postgres": None if is_postgres else "needs PostgreSQL (unreachable; ran on SQLite)",
+        "redis": None if settings.TEST_REDIS_URL else "needs Redis (unreachable)",
+        "browser": None if chromium_path() else "needs Chromium (`apt-get install chromium`)",
+    }
+    for marker, reason in reasons.items():
+        if reason is None:
+            continue
+        if CI:
+            raise pytest.UsageError(f"CI=true and a test {reason}.")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- People -------------------------------------------------------------------------------------
+@pytest.fixture
+def edition(db):
+    return EditionFactory()
+
+
+@pytest.fixture
+def eu_city(db):
+    return CityFactory(name="Tampere", slug="tampere", time_zone="Europe/Helsinki")
+
+
+@pytest.fixture
+def partner_city(db):
+    return PartnerCityFactory(name="Gwangju", slug="gwangju")
+
+
+@pytest.fixture
+def programme_staff(db):
+    return ProgrammeStaffFactory(email="staff@example.org", full_name="Programme Staff")
+
+
+@pytest.fixture
+def coordinator(db, edition):
+    user = CoordinatorFactory(email="coordinator@example.org", full_name="Edition Coordinator")
+    edition.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def delegate(db, eu_city):
+    return DelegateFactory(email="delegate@example.org", full_name="Eu Delegate", city=eu_city)
+
+
+@pytest.fixture
+def partner_delegate(db, partner_city):
+    return DelegateFactory(
+        email="partner.delegate@example.org", full_name="Partner Delegate", city=partner_city
+    )
+
+
+@pytest.fixture
+def other_coordinator(db):
+    """A coordinator, but of no edition the tests use."""
+    return CoordinatorFactory(email="other.coordinator@example.org", full_name="Other Coordinator")
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+# --- A real Celery worker on the real Redis -----------------------------------------------------
+def _redis_url_for_this_process() -> str:
+    """Each pytest-xdist process gets its own Redis database, so workers don't share queues."""
+    base = settings.TEST_REDIS_URL.rsplit("/", 1)[0]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"{base}/{1 + int(worker.removeprefix('gw') or 0)}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_on_redis(django_db_blocker):
+    """Points the app at Redis and starts a worker thread in this process for the session."""
+    from celery.contrib.testing.worker import start_worker
+
+    from worldcities.celery import app
+
+    url = _redis_url_for_this_process()
+    saved = {
+        key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options")
+    }
+    _reconnect(app, broker_url=url, result_backend=url, broker_transport_options={})
+    app.loader.import_task_module("celery.contrib.testing.tasks")
+    app.control.purge()
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10),
+    ):
+        yield app
+    _reconnect(app, **saved)
+
+
+def _reconnect(app, **conf):
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.conf.update(conf)
+    app.amqp._producer_pool = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+
+
+@pytest.fixture
+def assert_flat_queries(django_assert_num_queries):
+    """``assert_flat_queries(make_rows, fetch)`` checks that ``fetch()`` uses the same number
+    of queries with a few rows as with many (``make_rows(n)`` adds n rows)."""
+
+    def check(make_rows, fetch, small=1, large=30):
+        from django.test.utils import CaptureQueriesContext
+
+        make_rows(small)
+        with CaptureQueriesContext(connection) as few:
+            fetch()
+        make_rows(large - small)
+        with django_assert_num_queries(len(few.captured_queries)):
+            fetch()
+        return len(few.captured_queries)
+
+    return check

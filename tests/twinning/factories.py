@@ -1,0 +1,46 @@
+import datetime
+
+import factory
+
+from tests.cities.factories import CityFactory, PartnerCityFactory
+from twinning.models import Action, Edition, Pairing
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"World Cities edition {n}")
+    slug = factory.Sequence(lambda n: f"edition-{n}")
+    start_date = datetime.date(2017, 1, 1)
+    end_date = datetime.date(2018, 6, 30)
+    status = Edition.Status.RUNNING
+
+    @factory.post_generation
+    def coordinators(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.coordinators.add(*extracted)
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pairing
+
+    edition = factory.SubFactory(EditionFactory)
+    eu_lead = factory.SubFactory(CityFactory)
+    partner_lead = factory.SubFactory(PartnerCityFactory)
+    slug = factory.Sequence(lambda n: f"pairing-{n}")
+    objectives = "Share what works on smart mobility."
+    status = Pairing.Status.ACTIVE
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    pairing = factory.SubFactory(PairingFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    due_date = datetime.date(2018, 3, 31)
+    status = Action.Status.IN_PROGRESS
+    progress = 40

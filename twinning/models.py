@@ -1,0 +1,345 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Edition(models.Model):
+    """One edition of the programme, per partner country (or countries) and period."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    partner_countries = models.ManyToManyField(
+        "cities.Country", verbose_name=_("partner countries"), related_name="editions"
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    implementing_partners = models.ManyToManyField(
+        "cities.Organisation",
+        verbose_name=_("implementing partners"),
+        blank=True,
+        related_name="implemented_editions",
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        blank=True,
+        related_name="coordinated_editions",
+        limit_choices_to={"role": "coordinator"},
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="edition_ends_after_start",
+                violation_error_message=_("An edition ends on or after its start."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("twinning:edition_detail", kwargs={"slug": self.slug})
+
+
+class Milestone(models.Model):
+    """A step of an edition's cycle (selection, launch, working meeting, …), dates editable."""
+
+    class Kind(models.TextChoices):
+        SELECTION = "selection", _("Selection of cities")
+        LAUNCH = "launch", _("Launch meeting")
+        WORKING_MEETING = "working_meeting", _("Working meeting in the partner country")
+        COOPERATION = "cooperation", _("Decentralised cooperation")
+        FOLLOW_UP = "follow_up", _("Follow-up working meetings in the EU")
+        CLOSING = "closing", _("Closing meetings")
+        OTHER = "other", _("Other")
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["edition", "order", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="milestone_ends_after_start",
+                violation_error_message=_("A milestone ends on or after its start."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Pairing(models.Model):
+    """An EU city and a partner city (each the lead of its side) cooperating on shared topics.
+    The scheme is open: further cities may join either side (``PairingMember``)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        SELECTED = "selected", _("Selected")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    eu_lead = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("EU lead city"),
+        on_delete=models.PROTECT,
+        related_name="eu_lead_pairings",
+    )
+    partner_lead = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("partner lead city"),
+        on_delete=models.PROTECT,
+        related_name="partner_lead_pairings",
+    )
+    thematic_areas = models.ManyToManyField(
+        "cities.ThematicArea", verbose_name=_("thematic areas"), blank=True, related_name="pairings"
+    )
+    topics = models.ManyToManyField(
+        "cities.Topic", verbose_name=_("topics"), blank=True, related_name="pairings"
+    )
+    topics_note = models.CharField(
+        _("topics in the cities' words"),
+        max_length=500,
+        blank=True,
+        help_text=_("The topics as the cities published them."),
+    )
+    objectives = models.TextField(_("objectives"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
+    )
+    mou_signed_on = models.DateField(
+        _("memorandum of understanding signed on"), null=True, blank=True
+    )
+    mou_document = models.FileField(
+        _("memorandum of understanding"), upload_to="pairings/mou/", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        ordering = ["edition", "partner_lead__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(eu_lead=F("partner_lead")),
+                name="pairing_leads_differ",
+                violation_error_message=_("A city cannot be on both sides of a pairing."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "eu_lead", "partner_lead"],
+                name="pairing_unique_leads_per_edition",
+                violation_error_message=_("These two cities are already paired in this edition."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_lead.name} – {self.eu_lead.name}"
+
+    def get_absolute_url(self):
+        return reverse("twinning:pairing_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.eu_lead_id and self.edition_id:
+            country = self.eu_lead.country
+            if not country.is_eu_member_during(self.edition.start_date, self.edition.end_date):
+                errors["eu_lead"] = _(
+                    "%(city)s is in %(country)s, which was not an EU member during this edition."
+                ) % {"city": self.eu_lead, "country": country}
+        if self.partner_lead_id and self.edition_id:
+            country = self.partner_lead.country
+            if country.is_eu_member_during(self.edition.start_date, self.edition.end_date):
+                errors["partner_lead"] = _(
+                    "%(city)s is in an EU member state: choose a city of a partner country."
+                ) % {"city": self.partner_lead}
+        if errors:
+            raise ValidationError(errors)
+
+
+class PairingMember(models.Model):
+    """A further city on one side of a pairing (a cluster), besides the two lead cities."""
+
+    class Side(models.TextChoices):
+        EU = "eu", _("EU")
+        PARTNER = "partner", _("Partner")
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="members"
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="pairing_memberships",
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+
+    class Meta:
+        verbose_name = _("further member city")
+        verbose_name_plural = _("further member cities")
+        ordering = ["side", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "city"],
+                name="pairing_member_once",
+                violation_error_message=_("This city is already a member of the pairing."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.city} ({self.get_side_display()})"
+
+    def clean(self):
+        super().clean()
+        if not (self.pairing_id and self.city_id):
+            return
+        if self.city_id in (self.pairing.eu_lead_id, self.pairing.partner_lead_id):
+            raise ValidationError({"city": _("This city already leads a side of the pairing.")})
+        edition = self.pairing.edition
+        is_eu = self.city.country.is_eu_member_during(edition.start_date, edition.end_date)
+        if self.side == self.Side.EU and not is_eu:
+            raise ValidationError(
+                {
+                    "city": _(
+                        "A city on the EU side must be in an EU member state during the edition."
+                    )
+                }
+            )
+        if self.side == self.Side.PARTNER and is_eu:
+            raise ValidationError({"city": _("A city on the partner side must be outside the EU.")})
+
+
+class PairingStatusChange(models.Model):
+    """The lifecycle of a pairing: who changed its status, when, and why."""
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Pairing.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Pairing.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Action(models.Model):
+    """A concrete action of a pairing's action plan."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="actions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_organisation = models.ForeignKey(
+        "cities.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["pairing", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="action_progress_percent",
+                violation_error_message=_("Progress lies between 0 and 100 %."),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.due_date and self.pairing_id and self.due_date < self.pairing.edition.start_date:
+            raise ValidationError(
+                {
+                    "due_date": _("The due date lies before the edition starts (%(start)s).")
+                    % {"start": self.pairing.edition.start_date}
+                }
+            )

@@ -1,0 +1,197 @@
+"""The programme's editions and pairings, as its public texts give them. Loading twice changes
+nothing: rows are found by their slug and only created (with their history) the first time."""
+
+import datetime
+
+from django.utils.text import slugify
+
+from cities.models import City, Country, Organisation, ThematicArea, Topic
+
+from .models import Edition, Milestone, Pairing
+from .services import edition_create, pairing_set_status
+
+D = datetime.date
+
+# slug, name, partner countries, start, end, status, implementing partners
+EDITIONS = [
+    (
+        "2017-2018-korea",
+        "World Cities 2017–2018: EU – Republic of Korea",
+        ["KR"],
+        D(2017, 1, 1),
+        D(2018, 6, 30),
+        Edition.Status.CLOSED,
+        ["CityNet", "Ramboll"],
+    ),
+    (
+        "2017-2018-south-africa",
+        "World Cities 2017–2018: EU – South Africa",
+        ["ZA"],
+        D(2017, 1, 1),
+        D(2018, 6, 30),
+        Edition.Status.CLOSED,
+        [],
+    ),
+    (
+        "2017-2018-indonesia",
+        "World Cities 2017–2018: EU – Indonesia",
+        ["ID"],
+        D(2017, 1, 1),
+        D(2018, 6, 30),
+        Edition.Status.CLOSED,
+        [],
+    ),
+    (
+        "2017-2018-vietnam",
+        "World Cities 2017–2018: EU – Vietnam",
+        ["VN"],
+        D(2017, 1, 1),
+        D(2018, 6, 30),
+        Edition.Status.CLOSED,
+        [],
+    ),
+    (
+        "2017-2018-australia",
+        "World Cities 2017–2018: EU – Australia",
+        ["AU"],
+        D(2017, 1, 1),
+        D(2018, 6, 30),
+        Edition.Status.CLOSED,
+        [],
+    ),
+    (
+        "2015-2016",
+        "World Cities 2015–2016: EU – China, India, Japan and Canada",
+        ["CN", "IN", "JP", "CA"],
+        D(2015, 1, 1),
+        D(2016, 12, 31),
+        Edition.Status.CLOSED,
+        [],
+    ),
+]
+
+# The Korean edition's cycle as it happened (the template gives the rest).
+KOREA_MILESTONES = {
+    Milestone.Kind.LAUNCH: ("Launch meeting in Seoul", D(2017, 3, 14), None),
+    Milestone.Kind.WORKING_MEETING: (
+        "Working meetings and site visits in the host cities",
+        D(2017, 3, 15),
+        D(2017, 3, 17),
+    ),
+    Milestone.Kind.COOPERATION: (
+        "Decentralised cooperation on specific topics",
+        D(2017, 3, 18),
+        D(2017, 9, 30),
+    ),
+    Milestone.Kind.FOLLOW_UP: (
+        "Follow-up working meetings and field visits in the EU",
+        D(2017, 10, 1),
+        D(2017, 11, 30),
+    ),
+    Milestone.Kind.CLOSING: ("Closing meeting in Busan", D(2018, 4, 19), D(2018, 4, 21)),
+}
+
+# edition, partner lead, EU lead, thematic areas, topics (area, topic), the cities' own words
+PAIRINGS = [
+    ("2017-2018-korea", "Songpa-gu", "Eindhoven", [], [], ""),
+    (
+        "2017-2018-korea",
+        "Suwon",
+        "Scottish Cities Alliance",
+        ["Smart City", "Climate Change"],
+        [
+            ("Smart City", "ICT"),
+            ("Smart City", "Safety"),
+            ("Climate Change", "Low carbon"),
+            ("Climate Change", "Green energy"),
+        ],
+        "Data for circular economy; smart grid and energy data; waste; community safety; smart, "
+        "low carbon, hydrogen",
+    ),
+    (
+        "2017-2018-korea",
+        "Busan",
+        "Barcelona",
+        ["Urban Regeneration", "Climate Change", "Smart City", "Urban Economy"],
+        [
+            ("Urban Regeneration", "Cultural heritage"),
+            ("Climate Change", "Green energy"),
+            ("Smart City", "ICT"),
+            ("Urban Economy", "Innovation"),
+            ("Urban Economy", "Clusters"),
+        ],
+        "Cultural regeneration of idle industrial spaces; clean energy (hydrogen fuel cells, solar); "
+        "smart-city platform and services; innovation district",
+    ),
+    (
+        "2017-2018-korea",
+        "Gwangju",
+        "Tampere",
+        ["Smart City", "Climate Change", "Urban Economy"],
+        [
+            ("Smart City", "Transportation"),
+            ("Smart City", "ICT"),
+            ("Climate Change", "Low carbon"),
+            ("Climate Change", "Green energy"),
+            ("Urban Economy", "Innovation"),
+        ],
+        "Smart mobility (bike and car sharing, IoT, open data); energy efficiency and climate "
+        "(greenhouse-gas cuts, hydrogen and electric vehicles); culture and university exchanges",
+    ),
+    ("2017-2018-south-africa", "eThekwini", "Belfast", [], [], ""),
+    ("2017-2018-south-africa", "Cape Town", "Bilbao", [], [], ""),
+    ("2017-2018-south-africa", "Ekurhuleni", "Graz", [], [], ""),
+    ("2017-2018-south-africa", "Nelson Mandela Bay", "Málaga", [], [], ""),
+    ("2017-2018-indonesia", "Semarang", "Zagreb", [], [], ""),
+    ("2017-2018-indonesia", "Makassar", "Seville", [], [], ""),
+    ("2017-2018-vietnam", "Hanoi", "Milan", [], [], ""),
+    ("2017-2018-vietnam", "Ho Chi Minh City", "Košice", [], [], ""),
+    ("2017-2018-australia", "Hobart", "Katowice", [], [], ""),
+    ("2017-2018-australia", "Canberra", "Prague", [], [], ""),
+]
+
+LIFECYCLE = [Pairing.Status.SELECTED, Pairing.Status.ACTIVE, Pairing.Status.CLOSED]
+
+
+def load() -> dict[str, int]:
+    editions = {}
+    for slug, name, countries, start, end, status, partners in EDITIONS:
+        edition = Edition.objects.filter(slug=slug).first()
+        if edition is None:
+            edition = edition_create(
+                name=name,
+                slug=slug,
+                start_date=start,
+                end_date=end,
+                status=status,
+                partner_countries=Country.objects.filter(code__in=countries),
+                implementing_partners=Organisation.objects.filter(name__in=partners),
+            )
+        editions[slug] = edition
+
+    korea = editions["2017-2018-korea"]
+    for kind, (title, start, end) in KOREA_MILESTONES.items():
+        Milestone.objects.filter(edition=korea, kind=kind).update(
+            title=title, start_date=start, end_date=end
+        )
+
+    cities = {city.name: city for city in City.objects.all()}
+    areas = {area.name: area for area in ThematicArea.objects.all()}
+    topics = {(t.area.name, t.name): t for t in Topic.objects.select_related("area")}
+    for edition_slug, partner, eu, area_names, topic_keys, words in PAIRINGS:
+        slug = slugify(f"{partner}-{eu}-{edition_slug[:9]}")
+        pairing, created = Pairing.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "edition": editions[edition_slug],
+                "partner_lead": cities[partner],
+                "eu_lead": cities[eu],
+                "topics_note": words,
+            },
+        )
+        pairing.thematic_areas.set([areas[name] for name in area_names])
+        pairing.topics.set([topics[key] for key in topic_keys])
+        if created:
+            for status in LIFECYCLE:
+                pairing_set_status(pairing=pairing, status=status, note="Programme records")
+    return {"editions": Edition.objects.count(), "pairings": Pairing.objects.count()}

@@ -1,0 +1,96 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Edition, Milestone, Pairing, PairingStatusChange
+
+# The cycle of one edition (see the programme text): (kind, title, start offset, length) in
+# days from the edition's start. Dates are a first draft, editable one by one.
+MILESTONE_TEMPLATE = [
+    (Milestone.Kind.SELECTION, "Selection of EU and partner cities", 0, 60),
+    (Milestone.Kind.LAUNCH, "Launch meeting", 72, 1),
+    (
+        Milestone.Kind.WORKING_MEETING,
+        "Working meeting and field visits in the partner country",
+        73,
+        5,
+    ),
+    (Milestone.Kind.COOPERATION, "Decentralised cooperation on specific topics", 80, 182),
+    (Milestone.Kind.FOLLOW_UP, "Follow-up working meetings and field visits in the EU", 275, 7),
+    (Milestone.Kind.CLOSING, "Closing meetings in the partner country", 390, 3),
+]
+
+# Which status may follow which.
+PAIRING_TRANSITIONS = {
+    Pairing.Status.PROPOSED: {Pairing.Status.SELECTED, Pairing.Status.WITHDRAWN},
+    Pairing.Status.SELECTED: {Pairing.Status.ACTIVE, Pairing.Status.WITHDRAWN},
+    Pairing.Status.ACTIVE: {Pairing.Status.CLOSED, Pairing.Status.WITHDRAWN},
+    Pairing.Status.CLOSED: {Pairing.Status.ACTIVE},
+    Pairing.Status.WITHDRAWN: {Pairing.Status.PROPOSED},
+}
+
+
+def edition_milestones_create(*, edition: Edition) -> list[Milestone]:
+    """Lays out the programme's cycle for a new edition from the template."""
+    milestones = []
+    for order, (kind, title, offset, length) in enumerate(MILESTONE_TEMPLATE):
+        start = edition.start_date + datetime.timedelta(days=offset)
+        end = start + datetime.timedelta(days=length - 1) if length > 1 else None
+        milestones.append(
+            Milestone(
+                edition=edition, kind=kind, title=title, start_date=start, end_date=end, order=order
+            )
+        )
+    return Milestone.objects.bulk_create(milestones)
+
+
+@transaction.atomic
+def edition_create(
+    *,
+    name: str,
+    slug: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    partner_countries=(),
+    implementing_partners=(),
+    status: str = Edition.Status.PLANNED,
+    description: str = "",
+) -> Edition:
+    edition = Edition(
+        name=name,
+        slug=slug,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        description=description,
+    )
+    edition.full_clean()
+    edition.save()
+    edition.partner_countries.set(partner_countries)
+    edition.implementing_partners.set(implementing_partners)
+    edition_milestones_create(edition=edition)
+    return edition
+
+
+@transaction.atomic
+def pairing_set_status(*, pairing: Pairing, status: str, by=None, note: str = "") -> Pairing:
+    """Moves a pairing along its lifecycle and records who did it, when and why."""
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    if status == pairing.status:
+        return pairing
+    if status not in PAIRING_TRANSITIONS.get(pairing.status, set()):
+        raise ValidationError(
+            _("A %(from)s pairing cannot become %(to)s.")
+            % {
+                "from": Pairing.Status(pairing.status).label.lower(),
+                "to": Pairing.Status(status).label.lower(),
+            }
+        )
+    PairingStatusChange.objects.create(
+        pairing=pairing, from_status=pairing.status, to_status=status, changed_by=by, note=note
+    )
+    pairing.status = status
+    pairing.save(update_fields=["status", "updated_at"])
+    return pairing

@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
+
+
+def platform(request):
+    user = getattr(request, "user", None)
+    return {
+        "SITE_NAME": "World Cities Exchange",
+        "ROLE": {
+            "programme_staff": bool(user and is_programme_staff(user)),
+            "coordinator": bool(user and is_coordinator(user)),
+            "delegate": bool(user and is_delegate(user)),
+        },
+        "LANGUAGES": settings.LANGUAGES,
+    }

@@ -1,0 +1,12 @@
+"""Development and ``make run``: SQLite, a folder as Celery broker and e-mail on the console,
+unless DATABASE_URL, REDIS_URL or EMAIL_URL say otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-a-secret")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+DEMO_ACCOUNTS_ALLOWED = True

@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cities.models import City, Organisation
+from twinning.models import Edition
+from worldcities.users.models import Role, User
+from worldcities.users.services import account_email_register
+
+DEMO_PASSWORD = "worldcities-demo"  # noqa: S105 - demo accounts exist on local settings only
+
+# e-mail, full name, role, city, organisation
+DEMO_ACCOUNTS = [
+    (
+        "staff@demo.worldcities.test",
+        "Dana Regio",
+        Role.PROGRAMME_STAFF,
+        "Brussels",
+        "European Commission, DG Regional and Urban Policy (DG REGIO)",
+    ),
+    ("coordinator@demo.worldcities.test", "Chris Citynet", Role.COORDINATOR, "Seoul", "CityNet"),
+    (
+        "delegate.busan@demo.worldcities.test",
+        "Min-jun Park",
+        Role.DELEGATE,
+        "Busan",
+        "Busan Metropolitan City",
+    ),
+    (
+        "delegate.barcelona@demo.worldcities.test",
+        "Laia Puig",
+        Role.DELEGATE,
+        "Barcelona",
+        "Barcelona City Council",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Creates one demo account per role (local settings only) and prints how to log in."
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
+            raise CommandError("Demo accounts are for local settings only, never production.")
+        if not City.objects.exists():
+            call_command("load_worldcities", stdout=self.stdout)
+        with transaction.atomic():
+            for email, name, role, city, organisation in DEMO_ACCOUNTS:
+                user, _ = User.objects.update_or_create(
+                    email=email,
+                    defaults={
+                        "full_name": name,
+                        "role": role,
+                        "city": City.objects.get(name=city),
+                        "organisation": Organisation.objects.filter(name=organisation).first(),
+                    },
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                account_email_register(user=user)
+                if role == Role.COORDINATOR:
+                    for edition in Edition.objects.filter(slug="2017-2018-korea"):
+                        edition.coordinators.add(user)
+        self.stdout.write(
+            self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        )
+        for email, name, role, city, _organisation in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {Role(role).label:<28} {email:<42} {name} ({city})")

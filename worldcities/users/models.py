@@ -1,0 +1,124 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Role(models.TextChoices):
+    PROGRAMME_STAFF = "programme_staff", _("Programme staff (DG REGIO)")
+    COORDINATOR = "coordinator", _("Coordinator")
+    DELEGATE = "delegate", _("City delegate")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_queryset(self):
+        # The city gives a user's default time zone on every request: fetch it with the user.
+        return super().get_queryset().select_related("city")
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_superuser"] = True
+        extra.setdefault("role", Role.PROGRAMME_STAFF)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. The e-mail address is the login; the role decides what they
+    may do (see ``worldcities.users.permissions``)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DELEGATE)
+    organisation = models.ForeignKey(
+        "cities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=_("The city a delegate represents."),
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Leave empty to use your city's time zone."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)
+        if self.role == Role.DELEGATE and not self.city_id:
+            raise ValidationError({"city": _("A city delegate must belong to a city.")})
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name or self.email).split(" ")[0]
+
+    @property
+    def is_staff(self) -> bool:
+        """Django's admin opens to programme staff (and technical superusers) only."""
+        return self.is_active and (self.role == Role.PROGRAMME_STAFF or self.is_superuser)
+
+    @property
+    def effective_time_zone(self) -> str:
+        if self.time_zone:
+            return self.time_zone
+        if self.city_id and self.city.time_zone:
+            return self.city.time_zone
+        return settings.TIME_ZONE

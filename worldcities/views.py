@@ -1,0 +1,61 @@
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from cities.selectors import thematic_areas_with_topics
+from twinning.selectors import editions_for_home
+from worldcities.selectors import programme_figures
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "figures": programme_figures(),
+            "editions": editions_for_home(),
+            "thematic_areas": thematic_areas_with_topics(),
+        },
+    )
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker() -> None:
+    from worldcities.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+def healthz(request):
+    """Reports whether the database, the cache and the broker answer (200), or which do not (503)."""
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    report = {}
+    for name, check in checks.items():
+        try:
+            check()
+            report[name] = "ok"
+        except Exception as exc:  # a health check reports every failure, whatever its kind
+            logger.warning("health check %s failed: %s", name, exc)
+            report[name] = "error"
+    healthy = all(value == "ok" for value in report.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
+    )
