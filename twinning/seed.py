@@ -120,8 +120,8 @@ PAIRINGS = [
             ("Urban Economy", "Innovation"),
             ("Urban Economy", "Clusters"),
         ],
-        "Cultural regeneration of idle industrial spaces; clean energy (hydrogen fuel cells, solar); "
-        "smart-city platform and services; innovation district",
+        "Cultural regeneration of idle industrial spaces; clean energy (hydrogen fuel cells, "
+        "solar); smart-city platform and services; innovation district",
     ),
     (
         "2017-2018-korea",

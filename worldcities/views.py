@@ -45,7 +45,7 @@ def _check_broker() -> None:
 
 @never_cache
 def healthz(request):
-    """Reports whether the database, the cache and the broker answer (200), or which do not (503)."""
+    """Says whether the database, the cache and the broker answer (200) or which do not (503)."""
     checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
     report = {}
     for name, check in checks.items():

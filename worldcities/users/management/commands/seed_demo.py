@@ -62,8 +62,6 @@ class Command(BaseCommand):
                 if role == Role.COORDINATOR:
                     for edition in Edition.objects.filter(slug="2017-2018-korea"):
                         edition.coordinators.add(user)
-        self.stdout.write(
-            self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, name, role, city, _organisation in DEMO_ACCOUNTS:
             self.stdout.write(f"  {Role(role).label:<28} {email:<42} {name} ({city})")
