@@ -117,10 +117,12 @@ def client_for(client):
 
 # --- A real Celery worker on the real Redis -----------------------------------------------------
 def _redis_url_for_this_process() -> str:
-    """Each pytest-xdist process gets its own Redis database, so workers don't share queues."""
-    base = settings.TEST_REDIS_URL.rsplit("/", 1)[0]
+    """Each pytest-xdist process gets its own Redis database (the configured one plus 1, 2, …),
+    so that one process's worker never takes another's tasks."""
+    base, _, number = settings.TEST_REDIS_URL.rpartition("/")
+    first = int(number) if number.isdigit() else 0
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return f"{base}/{1 + int(worker.removeprefix('gw') or 0)}"
+    return f"{base}/{first + 1 + int(worker.removeprefix('gw') or 0)}"
 
 
 @pytest.fixture(scope="session")
