@@ -6,6 +6,7 @@ import datetime
 from django.utils.text import slugify
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
+from worldcities.seeding import upsert
 
 from .models import Edition, Milestone, Pairing
 from .services import edition_create, pairing_set_status
@@ -180,9 +181,10 @@ def load() -> dict[str, int]:
     topics = {(t.area.name, t.name): t for t in Topic.objects.select_related("area")}
     for edition_slug, partner, eu, area_names, topic_keys, words in PAIRINGS:
         slug = slugify(f"{partner}-{eu}-{edition_slug[:9]}")
-        pairing, created = Pairing.objects.update_or_create(
-            slug=slug,
-            defaults={
+        pairing, created = upsert(
+            Pairing,
+            lookup={"slug": slug},
+            values={
                 "edition": editions[edition_slug],
                 "partner_lead": cities[partner],
                 "eu_lead": cities[eu],

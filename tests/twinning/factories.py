@@ -10,6 +10,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Edition
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"World Cities edition {n}")
     slug = factory.Sequence(lambda n: f"edition-{n}")

@@ -1,17 +1,24 @@
-from .models import Role
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+
+from .models import Role, User
 
 
-class ProgrammeStaffBackend:
-    """Programme staff (DG REGIO) may do everything in the admin: every model permission."""
+class AuthenticationBackend(AllauthBackend):
+    """Logs in by e-mail (allauth), loads the user with their city (whose time zone every page
+    needs), and gives programme staff (DG REGIO) every model permission in the admin."""
 
-    def authenticate(self, request, **credentials):
-        return None
+    def get_user(self, user_id):
+        user = User._default_manager.select_related("city").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
-    def _is_programme_staff(self, user) -> bool:
+    @staticmethod
+    def _is_programme_staff(user) -> bool:
         return bool(user.is_active and getattr(user, "role", None) == Role.PROGRAMME_STAFF)
 
     def has_perm(self, user, perm, obj=None) -> bool:
-        return obj is None and self._is_programme_staff(user)
+        if obj is None and self._is_programme_staff(user):
+            return True
+        return super().has_perm(user, perm, obj)
 
     def has_module_perms(self, user, app_label) -> bool:
-        return self._is_programme_staff(user)
+        return self._is_programme_staff(user) or super().has_module_perms(user, app_label)

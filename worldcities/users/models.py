@@ -22,10 +22,6 @@ class Role(models.TextChoices):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def get_queryset(self):
-        # The city gives a user's default time zone on every request: fetch it with the user.
-        return super().get_queryset().select_related("city")
-
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")

@@ -1,0 +1,151 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.users.factories import DEFAULT_PASSWORD, DelegateFactory
+from worldcities.users.models import Role, User
+from worldcities.users.services import user_create
+from worldcities.users.tasks import send_account_invitation
+
+LOGIN = "/accounts/login/"
+
+
+@pytest.mark.django_db
+def test_login_with_email_and_password_then_logout(client, delegate):
+    response = client.post(LOGIN, {"login": delegate.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("users:profile")
+    profile = client.get(reverse("users:profile")).content.decode()
+    assert "City delegate" in profile
+    assert delegate.city.name in profile
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_wrong_password_gives_a_message_that_does_not_tell_whether_the_account_exists(
+    client, delegate
+):
+    wrong_password = client.post(LOGIN, {"login": delegate.email, "password": "not-it"})
+    unknown_email = client.post(LOGIN, {"login": "nobody@example.org", "password": "not-it"})
+    assert wrong_password.status_code == unknown_email.status_code == 200
+    first = wrong_password.context["form"].non_field_errors()
+    second = unknown_email.context["form"].non_field_errors()
+    assert first == second
+    assert "not correct" in first[0]
+    # What the user typed is kept.
+    assert f'value="{delegate.email}"' in wrong_password.content.decode()
+
+
+@pytest.mark.django_db
+def test_too_many_failed_logins_are_refused_with_a_clear_message(client, delegate):
+    for _ in range(5):
+        client.post(LOGIN, {"login": delegate.email, "password": "not-it"})
+    response = client.post(LOGIN, {"login": delegate.email, "password": DEFAULT_PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signup_is_closed(client):
+    response = client.get("/accounts/signup/")
+    assert "Sign Up Closed" in response.content.decode()
+    client.post(
+        "/accounts/signup/",
+        {"email": "new@example.org", "password1": "x-Long-pass-1", "password2": "x-Long-pass-1"},
+    )
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(client, delegate):
+    response = client.post("/accounts/password/reset/", {"email": delegate.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http\S+/accounts/password/reset/key/\S+", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    assert response.status_code == 200
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"password1": "a-brand-new-password-7", "password2": "a-brand-new-password-7"},
+    )
+    assert response.status_code == 302
+    delegate.refresh_from_db()
+    assert delegate.check_password("a-brand-new-password-7")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_account_receives_an_email_to_set_its_password(
+    django_capture_on_commit_callbacks, eu_city
+):
+    from worldcities.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        user = user_create(
+            email="new.delegate@example.org",
+            full_name="New Delegate",
+            role=Role.DELEGATE,
+            city=eu_city,
+        )
+    finally:
+        app.conf.task_always_eager = False
+    assert not user.has_usable_password()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.delegate@example.org"]
+    assert "/accounts/password/reset/key/" in message.body
+    assert message.alternatives and "Choose your password" in message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_the_invitation_task_does_not_send_twice_once_a_password_is_set(eu_city):
+    user = user_create(email="twice@example.org", role=Role.DELEGATE, city=eu_city)
+    assert send_account_invitation(user.pk) is True
+    user.set_password("chosen-password-123")
+    user.save()
+    assert send_account_invitation(user.pk) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_delegate_must_belong_to_a_city():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        user_create(email="cityless@example.org", role=Role.DELEGATE)
+    assert "must belong to a city" in str(error.value)
+    assert not User.objects.filter(email="cityless@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_profile_needs_login_and_saves_preferences(client, delegate):
+    assert client.get(reverse("users:profile")).status_code == 302
+    client.force_login(delegate)
+    response = client.post(
+        reverse("users:profile"),
+        {"full_name": "Renamed", "language": "fr", "time_zone": "Mars/Base"},
+    )
+    assert response.status_code == 200
+    assert "is not a known time zone" in response.content.decode()
+    delegate.refresh_from_db()
+    assert delegate.full_name != "Renamed"
+    response = client.post(
+        reverse("users:profile"),
+        {"full_name": "Renamed", "language": "fr", "time_zone": "Asia/Seoul"},
+        follow=True,
+    )
+    delegate.refresh_from_db()
+    assert (delegate.full_name, delegate.time_zone) == ("Renamed", "Asia/Seoul")
+
+
+@pytest.mark.django_db
+def test_time_zone_defaults_to_the_city_s(eu_city):
+    user = DelegateFactory(city=eu_city, time_zone="")
+    assert user.effective_time_zone == "Europe/Helsinki"
+    user.time_zone = "Asia/Seoul"
+    assert user.effective_time_zone == "Asia/Seoul"
