@@ -1,0 +1,58 @@
+# World Cities Exchange — the commands. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+LOCK := requirements-dev.lock
+
+.DEFAULT_GOAL := help
+.PHONY: help install setup run test lint format check bench lock clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv from the lock file
+
+setup: install ## Migrate, load the programme's data and the demo accounts
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_worldcities
+	$(PY) manage.py seed_demo
+
+run: setup ## Set everything up and serve on http://$(HOST):$(PORT)/ with background jobs
+	@mkdir -p var/celery
+	@echo "Serving on http://$(HOST):$(PORT)/ — log in with one of the demo accounts above. Ctrl-C stops."
+	@trap 'kill $$(cat var/celery/worker.pid 2>/dev/null) 2>/dev/null; exit 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A worldcities worker --beat --loglevel=INFO --concurrency=2 \
+		--pidfile=var/celery/worker.pid --schedule=var/celery/beat-schedule & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite (PostgreSQL and Redis where reachable)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install ## Lint and check formatting
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install ## Django's checks: migrations up to date, deploy settings sound
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=worldcities.settings.production SECRET_KEY=check-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=localhost \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+lock: ## Re-resolve the lock files from pyproject.toml (needs uv)
+	uv pip compile -q pyproject.toml -p 3.11 --generate-hashes -o requirements.lock
+	uv pip compile -q pyproject.toml -p 3.11 --generate-hashes --extra dev -o requirements-dev.lock
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var staticfiles
