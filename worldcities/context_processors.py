@@ -5,7 +5,13 @@ from worldcities.users.permissions import is_coordinator, is_delegate, is_progra
 
 def platform(request):
     user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from worldcities.notifications.models import Notification
+
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
+        "UNREAD_NOTIFICATIONS": unread,
         "SITE_NAME": "World Cities Exchange",
         "ROLE": {
             "programme_staff": bool(user and is_programme_staff(user)),

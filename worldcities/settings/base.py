@@ -5,6 +5,7 @@ only change defaults and switch features on or off."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "worldcities.apps.WorldCitiesConfig",
     "worldcities.users",
+    "worldcities.notifications",
     "cities",
     "twinning",
     "practices",
@@ -153,6 +155,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -200,6 +203,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Every periodic job, in one place. Beat (one process) copies them into the database, where
+# programme staff see them in the admin ("Periodic tasks").
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "worldcities.notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
+    "daily-digests": {
+        "task": "worldcities.notifications.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "weekly-digests": {
+        "task": "worldcities.notifications.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+}
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

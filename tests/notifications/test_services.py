@@ -1,0 +1,175 @@
+import base64
+import smtplib
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tests.cities.factories import CityFactory
+from tests.users.factories import DelegateFactory
+from worldcities.notifications import services
+from worldcities.notifications.models import Delivery, EmailMessage, Kind, Notification
+from worldcities.notifications.tasks import send_email
+
+
+def tell(recipient, target, occasion="", **kwargs):
+    return services.notify(
+        recipient=recipient,
+        kind=kwargs.pop("kind", Kind.PRACTICE_QUESTION),
+        target=target,
+        title=kwargs.pop("title", f"A question on {target}"),
+        body="Could you tell us more?",
+        url="/cities/",
+        occasion=occasion,
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_an_immediate_notification_is_one_row_and_one_email(
+    delegate, django_capture_on_commit_callbacks
+):
+    target = CityFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = tell(delegate, target)
+        again = tell(delegate, target)
+    assert first.pk == again.pk
+    assert Notification.objects.count() == 1
+    assert EmailMessage.objects.count() == 1
+    assert len(callbacks) == 1  # one enqueue, after commit
+    message = EmailMessage.objects.get()
+    assert message.to == delegate.email
+    assert "Could you tell us more?" in message.text
+    assert "/notifications/settings/" in message.text
+    assert "/notifications/settings/" in message.html
+
+
+@pytest.mark.django_db
+def test_another_occasion_is_another_notification(delegate):
+    target = CityFactory()
+    tell(delegate, target, occasion="14d")
+    tell(delegate, target, occasion="2d")
+    assert Notification.objects.count() == 2
+    assert EmailMessage.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_sending_twice_sends_once(delegate):
+    notification = tell(delegate, CityFactory())
+    assert send_email(notification.email_id) is True
+    assert send_email(notification.email_id) is False
+    assert len(mail.outbox) == 1
+    message = EmailMessage.objects.get()
+    assert message.status == EmailMessage.Status.SENT
+    assert message.attempts == 1
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db
+def test_attachments_travel_with_the_email(delegate):
+    notification = tell(
+        delegate,
+        CityFactory(),
+        attachments=[
+            {
+                "filename": "meeting.ics",
+                "mimetype": "text/calendar",
+                "content": base64.b64encode(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").decode(),
+            }
+        ],
+    )
+    send_email(notification.email_id)
+    assert mail.outbox[0].attachments[0][0] == "meeting.ics"
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_is_retried_then_marked_failed(delegate, monkeypatch):
+    notification = tell(delegate, CityFactory())
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    services.email_record_failure(
+        message_id=notification.email_id, error=smtplib.SMTPServerDisconnected("gone"), final=False
+    )
+    message = EmailMessage.objects.get()
+    assert (message.status, message.attempts) == (EmailMessage.Status.PENDING, 1)
+    services.email_record_failure(
+        message_id=notification.email_id, error=smtplib.SMTPServerDisconnected("gone"), final=True
+    )
+    message.refresh_from_db()
+    assert message.status == EmailMessage.Status.FAILED
+    assert "SMTPServerDisconnected" in message.last_error
+    # Programme staff put it back in the outbox; it is sent once the server answers.
+    monkeypatch.undo()
+    assert services.email_retry(messages=EmailMessage.objects.all()) == 1
+    assert send_email(notification.email_id) is True
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_picks_up_what_was_never_enqueued(delegate):
+    notification = tell(delegate, CityFactory())
+    EmailMessage.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=5))
+    enqueued = []
+    from worldcities.notifications import tasks
+
+    original = tasks.send_email.delay
+    tasks.send_email.delay = enqueued.append
+    try:
+        assert services.email_sweep() == 1
+    finally:
+        tasks.send_email.delay = original
+    assert enqueued == [notification.email_id]
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_does_not_break_the_request(delegate, monkeypatch):
+    from worldcities.notifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.send_email, "delay", broker_down)
+    notification = tell(delegate, CityFactory())
+    assert services.email_enqueue(message_id=notification.email_id) is False
+    assert EmailMessage.objects.get().status == EmailMessage.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_digest_groups_notifications_per_person_and_kind_and_runs_once(delegate):
+    services.preferences_set(
+        user=delegate,
+        choices={Kind.PRACTICE_QUESTION: Delivery.DAILY, Kind.REGISTRATION: Delivery.DAILY},
+    )
+    weekly = DelegateFactory(email="weekly@example.org")
+    services.preferences_set(user=weekly, choices={Kind.PRACTICE_QUESTION: Delivery.WEEKLY})
+    cities = CityFactory.create_batch(3)
+    tell(delegate, cities[0], title="Question one")
+    tell(delegate, cities[1], title="Question two")
+    tell(delegate, cities[2], kind=Kind.REGISTRATION, title="You are confirmed")
+    tell(weekly, cities[0], title="Weekly question")
+    assert EmailMessage.objects.count() == 0
+
+    assert services.digest_send(period=Delivery.DAILY) == 1
+    assert services.digest_send(period=Delivery.DAILY) == 0
+    digest = EmailMessage.objects.get()
+    assert digest.to == delegate.email
+    assert digest.subject == "Your daily digest: 3 notifications"
+    text = digest.text
+    assert text.index("A question on one of my city's practices") < text.index("Question one")
+    assert "Question two" in text and "You are confirmed" in text
+    assert "Weekly question" not in text
+
+    assert services.digest_send(period=Delivery.WEEKLY) == 1
+    assert EmailMessage.objects.filter(to="weekly@example.org").count() == 1
+
+
+@pytest.mark.django_db
+def test_no_email_when_the_person_chose_none(delegate):
+    services.preferences_set(user=delegate, choices={Kind.PRACTICE_QUESTION: Delivery.OFF})
+    tell(delegate, CityFactory())
+    assert Notification.objects.count() == 1
+    assert EmailMessage.objects.count() == 0
+    assert services.digest_send(period=Delivery.DAILY) == 0

@@ -1,0 +1,53 @@
+import pytest
+
+from tests.cities.factories import CityFactory
+from worldcities.notifications import services
+from worldcities.notifications.models import Delivery, Kind, Notification, NotificationPreference
+
+
+def notify_many(user, count):
+    for city in CityFactory.create_batch(count):
+        services.notify(recipient=user, kind=Kind.REGISTRATION, target=city, title=f"About {city}")
+
+
+@pytest.mark.django_db
+def test_the_list_shows_my_notifications_and_the_unread_count(client, delegate, partner_delegate):
+    notify_many(delegate, 2)
+    notify_many(partner_delegate, 1)
+    client.force_login(delegate)
+    response = client.get("/notifications/")
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 2
+    assert response.context["UNREAD_NOTIFICATIONS"] == 2
+    client.post("/notifications/read/")
+    assert client.get("/notifications/").context["UNREAD_NOTIFICATIONS"] == 0
+    assert (
+        Notification.objects.filter(recipient=partner_delegate, read_at__isnull=True).count() == 1
+    )
+
+
+@pytest.mark.django_db
+def test_the_list_needs_login(client):
+    response = client.get("/notifications/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_list_uses_the_same_queries_for_few_and_many(client, delegate, assert_flat_queries):
+    client.force_login(delegate)
+    assert_flat_queries(lambda n: notify_many(delegate, n), lambda: client.get("/notifications/"))
+
+
+@pytest.mark.django_db
+def test_settings_store_one_choice_per_kind(client, delegate):
+    client.force_login(delegate)
+    data = dict.fromkeys(Kind.values, Delivery.IMMEDIATE)
+    data[Kind.MEETING_REMINDER] = Delivery.WEEKLY
+    response = client.post("/notifications/settings/", data, follow=True)
+    assert "Your notification settings were saved." in response.content.decode()
+    assert services.preferences_for(delegate)[Kind.MEETING_REMINDER] == Delivery.WEEKLY
+    bad = client.post("/notifications/settings/", {**data, Kind.EVALUATION: "hourly"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.content.decode()
+    assert NotificationPreference.objects.filter(kind=Kind.EVALUATION).count() == 1

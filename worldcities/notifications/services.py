@@ -1,0 +1,266 @@
+import base64
+import logging
+import random
+import smtplib
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import Delivery, EmailMessage, Kind, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# Errors worth trying again later: the mail server or the network is away for a while.
+TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+def _absolute(url: str) -> str:
+    return url if "://" in url else settings.SITE_URL.rstrip("/") + url
+
+
+def preferences_for(user) -> dict[str, str]:
+    """Every kind with the user's delivery choice (immediate unless they chose otherwise)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in Kind.values}
+
+
+@transaction.atomic
+def preferences_set(*, user, choices: dict[str, str]) -> None:
+    for kind, delivery in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=Kind(kind), defaults={"delivery": Delivery(delivery)}
+        )
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    target,
+    title: str,
+    body: str = "",
+    url: str = "",
+    occasion: str = "",
+    attachments: list[dict] | None = None,
+) -> Notification:
+    """Tells ``recipient`` about ``target``: a notification on the site and, as they chose, an
+    e-mail now, a place in their next digest, or nothing more. Call it inside the transaction
+    of the change it reports; calling it again for the same occasion does nothing."""
+    target_type = ContentType.objects.get_for_model(target)
+    delivery = preferences_for(recipient)[kind] if recipient.is_active else Delivery.OFF
+    lookup = {
+        "kind": kind,
+        "target_type": target_type,
+        "target_id": str(target.pk),
+        "recipient": recipient,
+        "occasion": occasion,
+    }
+    try:
+        with transaction.atomic():
+            notification, created = Notification.objects.get_or_create(
+                **lookup, defaults={"title": title, "body": body, "url": url, "delivery": delivery}
+            )
+    except IntegrityError:
+        return Notification.objects.get(**lookup)
+    if created and delivery == Delivery.IMMEDIATE:
+        notification.email = email_queue(
+            key=f"{kind}:{target_type.pk}:{target.pk}:{recipient.pk}:{occasion}",
+            kind=kind,
+            recipient=recipient,
+            template="notifications/email/notification",
+            context={"notification": notification},
+            subject=title,
+            attachments=attachments or [],
+        )
+        notification.save(update_fields=["email"])
+    return notification
+
+
+def email_queue(
+    *,
+    key: str,
+    kind: str,
+    recipient,
+    template: str,
+    context: dict,
+    subject: str,
+    attachments: list[dict] | None = None,
+) -> EmailMessage:
+    """Puts an e-mail in the outbox (once per key) and sends it after the transaction commits.
+    ``template`` names a pair ``<template>.txt`` / ``<template>.html``."""
+    existing = EmailMessage.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    with translation.override(getattr(recipient, "language", None) or settings.LANGUAGE_CODE):
+        full_context = {
+            **context,
+            "recipient": recipient,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "settings_url": _absolute(reverse("notifications:settings")),
+            "subject": subject,
+        }
+        text = render_to_string(f"{template}.txt", full_context)
+        html = render_to_string(f"{template}.html", full_context)
+    try:
+        with transaction.atomic():
+            message = EmailMessage.objects.create(
+                key=key,
+                kind=kind,
+                recipient=recipient,
+                to=recipient.email,
+                subject=subject,
+                text=text,
+                html=html,
+                attachments=attachments or [],
+            )
+    except IntegrityError:
+        return EmailMessage.objects.get(key=key)
+    transaction.on_commit(lambda: email_enqueue(message_id=message.pk))
+    return message
+
+
+def email_enqueue(*, message_id: int) -> bool:
+    """Hands the e-mail to a worker. If the broker is away the caller's request still
+    succeeds: the e-mail stays pending and the sweep sends it once the broker is back."""
+    from .tasks import send_email
+
+    try:
+        send_email.delay(message_id)
+    except Exception as exc:  # the broker's client raises many kinds of connection error
+        logger.warning("could not enqueue e-mail %s (%s); the sweep will send it", message_id, exc)
+        return False
+    return True
+
+
+def email_send(*, message_id: int) -> bool:
+    """Sends one pending e-mail and marks it sent; does nothing for any other state, so a task
+    that runs twice, or two workers at once, send it once."""
+    with transaction.atomic():
+        message = (
+            EmailMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=EmailMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        email = EmailMultiAlternatives(subject=message.subject, body=message.text, to=[message.to])
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        for attachment in message.attachments:
+            email.attach(
+                attachment["filename"],
+                base64.b64decode(attachment["content"]),
+                attachment.get("mimetype", "application/octet-stream"),
+            )
+        email.send()
+        message.status = EmailMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.attempts = F("attempts") + 1
+        message.last_error = ""
+        message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    return True
+
+
+def email_record_failure(*, message_id: int, error: Exception, final: bool) -> None:
+    updates = {"attempts": F("attempts") + 1, "last_error": f"{type(error).__name__}: {error}"}
+    if final:
+        updates["status"] = EmailMessage.Status.FAILED
+    EmailMessage.objects.filter(pk=message_id, status=EmailMessage.Status.PENDING).update(**updates)
+
+
+def email_retry(*, messages) -> int:
+    """Puts failed e-mails back in the outbox (programme staff do it from the admin)."""
+    ids = list(messages.filter(status=EmailMessage.Status.FAILED).values_list("pk", flat=True))
+    EmailMessage.objects.filter(pk__in=ids).update(
+        status=EmailMessage.Status.PENDING, attempts=0, last_error=""
+    )
+    for message_id in ids:
+        transaction.on_commit(lambda message_id=message_id: email_enqueue(message_id=message_id))
+    return len(ids)
+
+
+def retry_delay(retries: int) -> float:
+    """Exponential backoff with full jitter: 0–10 s, 0–20 s, 0–40 s, … up to ten minutes."""
+    return random.uniform(0, min(600, 10 * 2**retries))
+
+
+def email_sweep(*, older_than_seconds: int = 60, batch: int = 500) -> int:
+    """Enqueues pending e-mails whose task never ran (e.g. the broker was down)."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    ids = list(
+        EmailMessage.objects.filter(status=EmailMessage.Status.PENDING, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for message_id in ids:
+        email_enqueue(message_id=message_id)
+    return len(ids)
+
+
+def digest_send(*, period: str) -> int:
+    """Gathers every user's notifications waiting for their daily (or weekly) digest into one
+    e-mail each. The digest's key names its last notification, so running twice adds nothing."""
+    waiting = (
+        Notification.objects.filter(delivery=period, email__isnull=True)
+        .select_related("recipient")
+        .order_by("recipient_id", "kind", "created_at", "pk")
+    )
+    by_user = defaultdict(list)
+    for notification in waiting:
+        by_user[notification.recipient].append(notification)
+    sent = 0
+    for recipient, notifications in by_user.items():
+        with transaction.atomic():
+            groups = defaultdict(list)
+            for notification in notifications:
+                groups[Kind(notification.kind).label].append(notification)
+            last = max(n.pk for n in notifications)
+            message = email_queue(
+                key=f"digest:{period}:{recipient.pk}:{last}",
+                kind=f"digest_{period}",
+                recipient=recipient,
+                template="notifications/email/digest",
+                context={
+                    "groups": sorted(groups.items()),
+                    "period": period,
+                    "count": len(notifications),
+                },
+                subject=_digest_subject(period, len(notifications), recipient),
+            )
+            Notification.objects.filter(
+                pk__in=[n.pk for n in notifications], email__isnull=True
+            ).update(email=message)
+            sent += 1
+    return sent
+
+
+def _digest_subject(period: str, count: int, recipient) -> str:
+    from django.utils.translation import ngettext
+
+    with translation.override(getattr(recipient, "language", None) or settings.LANGUAGE_CODE):
+        if period == Delivery.WEEKLY:
+            return ngettext(
+                "Your weekly digest: %(count)d notification",
+                "Your weekly digest: %(count)d notifications",
+                count,
+            ) % {"count": count}
+        return ngettext(
+            "Your daily digest: %(count)d notification",
+            "Your daily digest: %(count)d notifications",
+            count,
+        ) % {"count": count}
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
