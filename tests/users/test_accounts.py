@@ -149,3 +149,16 @@ def test_time_zone_defaults_to_the_city_s(eu_city):
     assert user.effective_time_zone == "Europe/Helsinki"
     user.time_zone = "Asia/Seoul"
     assert user.effective_time_zone == "Asia/Seoul"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/accounts/email/", "/accounts/password/change/", "/accounts/password/reset/"]
+)
+def test_account_pages_render_in_the_site_layout(client, delegate, url):
+    client.force_login(delegate)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="site-header"' in body
+    assert 'aria-label="Main"' in body
