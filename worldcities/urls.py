@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("worldcities.users.urls")),
     path("notifications/", include("worldcities.notifications.urls")),
+    path("reports/", include("worldcities.reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cities.urls")),

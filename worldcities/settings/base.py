@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "worldcities.apps.WorldCitiesConfig",
     "worldcities.users",
     "worldcities.notifications",
+    "worldcities.reports",
     "cities",
     "twinning",
     "practices",
@@ -214,11 +215,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "worldcities.notifications.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=6),
     },
+    "report-sweep": {
+        "task": "worldcities.reports.tasks.sweep_reports",
+        "schedule": 5 * 60.0,
+    },
+    "report-expiry": {
+        "task": "worldcities.reports.tasks.expire_reports",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "weekly-digests": {
         "task": "worldcities.notifications.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
     },
 }
+
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
