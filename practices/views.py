@@ -1,5 +1,328 @@
-from django.shortcuts import render
+"""Thin views: log in, check the rule, validate the form, call the service, say what
+happened. Objects are loaded only through ``practices.selectors`` (so what a user may not
+see is a 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cities.models import ThematicArea
+
+from . import selectors, services
+from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
+from .models import Follow, Practice
+from .permissions import abilities, can
+from .rendering import render_markdown
 
 
+def _require(user, action, practice=None):
+    if not can(user, action, practice):
+        raise PermissionDenied
+
+
+# --- Finding practices --------------------------------------------------------------------------
+@require_GET
 def practice_list(request):
-    return render(request, "practices/practice_list.html", {"practices": []})
+    context = selectors.practice_list(user=request.user, params=request.GET)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query_without_page"] = query.urlencode()
+    context["followed_areas"] = (
+        set(
+            Follow.objects.filter(user=request.user, thematic_area__isnull=False).values_list(
+                "thematic_area__slug", flat=True
+            )
+        )
+        if request.user.is_authenticated
+        else set()
+    )
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "practices/partials/practice_results.html", context)
+    context["areas"] = ThematicArea.objects.all()
+    return render(request, "practices/practice_list.html", context)
+
+
+# --- One practice -------------------------------------------------------------------------------
+def _detail_context(request, practice, **forms):
+    user = request.user
+    my_transfer = None
+    if user.is_authenticated and user.city_id:
+        my_transfer = next((t for t in practice.transfers.all() if t.city_id == user.city_id), None)
+    can_do = abilities(user, practice)
+    following = (
+        user.is_authenticated
+        and can_do["follow"]
+        and Follow.objects.filter(user=user, practice=practice).exists()
+    )
+    return {
+        "practice": practice,
+        "can": can_do,
+        "following": following,
+        "my_transfer": my_transfer,
+        "transfer_form": forms.get("transfer_form")
+        or TransferForm(instance=my_transfer, prefix="transfer"),
+        "comment_form": forms.get("comment_form") or CommentForm(prefix="comment"),
+        "review_form": forms.get("review_form") or ReviewForm(prefix="review"),
+        "is_preview": practice.status != Practice.Status.PUBLISHED,
+    }
+
+
+@require_GET
+def practice_detail(request, slug):
+    practice = selectors.practice_detail(user=request.user, slug=slug)
+    return render(request, "practices/practice_detail.html", _detail_context(request, practice))
+
+
+def _rerender_detail(request, slug, **forms):
+    practice = selectors.practice_detail(user=request.user, slug=slug)
+    return render(
+        request,
+        "practices/practice_detail.html",
+        _detail_context(request, practice, **forms),
+        status=400,
+    )
+
+
+# --- Writing ------------------------------------------------------------------------------------
+def _formsets(request, practice):
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    return [
+        (label, formset_class(*data, instance=practice, prefix=prefix))
+        for prefix, formset_class, label in FORMSETS
+    ]
+
+
+def _edit(request, practice, *, creating):
+    city = request.user.city if creating else practice.city
+    if request.method == "POST":
+        form = PracticeForm(request.POST, request.FILES, instance=practice, city=city)
+        formsets = _formsets(request, practice)
+        if form.is_valid() and all(fs.is_valid() for _label, fs in formsets):
+            data = form.cleaned_data
+            try:
+                practice = services.practice_save(
+                    practice=form.save(commit=False),
+                    by=request.user,
+                    m2m={
+                        "thematic_areas": data["thematic_areas"],
+                        "topics": data["topics"],
+                        "actions": data["actions"],
+                    },
+                    formsets=[fs for _label, fs in formsets],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if request.POST.get("then") == "submit":
+                    services.practice_submit(practice=practice, by=request.user)
+                    messages.success(request, _("Saved and submitted for review."))
+                elif practice.status == Practice.Status.PUBLISHED:
+                    messages.success(request, _("Saved. The new version is published."))
+                else:
+                    messages.success(request, _("Saved. This is how your practice will look."))
+                return redirect(practice)
+        messages.error(request, _("Please correct the errors below. Nothing was saved."))
+        status = 400
+    else:
+        form = PracticeForm(instance=practice, city=city)
+        formsets = _formsets(request, practice)
+        status = 200
+    return render(
+        request,
+        "practices/practice_form.html",
+        {"form": form, "formsets": formsets, "practice": practice, "creating": creating},
+        status=status,
+    )
+
+
+@login_required
+def practice_create(request):
+    _require(request.user, "add")
+    return _edit(request, Practice(city=request.user.city), creating=True)
+
+
+@login_required
+def practice_edit(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "change", practice)
+    return _edit(request, practice, creating=False)
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    _require(request.user, "add")
+    html = render_markdown(request.POST.get("body", ""))
+    return HttpResponse(html or _("Nothing to preview yet."))
+
+
+# --- Lifecycle ----------------------------------------------------------------------------------
+@login_required
+@require_POST
+def practice_submit(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "submit", practice)
+    services.practice_submit(practice=practice, by=request.user)
+    messages.success(request, _("Submitted. A coordinator of your edition will review it."))
+    return redirect(practice)
+
+
+@login_required
+@require_POST
+def practice_review(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "review", practice)
+    form = ReviewForm(request.POST, prefix="review")
+    if not form.is_valid():
+        return _rerender_detail(request, slug, review_form=form)
+    if form.cleaned_data["decision"] == "publish":
+        services.practice_publish(practice=practice, by=request.user)
+        messages.success(request, _("Published."))
+    else:
+        services.practice_return(
+            practice=practice, by=request.user, comment=form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Returned to the city with your comment."))
+    return redirect(practice)
+
+
+@login_required
+@require_POST
+def practice_archive(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "archive", practice)
+    services.practice_archive(practice=practice, by=request.user)
+    messages.success(request, _("Archived. It no longer appears in the public list."))
+    return redirect(practice)
+
+
+# --- The exchange -------------------------------------------------------------------------------
+@login_required
+@require_POST
+def practice_transfer(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "transfer", practice)
+    form = TransferForm(request.POST, prefix="transfer")
+    if form.is_valid():
+        try:
+            services.practice_transfer_set(
+                practice=practice,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                story=form.cleaned_data["story"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your city's take-up is recorded."))
+            return redirect(practice)
+    return _rerender_detail(request, slug, transfer_form=form)
+
+
+@login_required
+@require_POST
+def practice_comment(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "comment", practice)
+    form = CommentForm(request.POST, prefix="comment")
+    if form.is_valid():
+        services.comment_create(
+            practice=practice,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            kind=form.cleaned_data["kind"],
+        )
+        messages.success(request, _("Posted. The city's delegates are told by e-mail."))
+        return redirect(f"{practice.get_absolute_url()}#discussion")
+    return _rerender_detail(request, slug, comment_form=form)
+
+
+@login_required
+@require_POST
+def practice_follow(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "follow", practice)
+    following = services.follow_toggle(user=request.user, practice=practice)
+    messages.success(
+        request,
+        _("You follow this practice.") if following else _("You no longer follow this practice."),
+    )
+    return redirect(practice)
+
+
+@login_required
+@require_POST
+def area_follow(request, slug):
+    area = get_object_or_404(ThematicArea, slug=slug)
+    _require(request.user, "follow_area")
+    following = services.follow_toggle(user=request.user, thematic_area=area)
+    messages.success(
+        request,
+        _("You follow %(area)s.") % {"area": area.name}
+        if following
+        else _("You no longer follow %(area)s.") % {"area": area.name},
+    )
+    return redirect(f"{reverse('practices:list')}?area={area.slug}")
+
+
+# --- Files --------------------------------------------------------------------------------------
+def _download(fieldfile, *, filename: str, content_type: str, public: bool):
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+@require_GET
+def attachment_download(request, slug, pk):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    attachment = get_object_or_404(practice.attachments, pk=pk)
+    return _download(
+        attachment.file,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        public=practice.is_public,
+    )
+
+
+@require_GET
+def cover_image(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    if not practice.cover_image:
+        raise Http404
+    extension = practice.cover_image.name.rsplit(".", 1)[-1]
+    return _download(
+        practice.cover_image,
+        filename=f"{practice.slug}.{extension}",
+        content_type=practice.cover_content_type or "application/octet-stream",
+        public=practice.is_public,
+    )
+
+
+@require_GET
+def version_detail(request, slug, number):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    version = get_object_or_404(practice.versions, number=number)
+    return render(
+        request, "practices/version_detail.html", {"practice": practice, "version": version}
+    )
+
+
+# --- A person's own page ------------------------------------------------------------------------
+@login_required
+@require_GET
+def workspace(request):
+    _require(request.user, "workspace")
+    return render(request, "practices/workspace.html", selectors.practices_workspace(request.user))

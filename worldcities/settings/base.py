@@ -156,7 +156,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,0 +1,133 @@
+"""The admin for programme staff. Saves go through the services' derived data (rendered
+body, side, search vector); the review lifecycle stays on the platform's pages."""
+
+from django.contrib import admin
+
+from .models import (
+    Attachment,
+    Comment,
+    Follow,
+    KeyFigure,
+    Practice,
+    PracticeLink,
+    PracticePartner,
+    PracticeStatusChange,
+    PracticeVersion,
+    Transfer,
+)
+from .rendering import render_markdown
+from .services import practice_index, practice_side, practice_slug_new
+
+
+class KeyFigureInline(admin.TabularInline):
+    model = KeyFigure
+    extra = 0
+
+
+class PartnerInline(admin.TabularInline):
+    model = PracticePartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["title", "original_name", "content_type", "size"]
+    readonly_fields = ["original_name", "content_type", "size"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # uploads go through the practice form, which checks their content
+
+
+class LinkInline(admin.TabularInline):
+    model = PracticeLink
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = PracticeStatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(admin.TabularInline):
+    model = PracticeVersion
+    extra = 0
+    fields = ["number", "published_at", "published_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TransferInline(admin.TabularInline):
+    model = Transfer
+    extra = 0
+    fields = ["city", "status", "story", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "city", "status", "published_at", "adoption_count", "is_demo"]
+    list_filter = ["status", "side", "is_demo", "thematic_areas", "language"]
+    search_fields = ["title", "summary", "city__name"]
+    list_select_related = ["city"]
+    autocomplete_fields = ["city", "author"]
+    filter_horizontal = ["thematic_areas", "topics", "actions"]
+    readonly_fields = [
+        "slug",
+        "cover_image",
+        "status",
+        "review_comment",
+        "side",
+        "adoption_count",
+        "submitted_at",
+        "published_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [
+        KeyFigureInline,
+        PartnerInline,
+        AttachmentInline,
+        LinkInline,
+        TransferInline,
+        StatusChangeInline,
+        VersionInline,
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = practice_slug_new(obj.title)
+        obj.body_html = render_markdown(obj.body)
+        obj.side = practice_side(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        practice_index(practice=form.instance)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["practice", "author", "kind", "created_at", "notified_at"]
+    list_filter = ["kind"]
+    list_select_related = ["practice", "author"]
+    readonly_fields = ["notified_at"]
+    raw_id_fields = ["practice", "author"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "practice", "thematic_area", "created_at"]
+    list_select_related = ["user", "practice", "thematic_area"]
+    raw_id_fields = ["user", "practice"]

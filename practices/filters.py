@@ -1,0 +1,100 @@
+"""The facets of the practice list. Unknown values are ignored (the rest still filters)."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City, Country, Organisation, ThematicArea, Topic
+from twinning.models import Edition
+
+from .models import KeyFigure, Practice
+from .permissions import edition_scope_q
+
+
+def _years():
+    this_year = datetime.date.today().year
+    return [(year, str(year)) for year in range(this_year + 1, 1989, -1)]
+
+
+class PracticeFilter(django_filters.FilterSet):
+    SORT_CHOICES = [
+        ("relevance", _("Relevance")),
+        ("newest", _("Newest")),
+        ("adopted", _("Most adopted")),
+    ]
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    area = django_filters.ModelMultipleChoiceFilter(
+        label=_("Thematic area"),
+        field_name="thematic_areas__slug",
+        to_field_name="slug",
+        queryset=ThematicArea.objects.all(),
+        distinct=True,
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        label=_("Topic"), field_name="topics", queryset=Topic.objects.all(), distinct=True
+    )
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"),
+        field_name="city__country__code",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+    )
+    city = django_filters.ModelMultipleChoiceFilter(
+        label=_("City"), field_name="city__slug", to_field_name="slug", queryset=City.objects.all()
+    )
+    side = django_filters.MultipleChoiceFilter(label=_("Side"), choices=Practice.Side.choices)
+    edition = django_filters.ModelMultipleChoiceFilter(
+        label=_("Edition"),
+        to_field_name="slug",
+        queryset=Edition.objects.all(),
+        method="filter_edition",
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        label=_("Partner sector"),
+        field_name="partners__organisation__sector",
+        choices=Organisation.Sector.choices,
+        distinct=True,
+    )
+    year = django_filters.TypedMultipleChoiceFilter(
+        label=_("Year started"), field_name="start_date__year", choices=_years, coerce=int
+    )
+    figures = django_filters.BooleanFilter(
+        label=_("With key figures"), method="filter_figures", widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
+
+    class Meta:
+        model = Practice
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        from .selectors import practice_search
+
+        return practice_search(queryset, value)
+
+    def filter_edition(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(edition_scope_q([edition.pk for edition in value]))
+
+    def filter_figures(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(KeyFigure.objects.filter(practice=OuterRef("pk"))))
+
+    def filter_sort(self, queryset, name, value):
+        if value == "newest":
+            return queryset.order_by("-published_at", "-pk")
+        if value == "adopted":
+            return queryset.order_by("-adoption_count", "-published_at", "-pk")
+        return queryset  # relevance: the search's own order, else the newest first

@@ -1,0 +1,418 @@
+"""Good practices: what a city did, what it achieved, and who took it home.
+
+Writes go through ``practices.services`` (status changes, versions, the search vector and the
+adoption counter are kept there); reads through ``practices.selectors``."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _generated_name(folder: str, filename: str) -> str:
+    """A random file name that keeps only the (already validated) extension."""
+    extension = PurePath(filename).suffix.lower()[:10]
+    return f"practices/{folder}/{uuid.uuid4().hex}{extension}"
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    return _generated_name("attachments", filename)
+
+
+def cover_upload_to(instance, filename: str) -> str:
+    return _generated_name("covers", filename)
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Practice.Status.PUBLISHED)
+
+    def with_key_figures(self):
+        return self.filter(models.Exists(KeyFigure.objects.filter(practice=models.OuterRef("pk"))))
+
+
+class Practice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        RETURNED = "returned", _("Returned for changes")
+        ARCHIVED = "archived", _("Archived")
+
+    class Side(models.TextChoices):
+        EU = "eu", _("EU city")
+        PARTNER = "partner", _("Partner city")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, editable=False)
+    summary = models.TextField(
+        _("summary"), max_length=600, help_text=_("Two or three sentences, plain text.")
+    )
+    body = models.TextField(
+        _("description"),
+        help_text=_("What was done and how. Markdown: **bold**, lists, links, headings."),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    city = models.ForeignKey(
+        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="practices"
+    )
+    side = models.CharField(
+        _("side"), max_length=10, choices=Side.choices, default=Side.EU, editable=False
+    )
+    pairing = models.ForeignKey(
+        "twinning.Pairing",
+        verbose_name=_("pairing"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+    )
+    actions = models.ManyToManyField(
+        "twinning.Action",
+        verbose_name=_("pairing actions"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Actions of the pairing's action plan that this practice comes from."),
+    )
+    thematic_areas = models.ManyToManyField(
+        "cities.ThematicArea", verbose_name=_("thematic areas"), related_name="practices"
+    )
+    topics = models.ManyToManyField(
+        "cities.Topic", verbose_name=_("topics"), blank=True, related_name="practices"
+    )
+    start_date = models.DateField(_("started on"), null=True, blank=True)
+    end_date = models.DateField(_("ended on"), null=True, blank=True)
+    ongoing = models.BooleanField(_("still running"), default=False)
+    results = models.TextField(_("results"), blank=True)
+    transferability = models.TextField(
+        _("transferability"),
+        blank=True,
+        help_text=_("What another city needs to take this over: conditions, costs, partners."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    cover_image = models.FileField(
+        _("cover image"), upload_to=cover_upload_to, blank=True, max_length=200
+    )
+    cover_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True, editable=False)
+    is_demo = models.BooleanField(
+        _("demo content"), default=False, help_text=_("Example content, not a real record.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+    )
+    adoption_count = models.PositiveIntegerField(_("adoptions"), default=0, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="practice_ends_after_start",
+                violation_error_message=_("A practice ends on or after its start."),
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="practice_search_gin"),
+            models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class KeyFigure(models.Model):
+    """A structured result: e.g. 1,200 t CO2 saved per year in 2018."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="key_figures", verbose_name=_("practice")
+    )
+    label = models.CharField(_("what was measured"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("e.g. t CO2/year, MWh, €, jobs"))
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.label}: {self.value} {self.unit}"
+
+
+class PracticePartner(models.Model):
+    """A triple-helix partner (government, research, business, civil society) and its role."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="partners", verbose_name=_("practice")
+    )
+    organisation = models.ForeignKey(
+        "cities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="practice_roles",
+    )
+    role = models.CharField(_("role"), max_length=200)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "organisation"],
+                name="practice_partner_once",
+                violation_error_message=_("This organisation is already a partner."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.role})"
+
+
+class Attachment(models.Model):
+    """A file (PDF, image, office document), stored under a generated name and only ever
+    served as a download to those who may see the practice."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("practice")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title or self.original_name
+
+    def get_absolute_url(self):
+        return reverse("practices:attachment", kwargs={"slug": self.practice.slug, "pk": self.pk})
+
+
+class PracticeLink(models.Model):
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="links", verbose_name=_("practice")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address"), validators=[URLValidator(schemes=["http", "https"])])
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+
+class PracticeStatusChange(models.Model):
+    """Who moved a practice along its lifecycle, when, and the reviewer's comment."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Practice.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Practice.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class PracticeVersion(models.Model):
+    """A published state of a practice, kept whole so that an edit never loses it."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("snapshot"))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="practice_version_once")
+        ]
+
+    def __str__(self):
+        return f"{self.practice} v{self.number}"
+
+
+class Transfer(models.Model):
+    """A city taking a practice home: interested, then adapting, then adopted."""
+
+    class Status(models.TextChoices):
+        INTERESTED = "interested", _("Interested")
+        ADAPTING = "adapting", _("Adapting")
+        ADOPTED = "adopted", _("Adopted")
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("practice")
+    )
+    city = models.ForeignKey(
+        "cities.City", on_delete=models.CASCADE, related_name="transfers", verbose_name=_("city")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    story = models.TextField(
+        _("what we changed"),
+        blank=True,
+        help_text=_("How your city adapted the practice to its own situation."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "city"],
+                name="transfer_once_per_city",
+                violation_error_message=_("This city already follows up this practice."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.city} – {self.practice} ({self.get_status_display()})"
+
+
+class Comment(models.Model):
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question")
+        COMMENT = "comment", _("Comment")
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="comments", verbose_name=_("practice")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_comments",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.QUESTION)
+    body = models.TextField(_("text"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("question or comment")
+        verbose_name_plural = _("questions and comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.author} on {self.practice}"
+
+
+class Follow(models.Model):
+    """Someone who wants to hear of a practice, or of new practices in a thematic area."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_follows"
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    thematic_area = models.ForeignKey(
+        "cities.ThematicArea",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practice__isnull=False, thematic_area__isnull=True)
+                | Q(practice__isnull=True, thematic_area__isnull=False),
+                name="follow_one_target",
+                violation_error_message=_("Follow either a practice or a thematic area."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "practice"],
+                condition=Q(practice__isnull=False),
+                name="follow_practice_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thematic_area"],
+                condition=Q(thematic_area__isnull=False),
+                name="follow_area_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.practice or self.thematic_area}"
+
+
+# The text-search configuration of the stored vector and of every query against it.
+SEARCH_CONFIG = "english"

@@ -1,0 +1,67 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from practices import seed
+from practices.models import Follow, Practice, Transfer
+from tests.cities.factories import ThematicAreaFactory
+
+from .factories import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_queryset_counts_only_published():
+    PracticeFactory()
+    PracticeFactory(status="draft")
+    PracticeFactory(status="archived")
+    assert Practice.objects.published().count() == 1
+
+
+def test_a_practice_cannot_end_before_it_starts():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PracticeFactory(start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2017, 1, 1))
+
+
+def test_a_follow_has_exactly_one_target(delegate):
+    practice = PracticeFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Follow.objects.create(user=delegate, practice=practice, thematic_area=ThematicAreaFactory())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Follow.objects.create(user=delegate)
+    Follow.objects.create(user=delegate, practice=practice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Follow.objects.create(user=delegate, practice=practice)
+
+
+def test_one_transfer_per_city_and_practice():
+    practice = PracticeFactory()
+    Transfer.objects.create(practice=practice, city=practice.city, status="interested")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.create(practice=practice, city=practice.city, status="adopted")
+
+
+def test_seed_adds_demo_practices_adopted_by_paired_cities_and_is_idempotent():
+    from cities import seed as cities_seed
+    from twinning import seed as twinning_seed
+
+    cities_seed.load()
+    twinning_seed.load()
+    first = seed.load()
+    assert first["practices"] == len(seed.PRACTICES)
+    assert first["adoptions"] >= 2
+    published = Practice.objects.published()
+    assert published.count() == len(seed.PRACTICES)
+    assert all(p.is_demo and "Demo content" in p.body for p in published)
+    cities = set(published.values_list("city__country__code", flat=True))
+    assert "KR" in cities and {"FI", "ES"} <= cities
+    adopted = Transfer.objects.filter(status="adopted").select_related("practice__pairing")
+    for transfer in adopted:
+        pairing = transfer.practice.pairing
+        assert transfer.city_id in (pairing.eu_lead_id, pairing.partner_lead_id)
+        assert transfer.practice.adoption_count >= 1
+    counts = (Practice.objects.count(), Transfer.objects.count())
+    assert seed.load() == first
+    assert (Practice.objects.count(), Transfer.objects.count()) == counts
+    assert all(p.versions.count() == 1 for p in published)

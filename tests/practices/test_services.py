@@ -1,0 +1,196 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from practices.models import Comment, Follow, Practice, PracticeStatusChange, Transfer
+from practices.services import (
+    comment_create,
+    comment_notify_city,
+    follow_toggle,
+    practice_archive,
+    practice_publish,
+    practice_return,
+    practice_save,
+    practice_submit,
+    practice_transfer_set,
+)
+from tests.cities.factories import ThematicAreaFactory
+from tests.users.factories import DelegateFactory
+
+S = Practice.Status
+pytestmark = pytest.mark.django_db
+
+
+def test_save_creates_a_draft_of_the_delegates_city_with_rendered_body(delegate, pairing):
+    area = ThematicAreaFactory()
+    practice = practice_save(
+        practice=Practice(title="Smart grid pilot", summary="Short.", body="**Bold** move"),
+        by=delegate,
+        m2m={"thematic_areas": [area]},
+    )
+    assert practice.status == S.DRAFT
+    assert practice.city == delegate.city
+    assert practice.author == delegate
+    assert practice.slug == "smart-grid-pilot"
+    assert practice.side == Practice.Side.EU
+    assert practice.body_html == "<p><strong>Bold</strong> move</p>"
+    assert list(practice.thematic_areas.all()) == [area]
+
+
+def test_save_refuses_a_coordinator(coordinator):
+    with pytest.raises(PermissionDenied):
+        practice_save(practice=Practice(title="X", summary="Y", body="Z"), by=coordinator)
+    assert not Practice.objects.exists()
+
+
+def test_partner_city_practice_is_on_the_partner_side(partner_delegate, pairing):
+    practice = practice_save(
+        practice=Practice(title="Bikes", summary="S", body="B"), by=partner_delegate
+    )
+    assert practice.side == Practice.Side.PARTNER
+
+
+def test_submit_moves_draft_to_submitted_and_records_it(make_practice, delegate):
+    practice = make_practice(status=S.DRAFT)
+    practice = practice_submit(practice=practice, by=delegate)
+    assert practice.status == S.SUBMITTED
+    assert practice.submitted_at is not None
+    change = PracticeStatusChange.objects.get(practice=practice)
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        S.DRAFT,
+        S.SUBMITTED,
+        delegate,
+    )
+
+
+def test_submit_by_another_city_is_refused(make_practice, partner_delegate):
+    practice = make_practice(status=S.DRAFT)
+    with pytest.raises(PermissionDenied):
+        practice_submit(practice=practice, by=partner_delegate)
+    practice.refresh_from_db()
+    assert practice.status == S.DRAFT
+
+
+def test_publish_keeps_a_version_with_a_snapshot(make_practice, coordinator):
+    practice = make_practice(status=S.SUBMITTED, title="Solar roofs")
+    practice = practice_publish(practice=practice, by=coordinator)
+    assert practice.status == S.PUBLISHED
+    assert practice.published_at is not None
+    version = practice.versions.get()
+    assert version.number == 1
+    assert version.snapshot["title"] == "Solar roofs"
+    assert version.published_by == coordinator
+
+
+def test_every_published_version_is_kept_across_edits(make_practice, coordinator, delegate):
+    practice = practice_publish(
+        practice=make_practice(status=S.SUBMITTED, title="First title"), by=coordinator
+    )
+    practice.title = "Second title"
+    practice_save(practice=practice, by=delegate)
+    titles = [v.snapshot["title"] for v in practice.versions.order_by("number")]
+    assert titles == ["First title", "Second title"]
+
+
+def test_return_needs_a_comment_and_stores_it(make_practice, coordinator):
+    practice = make_practice(status=S.SUBMITTED)
+    with pytest.raises(ValidationError):
+        practice_return(practice=practice, by=coordinator, comment="  ")
+    practice = practice_return(practice=practice, by=coordinator, comment="Add a key figure.")
+    assert practice.status == S.RETURNED
+    assert practice.review_comment == "Add a key figure."
+    assert practice.status_changes.first().comment == "Add a key figure."
+
+
+def test_returned_practice_can_be_resubmitted(make_practice, coordinator, delegate):
+    practice = practice_return(
+        practice=make_practice(status=S.SUBMITTED), by=coordinator, comment="More detail."
+    )
+    practice = practice_submit(practice=practice, by=delegate)
+    assert practice.status == S.SUBMITTED
+
+
+def test_coordinator_of_another_edition_cannot_review(make_practice, other_coordinator):
+    practice = make_practice(status=S.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        practice_publish(practice=practice, by=other_coordinator)
+
+
+def test_coordinator_reviews_practice_of_a_city_in_the_edition_without_pairing(
+    make_practice, coordinator, pairing
+):
+    practice = make_practice(status=S.SUBMITTED, pairing=None)
+    assert practice_publish(practice=practice, by=coordinator).status == S.PUBLISHED
+
+
+def test_publishing_a_draft_is_refused(make_practice, programme_staff):
+    with pytest.raises((ValidationError, PermissionDenied)):
+        practice_publish(practice=make_practice(status=S.DRAFT), by=programme_staff)
+
+
+def test_archive_a_published_practice(practice, delegate):
+    practice = practice_archive(practice=practice, by=delegate)
+    assert practice.status == S.ARCHIVED
+    assert not Practice.objects.published().exists()
+
+
+def test_archive_refused_to_a_delegate_of_another_city(practice, partner_delegate):
+    with pytest.raises(PermissionDenied):
+        practice_archive(practice=practice, by=partner_delegate)
+
+
+def test_transfer_moves_forward_and_counts_adoptions(practice, partner_delegate):
+    practice_transfer_set(practice=practice, by=partner_delegate, status="interested")
+    practice_transfer_set(practice=practice, by=partner_delegate, status="adapting")
+    practice.refresh_from_db()
+    assert practice.adoption_count == 0
+    transfer = practice_transfer_set(
+        practice=practice, by=partner_delegate, status="adopted", story="Bus data first."
+    )
+    practice.refresh_from_db()
+    assert transfer.status == Transfer.Status.ADOPTED
+    assert practice.adoption_count == 1
+    with pytest.raises(ValidationError):
+        practice_transfer_set(practice=practice, by=partner_delegate, status="interested")
+
+
+def test_adoption_needs_a_story(practice, partner_delegate):
+    with pytest.raises(ValidationError) as error:
+        practice_transfer_set(practice=practice, by=partner_delegate, status="adopted")
+    assert "story" in error.value.message_dict
+    assert not Transfer.objects.exists()
+
+
+def test_own_city_cannot_take_up_its_own_practice(practice, delegate):
+    with pytest.raises(PermissionDenied):
+        practice_transfer_set(practice=practice, by=delegate, status="interested")
+
+
+def test_comment_mails_the_citys_delegates_after_commit(
+    practice, partner_delegate, delegate, django_capture_on_commit_callbacks
+):
+    colleague = DelegateFactory(email="colleague@example.org", city=delegate.city)
+    with django_capture_on_commit_callbacks() as callbacks:
+        comment = comment_create(practice=practice, by=partner_delegate, body="What did it cost?")
+    assert len(callbacks) == 1  # the e-mail task is queued only once the row is committed
+    assert comment_notify_city(comment_id=comment.pk) == 2
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == sorted([delegate.email, colleague.email])
+    assert "What did it cost?" in mail.outbox[0].body
+    assert comment_notify_city(comment_id=comment.pk) == 0  # a repeat sends nothing
+    assert len(mail.outbox) == 1
+
+
+def test_comment_on_a_draft_is_refused(make_practice, partner_delegate):
+    with pytest.raises(PermissionDenied):
+        comment_create(practice=make_practice(status=S.DRAFT), by=partner_delegate, body="Hi")
+    assert not Comment.objects.exists()
+
+
+def test_follow_toggles_practice_and_area(practice, partner_delegate):
+    area = ThematicAreaFactory()
+    assert follow_toggle(user=partner_delegate, practice=practice) is True
+    assert follow_toggle(user=partner_delegate, thematic_area=area) is True
+    assert Follow.objects.count() == 2
+    assert follow_toggle(user=partner_delegate, practice=practice) is False
+    assert list(Follow.objects.values_list("thematic_area", flat=True)) == [area.pk]

@@ -1,0 +1,424 @@
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from practices.models import Attachment, KeyFigure, Practice, PracticePartner, Transfer
+from practices.selectors import practices_for_city
+from practices.services import practice_publish, practice_transfer_set
+from tests.cities.factories import OrganisationFactory, ThematicAreaFactory
+
+from .conftest import PDF
+from .factories import (
+    AttachmentFactory,
+    CommentFactory,
+    KeyFigureFactory,
+    LinkFactory,
+    PartnerFactory,
+    PracticeFactory,
+    TransferFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FORMSET_PREFIXES = ["key_figures", "partners", "attachments", "links"]
+
+
+def practice_post(area, **overrides):
+    data = {
+        "title": "Hydrogen buses",
+        "summary": "Buses that run on hydrogen.",
+        "body": "## Steps\n\nWe *tried* it.",
+        "thematic_areas": [area.pk],
+        "language": "en",
+        "then": "preview",
+    }
+    for prefix in FORMSET_PREFIXES:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "1",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "20",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_create_saves_practice_figures_partners_files_and_links(client, delegate):
+    area = ThematicAreaFactory()
+    organisation = OrganisationFactory(sector="research")
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(
+            area,
+            **{
+                "key_figures-0-label": "CO2 saved",
+                "key_figures-0-value": "120",
+                "key_figures-0-unit": "t CO2/year",
+                "key_figures-0-year": "2018",
+                "partners-0-organisation": organisation.pk,
+                "partners-0-role": "Measures emissions",
+                "attachments-0-title": "Final report",
+                "attachments-0-file": SimpleUploadedFile("final report.pdf", PDF),
+                "links-0-title": "Project page",
+                "links-0-url": "https://example.org/h2",
+            },
+        ),
+    )
+    practice = Practice.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == practice.get_absolute_url()
+    assert practice.status == Practice.Status.DRAFT
+    assert practice.city == delegate.city
+    assert KeyFigure.objects.get().unit == "t CO2/year"
+    assert PracticePartner.objects.get().role == "Measures emissions"
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "final report.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert "final" not in attachment.file.name  # stored under a generated name
+    assert attachment.file.name.endswith(".pdf")
+    assert practice.links.get().url == "https://example.org/h2"
+    page = client.get(practice.get_absolute_url())
+    assert "Preview" in page.content.decode()
+    assert "<em>tried</em>" in page.content.decode()
+
+
+def test_save_and_submit_in_one_step(client, delegate):
+    client.force_login(delegate)
+    client.post(reverse("practices:create"), practice_post(ThematicAreaFactory(), then="submit"))
+    assert Practice.objects.get().status == Practice.Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("report.pdf", b"<html><script>alert(1)</script>", "not a real .pdf file"),
+        ("page.html", b"<html></html>", "are not accepted"),
+        ("report.pdf", PDF + b"0" * (10 * 1024 * 1024), "the limit is 10"),
+    ],
+    ids=["disguised", "wrong-type", "oversize"],
+)
+def test_bad_attachment_is_refused_next_to_the_field_and_nothing_saved(
+    client, delegate, name, data, message
+):
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(
+            ThematicAreaFactory(),
+            **{
+                "key_figures-0-label": "Jobs",
+                "key_figures-0-value": "12",
+                "key_figures-0-unit": "jobs",
+                "attachments-0-file": SimpleUploadedFile(name, data),
+            },
+        ),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    errors = html.split('id="id_attachments-0-file_errors"')[1].split("</ul>")[0]
+    assert message in errors.replace("\xa0", " ")
+    assert 'value="Hydrogen buses"' in html  # the rest of the form is kept
+    assert 'value="Jobs"' in html
+    assert not Practice.objects.exists()
+    assert not KeyFigure.objects.exists()
+
+
+def test_missing_fields_show_errors_and_save_nothing(client, delegate):
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"), practice_post(ThematicAreaFactory(), title="")
+    )
+    assert response.status_code == 400
+    assert 'id="id_title_errors"' in response.content.decode()
+    assert not Practice.objects.exists()
+
+
+def test_a_failure_midway_leaves_nothing_half_saved(client, delegate, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("index down")
+
+    monkeypatch.setattr("practices.services.practice_index", broken)
+    client.force_login(delegate)
+    client.raise_request_exception = True
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("practices:create"),
+            practice_post(
+                ThematicAreaFactory(),
+                **{
+                    "key_figures-0-label": "Jobs",
+                    "key_figures-0-value": "12",
+                    "key_figures-0-unit": "jobs",
+                },
+            ),
+        )
+    assert not Practice.objects.exists()
+    assert not KeyFigure.objects.exists()
+
+
+def test_edit_keeps_formset_rows_and_deletes_ticked_ones(client, delegate, make_practice):
+    practice = make_practice(status="draft")
+    figure = KeyFigureFactory(practice=practice)
+    client.force_login(delegate)
+    data = practice_post(
+        ThematicAreaFactory(),
+        title="Renamed",
+        **{
+            "key_figures-TOTAL_FORMS": "1",
+            "key_figures-INITIAL_FORMS": "1",
+            "key_figures-0-id": figure.pk,
+            "key_figures-0-label": figure.label,
+            "key_figures-0-value": "1",
+            "key_figures-0-unit": "t",
+            "key_figures-0-DELETE": "on",
+        },
+    )
+    response = client.post(reverse("practices:edit", kwargs={"slug": practice.slug}), data)
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.title == "Renamed"
+    assert not practice.key_figures.exists()
+
+
+def test_review_return_needs_a_comment_shown_next_to_the_field(client, coordinator, make_practice):
+    practice = make_practice(status="submitted")
+    client.force_login(coordinator)
+    url = reverse("practices:review", kwargs={"slug": practice.slug})
+    response = client.post(url, {"review-decision": "return", "review-comment": ""})
+    assert response.status_code == 400
+    assert 'id="id_review-comment_errors"' in response.content.decode()
+    practice.refresh_from_db()
+    assert practice.status == "submitted"
+    client.post(url, {"review-decision": "return", "review-comment": "Add the budget."})
+    practice.refresh_from_db()
+    assert practice.status == "returned"
+
+
+def test_returned_practice_shows_the_comment_to_its_city(client, delegate, make_practice):
+    practice = make_practice(status="returned", review_comment="Add the budget, please.")
+    client.force_login(delegate)
+    assert "Add the budget, please." in client.get(practice.get_absolute_url()).content.decode()
+
+
+def test_attachment_is_served_as_a_download_with_safe_headers(client, practice):
+    attachment = AttachmentFactory(practice=practice, original_name="plan.pdf")
+    response = client.get(attachment.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="plan.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_list_page_keeps_filters_in_the_url_and_htmx_gets_the_partial(client, practice):
+    page = client.get(reverse("practices:list"))
+    html = page.content.decode()
+    assert 'hx-push-url="true"' in html
+    assert "<html" in html
+    partial = client.get(
+        reverse("practices:list"), {"q": "mobility"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in partial.content.decode()
+    assert "Open mobility data" in partial.content.decode()
+
+
+def test_pagination_keeps_every_filter(client, eu_city):
+    area = ThematicAreaFactory(slug="smart-city")
+    for _ in range(13):
+        PracticeFactory(city=eu_city, thematic_areas=[area])
+    html = client.get(reverse("practices:list"), {"area": "smart-city", "sort": "newest"}).content
+    assert b"?area=smart-city&amp;sort=newest&amp;page=2" in html
+
+
+def test_absurd_page_number_gives_the_last_page(client, practice):
+    response = client.get(reverse("practices:list"), {"page": "99999999999"})
+    assert response.status_code == 200
+    assert "Open mobility data" in response.content.decode()
+
+
+def test_transfer_adopted_shows_on_the_practice_and_for_both_cities(
+    client, partner_delegate, practice, eu_city, partner_city
+):
+    client.force_login(partner_delegate)
+    response = client.post(
+        reverse("practices:transfer", kwargs={"slug": practice.slug}),
+        {"transfer-status": "adopted", "transfer-story": "We started with bus data."},
+    )
+    assert response.status_code == 302
+    html = client.get(practice.get_absolute_url()).content.decode()
+    assert "We started with bus data." in html
+    assert practices_for_city(eu_city, None)["own"] == [practice]
+    taken_up = practices_for_city(partner_city, None)["taken_up"]
+    assert [(t.practice, t.status) for t in taken_up] == [(practice, Transfer.Status.ADOPTED)]
+
+
+def test_transfer_without_story_shows_the_error(client, partner_delegate, practice):
+    client.force_login(partner_delegate)
+    response = client.post(
+        reverse("practices:transfer", kwargs={"slug": practice.slug}),
+        {"transfer-status": "adopted", "transfer-story": ""},
+    )
+    assert response.status_code == 400
+    assert "what you changed" in response.content.decode()
+    assert not Transfer.objects.exists()
+
+
+def test_question_mails_the_city(
+    client, partner_delegate, delegate, practice, django_capture_on_commit_callbacks
+):
+    client.force_login(partner_delegate)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            reverse("practices:comment", kwargs={"slug": practice.slug}),
+            {"comment-kind": "question", "comment-body": "Who paid for it?"},
+        )
+    assert len(callbacks) == 1
+    from practices.tasks import notify_city_of_comment
+
+    notify_city_of_comment.apply(args=[practice.comments.get().pk])
+    assert mail.outbox[0].to == [delegate.email]
+    assert "Who paid for it?" in client.get(practice.get_absolute_url()).content.decode()
+
+
+def test_city_practices_partial_lists_own_and_taken_up(eu_city, partner_city, practice):
+    from django.template.loader import render_to_string
+
+    practice_transfer_set(
+        practice=practice, by=None, status="adopted", story="Adapted it.", city=partner_city
+    )
+    html = render_to_string(
+        "practices/includes/city_practices.html",
+        {"city_practices": practices_for_city(partner_city, None)},
+    )
+    assert "Open mobility data" in html
+    assert "Adopted" in html
+
+
+def test_home_page_counts_published_practices(client, make_practice):
+    make_practice()
+    make_practice(status="draft")
+    from worldcities.selectors import programme_figures
+
+    assert programme_figures()["practices"] == 1
+
+
+# --- Constant numbers of queries ----------------------------------------------------------------
+def test_list_page_queries_are_flat(client, assert_flat_queries, eu_city):
+    area = ThematicAreaFactory()
+
+    def make_rows(n):
+        for _ in range(n):
+            practice = PracticeFactory(city=eu_city, thematic_areas=[area])
+            KeyFigureFactory(practice=practice)
+            PartnerFactory(practice=practice)
+            TransferFactory(practice=practice)
+
+    assert_flat_queries(make_rows, lambda: client.get(reverse("practices:list"), {"q": "practice"}))
+
+
+def test_detail_page_queries_are_flat(client, assert_flat_queries, practice, partner_delegate):
+    client.force_login(partner_delegate)
+
+    def make_rows(n):
+        for _ in range(n):
+            KeyFigureFactory(practice=practice)
+            PartnerFactory(practice=practice)
+            AttachmentFactory(practice=practice)
+            LinkFactory(practice=practice)
+            CommentFactory(practice=practice)
+            TransferFactory(practice=practice)
+            practice.thematic_areas.add(ThematicAreaFactory())
+
+    assert_flat_queries(make_rows, lambda: client.get(practice.get_absolute_url()), large=10)
+
+
+def test_workspace_and_city_selector_queries_are_flat(
+    client, assert_flat_queries, delegate, eu_city, partner_city
+):
+    client.force_login(delegate)
+
+    def make_rows(n):
+        for _ in range(n):
+            PracticeFactory(city=eu_city, status="draft")
+            TransferFactory(practice=PracticeFactory(city=partner_city), city=eu_city)
+
+    def fetch():
+        client.get(reverse("practices:workspace"))
+        practices_for_city(eu_city, delegate)
+
+    assert_flat_queries(make_rows, fetch, large=10)
+
+
+def test_publishing_keeps_the_practice_in_search(client, make_practice, coordinator):
+    practice = make_practice(status="submitted", title="Tidal energy pilot")
+    practice_publish(practice=practice, by=coordinator)
+    html = client.get(reverse("practices:list"), {"q": "tidal"}).content.decode()
+    assert "Tidal energy pilot" in html
+
+
+def test_cover_image_content_is_checked(client, delegate):
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(
+            ThematicAreaFactory(),
+            cover_image=SimpleUploadedFile("cover.png", b"<svg onload=alert(1)></svg>"),
+        ),
+    )
+    assert response.status_code == 400
+    assert "not a real .png file" in response.content.decode()
+    assert not Practice.objects.exists()
+
+
+def test_cover_image_is_stored_and_served_without_sniffing(client, delegate):
+    from .conftest import PNG
+
+    client.force_login(delegate)
+    client.post(
+        reverse("practices:create"),
+        practice_post(ThematicAreaFactory(), cover_image=SimpleUploadedFile("my.png", PNG)),
+    )
+    practice = Practice.objects.get()
+    assert practice.cover_image.name.startswith("practices/covers/")
+    assert "my" not in practice.cover_image.name.rsplit("/", 1)[1]
+    response = client.get(reverse("practices:cover", kwargs={"slug": practice.slug}))
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_editing_a_published_practice_keeps_the_old_version(client, delegate, make_practice):
+    practice = practice_publish(practice=make_practice(status="submitted", title="Old"), by=None)
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:edit", kwargs={"slug": practice.slug}),
+        practice_post(ThematicAreaFactory(), title="New", then="save"),
+    )
+    assert response.status_code == 302
+    old = client.get(reverse("practices:version", kwargs={"slug": practice.slug, "number": 1}))
+    assert "<h1>Old</h1>" in old.content.decode()
+    assert "New" in client.get(practice.get_absolute_url()).content.decode()
+
+
+def test_markdown_preview_is_sanitized(client, delegate):
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:preview"), {"body": "**ok** <script>alert(1)</script>"}
+    )
+    assert response.content.decode() == "<p><strong>ok</strong> </p>"
+
+
+def test_topic_outside_the_chosen_areas_is_an_error(client, delegate):
+    from tests.cities.factories import TopicFactory
+
+    topic = TopicFactory()
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"), practice_post(ThematicAreaFactory(), topics=[topic.pk])
+    )
+    assert response.status_code == 400
+    assert 'id="id_topics_errors"' in response.content.decode()
