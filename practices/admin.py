@@ -119,10 +119,9 @@ class PracticeAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["practice", "author", "kind", "created_at", "notified_at"]
+    list_display = ["practice", "author", "kind", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["practice", "author"]
-    readonly_fields = ["notified_at"]
     raw_id_fields = ["practice", "author"]
 
 

@@ -359,7 +359,6 @@ class Comment(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.QUESTION)
     body = models.TextField(_("text"), max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("question or comment")

@@ -5,11 +5,15 @@ the adoption counter; questions, comments and follows."""
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from twinning.models import Pairing, PairingMember
+from worldcities.notifications.models import Kind
+from worldcities.notifications.services import notify
 
 from .models import (
     SEARCH_CONFIG,
@@ -201,6 +205,8 @@ def practice_publish(*, practice: Practice, by) -> Practice:
     practice.review_comment = ""
     practice.save(update_fields=["status", "published_at", "review_comment", "updated_at"])
     _version_add(practice=practice, by=by)
+    _tell_city_about_review(practice, by, published=True)
+    _tell_followers_about_publication(practice)
     return practice
 
 
@@ -216,6 +222,7 @@ def practice_return(*, practice: Practice, by, comment: str) -> Practice:
     practice = _move(practice=practice, to=S.RETURNED, by=by, comment=comment)
     practice.review_comment = comment
     practice.save(update_fields=["status", "review_comment", "updated_at"])
+    _tell_city_about_review(practice, by, published=False)
     return practice
 
 
@@ -272,61 +279,119 @@ def practice_transfer_set(
 
 @transaction.atomic
 def comment_create(*, practice: Practice, by, body: str, kind: str = Comment.Kind.QUESTION):
-    """Adds a question or comment; the delegates of the practice's city hear of it by e-mail
-    once the transaction commits."""
+    """Adds a question or comment; the delegates of the practice's city are told (on the site,
+    and by e-mail as each of them chose)."""
     if not can(by, "comment", practice):
         raise PermissionDenied(_("Log in to ask a question."))
     comment = Comment(practice=practice, author=by, body=(body or "").strip(), kind=kind)
     comment.full_clean()
     comment.save()
-    from .tasks import notify_city_of_comment
-
-    transaction.on_commit(lambda: notify_city_of_comment.delay(comment.pk))
+    title = _("%(kind)s on “%(title)s” from %(author)s") % {
+        "kind": comment.get_kind_display(),
+        "title": practice.title,
+        "author": by,
+    }
+    for delegate in _city_delegates(practice).exclude(pk=by.pk):
+        notify(
+            recipient=delegate,
+            kind=Kind.PRACTICE_QUESTION,
+            target=comment,
+            title=title,
+            body=comment.body,
+            url=practice.get_absolute_url(),
+        )
     return comment
 
 
-def comment_notify_city(*, comment_id: int) -> int:
-    """E-mails the delegates of the practice's city about a question or comment, once: the
-    comment row is locked and marked. Returns how many people were written to."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
+def _city_delegates(practice: Practice):
     from worldcities.users.models import Role, User
 
-    with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update()
-            .select_related("practice", "author")
-            .filter(pk=comment_id, notified_at__isnull=True)
-            .first()
+    return User.objects.filter(role=Role.DELEGATE, is_active=True, city_id=practice.city_id)
+
+
+def _tell_city_about_review(practice: Practice, by, *, published: bool) -> None:
+    """The practice's delegates hear that it is published, or returned with the comment."""
+    occasion = f"{practice.status}:{practice.status_changes.count()}"
+    if published:
+        title = _("“%(title)s” is published") % {"title": practice.title}
+        body = ""
+    else:
+        title = _("“%(title)s” is returned for changes") % {"title": practice.title}
+        body = practice.review_comment
+    for delegate in _city_delegates(practice).exclude(pk=getattr(by, "pk", None)):
+        notify(
+            recipient=delegate,
+            kind=Kind.PRACTICE_RETURNED,
+            target=practice,
+            title=title,
+            body=body,
+            url=practice.get_absolute_url(),
+            occasion=occasion,
         )
-        if comment is None:
-            return 0
-        practice = comment.practice
-        recipients = list(
-            User.objects.filter(role=Role.DELEGATE, is_active=True, city_id=practice.city_id)
-            .exclude(pk=comment.author_id)
-            .values_list("email", flat=True)
+
+
+def _tell_followers_about_publication(practice: Practice) -> None:
+    """Followers of the practice hear of each new published version; followers of its
+    thematic areas hear of its first publication."""
+    version = practice.versions.count()
+    areas = list(practice.thematic_areas.values_list("pk", flat=True))
+    follows = Follow.objects.filter(practice=practice)
+    if version == 1:
+        follows = follows | Follow.objects.filter(thematic_area_id__in=areas)
+    follows = follows.select_related("user").order_by("pk")
+    told = set()
+    for follow in follows:
+        if follow.user_id in told or not follow.user.is_active:
+            continue
+        told.add(follow.user_id)
+        notify(
+            recipient=follow.user,
+            kind=Kind.PRACTICE_PUBLISHED,
+            target=practice,
+            title=_("Published: “%(title)s” (%(city)s)")
+            % {"title": practice.title, "city": practice.city},
+            body=practice.summary,
+            url=practice.get_absolute_url(),
+            occasion=f"version:{version}",
         )
-        if recipients:
-            url = settings.SITE_URL.rstrip("/") + practice.get_absolute_url()
-            subject = _("%(kind)s on “%(title)s”") % {
-                "kind": comment.get_kind_display(),
-                "title": practice.title,
-            }
-            body = _(
-                "%(author)s wrote on your city's practice “%(title)s”:\n\n%(text)s\n\n"
-                "Answer on the platform: %(url)s\n"
-            ) % {
-                "author": comment.author,
-                "title": practice.title,
-                "text": comment.body,
-                "url": url,
-            }
-            send_mail(subject, body, None, recipients)
-        comment.notified_at = timezone.now()
-        comment.save(update_fields=["notified_at"])
-        return len(recipients)
+
+
+def moderation_digest_send() -> int:
+    """Tells each coordinator how many practices of their editions wait for review (once a
+    day at most: the day is the notification's occasion)."""
+    from worldcities.users.models import Role, User
+
+    from .permissions import coordinated_q
+
+    today = timezone.localdate().isoformat()
+    told = 0
+    for coordinator in User.objects.filter(role=Role.COORDINATOR, is_active=True):
+        waiting = Practice.objects.filter(status=S.SUBMITTED).filter(coordinated_q(coordinator))
+        count = waiting.count()
+        if not count:
+            continue
+        oldest = waiting.order_by("submitted_at").first()
+        with transaction.atomic():
+            notify(
+                recipient=coordinator,
+                kind=Kind.PRACTICE_REVIEW,
+                target=coordinator,
+                title=ngettext(
+                    "%(count)d practice waits for your review",
+                    "%(count)d practices wait for your review",
+                    count,
+                )
+                % {"count": count},
+                body=_("The oldest, “%(title)s”, was submitted on %(date)s.")
+                % {
+                    "title": oldest.title,
+                    "date": oldest.submitted_at.date() if oldest.submitted_at else "—",
+                },
+                url=reverse("practices:workspace"),
+                occasion=today,
+            )
+        told += 1
+    return told
 
 
 @transaction.atomic

@@ -1,19 +1,11 @@
-"""Background jobs of the practices app: thin, idempotent, enqueued after commit."""
+"""Background jobs of the practices app: thin and safe to run twice."""
 
 from celery import shared_task
 
-from .services import comment_notify_city
+from .services import moderation_digest_send
 
 
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-)
-def notify_city_of_comment(comment_id: int) -> int:
-    """Tells the delegates of a practice's city about a new question or comment (once)."""
-    return comment_notify_city(comment_id=comment_id)
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def send_moderation_digests() -> int:
+    """Tells coordinators, once a day, how many practices wait for their review."""
+    return moderation_digest_send()

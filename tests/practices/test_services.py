@@ -1,11 +1,9 @@
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from practices.models import Comment, Follow, Practice, PracticeStatusChange, Transfer
 from practices.services import (
     comment_create,
-    comment_notify_city,
     follow_toggle,
     practice_archive,
     practice_publish,
@@ -166,19 +164,40 @@ def test_own_city_cannot_take_up_its_own_practice(practice, delegate):
         practice_transfer_set(practice=practice, by=delegate, status="interested")
 
 
-def test_comment_mails_the_citys_delegates_after_commit(
-    practice, partner_delegate, delegate, django_capture_on_commit_callbacks
-):
+def test_comment_tells_the_citys_delegates(practice, partner_delegate, delegate):
+    from worldcities.notifications.models import EmailMessage, Notification
+
     colleague = DelegateFactory(email="colleague@example.org", city=delegate.city)
-    with django_capture_on_commit_callbacks() as callbacks:
-        comment = comment_create(practice=practice, by=partner_delegate, body="What did it cost?")
-    assert len(callbacks) == 1  # the e-mail task is queued only once the row is committed
-    assert comment_notify_city(comment_id=comment.pk) == 2
-    assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == sorted([delegate.email, colleague.email])
-    assert "What did it cost?" in mail.outbox[0].body
-    assert comment_notify_city(comment_id=comment.pk) == 0  # a repeat sends nothing
-    assert len(mail.outbox) == 1
+    comment_create(practice=practice, by=partner_delegate, body="What did it cost?")
+    told = Notification.objects.filter(kind="practice_question")
+    assert sorted(n.recipient.email for n in told) == sorted([delegate.email, colleague.email])
+    assert all(n.body == "What did it cost?" for n in told)
+    assert EmailMessage.objects.filter(
+        to=delegate.email, text__contains="What did it cost?"
+    ).exists()
+    assert not Notification.objects.filter(recipient=partner_delegate).exists()
+
+
+def test_publishing_and_returning_tell_the_city_and_followers(
+    make_practice, delegate, coordinator, partner_delegate
+):
+    from worldcities.notifications.models import Notification
+
+    practice = make_practice(status=Practice.Status.SUBMITTED)
+    area = ThematicAreaFactory()
+    practice.thematic_areas.add(area)
+    Follow.objects.create(user=partner_delegate, thematic_area=area)
+    practice = practice_return(practice=practice, by=coordinator, comment="Add the budget.")
+    returned = Notification.objects.get(recipient=delegate)
+    assert "returned for changes" in returned.title
+    assert returned.body == "Add the budget."
+    practice = practice_submit(practice=practice, by=delegate)
+    practice_publish(practice=practice, by=coordinator)
+    assert (
+        Notification.objects.filter(recipient=delegate, title__contains="is published").count() == 1
+    )
+    followed = Notification.objects.get(recipient=partner_delegate, kind="practice_published")
+    assert practice.title in followed.title
 
 
 def test_comment_on_a_draft_is_refused(make_practice, partner_delegate):

@@ -222,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "worldcities.reports.tasks.expire_reports",
         "schedule": crontab(minute=30, hour=3),
     },
+    "practice-moderation-digest": {
+        "task": "practices.tasks.send_moderation_digests",
+        "schedule": crontab(minute=0, hour=7),
+    },
     "weekly-digests": {
         "task": "worldcities.notifications.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
