@@ -1,28 +1,90 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import City, Country, Organisation, ThematicArea, Topic
 
 
+class AccessibleAutocompleteMixin:
+    """Names the autocomplete widgets after their labels, for screen readers."""
+
+    class Media:
+        js = ["js/pairings-admin.js"]
+
+
+class EUMembershipFilter(admin.SimpleListFilter):
+    title = _("EU membership")
+    parameter_name = "eu"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("member", _("EU member state now")),
+            ("former", _("Former EU member")),
+            ("partner", _("Never an EU member (partner country)")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "member":
+            return queryset.filter(
+                Q(eu_joined__lte=today), Q(eu_left__isnull=True) | Q(eu_left__gte=today)
+            )
+        if self.value() == "former":
+            return queryset.filter(eu_left__lt=today)
+        if self.value() == "partner":
+            return queryset.filter(eu_joined__isnull=True)
+        return queryset
+
+
+class CitySideFilter(admin.SimpleListFilter):
+    """A city's side: EU (its country is or was a member) or partner."""
+
+    title = _("side")
+    parameter_name = "side"
+
+    def lookups(self, request, model_admin):
+        return [("eu", _("EU")), ("partner", _("Partner"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "eu":
+            return queryset.filter(country__eu_joined__isnull=False)
+        if self.value() == "partner":
+            return queryset.filter(country__eu_joined__isnull=True)
+        return queryset
+
+
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "eu_joined", "eu_left"]
+    list_display = ["name", "code", "eu_joined", "eu_left", "eu_member_now"]
+    list_filter = [EUMembershipFilter]
     search_fields = ["name", "code"]
+
+    @admin.display(description=_("EU member now"), boolean=True)
+    def eu_member_now(self, obj):
+        return obj.is_eu_member
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "kind", "population", "time_zone"]
-    list_filter = ["kind", "country"]
+class CityAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["name", "country", "kind", "population", "latitude", "longitude", "time_zone"]
+    list_filter = [CitySideFilter, "kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
-    search_fields = ["name", "country__name"]
+    search_fields = ["name", "country__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "parent", "members"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "kind"]}),
+        (_("Place"), {"fields": ["latitude", "longitude", "time_zone", "population"]}),
+        (_("Districts and alliances"), {"fields": ["parent", "members"]}),
+        (_("Profile"), {"fields": ["website", "profile"]}),
+    ]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "sector", "city"]
-    list_filter = ["kind", "sector"]
+    list_filter = ["kind", "sector", ("city__country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["city"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]
@@ -36,6 +98,24 @@ class TopicInline(admin.TabularInline):
 
 @admin.register(ThematicArea)
 class ThematicAreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "order"]
+    list_display = ["name", "order", "topic_list"]
+    search_fields = ["name", "topics__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TopicInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description=_("topics"))
+    def topic_list(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all())
+
+
+@admin.register(Topic)
+class TopicAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["name", "area", "order"]
+    list_filter = ["area"]
+    list_select_related = ["area"]
+    search_fields = ["name", "area__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["area"]

@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -125,6 +126,12 @@ class City(models.Model):
                 name="city_longitude_range",
                 violation_error_message=_("Longitude lies between -180 and 180."),
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="city_coordinates_both_or_neither",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
             models.UniqueConstraint(
                 fields=["country", "name"],
                 name="city_unique_name_per_country",
@@ -138,6 +145,21 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            errors[missing] = _("Give both latitude and longitude, or neither.")
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = _("A city cannot be part of itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class Organisation(models.Model):

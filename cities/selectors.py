@@ -1,5 +1,38 @@
-from .models import ThematicArea
+"""Reads of cities and the programme's taxonomy."""
+
+from django.apps import apps
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+
+from .models import City, ThematicArea
 
 
 def thematic_areas_with_topics():
     return ThematicArea.objects.prefetch_related("topics")
+
+
+def _pairing_count():
+    """How many pairings the outer city leads or joins, on either side (a subquery)."""
+    # Pairings belong to the twinning app, which builds on this one: looked up by name.
+    pairing_model = apps.get_model("twinning", "Pairing")
+    member_model = apps.get_model("twinning", "PairingMember")
+    further = member_model.objects.filter(pairing=OuterRef("pk"), city=OuterRef(OuterRef("pk")))
+    involving = pairing_model.objects.filter(
+        Q(eu_lead=OuterRef("pk")) | Q(partner_lead=OuterRef("pk")) | Exists(further)
+    )
+    return Subquery(
+        involving.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def cities_public():
+    """Every city, with its country and how many pairings it takes part in."""
+    return (
+        City.objects.select_related("country")
+        .annotate(pairing_count=_pairing_count())
+        .order_by("name")
+    )
+
+
+def city_for_detail():
+    return City.objects.select_related("country", "parent").prefetch_related("members", "alliances")

@@ -1,11 +1,23 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+PROGRESS_MESSAGE = _("Progress is a percentage between 0 and 100.")
+
+
+def _related_or_none(instance, name):
+    """The related object ``name`` of ``instance``, also when it is attached but not yet
+    saved (an inline in the admin), or None."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class Edition(models.Model):
@@ -177,13 +189,15 @@ class Pairing(models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        if self.eu_lead_id and self.partner_lead_id and self.eu_lead_id == self.partner_lead_id:
+            errors["partner_lead"] = _("A city cannot be on both sides of a pairing.")
         if self.eu_lead_id and self.edition_id:
             country = self.eu_lead.country
             if not country.is_eu_member_during(self.edition.start_date, self.edition.end_date):
                 errors["eu_lead"] = _(
                     "%(city)s is in %(country)s, which was not an EU member during this edition."
                 ) % {"city": self.eu_lead, "country": country}
-        if self.partner_lead_id and self.edition_id:
+        if self.partner_lead_id and self.edition_id and "partner_lead" not in errors:
             country = self.partner_lead.country
             if country.is_eu_member_during(self.edition.start_date, self.edition.end_date):
                 errors["partner_lead"] = _(
@@ -191,6 +205,22 @@ class Pairing(models.Model):
                 ) % {"city": self.partner_lead}
         if errors:
             raise ValidationError(errors)
+
+    def sides(self) -> dict[str, list]:
+        """The member cities per side, each lead first (uses prefetched ``members``)."""
+        sides = {
+            PairingMember.Side.EU: [self.eu_lead],
+            PairingMember.Side.PARTNER: [self.partner_lead],
+        }
+        for member in self.members.all():
+            sides[member.side].append(member.city)
+        return sides
+
+    def member_city_ids(self) -> set[int]:
+        """The ids of every member city, leads included (uses prefetched ``members``)."""
+        ids = {self.eu_lead_id, self.partner_lead_id}
+        ids.update(member.city_id for member in self.members.all())
+        return ids
 
 
 class PairingMember(models.Model):
@@ -228,11 +258,14 @@ class PairingMember(models.Model):
 
     def clean(self):
         super().clean()
-        if not (self.pairing_id and self.city_id):
+        pairing = _related_or_none(self, "pairing")
+        if pairing is None or not self.city_id:
             return
-        if self.city_id in (self.pairing.eu_lead_id, self.pairing.partner_lead_id):
+        if self.city_id in (pairing.eu_lead_id, pairing.partner_lead_id):
             raise ValidationError({"city": _("This city already leads a side of the pairing.")})
-        edition = self.pairing.edition
+        edition = _related_or_none(pairing, "edition")
+        if edition is None:
+            return
         is_eu = self.city.country.is_eu_member_during(edition.start_date, edition.end_date)
         if self.side == self.Side.EU and not is_eu:
             raise ValidationError(
@@ -311,7 +344,12 @@ class Action(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+        _("progress (%)"),
+        default=0,
+        validators=[
+            MinValueValidator(0, message=PROGRESS_MESSAGE),
+            MaxValueValidator(100, message=PROGRESS_MESSAGE),
+        ],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -326,7 +364,7 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100),
                 name="action_progress_percent",
-                violation_error_message=_("Progress lies between 0 and 100 %."),
+                violation_error_message=PROGRESS_MESSAGE,
             )
         ]
         indexes = [models.Index(fields=["status", "due_date"])]
@@ -336,10 +374,12 @@ class Action(models.Model):
 
     def clean(self):
         super().clean()
-        if self.due_date and self.pairing_id and self.due_date < self.pairing.edition.start_date:
+        pairing = _related_or_none(self, "pairing")
+        edition = _related_or_none(pairing, "edition") if pairing is not None else None
+        if self.due_date and edition is not None and self.due_date < edition.start_date:
             raise ValidationError(
                 {
                     "due_date": _("The due date lies before the edition starts (%(start)s).")
-                    % {"start": self.pairing.edition.start_date}
+                    % {"start": date_format(edition.start_date)}
                 }
             )

@@ -1,6 +1,12 @@
-from django.db.models import Count, Q
+"""Reads of editions, pairings and action plans, narrowed to what the reader may see or
+change. Views load objects only through these querysets."""
 
-from .models import Edition, Pairing
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+
+from cities.models import City, Topic
+from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
+
+from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
 
 
 def editions_for_home():
@@ -11,3 +17,137 @@ def editions_for_home():
         )
         .order_by("-start_date", "name")
     )
+
+
+# --- Pairings -----------------------------------------------------------------------------------
+def _members_prefetch():
+    return Prefetch(
+        "members",
+        queryset=PairingMember.objects.select_related("city__country").order_by(
+            "side", "city__name"
+        ),
+    )
+
+
+def pairings_public():
+    """Every pairing, public to all, with what a list shows of it."""
+    return Pairing.objects.select_related(
+        "edition", "eu_lead__country", "partner_lead__country"
+    ).prefetch_related("thematic_areas", _members_prefetch())
+
+
+def pairings_for_list():
+    return pairings_public().order_by("-edition__start_date", "edition__name", "partner_lead__name")
+
+
+def pairing_for_detail():
+    """The pairing page's queryset: everything it shows, in a fixed number of queries."""
+    return pairings_public().prefetch_related(
+        Prefetch("topics", queryset=_topics_queryset()),
+        Prefetch("edition__milestones", queryset=Milestone.objects.order_by("order", "start_date")),
+        Prefetch(
+            "status_changes",
+            queryset=PairingStatusChange.objects.select_related("changed_by").order_by(
+                "-changed_at", "-id"
+            ),
+        ),
+    )
+
+
+def _topics_queryset():
+    return Topic.objects.select_related("area").order_by("area__order", "order", "name")
+
+
+def pairing_actions(pairing: Pairing):
+    """The pairing's action plan, in order of due date."""
+    return (
+        Action.objects.filter(pairing=pairing)
+        .select_related("owner_organisation", "owner_person")
+        .order_by("due_date", "id")
+    )
+
+
+def pairings_of_city(city):
+    """The pairings a city leads or joins, on either side."""
+    further = PairingMember.objects.filter(pairing=OuterRef("pk"), city=city)
+    return (
+        pairings_public()
+        .filter(Q(eu_lead=city) | Q(partner_lead=city) | Exists(further))
+        .order_by("-edition__start_date", "partner_lead__name")
+    )
+
+
+# --- Action plans: who may change what -----------------------------------------------------------
+def actions_manageable_by(user):
+    """Actions the user may add, edit and delete: staff all, coordinators their editions'."""
+    if is_programme_staff(user):
+        return Action.objects.all()
+    if is_coordinator(user):
+        return Action.objects.filter(pairing__edition__coordinators=user)
+    return Action.objects.none()
+
+
+def actions_progress_updatable_by(user):
+    """Actions whose status and progress the user may update: those they manage, and for a
+    delegate, those of the pairings their city is a member of (on either side)."""
+    if is_delegate(user):
+        further = PairingMember.objects.filter(pairing=OuterRef("pairing"), city=user.city_id)
+        return Action.objects.filter(
+            Q(pairing__eu_lead=user.city_id)
+            | Q(pairing__partner_lead=user.city_id)
+            | Exists(further)
+        )
+    return actions_manageable_by(user)
+
+
+# --- Editions -----------------------------------------------------------------------------------
+def editions_public():
+    return Edition.objects.prefetch_related("partner_countries").order_by("-start_date", "name")
+
+
+def edition_for_detail():
+    return Edition.objects.prefetch_related(
+        "partner_countries",
+        "implementing_partners",
+        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "start_date")),
+    )
+
+
+def edition_pairings(edition: Edition):
+    return (
+        pairings_public()
+        .filter(edition=edition)
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            actions_done=Count(
+                "actions", filter=Q(actions__status=Action.Status.DONE), distinct=True
+            ),
+        )
+        .order_by("partner_lead__name")
+    )
+
+
+def edition_figures(edition: Edition) -> dict:
+    """The edition's headline counts, in three queries however large it is."""
+    pairings = Pairing.objects.filter(edition=edition)
+    live = pairings.exclude(status=Pairing.Status.WITHDRAWN)
+    member_of_live = PairingMember.objects.filter(pairing__in=live, city=OuterRef("pk"))
+    cities = City.objects.filter(
+        Q(eu_lead_pairings__in=live) | Q(partner_lead_pairings__in=live) | Exists(member_of_live)
+    ).distinct()
+    city_figures = cities.aggregate(
+        cities=Count("pk", distinct=True), countries=Count("country", distinct=True)
+    )
+    action_figures = Action.objects.filter(pairing__in=live).aggregate(
+        actions=Count("pk"),
+        done=Count("pk", filter=Q(status=Action.Status.DONE)),
+        progress=Avg("progress", filter=~Q(status=Action.Status.DROPPED)),
+    )
+    return {
+        "pairings": live.count(),
+        "cities": city_figures["cities"],
+        "countries": city_figures["countries"],
+        "actions": action_figures["actions"],
+        "actions_done": action_figures["done"],
+        "average_progress": round(action_figures["progress"] or 0),
+    }

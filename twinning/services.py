@@ -1,10 +1,10 @@
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Edition, Milestone, Pairing, PairingStatusChange
+from .models import Action, Edition, Milestone, Pairing, PairingStatusChange
 
 # The cycle of one edition (see the programme text): (kind, title, start offset, length) in
 # days from the edition's start. Dates are a first draft, editable one by one.
@@ -94,3 +94,79 @@ def pairing_set_status(*, pairing: Pairing, status: str, by=None, note: str = ""
     pairing.status = status
     pairing.save(update_fields=["status", "updated_at"])
     return pairing
+
+
+def pairings_set_status(*, pairings, status: str, by=None, note: str = "") -> tuple[list, list]:
+    """Moves several pairings to ``status``, each in its own transaction. Returns the pairings
+    that moved and, for the others, (pairing, reason) pairs."""
+    moved, refused = [], []
+    for pairing in pairings:
+        try:
+            moved.append(pairing_set_status(pairing=pairing, status=status, by=by, note=note))
+        except ValidationError as exc:
+            refused.append((pairing, " ".join(exc.messages)))
+    return moved, refused
+
+
+# --- Action plans -------------------------------------------------------------------------------
+ACTION_FIELDS = ("title", "description", "owner_organisation", "owner_person", "due_date")
+ACTION_PROGRESS_FIELDS = ("status", "progress")
+
+
+def _require(user, perm: str, pairing: Pairing) -> None:
+    if user is None or not user.has_perm(perm, pairing):
+        raise PermissionDenied(_("You may not change this pairing's action plan."))
+
+
+def _apply(action: Action, fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"fields not allowed here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(action, name, value)
+
+
+@transaction.atomic
+def action_create(*, pairing: Pairing, by, **fields) -> Action:
+    """Adds an action to a pairing's action plan (coordinators of its edition, staff)."""
+    _require(by, "twinning.manage_action_plan", pairing)
+    action = Action(pairing=pairing)
+    _apply(action, fields, ACTION_FIELDS + ACTION_PROGRESS_FIELDS)
+    action.full_clean()
+    action._history_user = by
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: Action, by, **fields) -> Action:
+    """Edits any field of an action (coordinators of its edition, staff)."""
+    _require(by, "twinning.manage_action_plan", action.pairing)
+    action = Action.objects.select_for_update().select_related("pairing__edition").get(pk=action.pk)
+    _apply(action, fields, ACTION_FIELDS + ACTION_PROGRESS_FIELDS)
+    action.full_clean()
+    action._history_user = by
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_progress_update(*, action: Action, by, status: str, progress: int) -> Action:
+    """Updates the status and progress of an action, and nothing else (delegates of the
+    pairing's member cities, coordinators, staff)."""
+    _require(by, "twinning.update_action_progress", action.pairing)
+    action = Action.objects.select_for_update().select_related("pairing__edition").get(pk=action.pk)
+    action.status = status
+    action.progress = progress
+    action.full_clean()
+    action._history_user = by
+    action.save(update_fields=["status", "progress", "updated_at"])
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action, by) -> None:
+    """Removes an action from its plan (coordinators of its edition, staff); its history stays."""
+    _require(by, "twinning.manage_action_plan", action.pairing)
+    action._history_user = by
+    action.delete()

@@ -1,20 +1,165 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from .models import Edition, Pairing
+from cities.paging import paginate
+
+from . import selectors, services
+from .filters import MapFilterSet, PairingFilterSet
+from .forms import ActionForm, ActionProgressForm
+from .maps import pairing_map
+from .sections import pairing_sections
 
 
+# --- Public pages -------------------------------------------------------------------------------
 def pairing_list(request):
-    pairings = Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
-    return render(request, "twinning/pairing_list.html", {"pairings": pairings})
+    filterset = PairingFilterSet(request.GET or None, queryset=selectors.pairings_for_list())
+    page = paginate(request, filterset.qs)
+    context = {"filterset": filterset, "page": page, "pairings": page.object_list}
+    if request.htmx and request.htmx.target == "pairing-results":
+        return render(request, "twinning/partials/pairing_results.html", context)
+    return render(request, "twinning/pairing_list.html", context)
+
+
+def pairing_map_view(request):
+    filterset = MapFilterSet(request.GET or None, queryset=selectors.pairings_for_list())
+    pairings = list(filterset.qs)
+    context = {"filterset": filterset, "pairings": pairings, "map": pairing_map(pairings)}
+    if request.htmx and request.htmx.target == "map-results":
+        return render(request, "twinning/partials/map_results.html", context)
+    return render(request, "twinning/pairing_map.html", context)
 
 
 def pairing_detail(request, slug):
-    pairing = get_object_or_404(
-        Pairing.objects.select_related("edition", "eu_lead", "partner_lead"), slug=slug
+    pairing = get_object_or_404(selectors.pairing_for_detail(), slug=slug)
+    return render(
+        request,
+        "twinning/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "sides": pairing.sides(),
+            "actions": selectors.pairing_actions(pairing),
+            "can_manage": request.user.has_perm("twinning.manage_action_plan", pairing),
+            "can_update_progress": request.user.has_perm(
+                "twinning.update_action_progress", pairing
+            ),
+            "sections": pairing_sections(request, pairing),
+        },
     )
-    return render(request, "twinning/pairing_detail.html", {"pairing": pairing})
 
 
 def edition_detail(request, slug):
-    edition = get_object_or_404(Edition, slug=slug)
-    return render(request, "twinning/edition_detail.html", {"edition": edition})
+    edition = get_object_or_404(selectors.edition_for_detail(), slug=slug)
+    return render(
+        request,
+        "twinning/edition_detail.html",
+        {
+            "edition": edition,
+            "pairings": selectors.edition_pairings(edition),
+            "figures": selectors.edition_figures(edition),
+        },
+    )
+
+
+# --- The action plan, from the front end --------------------------------------------------------
+def _pairing_for(request, slug, perm):
+    """The pairing, if the user holds ``perm`` on it; 404 if it does not exist, else 403."""
+    pairing = get_object_or_404(selectors.pairings_public(), slug=slug)
+    if not request.user.has_perm(perm, pairing):
+        raise PermissionDenied
+    return pairing
+
+
+def _report(form, exc: ValidationError) -> None:
+    """Puts a service's validation errors next to the fields they are about."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request, slug):
+    pairing = _pairing_for(request, slug, "twinning.manage_action_plan")
+    form = ActionForm(request.POST or None, pairing=pairing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_create(pairing=pairing, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The action was added to the plan."))
+            return redirect(f"{pairing.get_absolute_url()}#action-plan")
+    return render(
+        request, "twinning/action_form.html", {"pairing": pairing, "form": form, "action": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request, slug, pk):
+    pairing = _pairing_for(request, slug, "twinning.manage_action_plan")
+    action = get_object_or_404(
+        selectors.actions_manageable_by(request.user).filter(pairing=pairing), pk=pk
+    )
+    form = ActionForm(request.POST or None, instance=action, pairing=pairing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(action=action, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The action was saved."))
+            return redirect(f"{pairing.get_absolute_url()}#action-plan")
+    return render(
+        request, "twinning/action_form.html", {"pairing": pairing, "form": form, "action": action}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_delete(request, slug, pk):
+    pairing = _pairing_for(request, slug, "twinning.manage_action_plan")
+    action = get_object_or_404(
+        selectors.actions_manageable_by(request.user).filter(pairing=pairing), pk=pk
+    )
+    if request.method == "POST":
+        services.action_delete(action=action, by=request.user)
+        messages.success(request, _("The action was deleted."))
+        return redirect(f"{pairing.get_absolute_url()}#action-plan")
+    return render(
+        request, "twinning/action_confirm_delete.html", {"pairing": pairing, "action": action}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_progress(request, slug, pk):
+    pairing = _pairing_for(request, slug, "twinning.update_action_progress")
+    action = get_object_or_404(
+        selectors.actions_progress_updatable_by(request.user).filter(pairing=pairing), pk=pk
+    )
+    form = ActionProgressForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_progress_update(
+                action=action,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                progress=form.cleaned_data["progress"],
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The progress of “%s” was saved.") % action.title)
+            return redirect(f"{pairing.get_absolute_url()}#action-plan")
+    return render(
+        request,
+        "twinning/action_progress_form.html",
+        {"pairing": pairing, "form": form, "action": action},
+    )

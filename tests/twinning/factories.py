@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from tests.cities.factories import CityFactory, PartnerCityFactory
-from twinning.models import Action, Edition, Pairing
+from twinning.models import Action, Edition, Milestone, Pairing, PairingMember
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
@@ -45,3 +45,26 @@ class ActionFactory(factory.django.DjangoModelFactory):
     due_date = datetime.date(2018, 3, 31)
     status = Action.Status.IN_PROGRESS
     progress = 40
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    edition = factory.SubFactory(EditionFactory)
+    kind = Milestone.Kind.LAUNCH
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    start_date = datetime.date(2017, 3, 14)
+    order = factory.Sequence(lambda n: n)
+
+
+class PairingMemberFactory(factory.django.DjangoModelFactory):
+    """A further city on the EU side by default (``side=PairingMember.Side.PARTNER`` with a
+    ``PartnerCityFactory`` city for the other side)."""
+
+    class Meta:
+        model = PairingMember
+
+    pairing = factory.SubFactory(PairingFactory)
+    city = factory.SubFactory(CityFactory)
+    side = PairingMember.Side.EU

@@ -1,0 +1,63 @@
+"""Filters of the pairing list and the map. Every filter lives in the query string, so a
+filtered view can be shared as a link."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import Country, ThematicArea
+
+from .models import Edition, Pairing
+
+
+class MapFilterSet(django_filters.FilterSet):
+    """Edition, partner country and thematic area: what the map and the list share."""
+
+    edition = django_filters.ModelChoiceFilter(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("-start_date", "name"),
+        to_field_name="slug",
+        empty_label=_("Any edition"),
+    )
+    partner_country = django_filters.ModelChoiceFilter(
+        label=_("Partner country"),
+        queryset=Country.objects.filter(editions__isnull=False).distinct().order_by("name"),
+        to_field_name="code",
+        field_name="partner_lead__country",
+        empty_label=_("Any partner country"),
+    )
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"),
+        queryset=ThematicArea.objects.order_by("order", "name"),
+        to_field_name="slug",
+        field_name="thematic_areas",
+        empty_label=_("Any thematic area"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ["edition", "partner_country", "thematic_area"]
+
+
+class PairingFilterSet(MapFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Pairing.Status.choices, empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ["q", "edition", "partner_country", "thematic_area", "status"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(eu_lead__name__icontains=value)
+            | Q(partner_lead__name__icontains=value)
+            | Q(members__city__name__icontains=value)
+            | Q(topics_note__icontains=value)
+            | Q(objectives__icontains=value)
+        ).distinct()

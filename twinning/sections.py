@@ -1,0 +1,29 @@
+"""Sections that other apps add to the pairing page (the pairing's meetings, its practices).
+
+Register once from ``AppConfig.ready()``::
+
+    from twinning.sections import register_pairing_section
+
+    register_pairing_section(
+        "meetings", template="meetings/partials/pairing_meetings.html",
+        context=lambda request, pairing: {"meetings": meetings_of_pairing(pairing)},
+        order=10,
+    )
+
+The template gets ``pairing``, ``request`` and the context's keys (also under ``section``).
+The sections appear after the action plan, in order; keep their queries constant.
+"""
+
+from collections.abc import Callable
+
+from cities.sections import PageSections
+
+pairing_page = PageSections("pairing")
+
+
+def register_pairing_section(key: str, *, template: str, context: Callable, order: int = 100):
+    pairing_page.register(key, template=template, context=context, order=order)
+
+
+def pairing_sections(request, pairing) -> list[dict]:
+    return pairing_page.render(request, pairing)
