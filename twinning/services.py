@@ -170,3 +170,62 @@ def action_delete(*, action: Action, by) -> None:
     _require(by, "twinning.manage_action_plan", action.pairing)
     action._history_user = by
     action.delete()
+
+
+DUE_SOON_DAYS = 7
+
+
+def action_reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Reminds owners of actions due within a week, and of overdue ones (copied to the
+    edition's coordinators). Each reminder goes once per due date: moving the date re-arms it."""
+    from django.utils import timezone
+
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.services import notify
+
+    today = today or timezone.localdate()
+    open_actions = (
+        Action.objects.filter(status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS])
+        .exclude(due_date__isnull=True)
+        .select_related(
+            "pairing__edition", "pairing__eu_lead", "pairing__partner_lead", "owner_person"
+        )
+        .prefetch_related("pairing__edition__coordinators")
+    )
+    counts = {"due_soon": 0, "overdue": 0}
+    due_soon = open_actions.filter(
+        due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+    ).exclude(owner_person__isnull=True)
+    for action in due_soon.iterator(chunk_size=500):
+        with transaction.atomic():
+            notify(
+                recipient=action.owner_person,
+                kind=Kind.ACTION_DUE,
+                target=action,
+                title=_("Due on %(date)s: %(action)s")
+                % {"date": action.due_date, "action": action},
+                body=_("%(pairing)s · %(progress)s %% done")
+                % {"pairing": action.pairing, "progress": action.progress},
+                url=action.pairing.get_absolute_url(),
+                occasion=f"due-soon:{action.due_date}",
+            )
+        counts["due_soon"] += 1
+    for action in open_actions.filter(due_date__lt=today).iterator(chunk_size=500):
+        people = {user.pk: user for user in action.pairing.edition.coordinators.all()}
+        if action.owner_person_id:
+            people[action.owner_person_id] = action.owner_person
+        with transaction.atomic():
+            for person in people.values():
+                notify(
+                    recipient=person,
+                    kind=Kind.ACTION_DUE,
+                    target=action,
+                    title=_("Overdue since %(date)s: %(action)s")
+                    % {"date": action.due_date, "action": action},
+                    body=_("%(pairing)s · %(progress)s %% done")
+                    % {"pairing": action.pairing, "progress": action.progress},
+                    url=action.pairing.get_absolute_url(),
+                    occasion=f"overdue:{action.due_date}",
+                )
+        counts["overdue"] += 1
+    return counts

@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practices.tasks.send_moderation_digests",
         "schedule": crontab(minute=0, hour=7),
     },
+    "action-reminders": {
+        "task": "twinning.tasks.send_action_reminders",
+        "schedule": crontab(minute=30, hour=5),
+    },
     "weekly-digests": {
         "task": "worldcities.notifications.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
