@@ -1,5 +1,553 @@
-from django.shortcuts import render
+"""Thin views: log in, check permission, validate the form, call the service, say what
+happened. Objects are only ever loaded through ``meetings.selectors``."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import ical, selectors, services
+from .filters import MeetingFilter
+from .forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    EvaluationForm,
+    InviteForm,
+    LogisticsForm,
+    MeetingForm,
+    MinutesForm,
+    OutcomeForm,
+    QuotaForm,
+    StatusForm,
+)
+from .models import AgendaItem, CalendarFeedToken, Evaluation, Meeting, Registration
 
 
+def _meeting_managed(request, pk: int) -> Meeting:
+    meeting = selectors.meeting_get(request.user, pk)
+    if not request.user.has_perm("meetings.manage_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    """Puts a service's error next to the field it names (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Calendar -----------------------------------------------------------------------------------
 def meeting_list(request):
-    return render(request, "meetings/meeting_list.html", {"meetings": []})
+    filterset = MeetingFilter(
+        request.GET or None, queryset=selectors.meetings_visible(request.user)
+    )
+    meetings = filterset.qs if filterset.is_bound else filterset.queryset
+    now = timezone.now()
+    upcoming = meetings.filter(ends_at__gte=now).order_by("starts_at", "id")
+    past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id"), 20)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "filter": filterset,
+            "upcoming": upcoming,
+            "past": past.get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "can_create": request.user.has_perm("meetings.create_meeting"),
+        },
+    )
+
+
+def meeting_month(request, year: int | None = None, month: int | None = None):
+    today = timezone.localdate()
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 1900 <= year <= 2200):
+        raise Http404
+    filterset = MeetingFilter(
+        request.GET or None, queryset=selectors.meetings_visible(request.user)
+    )
+    meetings = filterset.qs if filterset.is_bound else filterset.queryset
+    first = datetime.date(year, month, 1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "meetings/meeting_month.html",
+        {
+            "filter": filterset,
+            "weeks": selectors.month_grid(meetings, year, month),
+            "month": first,
+            "previous": previous,
+            "following": following,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def meeting_ics(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    details = request.user.has_perm("meetings.view_meeting_details", meeting)
+    agenda = list(meeting.agenda_items.all()) if details else []
+    events = ical.meeting_events(meeting, details=details, agenda=agenda)
+    return _ics_response(ical.calendar_bytes(meeting.title, events), f"{meeting.slug}.ics")
+
+
+def feed_ics(request, token: str):
+    feed = get_object_or_404(
+        CalendarFeedToken.objects.select_related("user"), token=token, user__is_active=True
+    )
+    events = []
+    for meeting in selectors.meetings_of_person(feed.user):
+        events.extend(ical.meeting_events(meeting, details=True, agenda=meeting.agenda_items.all()))
+    return _ics_response(ical.calendar_bytes(_("My World Cities meetings"), events), "meetings.ics")
+
+
+@login_required
+def feed_settings(request):
+    if request.method == "POST":
+        services.feed_token_reset(user=request.user)
+        messages.success(request, _("You have a new address; the old one no longer works."))
+        return redirect("meetings:feed")
+    token = services.feed_token_for(user=request.user)
+    url = request.build_absolute_uri(reverse("meetings:feed_ics", args=[token.token]))
+    return render(request, "meetings/feed.html", {"feed_url": url})
+
+
+# --- One meeting --------------------------------------------------------------------------------
+def _detail_context(request, meeting: Meeting) -> dict:
+    user = request.user
+    details = user.has_perm("meetings.view_meeting_details", meeting)
+    manage = user.has_perm("meetings.manage_meeting", meeting)
+    registration = selectors.registration_of(meeting, user)
+    context = {
+        "meeting": meeting,
+        "details": details,
+        "manage": manage,
+        "registration": registration,
+        "waitlist_position": registration and services.waitlist_position(registration),
+    }
+    if details:
+        context.update(
+            agenda=selectors.agenda_for(meeting, user),
+            delegations=selectors.delegations_for(meeting),
+            outcomes=selectors.outcomes_for(meeting),
+            pairings=selectors.pairings_served(meeting),
+        )
+    holding = registration is not None and registration.holds_place
+    in_play = registration is not None and registration.status in Registration.ACTIVE
+    context["can_register"] = (
+        not in_play or registration.status == Registration.Status.INVITED
+    ) and user.has_perm("meetings.register", meeting)
+    context["holds_place"] = holding
+    context["in_play"] = in_play
+    context["can_evaluate"] = (
+        registration is not None
+        and registration.attended
+        and services.evaluation_open(meeting)
+        and not Evaluation.objects.filter(meeting=meeting, person=user).exists()
+    )
+    if manage:
+        context["status_form"] = StatusForm(initial={"status": meeting.status})
+    return context
+
+
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
+
+
+@login_required
+def meeting_create(request):
+    if not request.user.has_perm("meetings.create_meeting"):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        edition, pairings = data.pop("edition"), data.pop("pairings")
+        try:
+            meeting = services.meeting_create(
+                edition=edition, by=request.user, pairings=pairings, **data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The meeting is scheduled."))
+            return redirect(meeting)
+    return render(request, "meetings/form.html", {"form": form, "title": _("Schedule a meeting")})
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "pairings"}
+        try:
+            services.meeting_update(
+                meeting=meeting, by=request.user, pairings=form.cleaned_data["pairings"], **data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "title": _("Edit the meeting")},
+    )
+
+
+@login_required
+@require_POST
+def meeting_status(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_set_status(
+                meeting=meeting, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The meeting's status is saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    context = _detail_context(request, meeting)
+    context["status_form"] = form
+    return render(request, "meetings/meeting_detail.html", context, status=400)
+
+
+@login_required
+def quotas_edit(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = QuotaForm(request.POST or None, meeting=meeting, quotas=selectors.quotas_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quotas_update(meeting=meeting, by=request.user, places=form.places())
+        except ValidationError as exc:
+            for city_id, errors in exc.error_dict.items():
+                form.add_error(f"city_{city_id}", errors)
+        else:
+            messages.success(request, _("The delegation quotas are saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "title": _("Delegation quotas")},
+    )
+
+
+@login_required
+def agenda_item_create(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = AgendaItemForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisations = data.pop("organisations")
+        try:
+            services.agenda_item_create(
+                meeting=meeting, by=request.user, organisations=organisations, **data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The agenda item is added."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "title": _("Add to the agenda")},
+    )
+
+
+@login_required
+def agenda_item_edit(request, pk: int, item_pk: int):
+    meeting = _meeting_managed(request, pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    form = AgendaItemForm(request.POST or None, meeting=meeting, instance=item)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisations = data.pop("organisations")
+        try:
+            services.agenda_item_update(
+                item=item, by=request.user, organisations=organisations, **data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The agenda item is saved."))
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "title": _("Edit the agenda item")},
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request, pk: int, item_pk: int):
+    meeting = _meeting_managed(request, pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    services.agenda_item_delete(item=item, by=request.user)
+    messages.success(request, _("The agenda item is removed."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def agenda_signup(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    if not request.user.has_perm("meetings.view_meeting_details", meeting):
+        raise PermissionDenied
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    try:
+        if request.POST.get("withdraw"):
+            services.agenda_signup_cancel(item=item, person=request.user)
+            messages.success(request, _("You are no longer signed up for “%s”.") % item.title)
+        else:
+            services.agenda_signup(item=item, person=request.user)
+            messages.success(request, _("You are signed up for “%s”.") % item.title)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+
+
+# --- Registrations ------------------------------------------------------------------------------
+@login_required
+@require_POST
+def register(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    if not request.user.has_perm("meetings.register", meeting):
+        raise PermissionDenied
+    try:
+        registration = services.registration_register(meeting=meeting, person=request.user)
+    except ValidationError as exc:
+        context = _detail_context(request, meeting)
+        context["registration_error"] = " ".join(exc.messages)
+        return render(request, "meetings/meeting_detail.html", context, status=400)
+    message = services.registration_message(registration)
+    if registration.status == Registration.Status.WAITLISTED:
+        messages.warning(request, message)
+    else:
+        messages.success(request, message)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def registration_cancel(request, pk: int, registration_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    registration = selectors.registration_get(request.user, meeting, registration_pk)
+    try:
+        registration = services.registration_cancel(registration=registration, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if registration.status == Registration.Status.DECLINED:
+            messages.success(request, _("The invitation is declined."))
+        else:
+            messages.success(request, _("The registration is cancelled."))
+    if registration.person_id == request.user.pk:
+        return redirect("meetings:detail", pk=meeting.pk)
+    return redirect("meetings:registrations", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def registration_confirm(request, pk: int, registration_pk: int):
+    meeting = _meeting_managed(request, pk)
+    registration = selectors.registration_get(request.user, meeting, registration_pk)
+    try:
+        services.registration_confirm(registration=registration, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%s is confirmed.") % registration.person)
+    return redirect("meetings:registrations", pk=meeting.pk)
+
+
+@login_required
+def registration_logistics(request, pk: int, registration_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    registration = selectors.registration_get(request.user, meeting, registration_pk)
+    form = LogisticsForm(request.POST or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_update_logistics(
+                registration=registration, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The travel details are saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": _("Travel details of %s") % registration.person,
+            "intro": _("Only you and the coordinators see these details."),
+        },
+    )
+
+
+@login_required
+def registrations(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    return render(
+        request,
+        "meetings/registrations.html",
+        {
+            "meeting": meeting,
+            "registrations": selectors.registrations_for_manager(meeting),
+            "active_statuses": [str(s) for s in Registration.ACTIVE],
+        },
+    )
+
+
+@login_required
+def invite(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = InviteForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_invite(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            if registration.status == Registration.Status.INVITED:
+                messages.success(request, _("%s is invited.") % registration.person)
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s: %(status)s.")
+                    % {
+                        "person": registration.person,
+                        "status": registration.get_status_display(),
+                    },
+                )
+            return redirect("meetings:invite", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "title": _("Invite someone")},
+    )
+
+
+# --- After the meeting --------------------------------------------------------------------------
+@login_required
+def minutes_edit(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        services.minutes_record(meeting=meeting, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The minutes are saved."))
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request, "meetings/form.html", {"form": form, "meeting": meeting, "title": _("Minutes")}
+    )
+
+
+@login_required
+def attendance_edit(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = AttendanceForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.attendance_record(
+                meeting=meeting,
+                by=request.user,
+                attended_ids=[r.pk for r in form.cleaned_data["attended"]],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Attendance is saved: %d attended.") % count)
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request, "meetings/form.html", {"form": form, "meeting": meeting, "title": _("Attendance")}
+    )
+
+
+@login_required
+def outcome_create(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = OutcomeForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_create(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The action is added to the pairing's action plan."))
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#outcomes")
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "title": _("Turn an outcome into an action")},
+    )
+
+
+@login_required
+def evaluation(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    if not request.user.has_perm("meetings.evaluate", meeting):
+        raise PermissionDenied
+    already = Evaluation.objects.filter(meeting=meeting, person=request.user).exists()
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(meeting=meeting, person=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: your evaluation is recorded."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/evaluation.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "already": already,
+            "open": services.evaluation_open(meeting),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def evaluation_summary(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    if not request.user.has_perm("meetings.view_evaluation_summary", meeting):
+        raise PermissionDenied
+    return render(
+        request,
+        "meetings/evaluation_summary.html",
+        {"meeting": meeting, "summary": selectors.evaluation_summary(meeting)},
+    )

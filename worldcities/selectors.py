@@ -1,6 +1,8 @@
 """Reads that span the apps (the home page's figures)."""
 
 from cities.models import City
+from meetings.selectors import upcoming_meetings_count
+from practices.models import Practice
 from twinning.models import Pairing
 
 
@@ -10,6 +12,6 @@ def programme_figures() -> dict:
         "cities": City.objects.exclude(kind=City.Kind.ALLIANCE).count(),
         "countries": City.objects.values("country").distinct().count(),
         "pairings": Pairing.objects.exclude(status=Pairing.Status.WITHDRAWN).count(),
-        "practices": None,
-        "upcoming_meetings": None,
+        "practices": Practice.objects.published().count(),
+        "upcoming_meetings": upcoming_meetings_count(),
     }

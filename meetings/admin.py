@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from .models import (
+    AgendaItem,
+    CalendarFeedToken,
+    DelegationQuota,
+    Evaluation,
+    Meeting,
+    MeetingOutcome,
+    Registration,
+)
+from .services import meeting_slug
+
+
+class DelegationQuotaInline(admin.TabularInline):
+    model = DelegationQuota
+    extra = 0
+    raw_id_fields = ["city"]
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    fields = [
+        ("kind", "title"),
+        ("starts_at", "ends_at"),
+        "place",
+        "thematic_area",
+        "speakers",
+        "capacity",
+    ]
+
+
+class MeetingOutcomeInline(admin.TabularInline):
+    model = MeetingOutcome
+    extra = 0
+    raw_id_fields = ["action"]
+    readonly_fields = ["recorded_by", "created_at"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "host_city", "starts_at", "status", "edition"]
+    list_filter = ["status", "kind", "edition"]
+    search_fields = ["title", "host_city__name", "venue"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["host_city", "edition"]
+    filter_horizontal = ["pairings"]
+    readonly_fields = ["slug", "minutes_html", "minutes_updated_at", "created_by", "created_at"]
+    inlines = [DelegationQuotaInline, AgendaItemInline, MeetingOutcomeInline]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = meeting_slug(obj)
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["person", "meeting", "city", "status", "attended", "needs_visa_letter"]
+    list_filter = ["status", "attended", "meeting__edition"]
+    search_fields = ["person__email", "person__full_name", "meeting__title"]
+    list_select_related = ["person", "meeting", "city"]
+    raw_id_fields = ["person", "invited_by"]
+    readonly_fields = ["notified_status", "created_at", "updated_at"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "overall", "content", "organisation", "usefulness", "created_at"]
+    list_filter = ["meeting"]
+    list_select_related = ["meeting"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["token", "created_at"]

@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City, Country, ThematicArea
+from twinning.models import Edition
+
+from .models import AgendaItem, Meeting
+
+
+class MeetingFilter(django_filters.FilterSet):
+    edition = django_filters.ModelChoiceFilter(
+        label=_("Edition"), queryset=Edition.objects.all(), empty_label=_("All editions")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds")
+    )
+    host_city = django_filters.ModelChoiceFilter(
+        label=_("Host city"),
+        queryset=City.objects.filter(hosted_meetings__isnull=False).distinct(),
+        empty_label=_("All cities"),
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        field_name="host_city__country",
+        queryset=Country.objects.filter(cities__hosted_meetings__isnull=False).distinct(),
+        empty_label=_("All countries"),
+    )
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"),
+        queryset=ThematicArea.objects.all(),
+        method="filter_thematic_area",
+        empty_label=_("All thematic areas"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["edition", "kind", "host_city", "country", "thematic_area"]
+
+    def filter_thematic_area(self, queryset, name, value):
+        served = Meeting.pairings.through.objects.filter(
+            meeting_id=OuterRef("pk"), pairing__thematic_areas=value
+        )
+        on_agenda = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), thematic_area=value)
+        return queryset.filter(Exists(served) | Exists(on_agenda))

@@ -1,0 +1,109 @@
+"""Who may do what with a meeting. Selectors narrow querysets with the same rules
+(``meetings.selectors``) and services check again before any change."""
+
+import rules
+
+from worldcities.users.permissions import (
+    is_coordinator,
+    is_delegate,
+    is_member,
+    is_programme_staff,
+)
+
+
+def edition_city_ids(edition_id: int) -> set[int]:
+    """Every city taking part in an edition's pairings (lead cities and further members)."""
+    from twinning.models import Pairing, PairingMember
+
+    pairings = Pairing.objects.filter(edition_id=edition_id).exclude(
+        status=Pairing.Status.WITHDRAWN
+    )
+    ids = set()
+    for eu, partner in pairings.values_list("eu_lead_id", "partner_lead_id"):
+        ids.update((eu, partner))
+    ids.update(PairingMember.objects.filter(pairing__in=pairings).values_list("city_id", flat=True))
+    return ids
+
+
+def meeting_city_ids(meeting) -> set[int]:
+    """The cities whose delegates take part in a meeting: the edition's, the host, and any city
+    given a quota. Computed once per meeting object."""
+    cached = getattr(meeting, "_city_ids", None)
+    if cached is None:
+        cached = edition_city_ids(meeting.edition_id)
+        cached.add(meeting.host_city_id)
+        cached.update(meeting.quotas.values_list("city_id", flat=True))
+        meeting._city_ids = cached
+    return cached
+
+
+def coordinated_edition_ids(user) -> set[int]:
+    cached = getattr(user, "_coordinated_edition_ids", None)
+    if cached is None:
+        cached = set(user.coordinated_editions.values_list("pk", flat=True))
+        user._coordinated_edition_ids = cached
+    return cached
+
+
+@rules.predicate
+def is_edition_coordinator(user, meeting) -> bool:
+    return bool(
+        meeting is not None
+        and is_coordinator(user)
+        and meeting.edition_id in coordinated_edition_ids(user)
+    )
+
+
+@rules.predicate
+def coordinates_an_edition(user) -> bool:
+    return bool(is_coordinator(user) and coordinated_edition_ids(user))
+
+
+@rules.predicate
+def is_edition_delegate(user, meeting) -> bool:
+    return bool(
+        meeting is not None and is_delegate(user) and user.city_id in meeting_city_ids(meeting)
+    )
+
+
+@rules.predicate
+def is_on_list(user, meeting) -> bool:
+    """Invited, registered or waitlisted (anyone with a registration still in play)."""
+    from .models import Registration
+
+    if meeting is None or not is_member(user):
+        return False
+    return meeting.registrations.filter(person=user, status__in=Registration.ACTIVE).exists()
+
+
+@rules.predicate
+def is_attendee(user, meeting) -> bool:
+    if meeting is None or not is_member(user):
+        return False
+    return meeting.registrations.filter(person=user, attended=True).exists()
+
+
+@rules.predicate
+def is_own_registration(user, registration) -> bool:
+    return bool(registration is not None and is_member(user) and registration.person_id == user.pk)
+
+
+@rules.predicate
+def manages_registration(user, registration) -> bool:
+    return bool(
+        registration is not None
+        and (is_programme_staff(user) or is_edition_coordinator(user, registration.meeting))
+    )
+
+
+can_manage = is_programme_staff | is_edition_coordinator
+can_view_details = can_manage | is_edition_delegate | is_on_list
+
+rules.add_perm("meetings.create_meeting", is_programme_staff | coordinates_an_edition)
+rules.add_perm("meetings.manage_meeting", can_manage)
+rules.add_perm("meetings.view_meeting_details", can_view_details)
+rules.add_perm("meetings.register", is_edition_delegate | is_on_list)
+rules.add_perm("meetings.evaluate", is_attendee)
+rules.add_perm("meetings.view_evaluation_summary", can_manage)
+rules.add_perm("meetings.view_logistics", manages_registration | is_own_registration)
+rules.add_perm("meetings.change_registration", manages_registration | is_own_registration)

@@ -1,0 +1,667 @@
+"""Every change to meetings goes through here. Places are counted under a row lock on the
+meeting (``select_for_update`` inside ``transaction.atomic``), so simultaneous registrations are
+served one after the other and never give more places than the quota and the capacity hold."""
+
+import datetime
+
+import markdown
+import nh3
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import dateformat, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from twinning.models import Action, Pairing, PairingMember
+from worldcities.users.models import Role, User
+
+from .models import (
+    AgendaItem,
+    AgendaSignup,
+    CalendarFeedToken,
+    DelegationQuota,
+    Evaluation,
+    Meeting,
+    MeetingOutcome,
+    Registration,
+)
+from .permissions import can_manage, is_edition_delegate
+
+# The places each delegation gets by default: (side of the pairing, places per city).
+DEFAULT_QUOTAS = {
+    Meeting.Kind.WORKING: (PairingMember.Side.EU, 5),
+    Meeting.Kind.FOLLOW_UP: (PairingMember.Side.PARTNER, 4),
+}
+
+STATUS_TRANSITIONS = {
+    Meeting.Status.PLANNED: {Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED},
+    Meeting.Status.CONFIRMED: {
+        Meeting.Status.PLANNED,
+        Meeting.Status.HELD,
+        Meeting.Status.CANCELLED,
+    },
+    Meeting.Status.HELD: {Meeting.Status.EVALUATED},
+    Meeting.Status.EVALUATED: {Meeting.Status.HELD},
+    Meeting.Status.CANCELLED: set(),
+}
+
+MEETING_FIELDS = (
+    "kind",
+    "title",
+    "host_city",
+    "venue",
+    "address",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "description",
+    "practical_information",
+    "status",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "approval_required",
+)
+
+MINUTES_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "ul", "ol", "li", "a", "blockquote",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+def _require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _("You may not do this."))
+
+
+def _on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+def meeting_slug(meeting: Meeting) -> str:
+    """A slug from the title and the local start date, unique among meetings."""
+    base = slugify(f"{meeting.title} {meeting.local_starts_at:%Y-%m-%d}")[:200] or "meeting"
+    slug, n = base, 2
+    while Meeting.objects.filter(slug=slug).exclude(pk=meeting.pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _pairing_cities(pairings, side: str) -> list:
+    cities = []
+    for pairing in pairings:
+        cities.append(pairing.eu_lead if side == PairingMember.Side.EU else pairing.partner_lead)
+        cities.extend(m.city for m in pairing.members.all() if m.side == side)
+    seen, unique = set(), []
+    for city in cities:
+        if city.pk not in seen:
+            seen.add(city.pk)
+            unique.append(city)
+    return unique
+
+
+def meeting_default_quotas(*, meeting: Meeting) -> list[DelegationQuota]:
+    """Gives each delegation the kind's default places (five per EU city at a working meeting,
+    four per partner city at a follow-up), for the pairings the meeting serves. Existing quotas
+    are kept as they are."""
+    rule = DEFAULT_QUOTAS.get(meeting.kind)
+    if rule is None:
+        return []
+    side, places = rule
+    if meeting.capacity is not None:
+        places = min(places, meeting.capacity)
+    pairings = meeting.pairings.select_related("eu_lead", "partner_lead").prefetch_related(
+        "members__city"
+    )
+    if not pairings:
+        pairings = (
+            Pairing.objects.filter(edition=meeting.edition)
+            .exclude(status=Pairing.Status.WITHDRAWN)
+            .select_related("eu_lead", "partner_lead")
+            .prefetch_related("members__city")
+        )
+    existing = set(meeting.quotas.values_list("city_id", flat=True))
+    quotas = [
+        DelegationQuota(meeting=meeting, city=city, places=places)
+        for city in _pairing_cities(pairings, side)
+        if city.pk not in existing
+    ]
+    return DelegationQuota.objects.bulk_create(quotas)
+
+
+@transaction.atomic
+def meeting_create(*, edition, by: User | None, pairings=(), **fields) -> Meeting:
+    """Schedules a meeting and fills its delegation quotas from the kind's defaults."""
+    if by is not None:
+        _require(
+            can_manage(by, Meeting(edition=edition)),
+            _("Only the edition's coordinators schedule its meetings."),
+        )
+    meeting = Meeting(edition=edition, created_by=by, **fields)
+    meeting.full_clean(exclude=["slug"])
+    meeting.slug = meeting_slug(meeting)
+    meeting.save()
+    meeting.pairings.set(pairings)
+    meeting_default_quotas(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Meeting:
+    _require(can_manage(by, meeting))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    for name, value in fields.items():
+        if name not in MEETING_FIELDS or name == "status":
+            raise TypeError(f"meeting_update() cannot change {name!r}")
+        setattr(meeting, name, value)
+    meeting.full_clean(exclude=["slug"])
+    if meeting.capacity is not None:
+        largest = meeting.quotas.order_by("-places").values_list("places", flat=True).first()
+        if largest is not None and largest > meeting.capacity:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "A delegation already has %(places)s places: the capacity cannot be lower."
+                    )
+                    % {"places": largest}
+                }
+            )
+    meeting.save()
+    if pairings is not None:
+        meeting.pairings.set(pairings)
+    _fill_from_waitlist(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_status(*, meeting: Meeting, status: str, by: User) -> Meeting:
+    """Moves a meeting along planned → confirmed → held → evaluated, or cancels it (and tells
+    everyone on its list)."""
+    _require(can_manage(by, meeting))
+    meeting = Meeting.objects.select_for_update().select_related("host_city").get(pk=meeting.pk)
+    if status == meeting.status:
+        return meeting
+    if status not in STATUS_TRANSITIONS.get(meeting.status, set()):
+        raise ValidationError(
+            {
+                "status": _("A %(from)s meeting cannot become %(to)s.")
+                % {
+                    "from": Meeting.Status(meeting.status).label.lower(),
+                    "to": Meeting.Status(status).label.lower(),
+                }
+            }
+        )
+    if status == Meeting.Status.HELD and meeting.starts_at > timezone.now():
+        raise ValidationError({"status": _("A meeting is held only once it has started.")})
+    meeting.status = status
+    meeting.save(update_fields=["status", "updated_at"])
+    if status == Meeting.Status.CANCELLED:
+        from .tasks import send_meeting_cancelled
+
+        _on_commit(send_meeting_cancelled, meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def quotas_update(*, meeting: Meeting, by: User, places: dict) -> list[DelegationQuota]:
+    """Sets the places per city (``{city: places}``; ``None`` removes the quota). Nothing is
+    saved unless every quota is valid: errors come back per city id."""
+    _require(can_manage(by, meeting))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    existing = {q.city_id: q for q in meeting.quotas.select_related("city")}
+    errors, saved = {}, []
+    for city, value in places.items():
+        quota = existing.get(city.pk)
+        if value is None:
+            if quota is not None:
+                quota.delete()
+            continue
+        quota = quota or DelegationQuota(meeting=meeting, city=city)
+        quota.places = value
+        try:
+            quota.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            errors[city.pk] = exc.message_dict.get("places", exc.messages)
+            continue
+        saved.append(quota)
+    if errors:
+        raise ValidationError(errors)
+    for quota in saved:
+        quota.save()
+    _fill_from_waitlist(meeting)
+    return saved
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+@transaction.atomic
+def agenda_item_create(*, meeting: Meeting, by: User, organisations=(), **fields) -> AgendaItem:
+    _require(can_manage(by, meeting))
+    item = AgendaItem(meeting=meeting, **fields)
+    item.full_clean()
+    item.save()
+    item.organisations.set(organisations)
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, by: User, organisations=None, **fields) -> AgendaItem:
+    _require(can_manage(by, item.meeting))
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    if item.capacity is not None and item.signups.count() > item.capacity:
+        raise ValidationError(
+            {
+                "capacity": _("%(count)s people have signed up already.")
+                % {"count": item.signups.count()}
+            }
+        )
+    item.save()
+    if organisations is not None:
+        item.organisations.set(organisations)
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
+    _require(can_manage(by, item.meeting))
+    item.delete()
+
+
+@transaction.atomic
+def agenda_signup(*, item: AgendaItem, person: User) -> AgendaSignup:
+    """A place on a field or site visit, for someone who holds a place at the meeting."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if not item.has_signup:
+        raise ValidationError(_("This item needs no sign-up."))
+    holds = item.meeting.registrations.filter(
+        person=person, status__in=Registration.HOLDING
+    ).exists()
+    if not holds:
+        raise ValidationError(_("Sign up for visits once you have a place at the meeting."))
+    if item.signups.filter(person=person).exists():
+        raise ValidationError(_("You have already signed up for this visit."))
+    if item.signups.count() >= item.capacity:
+        raise ValidationError(
+            _("The visit “%(title)s” is full (%(places)s places).")
+            % {"title": item.title, "places": item.capacity}
+        )
+    return AgendaSignup.objects.create(item=item, person=person)
+
+
+@transaction.atomic
+def agenda_signup_cancel(*, item: AgendaItem, person: User) -> None:
+    AgendaSignup.objects.filter(item=item, person=person).delete()
+
+
+# --- Registrations ------------------------------------------------------------------------------
+def _places_taken(meeting: Meeting, city_id=None) -> int:
+    qs = Registration.objects.filter(meeting=meeting, status__in=Registration.HOLDING)
+    if city_id is not None:
+        qs = qs.filter(city_id=city_id)
+    return qs.count()
+
+
+def _room_for(meeting: Meeting, city_id) -> bool:
+    """Whether a person of ``city_id`` can get a place now. Call with the meeting locked."""
+    if meeting.capacity is not None and _places_taken(meeting) >= meeting.capacity:
+        return False
+    quota = DelegationQuota.objects.filter(meeting=meeting, city_id=city_id).first()
+    return quota is None or _places_taken(meeting, city_id) < quota.places
+
+
+def _place_status(meeting: Meeting) -> str:
+    if meeting.approval_required:
+        return Registration.Status.REGISTERED
+    return Registration.Status.CONFIRMED
+
+
+def _notify(registration: Registration) -> None:
+    from .tasks import send_registration_notice
+
+    _on_commit(send_registration_notice, registration.pk)
+
+
+def _in_meeting_zone(meeting: Meeting, value) -> str:
+    return dateformat.format(value.astimezone(meeting.zone), "j M Y, H:i T")
+
+
+def _check_window(meeting: Meeting) -> None:
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
+        raise ValidationError(
+            _("Registration is closed: the meeting is %(status)s.")
+            % {"status": meeting.get_status_display().lower()}
+        )
+    now = timezone.now()
+    opens = meeting.registration_opens_at
+    if opens and now < opens:
+        raise ValidationError(
+            _("Registration opens on %(when)s.") % {"when": _in_meeting_zone(meeting, opens)}
+        )
+    closes = meeting.registration_closes_at or meeting.starts_at
+    if now >= closes:
+        raise ValidationError(
+            _("Registration closed on %(when)s.") % {"when": _in_meeting_zone(meeting, closes)}
+        )
+
+
+@transaction.atomic
+def registration_register(
+    *, meeting: Meeting, person: User, by: User | None = None
+) -> Registration:
+    """Registers ``person`` (by themselves, or by a coordinator as ``by``). They get a place if
+    their delegation's quota and the meeting's capacity have room, else the waiting list."""
+    by = by or person
+    meeting = Meeting.objects.select_for_update().select_related("host_city").get(pk=meeting.pk)
+    manager = can_manage(by, meeting)
+    existing = Registration.objects.filter(meeting=meeting, person=person).first()
+    if not manager:
+        _require(by == person, _("You may register only yourself."))
+        invited = existing is not None and existing.status == Registration.Status.INVITED
+        if not (invited or is_edition_delegate(person, meeting)):
+            raise PermissionDenied(_("Only delegates of the edition's cities register."))
+        _check_window(meeting)
+    elif meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
+        raise ValidationError(_("Registration is closed for this meeting."))
+    if existing is not None and existing.status in (
+        *Registration.HOLDING,
+        Registration.Status.WAITLISTED,
+    ):
+        raise ValidationError(
+            _("%(person)s is already on the list (%(status)s).")
+            % {"person": person, "status": existing.get_status_display().lower()}
+        )
+    registration = existing or Registration(meeting=meeting, person=person)
+    registration.city_id = person.city_id or registration.city_id
+    if _room_for(meeting, registration.city_id):
+        registration.status = _place_status(meeting)
+        registration.waitlisted_at = None
+    else:
+        registration.status = Registration.Status.WAITLISTED
+        registration.waitlisted_at = timezone.now()
+    registration.full_clean(validate_constraints=False, validate_unique=False)
+    registration.save()
+    _notify(registration)
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return (
+        Registration.objects.filter(
+            meeting_id=registration.meeting_id,
+            city_id=registration.city_id,
+            status=Registration.Status.WAITLISTED,
+            waitlisted_at__lt=registration.waitlisted_at,
+        ).count()
+        + 1
+    )
+
+
+def registration_message(registration: Registration) -> str:
+    """What the person is told right after registering."""
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("You are registered: your place is confirmed.")
+    if registration.status == Registration.Status.REGISTERED:
+        return _("You are registered: the coordinators will confirm your place.")
+    meeting = registration.meeting
+    quota = DelegationQuota.objects.filter(meeting=meeting, city_id=registration.city_id).first()
+    position = waitlist_position(registration)
+    if quota is not None and _places_taken(meeting, registration.city_id) >= quota.places:
+        reason = _("The delegation of %(city)s is full (%(places)s places).") % {
+            "city": quota.city,
+            "places": quota.places,
+        }
+    else:
+        reason = _("The meeting is full (%(places)s places).") % {"places": meeting.capacity}
+    return _(
+        "%(reason)s You are number %(position)s on the waiting list; we will e-mail you if a "
+        "place comes free."
+    ) % {"reason": reason, "position": position}
+
+
+def _fill_from_waitlist(meeting: Meeting, prefer_city_id=None) -> list[Registration]:
+    """Gives free places to the waiting list, first come first served: the freed city's
+    waiting list first, then any city whose quota has room. Call with the meeting locked."""
+    promoted = []
+    waiting = list(
+        Registration.objects.select_for_update()
+        .filter(meeting=meeting, status=Registration.Status.WAITLISTED)
+        .order_by("waitlisted_at", "id")
+    )
+    if prefer_city_id is not None:
+        waiting.sort(key=lambda r: r.city_id != prefer_city_id)
+    for registration in waiting:
+        if meeting.capacity is not None and _places_taken(meeting) >= meeting.capacity:
+            break
+        if not _room_for(meeting, registration.city_id):
+            continue
+        registration.status = _place_status(meeting)
+        registration.save(update_fields=["status", "updated_at"])
+        _notify(registration)
+        promoted.append(registration)
+    return promoted
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by: User) -> Registration:
+    """Cancels a registration (or declines an invitation); a freed place goes to the first on
+    the waiting list of the same city, who is told by e-mail."""
+    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _require(by.pk == registration.person_id or can_manage(by, meeting))
+    held = registration.holds_place
+    if registration.status == Registration.Status.INVITED:
+        registration.status = Registration.Status.DECLINED
+    elif registration.status in (*Registration.HOLDING, Registration.Status.WAITLISTED):
+        registration.status = Registration.Status.CANCELLED
+    else:
+        raise ValidationError(_("This registration is already cancelled."))
+    registration.save(update_fields=["status", "updated_at"])
+    AgendaSignup.objects.filter(item__meeting=meeting, person_id=registration.person_id).delete()
+    if held and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
+        _fill_from_waitlist(meeting, prefer_city_id=registration.city_id)
+    return registration
+
+
+@transaction.atomic
+def registration_confirm(*, registration: Registration, by: User) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _require(can_manage(by, registration.meeting))
+    if registration.status != Registration.Status.REGISTERED:
+        raise ValidationError(_("Only a registration awaiting confirmation can be confirmed."))
+    registration.status = Registration.Status.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    _notify(registration)
+    return registration
+
+
+@transaction.atomic
+def registration_invite(
+    *,
+    meeting: Meeting,
+    email: str,
+    by: User,
+    full_name: str = "",
+    city=None,
+    register: bool = False,
+) -> Registration:
+    """Invites someone by e-mail. A person without an account gets one (and an e-mail to set
+    their password); with ``register`` the coordinator registers them at once."""
+    _require(can_manage(by, meeting))
+    email = User.objects.normalize_email(email).strip()
+    person = User.objects.filter(email__iexact=email).first()
+    if person is None:
+        from worldcities.users.services import user_create
+
+        if city is None:
+            raise ValidationError({"city": _("Give the city of someone who has no account yet.")})
+        person = user_create(email=email, full_name=full_name, role=Role.DELEGATE, city=city)
+    existing = Registration.objects.filter(meeting=meeting, person=person).first()
+    if existing is not None and existing.status in Registration.ACTIVE:
+        raise ValidationError(
+            {
+                "email": _("%(person)s is already on the list (%(status)s).")
+                % {"person": person, "status": existing.get_status_display().lower()}
+            }
+        )
+    if register:
+        return registration_register(meeting=meeting, person=person, by=by)
+    registration = existing or Registration(meeting=meeting, person=person)
+    registration.status = Registration.Status.INVITED
+    registration.city = person.city or city
+    registration.invited_by = by
+    registration.save()
+    _notify(registration)
+    return registration
+
+
+@transaction.atomic
+def registration_update_logistics(
+    *,
+    registration: Registration,
+    by: User,
+    arrival_at: datetime.datetime | None,
+    departure_at: datetime.datetime | None,
+    dietary_needs: str,
+    needs_visa_letter: bool,
+) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _require(by.pk == registration.person_id or can_manage(by, registration.meeting))
+    registration.arrival_at = arrival_at
+    registration.departure_at = departure_at
+    registration.dietary_needs = dietary_needs
+    registration.needs_visa_letter = needs_visa_letter
+    registration.full_clean(validate_constraints=False, validate_unique=False)
+    registration.save()
+    return registration
+
+
+# --- After the meeting --------------------------------------------------------------------------
+def render_minutes(text: str) -> str:
+    """Markdown to HTML, then sanitized: only plain formatting and safe links survive."""
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
+    return nh3.clean(
+        html,
+        tags=MINUTES_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+    )
+
+
+@transaction.atomic
+def minutes_record(*, meeting: Meeting, minutes: str, by: User) -> Meeting:
+    _require(can_manage(by, meeting))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.minutes = minutes
+    meeting.minutes_html = render_minutes(minutes)
+    meeting.minutes_updated_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_html", "minutes_updated_at", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, attended_ids, by: User) -> int:
+    """Marks who came among those who held a place; the meeting counts as held from then on."""
+    _require(can_manage(by, meeting))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Attendance is recorded once the meeting has started."))
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting has no attendance."))
+    attended_ids = {int(pk) for pk in attended_ids}
+    holders = Registration.objects.filter(meeting=meeting, status__in=Registration.HOLDING)
+    holders.filter(pk__in=attended_ids).update(attended=True, updated_at=timezone.now())
+    holders.exclude(pk__in=attended_ids).update(attended=False, updated_at=timezone.now())
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
+        meeting.status = Meeting.Status.HELD
+        meeting.save(update_fields=["status", "updated_at"])
+    from .tasks import send_evaluation_requests
+
+    _on_commit(send_evaluation_requests, meeting.pk)
+    return holders.filter(attended=True).count()
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    meeting: Meeting,
+    pairing: Pairing,
+    title: str,
+    by: User,
+    description: str = "",
+    owner_person: User | None = None,
+    owner_organisation=None,
+    due_date: datetime.date | None = None,
+) -> MeetingOutcome:
+    """Turns an outcome of the meeting into an action of the pairing's action plan."""
+    _require(can_manage(by, meeting))
+    served = meeting.pairings.all() or Pairing.objects.filter(edition=meeting.edition)
+    if not served.filter(pk=pairing.pk).exists():
+        raise ValidationError({"pairing": _("This meeting does not serve that pairing.")})
+    action = Action(
+        pairing=pairing,
+        title=title,
+        description=description,
+        owner_person=owner_person,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+    )
+    action.full_clean()
+    action.save()
+    return MeetingOutcome.objects.create(meeting=meeting, action=action, recorded_by=by)
+
+
+def evaluation_open(meeting: Meeting) -> bool:
+    return meeting.status in (Meeting.Status.HELD, Meeting.Status.EVALUATED)
+
+
+def evaluation_submit(
+    *,
+    meeting: Meeting,
+    person: User,
+    overall: int,
+    content: int,
+    organisation: int,
+    usefulness: int,
+    comments: str = "",
+) -> Evaluation:
+    """One answer per attendee; a second is refused (by the database too)."""
+    if not meeting.registrations.filter(person=person, attended=True).exists():
+        raise PermissionDenied(_("Only those who attended evaluate a meeting."))
+    if not evaluation_open(meeting):
+        raise ValidationError(_("The evaluation opens once the meeting has been held."))
+    if Evaluation.objects.filter(meeting=meeting, person=person).exists():
+        raise ValidationError(_("You have already evaluated this meeting."))
+    evaluation = Evaluation(
+        meeting=meeting,
+        person=person,
+        overall=overall,
+        content=content,
+        organisation=organisation,
+        usefulness=usefulness,
+        comments=comments.strip(),
+    )
+    evaluation.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("You have already evaluated this meeting.")) from exc
+    return evaluation
+
+
+# --- Calendar feed ------------------------------------------------------------------------------
+def feed_token_for(*, user: User) -> CalendarFeedToken:
+    token, _created = CalendarFeedToken.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def feed_token_reset(*, user: User) -> CalendarFeedToken:
+    """A new secret address; the old one stops working at once."""
+    CalendarFeedToken.objects.filter(user=user).delete()
+    return CalendarFeedToken.objects.create(user=user)

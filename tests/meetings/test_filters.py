@@ -1,0 +1,38 @@
+import pytest
+
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting
+from tests.cities.factories import CityFactory, PartnerCountryFactory, ThematicAreaFactory
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory
+from tests.twinning.factories import EditionFactory, PairingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(params):
+    return sorted(m.title for m in MeetingFilter(params, queryset=Meeting.objects.all()).qs)
+
+
+def test_filters_by_edition_kind_city_country_and_thematic_area():
+    korea = PartnerCountryFactory(code="KR", name="Korea")
+    seoul = CityFactory(name="Seoul", slug="seoul", country=korea, time_zone="Asia/Seoul")
+    tampere = CityFactory(name="Tampere", slug="tampere", time_zone="Europe/Helsinki")
+    first, second = EditionFactory(), EditionFactory()
+    smart, climate = ThematicAreaFactory(name="Smart City"), ThematicAreaFactory(name="Climate")
+    pairing = PairingFactory(edition=first, partner_lead=seoul, eu_lead=tampere)
+    pairing.thematic_areas.set([smart])
+    MeetingFactory(
+        title="Launch", kind="launch", edition=first, host_city=seoul, pairings=[pairing]
+    )
+    follow_up = MeetingFactory(
+        title="Follow-up", kind="follow_up", edition=second, host_city=tampere
+    )
+    AgendaItemFactory(meeting=follow_up, thematic_area=climate)
+
+    assert titles({}) == ["Follow-up", "Launch"]
+    assert titles({"edition": first.pk}) == ["Launch"]
+    assert titles({"kind": "follow_up"}) == ["Follow-up"]
+    assert titles({"host_city": tampere.pk}) == ["Follow-up"]
+    assert titles({"country": korea.pk}) == ["Launch"]
+    assert titles({"thematic_area": smart.pk}) == ["Launch"]
+    assert titles({"thematic_area": climate.pk}) == ["Follow-up"]

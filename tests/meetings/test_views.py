@@ -1,0 +1,473 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from meetings.models import AgendaItem, Evaluation, Meeting, Registration
+from tests.cities.factories import CityFactory
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    RegistrationFactory,
+    in_days,
+)
+from tests.users.factories import DelegateFactory
+
+ROLES = [
+    "visitor",
+    "delegate",
+    "partner_delegate",
+    "outsider",
+    "coordinator",
+    "other_coordinator",
+    "programme_staff",
+]
+
+
+@pytest.fixture
+def outsider(db):
+    """A delegate of a city outside the edition."""
+    return DelegateFactory(
+        email="outsider@example.org", city=CityFactory(name="Porto", slug="porto")
+    )
+
+
+@pytest.fixture
+def people(delegate, partner_delegate, outsider, coordinator, other_coordinator, programme_staff):
+    return {
+        "visitor": None,
+        "delegate": delegate,
+        "partner_delegate": partner_delegate,
+        "outsider": outsider,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "programme_staff": programme_staff,
+    }
+
+
+OPEN, LOGIN, FORBIDDEN, MISSING = 200, 302, 403, 404
+MANAGERS = {"coordinator": OPEN, "programme_staff": OPEN}
+
+
+def expect(default, **overrides):
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def manage_only():
+    return {**expect(FORBIDDEN, visitor=LOGIN), **MANAGERS}
+
+
+# url template, expected status per role
+MATRIX = [
+    ("/meetings/", expect(OPEN)),
+    ("/meetings/calendar/", expect(OPEN)),
+    ("/meetings/calendar/2017/3/", expect(OPEN)),
+    ("/meetings/{pk}/", expect(OPEN)),
+    ("/meetings/{pk}/calendar.ics", expect(OPEN)),
+    ("/meetings/new/", {**expect(FORBIDDEN, visitor=LOGIN), **MANAGERS}),
+    ("/meetings/feed/", expect(OPEN, visitor=LOGIN)),
+    ("/meetings/{pk}/edit/", manage_only()),
+    ("/meetings/{pk}/quotas/", manage_only()),
+    ("/meetings/{pk}/agenda/new/", manage_only()),
+    ("/meetings/{pk}/agenda/{item}/edit/", manage_only()),
+    ("/meetings/{pk}/invite/", manage_only()),
+    ("/meetings/{pk}/registrations/", manage_only()),
+    ("/meetings/{pk}/minutes/", manage_only()),
+    ("/meetings/{pk}/attendance/", manage_only()),
+    ("/meetings/{pk}/outcomes/new/", manage_only()),
+    ("/meetings/{pk}/evaluation/summary/", manage_only()),
+    ("/meetings/{pk}/evaluation/", expect(FORBIDDEN, visitor=LOGIN)),
+    (
+        "/meetings/{pk}/registrations/{reg}/travel/",
+        {**expect(MISSING, visitor=LOGIN, delegate=OPEN), **MANAGERS},
+    ),
+    ("/meetings/999999/", expect(MISSING)),
+    ("/meetings/999999/edit/", expect(MISSING, visitor=LOGIN)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_permission_matrix_get(client_for, people, meeting, role, url, expected):
+    registration = RegistrationFactory(meeting=meeting, person=people["delegate"])
+    item = AgendaItemFactory(meeting=meeting)
+    response = client_for(people[role]).get(
+        url.format(pk=meeting.pk, reg=registration.pk, item=item.pk)
+    )
+    assert response.status_code == expected[role]
+    if expected[role] == LOGIN:
+        assert response["Location"].startswith("/accounts/login/")
+
+
+POSTS = [
+    (
+        "/meetings/{pk}/register/",
+        # The delegate is registered already: refused with a message (400).
+        {**expect(FORBIDDEN, visitor=LOGIN), "partner_delegate": 302, "delegate": 400},
+    ),
+    ("/meetings/{pk}/status/", {**manage_only(), "coordinator": 302, "programme_staff": 302}),
+    (
+        "/meetings/{pk}/agenda/{item}/delete/",
+        {**manage_only(), "coordinator": 302, "programme_staff": 302},
+    ),
+    (
+        "/meetings/{pk}/registrations/{reg}/cancel/",
+        {**expect(MISSING, visitor=LOGIN), "delegate": 302, **dict.fromkeys(MANAGERS, 302)},
+    ),
+    (
+        "/meetings/{pk}/agenda/{item}/signup/",
+        {
+            **expect(FORBIDDEN, visitor=LOGIN),
+            **dict.fromkeys(["delegate", "partner_delegate", *MANAGERS], 302),
+        },
+    ),
+    (
+        "/meetings/{pk}/registrations/{reg}/confirm/",
+        {**manage_only(), "coordinator": 302, "programme_staff": 302},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("url", "expected"), POSTS, ids=[p[0] for p in POSTS])
+def test_permission_matrix_post(client_for, people, meeting, role, url, expected):
+    registration = RegistrationFactory(meeting=meeting, person=people["delegate"])
+    item = AgendaItemFactory(meeting=meeting)
+    response = client_for(people[role]).post(
+        url.format(pk=meeting.pk, reg=registration.pk, item=item.pk), {"status": "confirmed"}
+    )
+    assert response.status_code == expected[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_details(client_for, people, meeting, role):
+    AgendaItemFactory(meeting=meeting, title="Walk through the innovation district")
+    RegistrationFactory(meeting=meeting, person=people["partner_delegate"])
+    body = client_for(people[role]).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert meeting.title in body and meeting.description in body
+    assert meeting.host_city.name in body
+    sees = role in {"delegate", "partner_delegate", "coordinator", "programme_staff"}
+    for private in ("City Hall", "Bring your badge", "Walk through the innovation district"):
+        assert (private in body) is sees, private
+    assert ("Partner Delegate" in body) is sees
+    assert ("Coordination" in body) is (role in {"coordinator", "programme_staff"})
+
+
+def test_logistics_only_for_coordinators_and_the_person(
+    client_for, meeting, delegate, partner_delegate, coordinator
+):
+    registration = RegistrationFactory(
+        meeting=meeting, person=delegate, dietary_needs="Vegetarian", needs_visa_letter=True
+    )
+    RegistrationFactory(meeting=meeting, person=partner_delegate)
+    assert (
+        "Vegetarian"
+        not in client_for(partner_delegate).get(f"/meetings/{meeting.pk}/").content.decode()
+    )
+    page = client_for(coordinator).get(f"/meetings/{meeting.pk}/registrations/").content.decode()
+    assert "Vegetarian" in page
+    response = client_for(delegate).get(
+        f"/meetings/{meeting.pk}/registrations/{registration.pk}/travel/"
+    )
+    assert "Vegetarian" in response.content.decode()
+
+
+# --- Journeys through the views -----------------------------------------------------------------
+def test_delegate_registers_then_waitlisted_with_message(client_for, meeting, eu_city, delegate):
+    for i in range(5):
+        RegistrationFactory(
+            meeting=meeting, person=DelegateFactory(email=f"x{i}@example.org", city=eu_city)
+        )
+    response = client_for(delegate).post(f"/meetings/{meeting.pk}/register/", follow=True)
+    body = response.content.decode()
+    assert "The delegation of Tampere is full (5 places)." in body
+    assert "number 1 on the waiting list" in body
+    assert Registration.objects.get(person=delegate).status == "waitlisted"
+
+
+def test_registration_after_window_shows_error_next_to_button(client_for, meeting, delegate):
+    meeting.registration_opens_at = in_days(-10)
+    meeting.registration_closes_at = in_days(-2)
+    meeting.save()
+    response = client_for(delegate).post(f"/meetings/{meeting.pk}/register/")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="registration-error"' in body and "Registration closed on" in body
+    assert not Registration.objects.exists()
+
+
+def test_create_with_end_before_start_shows_error_at_the_field(
+    client_for, coordinator, edition, partner_city
+):
+    response = client_for(coordinator).post(
+        "/meetings/new/",
+        {
+            "edition": edition.pk,
+            "kind": "working",
+            "title": "Backwards",
+            "host_city": partner_city.pk,
+            "starts_at": "2027-05-10T09:00",
+            "ends_at": "2027-05-09T09:00",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["ends_at"] == ["The meeting must end after it starts."]
+    assert 'id="id_ends_at_errors"' in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_agenda_item_outside_meeting_error_at_the_field(client_for, coordinator, meeting):
+    day = (meeting.ends_at + datetime.timedelta(days=2)).astimezone(meeting.zone)
+    response = client_for(coordinator).post(
+        f"/meetings/{meeting.pk}/agenda/new/",
+        {
+            "kind": "field_visit",
+            "title": "Harbour visit",
+            "starts_at": f"{day:%Y-%m-%d}T09:00",
+            "ends_at": f"{day:%Y-%m-%d}T12:00",
+            "capacity": "10",
+        },
+    )
+    assert response.status_code == 200
+    assert "starts_at" in response.context["form"].errors
+    assert "within the meeting" in response.context["form"].errors["starts_at"][0]
+    assert not AgendaItem.objects.exists()
+
+
+def test_quota_above_capacity_error_at_the_city(
+    client_for, coordinator, meeting, eu_city, partner_city
+):
+    meeting.capacity = 8
+    meeting.save()
+    response = client_for(coordinator).post(
+        f"/meetings/{meeting.pk}/quotas/",
+        {f"city_{eu_city.pk}": "9", f"city_{partner_city.pk}": "3"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"city_{eu_city.pk}"] == [
+        "9 places are more than the meeting's capacity (8)."
+    ]
+    assert list(meeting.quotas.values_list("city__name", "places")) == [("Tampere", 5)]
+
+
+def test_second_evaluation_is_refused_with_message(
+    client_for, delegate, edition, pairing, partner_city
+):
+    meeting = MeetingFactory(
+        edition=edition,
+        host_city=partner_city,
+        pairings=[pairing],
+        starts_at=in_days(-4),
+        ends_at=in_days(-2),
+        status=Meeting.Status.HELD,
+    )
+    RegistrationFactory(meeting=meeting, person=delegate, attended=True)
+    data = {"overall": 5, "content": 4, "organisation": 4, "usefulness": 3, "comments": "Good"}
+    client = client_for(delegate)
+    assert client.post(f"/meetings/{meeting.pk}/evaluation/", data).status_code == 302
+    response = client.post(f"/meetings/{meeting.pk}/evaluation/", data)
+    assert response.status_code == 400
+    assert "You have already evaluated this meeting." in response.content.decode()
+    assert Evaluation.objects.count() == 1
+
+
+def test_evaluation_rating_out_of_range_is_refused(client_for, delegate, edition, partner_city):
+    meeting = MeetingFactory(
+        edition=edition,
+        host_city=partner_city,
+        starts_at=in_days(-4),
+        ends_at=in_days(-2),
+        status="held",
+    )
+    RegistrationFactory(meeting=meeting, person=delegate, attended=True)
+    response = client_for(delegate).post(
+        f"/meetings/{meeting.pk}/evaluation/",
+        {"overall": 9, "content": 4, "organisation": 4, "usefulness": 3},
+    )
+    assert response.status_code == 400
+    assert "overall" in response.context["form"].errors
+    assert not Evaluation.objects.exists()
+
+
+def test_coordinator_invites_by_email(
+    client_for, coordinator, meeting, eu_city, run_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(coordinator).post(
+            f"/meetings/{meeting.pk}/invite/",
+            {"email": "newcomer@example.org", "full_name": "New Comer", "city": eu_city.pk},
+            follow=True,
+        )
+    assert "New Comer is invited." in response.content.decode()
+    assert {m.to[0] for m in mail.outbox} == {"newcomer@example.org"}
+    assert len(mail.outbox) == 2
+
+
+def test_list_filters_and_sections(client, meeting, edition, partner_city):
+    past = MeetingFactory(
+        edition=edition,
+        host_city=partner_city,
+        title="Launch long ago",
+        kind="launch",
+        starts_at=in_days(-400),
+        ends_at=in_days(-399),
+    )
+    body = client.get("/meetings/").content.decode()
+    assert body.index(meeting.title) < body.index("Past") < body.index(past.title)
+    filtered = client.get("/meetings/", {"kind": "launch"}).content.decode()
+    assert past.title in filtered and meeting.title not in filtered
+
+
+def test_month_view_shows_meeting_on_its_local_days(client, meeting):
+    local = meeting.local_starts_at
+    response = client.get(f"/meetings/calendar/{local.year}/{local.month}/")
+    weeks = response.context["weeks"]
+    days = [d for week in weeks for d in week if meeting in d["meetings"]]
+    assert days[0]["date"] == local.date()
+    assert len(days) == (meeting.local_ends_at.date() - local.date()).days + 1
+
+
+# --- Query counts -------------------------------------------------------------------------------
+def test_list_queries_are_flat(client, assert_flat_queries, edition, partner_city):
+    def make(n):
+        for i in range(n):
+            MeetingFactory(edition=edition, host_city=partner_city, starts_at=in_days(5 + i))
+            MeetingFactory(edition=edition, host_city=partner_city, starts_at=in_days(-50 - i))
+
+    assert_flat_queries(make, lambda: client.get("/meetings/"))
+
+
+def test_month_queries_are_flat(client, assert_flat_queries, edition, partner_city):
+    def make(n):
+        for i in range(n):
+            MeetingFactory(
+                edition=edition,
+                host_city=partner_city,
+                starts_at=datetime.datetime(2027, 6, 1 + i % 28, 9, tzinfo=datetime.UTC),
+                ends_at=datetime.datetime(2027, 6, 1 + i % 28, 17, tzinfo=datetime.UTC),
+            )
+
+    assert_flat_queries(make, lambda: client.get("/meetings/calendar/2027/6/"))
+
+
+def test_detail_queries_are_flat(client_for, assert_flat_queries, coordinator, meeting, eu_city):
+    counter = iter(range(1000))
+
+    def make(n):
+        for _ in range(n):
+            i = next(counter)
+            AgendaItemFactory(meeting=meeting, kind="field_visit", capacity=3)
+            RegistrationFactory(
+                meeting=meeting,
+                person=DelegateFactory(email=f"q{i}@example.org", city=eu_city),
+                status="waitlisted" if i % 2 else "confirmed",
+            )
+
+    client = client_for(coordinator)
+    assert_flat_queries(make, lambda: client.get(f"/meetings/{meeting.pk}/"))
+
+
+def test_registrations_queries_are_flat(
+    client_for, assert_flat_queries, coordinator, meeting, eu_city
+):
+    counter = iter(range(1000))
+
+    def make(n):
+        for _ in range(n):
+            RegistrationFactory(
+                meeting=meeting,
+                person=DelegateFactory(email=f"r{next(counter)}@example.org", city=eu_city),
+            )
+
+    client = client_for(coordinator)
+    assert_flat_queries(make, lambda: client.get(f"/meetings/{meeting.pk}/registrations/"))
+
+
+def test_feed_queries_are_flat(client, assert_flat_queries, delegate, edition, partner_city):
+    from meetings.services import feed_token_for
+
+    token = feed_token_for(user=delegate).token
+
+    def make(n):
+        for i in range(n):
+            m = MeetingFactory(edition=edition, host_city=partner_city, starts_at=in_days(3 + i))
+            AgendaItemFactory(meeting=m)
+            RegistrationFactory(meeting=m, person=delegate)
+
+    assert_flat_queries(make, lambda: client.get(f"/meetings/feed/{token}.ics"))
+
+
+def test_city_meetings_partial(
+    client, assert_flat_queries, meeting, partner_city, eu_city, delegate
+):
+    from django.template.loader import render_to_string
+
+    from meetings.selectors import meetings_for_city
+
+    for city in (partner_city, eu_city):
+        shown = meetings_for_city(city, delegate)
+        assert shown["upcoming"] == [meeting]
+    html = render_to_string(
+        "meetings/includes/city_meetings.html",
+        {"city_meetings": meetings_for_city(eu_city, delegate)},
+    )
+    assert meeting.title in html and "(Asia/Seoul)" in html
+
+    def make(n):
+        for i in range(n):
+            MeetingFactory(
+                edition=meeting.edition, host_city=partner_city, starts_at=in_days(2 + i)
+            )
+
+    assert_flat_queries(
+        make,
+        lambda: render_to_string(
+            "meetings/includes/city_meetings.html",
+            {"city_meetings": meetings_for_city(partner_city, delegate)},
+        ),
+    )
+
+
+def test_home_counts_upcoming_meetings(client, meeting, edition, partner_city):
+    MeetingFactory(edition=edition, host_city=partner_city, status="cancelled")
+    MeetingFactory(
+        edition=edition, host_city=partner_city, starts_at=in_days(-9), ends_at=in_days(-8)
+    )
+    assert client.get("/").context["figures"]["upcoming_meetings"] == 1
+
+
+def test_agenda_in_time_order_with_visit_places(client_for, delegate, meeting):
+    later = AgendaItemFactory(
+        meeting=meeting,
+        title="Afternoon field visit",
+        kind="field_visit",
+        capacity=12,
+        starts_at=meeting.starts_at + datetime.timedelta(hours=4),
+        ends_at=meeting.starts_at + datetime.timedelta(hours=6),
+    )
+    AgendaItemFactory(meeting=meeting, title="Morning session")
+    body = client_for(delegate).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert body.index("Morning session") < body.index(later.title)
+    assert "0 of 12 places taken" in body
+
+
+def test_agenda_item_edit_keeps_local_times(client_for, coordinator, meeting):
+    item = AgendaItemFactory(meeting=meeting, title="Opening")
+    client = client_for(coordinator)
+    form = client.get(f"/meetings/{meeting.pk}/agenda/{item.pk}/edit/").context["form"]
+    local = item.starts_at.astimezone(meeting.zone)
+    assert form.initial["starts_at"] == local.replace(tzinfo=None)
+    end = item.ends_at.astimezone(meeting.zone)
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/{item.pk}/edit/",
+        {
+            "kind": "session",
+            "title": "Opening and welcome",
+            "starts_at": f"{local:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{end:%Y-%m-%dT%H:%M}",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Opening and welcome" and item.starts_at == local
