@@ -5,3 +5,24 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Working meetings")
+
+    def ready(self):
+        from cities.sections import register_city_section
+        from twinning.sections import register_pairing_section
+
+        from .selectors import meetings_for_city, meetings_for_pairing
+
+        register_city_section(
+            "meetings",
+            template="meetings/includes/city_meetings_section.html",
+            context=lambda request, city: {"city_meetings": meetings_for_city(city, request.user)},
+            order=20,
+        )
+        register_pairing_section(
+            "meetings",
+            template="meetings/includes/pairing_meetings.html",
+            context=lambda request, pairing: {
+                "pairing_meetings": meetings_for_pairing(pairing, request.user)
+            },
+            order=20,
+        )

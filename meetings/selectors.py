@@ -53,6 +53,11 @@ def meetings_for_city(city, user, limit: int = 10):
     return {"upcoming": upcoming, "past": past}
 
 
+def meetings_for_pairing(pairing, user, limit: int = 20):
+    """The meetings that serve a pairing, newest first."""
+    return list(meetings_visible(user).filter(pairings=pairing).order_by("-starts_at")[:limit])
+
+
 def month_grid(qs, year: int, month: int) -> list[list[dict]]:
     """Weeks of days, each with the meetings on that day (in the meeting's own zone)."""
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)

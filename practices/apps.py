@@ -7,19 +7,25 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Good practices")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from cities.sections import register_city_section
+        from twinning.sections import register_pairing_section
 
-        try:
-            from cities.sections import register_city_section
-        except ImportError:  # a city page without sections includes the partial itself
-            return
-        from .selectors import practices_for_city
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .selectors import practices_for_city, practices_for_pairing
 
         register_city_section(
             "practices",
             template="practices/includes/city_practices_section.html",
             context=lambda request, city: {
                 "city_practices": practices_for_city(city, request.user)
+            },
+            order=10,
+        )
+        register_pairing_section(
+            "practices",
+            template="practices/includes/pairing_practices.html",
+            context=lambda request, pairing: {
+                "pairing_practices": practices_for_pairing(pairing, request.user)
             },
             order=10,
         )

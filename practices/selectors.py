@@ -326,6 +326,13 @@ def practice_for_action(*, user, slug: str) -> Practice:
     return get_object_or_404(practices_visible(user).select_related("city"), slug=slug)
 
 
+def practices_for_pairing(pairing, user, limit: int = 20):
+    """The practices written within a pairing that ``user`` may see, newest first."""
+    return list(
+        _for_cards(practices_visible(user).filter(pairing=pairing)).order_by("-updated_at")[:limit]
+    )
+
+
 def practices_for_city(city, user) -> dict:
     """What a city's page shows: the practices it wrote (that ``user`` may see) and the
     practices it took up from other cities, with how far it got."""
