@@ -30,6 +30,11 @@ def korea(db, coordinator):
     return edition
 
 
+def sheet(workbook, title: str):
+    """The sheet of a table (sheet names are cut to Excel's 31 characters)."""
+    return next(ws for ws in workbook.worksheets if title.startswith(ws.title.strip()))
+
+
 def build(report) -> bytes:
     assert generate_report(str(report.pk)) is True
     report.refresh_from_db()
@@ -214,3 +219,120 @@ def test_report_list_uses_flat_queries(coordinator, edition, client, assert_flat
 
     PairingFactory(edition=edition)
     assert_flat_queries(make, lambda: client.get("/reports/"))
+
+
+@pytest.mark.django_db
+def test_edition_report_counts_meetings_practices_and_adoptions(korea, coordinator):
+    from meetings.models import Meeting
+    from practices.services import practice_transfer_set
+    from tests.meetings.factories import MeetingFactory, QuotaFactory, RegistrationFactory
+    from tests.practices.factories import PracticeFactory
+
+    busan = Pairing.objects.get(slug="busan-barcelona-2017-2018")
+    meeting = MeetingFactory(edition=korea, title="Closing meeting", status=Meeting.Status.HELD)
+    QuotaFactory(meeting=meeting, city=busan.partner_lead, places=4)
+    QuotaFactory(meeting=meeting, city=busan.eu_lead, places=5)
+    RegistrationFactory(meeting=meeting, person__city=busan.partner_lead, attended=True)
+    RegistrationFactory(meeting=meeting, person__city=busan.eu_lead, attended=False)
+    practice = PracticeFactory(city=busan.eu_lead, pairing=busan, title="Hydrogen buses")
+    practice.thematic_areas.add(busan.thematic_areas.get(name="Climate Change"))
+    practice_transfer_set(
+        practice=practice, by=None, status="adopted", story="Two routes.", city=busan.partner_lead
+    )
+    report = services.report_request(kind="edition", target=korea, fmt="xlsx", by=coordinator)
+    workbook = load_workbook(io.BytesIO(build(report)))
+    figures = {row[0]: row[1] for row in workbook["Summary"].iter_rows(min_row=4, values_only=True)}
+    assert figures["Meetings held"] == 1
+    assert figures["Practices published"] == 1
+    assert figures["Practices adopted by other cities"] == 1
+    meetings = list(
+        sheet(workbook, "Meetings Attendance Against Quotas").iter_rows(min_row=2, values_only=True)
+    )
+    assert meetings[0][:4] == ("Closing meeting", 9, 2, 1)
+    areas = dict(
+        row[:2]
+        for row in sheet(workbook, "Practices By Thematic Area").iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert areas["Climate Change"] == 1
+    adopted = list(
+        sheet(workbook, "Practices Adopted By Other Cities").iter_rows(min_row=2, values_only=True)
+    )
+    assert adopted == [("Hydrogen buses", "Barcelona", "Busan")]
+
+    one_pager = services.report_request(kind="pairing", target=busan, fmt="xlsx", by=coordinator)
+    exchanged = sheet(load_workbook(io.BytesIO(build(one_pager))), "Practices Exchanged")
+    rows = list(exchanged.iter_rows(min_row=2, values_only=True))
+    assert rows == [("Hydrogen buses", "Barcelona", "Busan (Adopted)")]
+
+
+@pytest.mark.django_db
+def test_meeting_report_pdf_and_xlsx(edition, coordinator, eu_city, partner_city):
+    from meetings.models import Meeting, MeetingOutcome
+    from tests.meetings.factories import (
+        EvaluationFactory,
+        MeetingFactory,
+        QuotaFactory,
+        RegistrationFactory,
+    )
+    from tests.twinning.factories import ActionFactory
+
+    meeting = MeetingFactory(
+        edition=edition,
+        title="Working meeting in Gwangju",
+        status=Meeting.Status.EVALUATED,
+        minutes="Agreed to share open mobility data.",
+    )
+    QuotaFactory(meeting=meeting, city=eu_city, places=5)
+    for attended in (True, True, False):
+        RegistrationFactory(meeting=meeting, person__city=eu_city, attended=attended)
+    EvaluationFactory(meeting=meeting, overall=5, comments="Very useful site visits.")
+    EvaluationFactory(meeting=meeting, overall=3, comments="")
+    action = ActionFactory(pairing__edition=edition, title="Open data portal")
+    MeetingOutcome.objects.create(meeting=meeting, action=action)
+
+    report = services.report_request(kind="meeting", target=meeting, fmt="xlsx", by=coordinator)
+    workbook = load_workbook(io.BytesIO(build(report)))
+    attendance = list(
+        sheet(workbook, "Attendance By City Against Quota").iter_rows(min_row=2, values_only=True)
+    )
+    assert attendance == [(eu_city.name, 5, 3, 2)]
+    results = {
+        row[0]: row
+        for row in sheet(workbook, "Evaluation Results").iter_rows(min_row=2, values_only=True)
+    }
+    assert results["Overall"][1] == 4
+    assert results["Overall"][2:] == (0, 0, 1, 0, 1)
+    actions = list(sheet(workbook, "Actions Decided").iter_rows(min_row=2, values_only=True))
+    assert actions[0][0] == "Open data portal"
+
+    pdf_report = services.report_request(kind="meeting", target=meeting, fmt="pdf", by=coordinator)
+    pages = PdfReader(io.BytesIO(build(pdf_report))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Agreed to share open mobility data." in text
+    assert "Very useful site visits." in text
+    for evaluation_author in meeting.evaluations.select_related("person"):
+        assert evaluation_author.person.full_name not in text
+
+
+@pytest.mark.django_db
+def test_a_meeting_report_needs_a_meeting_of_the_edition(korea, coordinator, client):
+    from tests.meetings.factories import MeetingFactory
+
+    elsewhere = MeetingFactory()
+    ours = MeetingFactory(edition=korea)
+    client.force_login(coordinator)
+    response = client.post("/reports/", {"kind": "meeting", "edition": korea.pk, "format": "pdf"})
+    assert "Choose the meeting the report is about." in response.content.decode()
+    response = client.post(
+        "/reports/",
+        {"kind": "meeting", "edition": korea.pk, "meeting": elsewhere.pk, "format": "pdf"},
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not Report.objects.exists()
+    response = client.post(
+        "/reports/", {"kind": "meeting", "edition": korea.pk, "meeting": ours.pk, "format": "pdf"}
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().target_id == ours.pk

@@ -4,11 +4,15 @@ text. The PDF and XLSX renderers lay out any report from this shape."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities.models import City, Organisation
+from cities.models import City, Organisation, ThematicArea
+from meetings.models import DelegationQuota, Evaluation, Meeting, MeetingOutcome, Registration
+from practices.models import Practice, Transfer
+from practices.permissions import edition_scope_q
 from twinning.models import Action, Edition, Pairing
 
 
@@ -33,6 +37,7 @@ class ReportData:
     subtitle: str
     figures: list[tuple[str, object]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (heading, plain text)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
 
 
@@ -152,7 +157,97 @@ def edition_progress(edition: Edition, today: datetime.date | None = None) -> Re
             chart=True,
         )
     )
+    _edition_meetings(edition, report)
+    _edition_practices(edition, report)
     return report
+
+
+def _quota_places(meeting_ref="pk"):
+    return Coalesce(
+        Subquery(
+            DelegationQuota.objects.filter(meeting=OuterRef(meeting_ref))
+            .values("meeting")
+            .annotate(total=Sum("places"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _edition_meetings(edition: Edition, report: ReportData) -> None:
+    meetings = (
+        Meeting.objects.filter(edition=edition)
+        .select_related("host_city")
+        .annotate(
+            quota_places=_quota_places(),
+            holding=Count(
+                "registrations", filter=Q(registrations__status__in=Registration.HOLDING)
+            ),
+            attended=Count("registrations", filter=Q(registrations__attended=True)),
+        )
+        .order_by("starts_at")
+    )
+    held = [m for m in meetings if m.status in (Meeting.Status.HELD, Meeting.Status.EVALUATED)]
+    report.figures.append((_("Meetings held"), len(held)))
+    report.tables.append(
+        Table(
+            _("Meetings: attendance against quotas"),
+            [
+                _("Meeting"),
+                _("Quota places"),
+                _("Registered"),
+                _("Attended"),
+                _("Status"),
+                _("Host city"),
+            ],
+            [
+                [
+                    m.title,
+                    m.quota_places,
+                    m.holding,
+                    m.attended,
+                    m.get_status_display(),
+                    m.host_city.name,
+                ]
+                for m in meetings
+            ],
+        )
+    )
+
+
+def _edition_practices(edition: Edition, report: ReportData) -> None:
+    in_edition = Practice.objects.published().filter(edition_scope_q([edition.pk]))
+    by_area = ThematicArea.objects.annotate(
+        practice_count=Count(
+            "practices", filter=Q(practices__in=in_edition.values("pk")), distinct=True
+        )
+    ).order_by("order", "name")
+    adoptions = (
+        Transfer.objects.filter(
+            status=Transfer.Status.ADOPTED, practice__in=in_edition.values("pk")
+        )
+        .select_related("practice__city", "city")
+        .order_by("practice__title")
+    )
+    adoptions = list(adoptions)
+    report.figures.append((_("Practices published"), in_edition.count()))
+    report.figures.append((_("Practices adopted by other cities"), len(adoptions)))
+    report.tables.append(
+        Table(
+            _("Practices by thematic area"),
+            [_("Thematic area"), _("Practices")],
+            [[area.name, area.practice_count] for area in by_area],
+            chart=True,
+        )
+    )
+    report.tables.append(
+        Table(
+            _("Practices adopted by other cities"),
+            [_("Practice"), _("From"), _("Adopted by")],
+            [[t.practice.title, t.practice.city.name, t.city.name] for t in adoptions],
+        )
+    )
 
 
 def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> ReportData:
@@ -208,6 +303,144 @@ def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> R
             chart=True,
         )
     )
+    member_ids = [pairing.eu_lead_id, pairing.partner_lead_id] + [
+        m.city_id for m in pairing.members.all()
+    ]
+    shared = Practice.objects.published().filter(
+        Q(pairing=pairing) | Q(city_id__in=member_ids, transfers__city_id__in=member_ids)
+    )
+    exchanged = list(shared.select_related("city").distinct().order_by("title"))
+    transfers = {
+        (t.practice_id): t
+        for t in Transfer.objects.filter(
+            practice__in=exchanged, city_id__in=member_ids
+        ).select_related("city")
+    }
+    report.tables.append(
+        Table(
+            _("Practices exchanged"),
+            [_("Practice"), _("City"), _("Taken up by")],
+            [
+                [
+                    p.title,
+                    p.city.name,
+                    f"{transfers[p.pk].city.name} ({transfers[p.pk].get_status_display()})"
+                    if p.pk in transfers
+                    else "—",
+                ]
+                for p in exchanged
+            ],
+        )
+    )
+    return report
+
+
+def meeting_report(meeting: Meeting) -> ReportData:
+    meeting = Meeting.objects.select_related("edition", "host_city").get(pk=meeting.pk)
+    registrations = list(
+        Registration.objects.filter(meeting=meeting).select_related("city").order_by("city__name")
+    )
+    quotas = {
+        q.city_id: q for q in DelegationQuota.objects.filter(meeting=meeting).select_related("city")
+    }
+    by_city: dict = {}
+    for city_id, quota in quotas.items():
+        by_city[city_id] = [quota.city.name, quota.places, 0, 0]
+    for registration in registrations:
+        row = by_city.setdefault(
+            registration.city_id,
+            [registration.city.name if registration.city else _("No delegation"), "—", 0, 0],
+        )
+        if registration.status in Registration.HOLDING:
+            row[2] += 1
+        if registration.attended:
+            row[3] += 1
+    questions = [
+        ("overall", _("Overall")),
+        ("content", _("Content")),
+        ("organisation", _("Organisation")),
+        ("usefulness", _("Usefulness for their city")),
+    ]
+    evaluations = Evaluation.objects.filter(meeting=meeting)
+    averages = evaluations.aggregate(**{name: Avg(name) for name, _label in questions})
+    spread = {name: [0] * 5 for name, _label in questions}
+    comments = []
+    for evaluation in evaluations.order_by("?"):
+        for name, _label in questions:
+            score = getattr(evaluation, name)
+            if 1 <= score <= 5:
+                spread[name][score - 1] += 1
+        if evaluation.comments.strip():
+            comments.append(evaluation.comments.strip())
+    outcomes = (
+        MeetingOutcome.objects.filter(meeting=meeting)
+        .select_related(
+            "action__pairing__eu_lead",
+            "action__pairing__partner_lead",
+            "action__owner_person",
+            "action__owner_organisation",
+        )
+        .order_by("action__due_date", "pk")
+    )
+    holding = sum(1 for r in registrations if r.status in Registration.HOLDING)
+    attended = sum(1 for r in registrations if r.attended)
+    report = ReportData(
+        title=_("Meeting report: %(meeting)s") % {"meeting": meeting.title},
+        subtitle=_("%(kind)s in %(city)s · %(start)s – %(end)s · %(status)s")
+        % {
+            "kind": meeting.get_kind_display(),
+            "city": meeting.host_city.name,
+            "start": meeting.local_starts_at.strftime("%Y-%m-%d %H:%M"),
+            "end": meeting.local_ends_at.strftime("%Y-%m-%d %H:%M %Z"),
+            "status": meeting.get_status_display(),
+        },
+        figures=[
+            (_("Registered"), holding),
+            (_("Attended"), attended),
+            (_("Evaluations"), evaluations.count()),
+            (
+                _("Overall rating (of 5)"),
+                round(averages["overall"], 1) if averages["overall"] else "—",
+            ),
+        ],
+    )
+    report.tables.append(
+        Table(
+            _("Attendance by city against quota"),
+            [_("City"), _("Quota"), _("Registered"), _("Attended")],
+            sorted(by_city.values(), key=lambda row: str(row[0])),
+        )
+    )
+    report.tables.append(
+        Table(
+            _("Evaluation results"),
+            [_("Question"), _("Average (of 5)"), "1", "2", "3", "4", "5"],
+            [
+                [label, round(averages[name], 2) if averages[name] else 0, *spread[name]]
+                for name, label in questions
+            ],
+            chart=True,
+        )
+    )
+    report.tables.append(
+        Table(
+            _("Actions decided"),
+            [_("Action"), _("Pairing"), _("Owner"), _("Due"), _("Status")],
+            [
+                [
+                    o.action.title,
+                    str(o.action.pairing),
+                    str(o.action.owner_person or o.action.owner_organisation or "—"),
+                    o.action.due_date or "",
+                    o.action.get_status_display(),
+                ]
+                for o in outcomes
+            ],
+        )
+    )
+    report.texts.append((_("Minutes"), meeting.minutes or _("No minutes recorded.")))
+    if comments:
+        report.texts.append((_("Comments from the evaluations (anonymous)"), "\n\n".join(comments)))
     return report
 
 
@@ -216,4 +449,8 @@ def _average(values) -> int:
     return round(sum(values) / len(values)) if values else 0
 
 
-BUILDERS = {"edition": (Edition, edition_progress), "pairing": (Pairing, pairing_one_pager)}
+BUILDERS = {
+    "edition": (Edition, edition_progress),
+    "pairing": (Pairing, pairing_one_pager),
+    "meeting": (Meeting, meeting_report),
+}

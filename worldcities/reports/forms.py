@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import Meeting
 from twinning.models import Edition, Pairing
 
 from .models import Report
@@ -15,6 +16,12 @@ class ReportRequestForm(forms.Form):
         required=False,
         help_text=_("Needed for a pairing one-pager."),
     )
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text=_("Needed for a meeting report."),
+    )
     format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
 
     def __init__(self, *args, editions, **kwargs):
@@ -23,6 +30,9 @@ class ReportRequestForm(forms.Form):
         self.fields["pairing"].queryset = Pairing.objects.filter(
             edition__in=editions
         ).select_related("eu_lead", "partner_lead")
+        self.fields["meeting"].queryset = Meeting.objects.filter(edition__in=editions).order_by(
+            "-starts_at"
+        )
 
     def clean(self):
         data = super().clean()
@@ -32,9 +42,18 @@ class ReportRequestForm(forms.Form):
                 self.add_error("pairing", _("Choose the pairing the one-pager is about."))
             elif data.get("edition") and pairing.edition_id != data["edition"].pk:
                 self.add_error("pairing", _("This pairing belongs to another edition."))
+        if data.get("kind") == Report.Kind.MEETING:
+            meeting = data.get("meeting")
+            if meeting is None:
+                self.add_error("meeting", _("Choose the meeting the report is about."))
+            elif data.get("edition") and meeting.edition_id != data["edition"].pk:
+                self.add_error("meeting", _("This meeting belongs to another edition."))
         return data
 
     @property
     def target(self):
         data = self.cleaned_data
-        return data["pairing"] if data["kind"] == Report.Kind.PAIRING else data["edition"]
+        return {
+            Report.Kind.PAIRING: data.get("pairing"),
+            Report.Kind.MEETING: data.get("meeting"),
+        }.get(data["kind"], data["edition"])

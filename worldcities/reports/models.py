@@ -13,6 +13,7 @@ class Report(models.Model):
     class Kind(models.TextChoices):
         EDITION = "edition", _("Edition progress")
         PAIRING = "pairing", _("Pairing one-pager")
+        MEETING = "meeting", _("Meeting report")
 
     class Format(models.TextChoices):
         PDF = "pdf", _("PDF")

@@ -58,6 +58,13 @@ def render_xlsx(data: ReportData) -> bytes:
             sheet.add_chart(
                 chart, f"{sheet.cell(row=1, column=len(table.columns) + 2).column_letter}2"
             )
+    for heading, text in data.texts:
+        sheet = workbook.create_sheet(_sheet_name(heading, used))
+        sheet.append([heading])
+        sheet["A1"].font = Font(bold=True)
+        for line in text.splitlines():
+            sheet.append([line])
+        sheet.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
