@@ -59,10 +59,21 @@ def _topics_queryset():
 
 
 def pairing_actions(pairing: Pairing):
-    """The pairing's action plan, in order of due date."""
+    """The pairing's action plan, in order of due date, with the meetings that decided each
+    action and the published practices linked to it (the apps built on this one add them)."""
+    from django.apps import apps
+    from django.db.models import Prefetch
+
+    published = apps.get_model("practices", "Practice").objects.published().only("title", "slug")
     return (
         Action.objects.filter(pairing=pairing)
         .select_related("owner_organisation", "owner_person")
+        .prefetch_related(
+            Prefetch(
+                "meetings", queryset=apps.get_model("meetings", "Meeting").objects.only("title")
+            ),
+            Prefetch("practices", queryset=published),
+        )
         .order_by("due_date", "id")
     )
 
