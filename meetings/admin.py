@@ -64,7 +64,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["person__email", "person__full_name", "meeting__title"]
     list_select_related = ["person", "meeting", "city"]
     raw_id_fields = ["person", "invited_by"]
-    readonly_fields = ["notified_status", "created_at", "updated_at"]
+    readonly_fields = ["invited_at", "created_at", "updated_at"]
 
 
 @admin.register(Evaluation)

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 import zoneinfo
 
 from django import forms
@@ -12,7 +13,14 @@ from twinning.models import Edition, Pairing
 from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_programme_staff
 
-from .models import AgendaItem, Evaluation, Meeting, Registration
+from .models import (
+    MAX_REMINDER_DAYS,
+    AgendaItem,
+    Evaluation,
+    Meeting,
+    Registration,
+    default_reminder_days,
+)
 from .permissions import meeting_city_ids
 
 
@@ -63,6 +71,41 @@ def https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+class ReminderDaysField(forms.CharField):
+    """Days before the start, typed as "14, 2"; empty for no reminders."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(day) for day in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text.strip() in ("", "[]"):
+            return []
+        days = []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part.isdigit() or not 1 <= int(part) <= MAX_REMINDER_DAYS:
+                raise forms.ValidationError(
+                    _(
+                        "“%(part)s” is not a number of days between 1 and %(max)s. "
+                        "Write the days separated by commas, e.g. 14, 2."
+                    ),
+                    params={"part": part, "max": MAX_REMINDER_DAYS},
+                    code="invalid",
+                )
+            days.append(int(part))
+        if len(set(days)) > 5:
+            raise forms.ValidationError(_("Give at most five reminders."), code="too_many")
+        return sorted(set(days), reverse=True)
+
+
 class MeetingForm(forms.ModelForm):
     starts_at = LocalDateTimeField(label=_("Starts"), help_text=_("In the host city's time."))
     ends_at = LocalDateTimeField(label=_("Ends"), help_text=_("In the host city's time."))
@@ -71,6 +114,14 @@ class MeetingForm(forms.ModelForm):
         label=_("Registration closes"),
         required=False,
         help_text=_("In the host city's time. Empty: registration closes when the meeting starts."),
+    )
+    reminder_days = ReminderDaysField(
+        label=_("Reminders (days before the start)"),
+        initial=default_reminder_days,
+        help_text=_(
+            "Everyone holding a place gets an e-mail with the dates, the place and a calendar "
+            "file this many days before the meeting, e.g. 14, 2. Leave empty for none."
+        ),
     )
 
     class Meta:
@@ -92,6 +143,7 @@ class MeetingForm(forms.ModelForm):
             "registration_closes_at",
             "capacity",
             "approval_required",
+            "reminder_days",
         ]
         widgets = {"pairings": forms.CheckboxSelectMultiple}
         formfield_callback = https_urls
@@ -201,6 +253,50 @@ class InviteForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = City.objects.filter(pk__in=meeting_city_ids(meeting))
+
+
+class InvitationReminderForm(forms.Form):
+    """Whom to remind of an unanswered invitation, with what subject and message. The token
+    makes a double submit send once."""
+
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Remind"),
+        queryset=Registration.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown above the meeting's dates and place."),
+    )
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        unanswered = (
+            meeting.registrations.filter(status=Registration.Status.INVITED)
+            .select_related("person", "city")
+            .order_by("person__full_name", "pk")
+        )
+        self.fields["recipients"].queryset = unanswered
+        self.fields["recipients"].label_from_instance = lambda r: (
+            f"{r.person} ({r.city or r.person.email})"
+        )
+        self.initial.setdefault("recipients", [r.pk for r in unanswered])
+        self.initial.setdefault(
+            "subject", _("Reminder: you are invited to %(title)s") % {"title": meeting.title}
+        )
+        self.initial.setdefault("token", uuid.uuid4().hex)
+        self.default_subject = self.initial["subject"]
+
+    def clean_subject(self):
+        """The untouched default becomes empty: each person then gets it in their language."""
+        subject = self.cleaned_data["subject"].strip()
+        return "" if subject == str(self.default_subject) else subject
 
 
 class LogisticsForm(forms.ModelForm):

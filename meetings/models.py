@@ -13,6 +13,24 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+DEFAULT_REMINDER_DAYS = (14, 2)
+MAX_REMINDER_DAYS = 90
+
+
+def default_reminder_days() -> list[int]:
+    return list(DEFAULT_REMINDER_DAYS)
+
+
+def validate_reminder_days(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and 1 <= day <= MAX_REMINDER_DAYS for day in value
+    ):
+        raise ValidationError(
+            _("Give whole numbers of days between 1 and %(max)s.") % {"max": MAX_REMINDER_DAYS}
+        )
+    if len(value) > 5:
+        raise ValidationError(_("Give at most five reminders."))
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
@@ -80,6 +98,13 @@ class Meeting(models.Model):
         _("coordinators confirm each registration"),
         default=False,
         help_text=_("Otherwise a registration within the quota is confirmed at once."),
+    )
+    reminder_days = models.JSONField(
+        _("reminders (days before the start)"),
+        default=default_reminder_days,
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text=_("Everyone holding a place gets a reminder this many days before the start."),
     )
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
     minutes_html = models.TextField(editable=False, blank=True)
@@ -338,8 +363,7 @@ class Registration(models.Model):
     departure_at = models.DateTimeField(_("departure"), null=True, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     needs_visa_letter = models.BooleanField(_("needs a visa invitation letter"), default=False)
-    notified_status = models.CharField(max_length=30, blank=True, editable=False)
-    evaluation_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,8 @@ import markdown
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,7 +17,9 @@ from django.utils.translation import gettext as _
 from twinning.models import Action, Pairing, PairingMember
 from worldcities.users.models import Role, User
 
+from . import notices
 from .models import (
+    MAX_REMINDER_DAYS,
     AgendaItem,
     AgendaSignup,
     CalendarFeedToken,
@@ -61,6 +65,7 @@ MEETING_FIELDS = (
     "registration_closes_at",
     "capacity",
     "approval_required",
+    "reminder_days",
 )
 
 MINUTES_TAGS = {
@@ -72,10 +77,6 @@ MINUTES_TAGS = {
 def _require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("You may not do this."))
-
-
-def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
 
 
 # --- Meetings -----------------------------------------------------------------------------------
@@ -197,9 +198,11 @@ def meeting_set_status(*, meeting: Meeting, status: str, by: User) -> Meeting:
     meeting.status = status
     meeting.save(update_fields=["status", "updated_at"])
     if status == Meeting.Status.CANCELLED:
-        from .tasks import send_meeting_cancelled
-
-        _on_commit(send_meeting_cancelled, meeting.pk)
+        on_list = Registration.objects.filter(
+            meeting=meeting, status__in=Registration.ACTIVE
+        ).select_related("person__city")
+        for registration in on_list:
+            notices.meeting_cancelled_notice(meeting, registration.person)
     return meeting
 
 
@@ -318,10 +321,9 @@ def _place_status(meeting: Meeting) -> str:
     return Registration.Status.CONFIRMED
 
 
-def _notify(registration: Registration) -> None:
-    from .tasks import send_registration_notice
-
-    _on_commit(send_registration_notice, registration.pk)
+def _notify(registration: Registration, meeting: Meeting, *, promoted: bool = False) -> None:
+    registration.meeting = meeting
+    notices.registration_notice(registration, promoted=promoted)
 
 
 def _in_meeting_zone(meeting: Meeting, value) -> str:
@@ -383,7 +385,7 @@ def registration_register(
         registration.waitlisted_at = timezone.now()
     registration.full_clean(validate_constraints=False, validate_unique=False)
     registration.save()
-    _notify(registration)
+    _notify(registration, meeting)
     return registration
 
 
@@ -441,7 +443,7 @@ def _fill_from_waitlist(meeting: Meeting, prefer_city_id=None) -> list[Registrat
             continue
         registration.status = _place_status(meeting)
         registration.save(update_fields=["status", "updated_at"])
-        _notify(registration)
+        _notify(registration, meeting, promoted=True)
         promoted.append(registration)
     return promoted
 
@@ -475,7 +477,7 @@ def registration_confirm(*, registration: Registration, by: User) -> Registratio
         raise ValidationError(_("Only a registration awaiting confirmation can be confirmed."))
     registration.status = Registration.Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
-    _notify(registration)
+    _notify(registration, registration.meeting)
     return registration
 
 
@@ -514,8 +516,10 @@ def registration_invite(
     registration.status = Registration.Status.INVITED
     registration.city = person.city or city
     registration.invited_by = by
+    registration.invited_at = timezone.now()
     registration.save()
-    _notify(registration)
+    registration.meeting = meeting
+    notices.invitation_notice(registration)
     return registration
 
 
@@ -579,10 +583,10 @@ def attendance_record(*, meeting: Meeting, attended_ids, by: User) -> int:
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["status", "updated_at"])
-    from .tasks import send_evaluation_requests
-
-    _on_commit(send_evaluation_requests, meeting.pk)
-    return holders.filter(attended=True).count()
+    attendees = list(holders.filter(attended=True).select_related("person"))
+    for registration in attendees:
+        notices.evaluation_request(meeting, registration.person)
+    return len(attendees)
 
 
 @transaction.atomic
@@ -665,3 +669,197 @@ def feed_token_reset(*, user: User) -> CalendarFeedToken:
     """A new secret address; the old one stops working at once."""
     CalendarFeedToken.objects.filter(user=user).delete()
     return CalendarFeedToken.objects.create(user=user)
+
+
+# --- Reminders (periodic tasks and on demand) ---------------------------------------------------
+INVITATION_REMINDER_AFTER = datetime.timedelta(days=7)
+EVALUATION_REMINDER_AFTER = datetime.timedelta(days=3)
+REMINDER_BATCH = 500
+
+
+def _due_reminder_days(meeting: Meeting, now: datetime.datetime) -> int | None:
+    """The reminder now due for ``meeting``: the closest to its start whose time has come.
+    An earlier one that was missed (the meeting was scheduled late) is not sent any more."""
+    starts = meeting.starts_at
+    due = [d for d in meeting.reminder_days if starts - datetime.timedelta(days=d) <= now]
+    return min(due) if due else None
+
+
+def _not_yet_told(queryset, *, kind: str, target, occasion: str, person_field: str):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef
+
+    from worldcities.notifications.models import Notification
+
+    told = Notification.objects.filter(
+        kind=kind,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        occasion=occasion,
+        recipient_id=OuterRef(person_field),
+    )
+    return queryset.exclude(Exists(told))
+
+
+def _in_batches(queryset, size: int):
+    """Rows in primary-key order, ``size`` at a time: one query per batch."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def meeting_reminders_send(
+    *, now: datetime.datetime | None = None, batch_size: int = REMINDER_BATCH
+) -> int:
+    """Sends the reminders that are due to everyone holding a place: the meeting's facts in
+    both time zones, the agenda link and the calendar file. Each (meeting, offset, person) is
+    told once, whoever runs this and however often; the lookups cost a fixed number of queries
+    per meeting and per batch of people."""
+    from worldcities.notifications.models import Kind
+
+    now = now or timezone.now()
+    upcoming = (
+        Meeting.objects.filter(
+            status__in=(Meeting.Status.PLANNED, Meeting.Status.CONFIRMED),
+            starts_at__gt=now,
+            starts_at__lte=now + datetime.timedelta(days=MAX_REMINDER_DAYS),
+        )
+        .select_related("host_city__country")
+        .order_by("starts_at", "pk")
+    )
+    sent = 0
+    for meeting in upcoming:
+        days = _due_reminder_days(meeting, now)
+        if days is None:
+            continue
+        occasion = notices.reminder_occasion(days)
+        holders = _not_yet_told(
+            Registration.objects.filter(meeting=meeting, status__in=Registration.HOLDING),
+            kind=Kind.MEETING_REMINDER,
+            target=meeting,
+            occasion=occasion,
+            person_field="person_id",
+        ).select_related("person__city")
+        attachment = None
+        for batch in _in_batches(holders, batch_size):
+            if attachment is None:
+                agenda = list(meeting.agenda_items.order_by("starts_at", "pk"))
+                attachment = notices.ics_attachment(meeting, agenda)
+            with transaction.atomic():
+                for registration in batch:
+                    notices.meeting_reminder(
+                        meeting, registration.person, days=days, attachment=attachment
+                    )
+            sent += len(batch)
+    return sent
+
+
+def invitation_reminders_send(
+    *,
+    meeting: Meeting,
+    registrations,
+    by: User,
+    token: str,
+    subject: str = "",
+    message: str = "",
+) -> int:
+    """A coordinator reminds the chosen people of the invitation they have not answered.
+    ``token`` comes from the form, so submitting it twice sends nothing more. Returns how
+    many were reminded now."""
+    _require(can_manage(by, meeting))
+    chosen = [r.pk for r in registrations]
+    if not chosen:
+        raise ValidationError({"recipients": _("Choose at least one person.")})
+    with transaction.atomic():
+        unanswered = (
+            Registration.objects.filter(
+                meeting=meeting, pk__in=chosen, status=Registration.Status.INVITED
+            )
+            .select_related("person__city", "meeting__host_city")
+            .order_by("pk")
+        )
+        return sum(
+            notices.invitation_reminder(
+                registration, occasion=f"manual:{token}", subject=subject, message=message
+            )
+            for registration in unanswered
+        )
+
+
+def invitation_reminders_auto(
+    *, now: datetime.datetime | None = None, batch_size: int = REMINDER_BATCH
+) -> int:
+    """Reminds, once, those who have not answered an invitation a week after it went out,
+    while the meeting is still open for registration."""
+    now = now or timezone.now()
+    waiting = (
+        Registration.objects.filter(
+            status=Registration.Status.INVITED,
+            invited_at__lte=now - INVITATION_REMINDER_AFTER,
+            meeting__status__in=(Meeting.Status.PLANNED, Meeting.Status.CONFIRMED),
+            meeting__starts_at__gt=now,
+        )
+        .exclude(meeting__registration_closes_at__lte=now)
+        .select_related("person__city", "meeting__host_city")
+    )
+    sent = 0
+    for batch in _in_batches(waiting, batch_size):
+        with transaction.atomic():
+            for registration in batch:
+                sent += notices.invitation_reminder(
+                    registration, occasion=f"auto:{notices.stamp(registration.invited_at)}"
+                )
+    return sent
+
+
+def evaluation_reminders_send(
+    *, now: datetime.datetime | None = None, batch_size: int = REMINDER_BATCH
+) -> int:
+    """One reminder, a few days after the request, to attendees who have not evaluated."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef
+
+    from worldcities.notifications.models import Kind, Notification
+
+    now = now or timezone.now()
+    meeting_type = ContentType.objects.get_for_model(Meeting)
+    asked = Notification.objects.filter(
+        kind=Kind.EVALUATION,
+        target_type=meeting_type,
+        target_id=Cast(OuterRef("meeting_id"), CharField()),
+        recipient_id=OuterRef("person_id"),
+    )
+    pending = (
+        Registration.objects.filter(
+            attended=True,
+            meeting__status__in=(Meeting.Status.HELD, Meeting.Status.EVALUATED),
+        )
+        .filter(
+            Exists(
+                asked.filter(
+                    occasion=notices.EVALUATION_REQUEST,
+                    created_at__lte=now - EVALUATION_REMINDER_AFTER,
+                )
+            )
+        )
+        .exclude(Exists(asked.filter(occasion=notices.EVALUATION_REMINDER)))
+        .exclude(
+            Exists(
+                Evaluation.objects.filter(
+                    meeting_id=OuterRef("meeting_id"), person_id=OuterRef("person_id")
+                )
+            )
+        )
+        .select_related("person", "meeting")
+    )
+    sent = 0
+    for batch in _in_batches(pending, batch_size):
+        with transaction.atomic():
+            for registration in batch:
+                notices.evaluation_request(registration.meeting, registration.person, reminder=True)
+        sent += len(batch)
+    return sent

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import ical, selectors, services
@@ -20,6 +21,7 @@ from .forms import (
     AgendaItemForm,
     AttendanceForm,
     EvaluationForm,
+    InvitationReminderForm,
     InviteForm,
     LogisticsForm,
     MeetingForm,
@@ -416,7 +418,38 @@ def registration_logistics(request, pk: int, registration_pk: int):
 
 @login_required
 def registrations(request, pk: int):
+    """The list, and the form that reminds people of invitations they have not answered."""
     meeting = _meeting_managed(request, pk)
+    form = InvitationReminderForm(request.POST or None, meeting=meeting)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sent = services.invitation_reminders_send(
+                    meeting=meeting,
+                    registrations=form.cleaned_data["recipients"],
+                    by=request.user,
+                    token=form.cleaned_data["token"],
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                if sent:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "A reminder is on its way to %(count)d person.",
+                            "A reminder is on its way to %(count)d people.",
+                            sent,
+                        )
+                        % {"count": sent},
+                    )
+                else:
+                    messages.info(request, _("These reminders were already sent."))
+                return redirect("meetings:registrations", pk=meeting.pk)
+        status = 400
     return render(
         request,
         "meetings/registrations.html",
@@ -424,7 +457,9 @@ def registrations(request, pk: int):
             "meeting": meeting,
             "registrations": selectors.registrations_for_manager(meeting),
             "active_statuses": [str(s) for s in Registration.ACTIVE],
+            "reminder_form": form,
         },
+        status=status,
     )
 
 

@@ -87,9 +87,18 @@ def test_working_meeting_from_scheduling_to_evaluation(page, live_server, run_ta
     page.locator("#id_starts_at").fill(f"{start}T09:00")
     page.locator("#id_ends_at").fill(f"{end}T17:00")
     page.get_by_label(str(pairing)).check()
+    expect(page.get_by_label("Reminders (days before the start)")).to_have_value("14, 2")
+    page.get_by_label("Reminders (days before the start)").fill("ten")
+    submit(page, "Save")
+    expect(page.locator("#id_reminder_days_errors")).to_contain_text("“ten” is not a number")
+    assert not Meeting.objects.exists()
+    page.locator("#id_starts_at").fill(f"{start}T09:00")
+    page.locator("#id_ends_at").fill(f"{end}T17:00")
+    page.get_by_label("Reminders (days before the start)").fill("10, 1")
     submit(page, "Save")
     expect(page.locator(".message-success")).to_contain_text("The meeting is scheduled.")
     meeting = Meeting.objects.get()
+    assert meeting.reminder_days == [10, 1]
     assert meeting.local_starts_at.hour == 9 and meeting.time_zone == "Asia/Seoul"
     expect(page.locator(".meeting-facts")).to_contain_text("(Asia/Seoul)")
     page.get_by_label("Status").select_option("confirmed")
@@ -128,6 +137,21 @@ def test_working_meeting_from_scheduling_to_evaluation(page, live_server, run_ta
     expect(page.locator(".message-success")).to_contain_text("Dana Newcomer is invited.")
     assert {m.to[0] for m in mail.outbox} == {"dana@example.org"}
 
+    # Dana has not answered: the coordinator reminds her with a subject and message of their own.
+    mail.outbox.clear()
+    visit(page, f"{base}/{meeting.pk}/registrations/")
+    expect(page.get_by_label("Dana Newcomer (Tampere)")).to_be_checked()
+    page.get_by_label("Subject").fill("Please answer by Friday")
+    page.get_by_label("Message (optional)").fill("We are booking the hotel.")
+    submit(page, "Send the reminder")
+    expect(page.locator(".message-success")).to_contain_text(
+        "A reminder is on its way to 1 person."
+    )
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["dana@example.org"], "Please answer by Friday")
+    ]
+    assert "We are booking the hotel." in mail.outbox[0].body
+
     # 4. Anna and Ben register and fill the quota; Carla is waitlisted with a clear message.
     for person in (anna, ben):
         log_in(page, live_server, person)
@@ -163,7 +187,7 @@ def test_working_meeting_from_scheduling_to_evaluation(page, live_server, run_ta
     expect(page.locator(".message-success")).to_contain_text("The registration is cancelled.")
     assert Registration.objects.get(person=carla).status == "confirmed"
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["carla@example.org"], f"[World Cities Exchange] A place came free for you: {meeting}")
+        (["carla@example.org"], f"A place came free for you: {meeting}")
     ]
     log_in(page, live_server, carla)
     visit(page, f"{base}/{meeting.pk}/")

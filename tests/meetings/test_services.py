@@ -200,7 +200,7 @@ def test_cancellation_promotes_first_waitlisted_of_that_city_and_tells_them(
     assert Registration.objects.get(person=eu[6]).status == "waitlisted"
     assert Registration.objects.get(person=partners[2]).status == "waitlisted"
     assert [m.to for m in mail.outbox] == [[eu[5].email]]
-    assert "A place came free" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == f"A place came free for you: {meeting.title}"
     assert meeting.title in mail.outbox[0].body
 
 
@@ -243,7 +243,7 @@ def test_invitation_of_someone_on_the_list_is_refused(meeting, coordinator, dele
 def test_cancelled_meeting_emails_everyone_once(
     meeting, coordinator, eu_city, run_tasks, django_capture_on_commit_callbacks
 ):
-    from meetings.tasks import send_meeting_cancelled
+    from meetings import notices
 
     people = delegates(eu_city, 6)
     for person in people:
@@ -255,20 +255,31 @@ def test_cancelled_meeting_emails_everyone_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_set_status(meeting=meeting, status="cancelled", by=coordinator)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people[1:])
-    assert all(m.subject.endswith(f"Cancelled: {meeting.title}") for m in mail.outbox)
-    assert send_meeting_cancelled(meeting.pk) == 0  # idempotent
+    assert all(m.subject == f"Cancelled: {meeting.title}" for m in mail.outbox)
+    assert all("Asia/Seoul" in m.body and m.alternatives for m in mail.outbox)
+    # Telling them again (a retried request, a second click) sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in people[1:]:
+            notices.meeting_cancelled_notice(meeting, person)
     assert len(mail.outbox) == 5
 
 
-def test_registration_notice_is_sent_once(meeting, delegate, run_tasks):
-    from meetings.tasks import send_registration_notice
+def test_registration_notice_is_sent_once(
+    meeting, delegate, run_tasks, django_capture_on_commit_callbacks
+):
+    from meetings import notices
+    from worldcities.notifications.models import Notification
 
-    registration = RegistrationFactory(meeting=meeting, person=delegate)
-    assert send_registration_notice(registration.pk) == "confirmed"
-    assert send_registration_notice(registration.pk) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_register(meeting=meeting, person=delegate)
+        notices.registration_notice(registration)  # the same change told twice
     assert len(mail.outbox) == 1
-    body = mail.outbox[0].body
-    assert meeting.host_city.name in body and "Asia/Seoul" in body
+    message = mail.outbox[0]
+    assert message.subject == f"Your place is confirmed: {meeting.title}"
+    assert meeting.host_city.name in message.body and "Asia/Seoul" in message.body
+    assert meeting.host_city.name in message.alternatives[0].content
+    notification = Notification.objects.get(recipient=delegate)
+    assert (notification.kind, notification.url) == ("registration", meeting.get_absolute_url())
 
 
 def test_status_transitions_are_checked(meeting, coordinator):
@@ -348,7 +359,7 @@ def test_attendance_marks_who_came_and_meeting_is_held(
     assert (a.attended, b.attended, meeting.status) == (True, False, "held")
     # Those who came are asked for their evaluation, once.
     assert [m.to for m in mail.outbox] == [[a.person.email]]
-    assert mail.outbox[0].subject.endswith(f"Your evaluation: {meeting.title}")
+    assert mail.outbox[0].subject == f"Your evaluation: {meeting.title}"
     assert f"/meetings/{meeting.pk}/evaluation/" in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         services.attendance_record(meeting=meeting, attended_ids=[a.pk], by=coordinator)

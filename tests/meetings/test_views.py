@@ -125,6 +125,11 @@ POSTS = [
         "/meetings/{pk}/registrations/{reg}/confirm/",
         {**manage_only(), "coordinator": 302, "programme_staff": 302},
     ),
+    # Reminding of invitations: nobody chosen, so managers see the form again with errors.
+    (
+        "/meetings/{pk}/registrations/",
+        {**manage_only(), "coordinator": 400, "programme_staff": 400},
+    ),
 ]
 
 

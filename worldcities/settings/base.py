@@ -234,6 +234,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "worldcities.notifications.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
     },
+    "meeting-reminders": {
+        "task": "meetings.tasks.send_meeting_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "meeting-invitation-reminders": {
+        "task": "meetings.tasks.send_invitation_reminders",
+        "schedule": crontab(minute=15, hour="*/6"),
+    },
+    "meeting-evaluation-reminders": {
+        "task": "meetings.tasks.send_evaluation_reminders",
+        "schedule": crontab(minute=45, hour=8),
+    },
 }
 
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)

@@ -1,0 +1,218 @@
+"""What meetings tell people, through the platform's notifications (``notify``): the facts of
+the meeting in each message, in the meeting's time zone and, where it differs, the reader's.
+
+Every call names a stable ``occasion``, so the same notice about the same thing reaches a person
+once, however often the change or the periodic task that causes it runs. Call these helpers
+inside the transaction of the change they report."""
+
+import base64
+import zoneinfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from worldcities.notifications.models import Kind
+from worldcities.notifications.services import notify
+
+from . import ical
+from .models import Meeting, Registration
+
+DATE_FORMAT = "D j M Y, H:i"
+
+
+def _language(person) -> str:
+    return getattr(person, "language", None) or settings.LANGUAGE_CODE
+
+
+def _span(meeting: Meeting, zone_name: str) -> str:
+    zone = zoneinfo.ZoneInfo(zone_name)
+    starts = meeting.starts_at.astimezone(zone)
+    ends = meeting.ends_at.astimezone(zone)
+    end_format = "H:i" if starts.date() == ends.date() else DATE_FORMAT
+    start_text = dateformat.format(starts, DATE_FORMAT)
+    end_text = dateformat.format(ends, end_format)
+    return f"{start_text} – {end_text} ({zone_name})"
+
+
+def _place(meeting: Meeting) -> str:
+    parts = [meeting.venue, meeting.address, f"{meeting.host_city}"]
+    place = ", ".join(p for p in parts if p)
+    if meeting.online_url:
+        place = f"{place} · {meeting.online_url}" if meeting.venue else meeting.online_url
+    return place
+
+
+def meeting_facts(meeting: Meeting, person) -> str:
+    """When and where, in the meeting's zone and the person's own, and the agenda's address.
+    Needs ``meeting.host_city`` and, for a person without a zone, ``person.city`` loaded."""
+    lines = [_("When: %(when)s") % {"when": _span(meeting, meeting.time_zone)}]
+    own = person.effective_time_zone
+    if own != meeting.time_zone:
+        lines.append(_("In your time zone: %(when)s") % {"when": _span(meeting, own)})
+    lines.append(_("Where: %(place)s") % {"place": _place(meeting)})
+    agenda = settings.SITE_URL.rstrip("/") + meeting.get_absolute_url() + "#agenda-heading"
+    lines.append(_("Agenda: %(url)s") % {"url": agenda})
+    return "\n".join(lines)
+
+
+def ics_attachment(meeting: Meeting, agenda=()) -> dict:
+    content = ical.calendar_bytes(
+        meeting.title, ical.meeting_events(meeting, details=True, agenda=agenda)
+    )
+    return {
+        "filename": f"meeting-{meeting.pk}.ics",
+        "mimetype": "text/calendar",
+        "content": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def stamp(value) -> str:
+    return value.strftime("%Y%m%dT%H%M%S.%f") if value else "-"
+
+
+# --- Registrations ------------------------------------------------------------------------------
+def registration_notice(registration: Registration, *, promoted: bool = False) -> None:
+    """Tells a person where their registration stands, once per change."""
+    meeting, person = registration.meeting, registration.person
+    status = registration.status
+    with translation.override(_language(person)):
+        if promoted:
+            notice, title = "promoted", _("A place came free for you: %(title)s")
+        elif status == Registration.Status.CONFIRMED:
+            notice, title = "confirmed", _("Your place is confirmed: %(title)s")
+        elif status == Registration.Status.REGISTERED:
+            notice, title = "registered", _("Registration received: %(title)s")
+        elif status == Registration.Status.WAITLISTED:
+            notice, title = "waitlisted", _("On the waiting list: %(title)s")
+        else:
+            return
+        leads = {
+            "promoted": _("You have a place at this meeting."),
+            "confirmed": _("Your place at this meeting is confirmed."),
+            "registered": _("The coordinators will confirm your place."),
+            "waitlisted": _("You are on the waiting list; we will tell you if a place comes free."),
+        }
+        body = f"{leads[notice]}\n\n{meeting_facts(meeting, person)}"
+        notify(
+            recipient=person,
+            kind=Kind.REGISTRATION,
+            target=registration,
+            title=title % {"title": meeting.title},
+            body=body,
+            url=meeting.get_absolute_url(),
+            occasion=f"{notice}:{stamp(registration.updated_at)}",
+        )
+
+
+def invitation_notice(registration: Registration) -> None:
+    meeting, person = registration.meeting, registration.person
+    with translation.override(_language(person)):
+        body = "\n\n".join(
+            [
+                _("You are invited to this meeting. Register or decline on its page."),
+                meeting_facts(meeting, person),
+            ]
+        )
+        notify(
+            recipient=person,
+            kind=Kind.INVITATION,
+            target=registration,
+            title=_("Invitation: %(title)s") % {"title": meeting.title},
+            body=body,
+            url=meeting.get_absolute_url(),
+            occasion=f"invited:{stamp(registration.invited_at)}",
+        )
+
+
+def invitation_reminder(
+    registration: Registration, *, occasion: str, subject: str = "", message: str = ""
+) -> bool:
+    """Reminds someone of an invitation they have not answered. True if it is new."""
+    meeting, person = registration.meeting, registration.person
+    before = timezone.now()
+    with translation.override(_language(person)):
+        title = subject or _("Reminder: you are invited to %(title)s") % {"title": meeting.title}
+        parts = [message.strip()] if message.strip() else []
+        parts.append(
+            _("You have not yet answered the invitation to %(title)s.") % {"title": meeting.title}
+        )
+        parts.append(meeting_facts(meeting, person))
+        notification = notify(
+            recipient=person,
+            kind=Kind.INVITATION,
+            target=registration,
+            title=title,
+            body="\n\n".join(parts),
+            url=meeting.get_absolute_url(),
+            occasion=f"reminder:{occasion}",
+        )
+    return notification.created_at >= before
+
+
+# --- The meeting as a whole ---------------------------------------------------------------------
+def meeting_cancelled_notice(meeting: Meeting, person) -> None:
+    with translation.override(_language(person)):
+        body = "\n\n".join([_("This meeting will not take place."), meeting_facts(meeting, person)])
+        notify(
+            recipient=person,
+            kind=Kind.MEETING_CHANGED,
+            target=meeting,
+            title=_("Cancelled: %(title)s") % {"title": meeting.title},
+            body=body,
+            url=meeting.get_absolute_url(),
+            occasion="cancelled",
+        )
+
+
+def meeting_reminder(meeting: Meeting, person, *, days: int, attachment: dict) -> None:
+    with translation.override(_language(person)):
+        body = "\n\n".join(
+            [
+                _("You hold a place at this meeting. The calendar file is attached."),
+                meeting_facts(meeting, person),
+            ]
+        )
+        notify(
+            recipient=person,
+            kind=Kind.MEETING_REMINDER,
+            target=meeting,
+            title=_("Reminder: %(title)s starts %(date)s")
+            % {
+                "title": meeting.title,
+                "date": dateformat.format(meeting.local_starts_at, "j M Y"),
+            },
+            body=body,
+            url=meeting.get_absolute_url(),
+            occasion=reminder_occasion(days),
+            attachments=[attachment],
+        )
+
+
+def reminder_occasion(days: int) -> str:
+    return f"reminder:{days}d"
+
+
+EVALUATION_REQUEST = "evaluation"
+EVALUATION_REMINDER = "evaluation-reminder"
+
+
+def evaluation_request(meeting: Meeting, person, *, reminder: bool = False) -> None:
+    url = reverse("meetings:evaluation", args=[meeting.pk])
+    with translation.override(_language(person)):
+        if reminder:
+            title = _("Reminder, your evaluation: %(title)s")
+            lead = _("You have not yet evaluated this meeting. It takes two minutes.")
+        else:
+            title = _("Your evaluation: %(title)s")
+            lead = _("Thank you for coming. Please tell us how the meeting went.")
+        notify(
+            recipient=person,
+            kind=Kind.EVALUATION,
+            target=meeting,
+            title=title % {"title": meeting.title},
+            body=f"{lead}\n{settings.SITE_URL.rstrip('/')}{url}",
+            url=url,
+            occasion=EVALUATION_REMINDER if reminder else EVALUATION_REQUEST,
+        )
