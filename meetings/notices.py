@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from worldcities.notifications.models import Kind
-from worldcities.notifications.services import notify
+from worldcities.notifications.services import Notice, notify
 
 from . import ical
 from .models import Meeting, Registration
@@ -166,7 +166,8 @@ def meeting_cancelled_notice(meeting: Meeting, person) -> None:
         )
 
 
-def meeting_reminder(meeting: Meeting, person, *, days: int, attachment: dict) -> None:
+def meeting_reminder(meeting: Meeting, person, *, attachment: dict) -> Notice:
+    """The reminder one person gets (sent in batches through ``notify_many``)."""
     with translation.override(_language(person)):
         body = "\n\n".join(
             [
@@ -174,20 +175,17 @@ def meeting_reminder(meeting: Meeting, person, *, days: int, attachment: dict) -
                 meeting_facts(meeting, person),
             ]
         )
-        notify(
-            recipient=person,
-            kind=Kind.MEETING_REMINDER,
-            target=meeting,
-            title=_("Reminder: %(title)s starts %(date)s")
-            % {
-                "title": meeting.title,
-                "date": dateformat.format(meeting.local_starts_at, "j M Y"),
-            },
-            body=body,
-            url=meeting.get_absolute_url(),
-            occasion=reminder_occasion(days),
-            attachments=[attachment],
-        )
+        title = _("Reminder: %(title)s starts %(date)s") % {
+            "title": meeting.title,
+            "date": dateformat.format(meeting.local_starts_at, "j M Y"),
+        }
+    return Notice(
+        recipient=person,
+        title=title,
+        body=body,
+        url=meeting.get_absolute_url(),
+        attachments=[attachment],
+    )
 
 
 def reminder_occasion(days: int) -> str:

@@ -720,6 +720,7 @@ def meeting_reminders_send(
     told once, whoever runs this and however often; the lookups cost a fixed number of queries
     per meeting and per batch of people."""
     from worldcities.notifications.models import Kind
+    from worldcities.notifications.services import notify_many
 
     now = now or timezone.now()
     upcoming = (
@@ -750,11 +751,15 @@ def meeting_reminders_send(
                 agenda = list(meeting.agenda_items.order_by("starts_at", "pk"))
                 attachment = notices.ics_attachment(meeting, agenda)
             with transaction.atomic():
-                for registration in batch:
-                    notices.meeting_reminder(
-                        meeting, registration.person, days=days, attachment=attachment
-                    )
-            sent += len(batch)
+                sent += notify_many(
+                    kind=Kind.MEETING_REMINDER,
+                    target=meeting,
+                    occasion=occasion,
+                    notices=[
+                        notices.meeting_reminder(meeting, r.person, attachment=attachment)
+                        for r in batch
+                    ],
+                )
     return sent
 
 

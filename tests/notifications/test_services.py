@@ -173,3 +173,56 @@ def test_no_email_when_the_person_chose_none(delegate):
     assert Notification.objects.count() == 1
     assert EmailMessage.objects.count() == 0
     assert services.digest_send(period=Delivery.DAILY) == 0
+
+
+@pytest.mark.django_db
+def test_notify_many_tells_each_person_once_as_they_chose(delegate):
+    weekly = DelegateFactory(email="weekly.many@example.org")
+    services.preferences_set(user=weekly, choices={Kind.MEETING_REMINDER: Delivery.WEEKLY})
+    target = CityFactory()
+
+    def notices(people):
+        return [
+            services.Notice(recipient=p, title=f"Soon, {p.full_name}", url="/x/") for p in people
+        ]
+
+    told = services.notify_many(
+        kind=Kind.MEETING_REMINDER,
+        target=target,
+        occasion="2d",
+        notices=notices([delegate, weekly]),
+    )
+    assert told == 2
+    again = services.notify_many(
+        kind=Kind.MEETING_REMINDER,
+        target=target,
+        occasion="2d",
+        notices=notices([delegate, weekly]),
+    )
+    assert again == 0
+    assert Notification.objects.count() == 2
+    message = EmailMessage.objects.get()
+    assert message.to == delegate.email
+    assert Notification.objects.get(recipient=delegate).email == message
+    assert Notification.objects.get(recipient=weekly).email is None  # waits for the digest
+    assert send_email(message.pk) is True
+    assert mail.outbox[0].subject == f"Soon, {delegate.full_name}"
+
+
+@pytest.mark.django_db
+def test_notify_many_costs_the_same_queries_for_few_and_many():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 30):
+        target = CityFactory()
+        people = DelegateFactory.create_batch(size)
+        with CaptureQueriesContext(connection) as queries:
+            services.notify_many(
+                kind=Kind.MEETING_REMINDER,
+                target=target,
+                notices=[services.Notice(recipient=p, title="Soon") for p in people],
+            )
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

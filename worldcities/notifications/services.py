@@ -3,6 +3,7 @@ import logging
 import random
 import smtplib
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -99,6 +100,26 @@ def email_queue(
     existing = EmailMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing
+    message = _email_build(
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        template=template,
+        context=context,
+        subject=subject,
+        attachments=attachments,
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return EmailMessage.objects.get(key=key)
+    transaction.on_commit(lambda: email_enqueue(message_id=message.pk))
+    return message
+
+
+def _email_build(*, key, kind, recipient, template, context, subject, attachments=None):
+    """An unsaved outbox row with both parts rendered in the recipient's language."""
     with translation.override(getattr(recipient, "language", None) or settings.LANGUAGE_CODE):
         full_context = {
             **context,
@@ -109,22 +130,100 @@ def email_queue(
         }
         text = render_to_string(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
-    try:
-        with transaction.atomic():
-            message = EmailMessage.objects.create(
-                key=key,
-                kind=kind,
-                recipient=recipient,
-                to=recipient.email,
-                subject=subject,
-                text=text,
-                html=html,
-                attachments=attachments or [],
+    return EmailMessage(
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        to=recipient.email,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=attachments or [],
+    )
+
+
+@dataclass
+class Notice:
+    """What one person is told, for ``notify_many``."""
+
+    recipient: object
+    title: str
+    body: str = ""
+    url: str = ""
+    attachments: list = field(default_factory=list)
+
+
+def notify_many(*, kind: str, target, occasion: str = "", notices: list[Notice]) -> int:
+    """``notify`` for many people about one thing on one occasion (a meeting's reminder to all
+    its delegates), in a fixed number of queries however many they are. Those already told are
+    skipped. Returns how many were told now."""
+    if not notices:
+        return 0
+    target_type = ContentType.objects.get_for_model(target)
+    key = {
+        "kind": kind,
+        "target_type": target_type,
+        "target_id": str(target.pk),
+        "occasion": occasion,
+    }
+    ids = [notice.recipient.pk for notice in notices]
+    told = set(
+        Notification.objects.filter(**key, recipient_id__in=ids).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    fresh = [n for n in notices if n.recipient.pk not in told and n.recipient.is_active]
+    if not fresh:
+        return 0
+    chosen = dict(
+        NotificationPreference.objects.filter(kind=kind, user_id__in=ids).values_list(
+            "user_id", "delivery"
+        )
+    )
+    delivery = {n.recipient.pk: chosen.get(n.recipient.pk, Delivery.IMMEDIATE) for n in fresh}
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                **key,
+                recipient=n.recipient,
+                title=n.title,
+                body=n.body,
+                url=n.url,
+                delivery=delivery[n.recipient.pk],
             )
-    except IntegrityError:
-        return EmailMessage.objects.get(key=key)
-    transaction.on_commit(lambda: email_enqueue(message_id=message.pk))
-    return message
+            for n in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    by_email_key = {}
+    for n in fresh:
+        if delivery[n.recipient.pk] != Delivery.IMMEDIATE:
+            continue
+        email_key = f"{kind}:{target_type.pk}:{target.pk}:{n.recipient.pk}:{occasion}"
+        by_email_key[email_key] = _email_build(
+            key=email_key,
+            kind=kind,
+            recipient=n.recipient,
+            template="notifications/email/notification",
+            context={"notification": n},
+            subject=n.title,
+            attachments=n.attachments,
+        )
+    if by_email_key:
+        EmailMessage.objects.bulk_create(by_email_key.values(), ignore_conflicts=True)
+        emails = dict(
+            EmailMessage.objects.filter(key__in=by_email_key).values_list("recipient_id", "pk")
+        )
+        rows = list(
+            Notification.objects.filter(
+                **key, recipient_id__in=list(emails), email__isnull=True
+            ).only("pk", "recipient_id")
+        )
+        for row in rows:
+            row.email_id = emails[row.recipient_id]
+        Notification.objects.bulk_update(rows, ["email"])
+        transaction.on_commit(lambda: [email_enqueue(message_id=pk) for pk in emails.values()])
+    return len(fresh)
 
 
 def email_enqueue(*, message_id: int) -> bool:
