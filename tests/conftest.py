@@ -148,9 +148,13 @@ def celery_worker_on_redis(django_db_blocker):
 
 
 def _reconnect(app, **conf):
+    """Points the app's producers at another broker (the worker keeps its own connection)."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
+    pools.reset()
     app.conf.update(conf)
     app.amqp._producer_pool = None
     if hasattr(app._local, "backend"):

@@ -67,24 +67,37 @@ def test_two_sweeps_at_once_send_each_email_once(celery_worker_on_redis, delegat
     assert sorted(subjects) == sorted(set(subjects)) and len(subjects) == 5
 
 
-def test_an_email_queued_while_the_broker_was_down_goes_out_when_it_is_back(
-    celery_worker_on_redis, delegate, monkeypatch
+def test_a_question_asked_while_the_broker_is_down_is_mailed_once_it_is_back(
+    celery_worker_on_redis, client
 ):
+    """The broker stops answering while a delegate asks a question: the request succeeds,
+    the e-mail waits in the outbox, and the sweep sends it once the broker is back."""
     from django.utils import timezone
 
-    from worldcities.notifications import tasks
+    from tests.conftest import _reconnect
+    from tests.practices.factories import PracticeFactory
+    from tests.users.factories import DelegateFactory
 
-    original_delay = tasks.send_email.delay
-
-    def broker_down(*args, **kwargs):
-        raise ConnectionRefusedError("broker down")
-
-    monkeypatch.setattr(tasks.send_email, "delay", broker_down)
-    notification = services.notify(
-        recipient=delegate, kind=Kind.REGISTRATION, target=CityFactory(), title="Confirmed"
-    )
-    assert EmailMessage.objects.get().status == EmailMessage.Status.PENDING
-    monkeypatch.setattr(tasks.send_email, "delay", original_delay)
+    practice = PracticeFactory()
+    author_city_delegate = DelegateFactory(email="author.city@example.org", city=practice.city)
+    asker = DelegateFactory(email="asker@example.org")
+    app = celery_worker_on_redis
+    working_broker = app.conf.broker_url
+    _reconnect(app, broker_url="redis://127.0.0.1:1/0")  # nothing listens there
+    try:
+        client.force_login(asker)
+        response = client.post(
+            f"/practices/{practice.slug}/comments/",
+            {"comment-kind": "question", "comment-body": "Who runs it now?"},
+        )
+    finally:
+        _reconnect(app, broker_url=working_broker)
+    assert response.status_code == 302
+    message = EmailMessage.objects.get(to=author_city_delegate.email)
+    assert message.status == EmailMessage.Status.PENDING
     EmailMessage.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=5))
     assert services.email_sweep() == 1
-    assert wait_until_sent(notification.email_id)
+    assert wait_until_sent(message.pk)
+    assert [m.to for m in mail.outbox if "Who runs it now?" in m.body] == [
+        [author_city_delegate.email]
+    ]
