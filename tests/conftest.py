@@ -127,7 +127,11 @@ def _redis_url_for_this_process() -> str:
 
 @pytest.fixture(scope="session")
 def celery_worker_on_redis(django_db_blocker):
-    """Points the app at Redis and starts a worker thread in this process for the session."""
+    """Points the app at Redis and starts a worker thread in this process for the session.
+
+    The worker shares this process, so Celery's guard against waiting for a result inside a
+    task can trip in the test thread: tests wait with ``get(..., disable_sync_subtasks=False)``.
+    """
     from celery.contrib.testing.worker import start_worker
 
     from worldcities.celery import app

@@ -32,9 +32,12 @@ def test_a_reminder_enqueued_twice_is_sent_once(celery_worker_on_redis, delegate
         recipient=delegate, kind=Kind.MEETING_REMINDER, target=CityFactory(), title="In two days"
     )
     again = send_email.delay(notification.email_id)
-    again.get(timeout=20)
+    again.get(timeout=20, disable_sync_subtasks=False)
     assert wait_until_sent(notification.email_id)
-    assert send_email.delay(notification.email_id).get(timeout=20) is False
+    assert (
+        send_email.delay(notification.email_id).get(timeout=20, disable_sync_subtasks=False)
+        is False
+    )
     assert len([m for m in mail.outbox if m.subject == "In two days"]) == 1
     assert EmailMessage.objects.get(pk=notification.email_id).attempts == 1
 

@@ -9,7 +9,7 @@ def test_a_real_worker_on_redis_runs_a_task_and_returns_its_result(celery_worker
 
     assert celery_worker_on_redis.conf.broker_url.startswith("redis://")
     result = ping.delay()
-    assert result.get(timeout=20) == "pong"
+    assert result.get(timeout=20, disable_sync_subtasks=False) == "pong"
 
 
 def test_celery_settings_come_from_django():
