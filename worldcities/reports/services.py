@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,14 +104,12 @@ def report_generate(*, report_id) -> bool:
 
 def write_atomically(name: str, content: bytes) -> None:
     """Writes ``content`` to storage under ``name``, all of it or nothing."""
-    try:
-        final = Path(default_storage.path(name))
-    except NotImplementedError:  # a remote storage stores an object whole, or not at all
-        from django.core.files.base import ContentFile
-
+    if not isinstance(default_storage, FileSystemStorage):
+        # An object store keeps an object whole, or not at all.
         default_storage.delete(name)
         default_storage.save(name, ContentFile(content))
         return
+    final = Path(default_storage.path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".part-", suffix=final.suffix)
     try:
