@@ -56,3 +56,8 @@ lock: ## Re-resolve the lock files from pyproject.toml (needs uv)
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var staticfiles
+
+BENCH_SCALE ?= 1
+bench: install ## Measure the key pages at scale against the ceiling (BENCH_SCALE=0.05 runs quickly)
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) -m worldcities.benchmarks.run --scale $(BENCH_SCALE) $(BENCH_ARGS)

@@ -11,8 +11,10 @@ class PracticesConfig(AppConfig):
         from twinning.sections import register_pairing_section
 
         from . import permissions  # noqa: F401  (registers the rules)
+        from .caching import connect_invalidation
         from .selectors import practices_for_city, practices_for_pairing
 
+        connect_invalidation()
         register_city_section(
             "practices",
             template="practices/includes/city_practices_section.html",

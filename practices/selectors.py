@@ -5,23 +5,35 @@ import re
 from collections import Counter
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, TextField, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import Organisation
+from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
-from .models import SEARCH_CONFIG, Comment, Practice, PracticeStatusChange, Transfer
+from .caching import TIMEOUT as FACETS_TIMEOUT
+from .caching import facets_key
+from .models import (
+    SEARCH_CONFIG,
+    Comment,
+    KeyFigure,
+    Practice,
+    PracticePartner,
+    PracticeStatusChange,
+    Transfer,
+)
 from .permissions import coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
 
 PAGE_SIZE = 12
+FACET_OPTIONS_SHOWN = 30
 
 
 def practices_visible(user):
@@ -149,131 +161,166 @@ def _facet(name, label, counts, chosen, labels=None):
                 "checked": value in chosen,
             }
         )
-    return {"name": name, "label": label, "options": options}
+    hidden = 0
+    if len(options) > FACET_OPTIONS_SHOWN:
+        # A facet of thousands of cities is no filter one can read: the values with the most
+        # results are shown (and every chosen one), in their usual order.
+        ranked = sorted(options, key=lambda o: -o["count"])[:FACET_OPTIONS_SHOWN]
+        shown = {id(o) for o in ranked} | {id(o) for o in options if o["checked"]}
+        hidden = len(options) - len(shown)
+        options = [o for o in options if id(o) in shown]
+    return {"name": name, "label": label, "options": options, "hidden": hidden}
 
 
-def practice_facets(filtered, params) -> list[dict]:
-    """Counts per facet value over the current results: one query per facet (edition: four),
-    never one per value."""
-    base = Practice.objects.filter(pk__in=filtered.order_by().values("pk")).order_by()
+def _facet_rows(filtered) -> dict[str, list[tuple]]:
+    """Every facet's counts over the current results in one query: the results are selected
+    once (a common table expression) and counted per thematic area, topic, country, city, side,
+    edition, partner sector, start date and key figures, each a GROUP BY of its own."""
+    matched_sql, params = (
+        filtered.order_by()
+        .values("pk", "city_id", "side", "start_date", "pairing_id")
+        .query.sql_with_params()
+    )
+    t = {
+        "areas": Practice.thematic_areas.through._meta.db_table,
+        "area": ThematicArea._meta.db_table,
+        "topics": Practice.topics.through._meta.db_table,
+        "topic": Topic._meta.db_table,
+        "city": City._meta.db_table,
+        "country": Country._meta.db_table,
+        "partner": PracticePartner._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "figure": KeyFigure._meta.db_table,
+        "pairing": Pairing._meta.db_table,
+        "member": PairingMember._meta.db_table,
+        "edition": Edition._meta.db_table,
+    }
+    sql = f"""
+    WITH m (id, city_id, side, start_date, pairing_id) AS ({matched_sql}),
+    city_editions (city_id, edition_id) AS (
+        SELECT eu_lead_id, edition_id FROM {t["pairing"]}
+        UNION SELECT partner_lead_id, edition_id FROM {t["pairing"]}
+        UNION SELECT pm.city_id, p.edition_id
+            FROM {t["member"]} pm JOIN {t["pairing"]} p ON p.id = pm.pairing_id
+    ),
+    practice_editions (id, edition_id) AS (
+        SELECT m.id, p.edition_id FROM m JOIN {t["pairing"]} p ON p.id = m.pairing_id
+        UNION ALL
+        SELECT m.id, ce.edition_id FROM m JOIN city_editions ce ON ce.city_id = m.city_id
+            WHERE m.pairing_id IS NULL
+    )
+    SELECT 'area', a.slug, a.name, a."order", count(DISTINCT m.id)
+        FROM m JOIN {t["areas"]} pa ON pa.practice_id = m.id
+        JOIN {t["area"]} a ON a.id = pa.thematicarea_id GROUP BY a.id, a.slug, a.name, a."order"
+    UNION ALL
+    SELECT 'topic', CAST(tp.id AS TEXT), tp.name, 0, count(DISTINCT m.id)
+        FROM m JOIN {t["topics"]} pt ON pt.practice_id = m.id
+        JOIN {t["topic"]} tp ON tp.id = pt.topic_id GROUP BY tp.id, tp.name
+    UNION ALL
+    SELECT 'country', co.code, co.name, 0, count(*)
+        FROM m JOIN {t["city"]} c ON c.id = m.city_id
+        JOIN {t["country"]} co ON co.id = c.country_id GROUP BY co.id, co.code, co.name
+    UNION ALL
+    SELECT 'city', c.slug, c.name, 0, count(*)
+        FROM m JOIN {t["city"]} c ON c.id = m.city_id GROUP BY c.id, c.slug, c.name
+    UNION ALL
+    SELECT 'side', m.side, '', 0, count(*) FROM m GROUP BY m.side
+    UNION ALL
+    SELECT 'edition', e.slug, e.name, 0, count(DISTINCT pe.id)
+        FROM practice_editions pe JOIN {t["edition"]} e ON e.id = pe.edition_id
+        GROUP BY e.id, e.slug, e.name
+    UNION ALL
+    SELECT 'sector', o.sector, '', 0, count(DISTINCT m.id)
+        FROM m JOIN {t["partner"]} pp ON pp.practice_id = m.id
+        JOIN {t["organisation"]} o ON o.id = pp.organisation_id GROUP BY o.sector
+    UNION ALL
+    SELECT 'start', CAST(m.start_date AS TEXT), '', 0, count(*)
+        FROM m WHERE m.start_date IS NOT NULL GROUP BY m.start_date
+    UNION ALL
+    SELECT 'figures', 'true', '', 0, count(*)
+        FROM m WHERE EXISTS (SELECT 1 FROM {t["figure"]} k WHERE k.practice_id = m.id)
+    """  # noqa: S608 - table names come from the models, values are parameters
+    rows: dict[str, list[tuple]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, label, order, count in cursor.fetchall():
+            rows.setdefault(facet, []).append((value, label, order, count))
+    return rows
 
-    def grouped(*fields):
-        return list(base.values(*fields).annotate(n=Count("pk", distinct=True)).order_by())
 
+def _edition_order() -> dict[str, tuple]:
+    return {
+        slug: (start, name)
+        for slug, start, name in Edition.objects.values_list("slug", "start_date", "name")
+    }
+
+
+def facet_rows_cached(filtered, params) -> dict[str, list[tuple]]:
+    key = facets_key(params)
+    rows = cache.get(key)
+    if rows is None:
+        rows = _facet_rows(filtered)
+        cache.set(key, rows, FACETS_TIMEOUT)
+    return rows
+
+
+def practice_facets(filtered, params, rows=None) -> list[dict]:
+    """Counts per facet value over the current results: one query for every facet together
+    (and one for the editions' order), never one per value."""
+    rows = facet_rows_cached(filtered, params) if rows is None else rows
     chosen = {key: set(params.getlist(key)) for key in params}
-    facets = []
 
-    rows = grouped("thematic_areas__slug", "thematic_areas__name", "thematic_areas__order")
-    rows.sort(key=lambda r: (r["thematic_areas__order"] or 0, r["thematic_areas__name"] or ""))
-    facets.append(
-        _facet(
-            "area",
-            _("Thematic area"),
-            [(r["thematic_areas__slug"], r["n"]) for r in rows],
-            chosen.get("area", set()),
-            {r["thematic_areas__slug"]: r["thematic_areas__name"] for r in rows},
-        )
+    def facet(name, label, key, values, labels=None):
+        return _facet(name, label, values, chosen.get(key, set()), labels)
+
+    areas = sorted(rows.get("area", []), key=lambda r: (r[2] or 0, r[1] or ""))
+    topics = sorted(rows.get("topic", []), key=lambda r: r[1] or "")
+    countries = sorted(rows.get("country", []), key=lambda r: r[1])
+    cities = sorted(rows.get("city", []), key=lambda r: r[1])
+    order = _edition_order() if rows.get("edition") else {}
+    editions = sorted(
+        rows.get("edition", []), key=lambda r: order.get(r[0], (None, "")), reverse=True
     )
-    rows = grouped("topics__id", "topics__name")
-    rows.sort(key=lambda r: r["topics__name"] or "")
-    facets.append(
-        _facet(
-            "topic",
-            _("Topic"),
-            [(r["topics__id"], r["n"]) for r in rows],
-            chosen.get("topic", set()),
-            {str(r["topics__id"]): r["topics__name"] for r in rows},
-        )
-    )
-    rows = grouped("city__country__code", "city__country__name")
-    rows.sort(key=lambda r: r["city__country__name"])
-    facets.append(
-        _facet(
-            "country",
-            _("Country"),
-            [(r["city__country__code"], r["n"]) for r in rows],
-            chosen.get("country", set()),
-            {r["city__country__code"]: r["city__country__name"] for r in rows},
-        )
-    )
-    rows = grouped("city__slug", "city__name")
-    rows.sort(key=lambda r: r["city__name"])
-    facets.append(
-        _facet(
-            "city",
-            _("City"),
-            [(r["city__slug"], r["n"]) for r in rows],
-            chosen.get("city", set()),
-            {r["city__slug"]: r["city__name"] for r in rows},
-        )
-    )
-    rows = grouped("side")
-    facets.append(
-        _facet(
+    years: Counter = Counter()
+    for value, _label, _order, count in rows.get("start", []):
+        years[int(str(value)[:4])] += count
+    figures = sum(r[3] for r in rows.get("figures", []))
+
+    def labelled(items):
+        return {str(r[0]): r[1] for r in items}
+
+    def counted(items):
+        return [(r[0], r[3]) for r in items]
+
+    return [
+        facet("area", _("Thematic area"), "area", counted(areas), labelled(areas)),
+        facet("topic", _("Topic"), "topic", counted(topics), labelled(topics)),
+        facet("country", _("Country"), "country", counted(countries), labelled(countries)),
+        facet("city", _("City"), "city", counted(cities), labelled(cities)),
+        facet(
             "side",
             _("Side"),
-            [(r["side"], r["n"]) for r in rows],
-            chosen.get("side", set()),
+            "side",
+            counted(rows.get("side", [])),
             {str(k): str(v) for k, v in Practice.Side.choices},
-        )
-    )
-    facets.append(_edition_facet(base, chosen.get("edition", set())))
-    rows = grouped("partners__organisation__sector")
-    facets.append(
-        _facet(
+        ),
+        facet("edition", _("Edition"), "edition", counted(editions), labelled(editions)),
+        facet(
             "sector",
             _("Partner sector"),
-            [(r["partners__organisation__sector"], r["n"]) for r in rows],
-            chosen.get("sector", set()),
+            "sector",
+            counted(rows.get("sector", [])),
             {str(k): str(v) for k, v in Organisation.Sector.choices},
-        )
-    )
-    rows = grouped("start_date__year")
-    rows.sort(key=lambda r: r["start_date__year"] or 0, reverse=True)
-    facets.append(
-        _facet(
-            "year",
-            _("Year started"),
-            [(r["start_date__year"], r["n"]) for r in rows],
-            chosen.get("year", set()),
-        )
-    )
-    with_figures = base.with_key_figures().count()
-    facets.append(
-        _facet(
+        ),
+        facet("year", _("Year started"), "year", sorted(years.items(), reverse=True)),
+        facet(
             "figures",
             _("Key figures"),
-            [("true", with_figures)] if with_figures else [],
-            chosen.get("figures", set()),
+            "figures",
+            [("true", figures)] if figures else [],
             {"true": str(_("With key figures"))},
-        )
-    )
-    return facets
-
-
-def _edition_facet(base, chosen):
-    practices = list(base.values_list("pk", "city_id", "pairing__edition_id"))
-    city_editions: dict[int, set[int]] = {}
-    for edition_id, eu_id, partner_id in Pairing.objects.values_list(
-        "edition_id", "eu_lead_id", "partner_lead_id"
-    ):
-        city_editions.setdefault(eu_id, set()).add(edition_id)
-        city_editions.setdefault(partner_id, set()).add(edition_id)
-    for edition_id, city_id in PairingMember.objects.values_list("pairing__edition_id", "city_id"):
-        city_editions.setdefault(city_id, set()).add(edition_id)
-    counts: Counter = Counter()
-    for _pk, city_id, edition_id in practices:
-        for edition in {edition_id} if edition_id else city_editions.get(city_id, set()):
-            counts[edition] += 1
-    editions = {e.pk: e for e in Edition.objects.filter(pk__in=counts)}
-    ordered = sorted(counts, key=lambda pk: (editions[pk].start_date, editions[pk].name))
-    return _facet(
-        "edition",
-        _("Edition"),
-        [(editions[pk].slug, counts[pk]) for pk in reversed(ordered)],
-        chosen,
-        {editions[pk].slug: editions[pk].name for pk in ordered},
-    )
+        ),
+    ]
 
 
 # --- The list page ------------------------------------------------------------------------------
@@ -285,12 +332,17 @@ def practice_list(*, user, params):
     base = _for_cards(Practice.objects.published()).order_by("-published_at", "-pk")
     filterset = PracticeFilter(params, queryset=base)
     results = filterset.qs
-    page = Paginator(results, PAGE_SIZE).get_page(params.get("page"))
+    rows = facet_rows_cached(results, params) if filterset.is_valid() else None
+    paginator = Paginator(results, PAGE_SIZE)
+    if rows is not None:
+        # Every result has a side: the side counts add up to the number of results.
+        paginator.__dict__["count"] = sum(row[3] for row in rows.get("side", []))
+    page = paginator.get_page(params.get("page"))
     with_highlights(page.object_list, params.get("q", ""))
     return {
         "filterset": filterset,
         "page": page,
-        "facets": practice_facets(results, params),
+        "facets": practice_facets(results, params, rows),
     }
 
 
@@ -303,9 +355,9 @@ def practice_detail(*, user, slug: str) -> Practice:
         .select_related("pairing__partner_lead")
         .prefetch_related(
             "thematic_areas",
-            "topics__area",
+            Prefetch("topics", queryset=Topic.objects.select_related("area")),
             "key_figures",
-            "partners__organisation",
+            Prefetch("partners", queryset=PracticePartner.objects.select_related("organisation")),
             "attachments",
             "links",
             "actions",

@@ -15,6 +15,7 @@ from twinning.models import Pairing, PairingMember
 from worldcities.notifications.models import Kind
 from worldcities.notifications.services import notify
 
+from .caching import facets_invalidate
 from .models import (
     SEARCH_CONFIG,
     Comment,
@@ -73,6 +74,7 @@ def practice_index(*, practice: Practice) -> None:
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
+    facets_invalidate()
 
 
 RESERVED_SLUGS = {"new", "mine", "preview", "areas"}

@@ -1,0 +1,75 @@
+"""The practice list's facet counts are cached per filter combination, and any write that can
+change a count makes the next list count afresh."""
+
+import pytest
+from django.http import QueryDict
+
+from practices.models import Practice
+from practices.selectors import practice_list
+from tests.cities.factories import CityFactory, ThematicAreaFactory
+from tests.practices.factories import KeyFigureFactory, PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts(query=""):
+    result = practice_list(user=None, params=QueryDict(query))
+    facets = {f["name"]: {o["value"]: o["count"] for o in f["options"]} for f in result["facets"]}
+    return facets, result["page"].paginator.count
+
+
+def test_counts_come_from_the_cache_until_a_practice_changes(django_assert_num_queries):
+    area = ThematicAreaFactory(name="Smart City", slug="smart-city")
+    city = CityFactory(slug="busan")
+    PracticeFactory(city=city, thematic_areas=[area])
+    facets, total = _counts()
+    assert (facets["area"], total) == ({"smart-city": 1}, 1)
+
+    with django_assert_num_queries(2):  # the page and its areas: no count, no facets
+        assert _counts("page=1") == (facets, total)
+
+    PracticeFactory(city=city, thematic_areas=[area])
+    facets, total = _counts()
+    assert (facets["area"], facets["city"], total) == ({"smart-city": 2}, {"busan": 2}, 2)
+
+
+def test_an_archived_practice_leaves_the_counts():
+    first = PracticeFactory()
+    PracticeFactory()
+    assert _counts()[1] == 2
+    first.status = Practice.Status.ARCHIVED
+    first.save()
+    assert _counts()[1] == 1
+
+
+def test_key_figures_added_later_are_counted():
+    practice = PracticeFactory()
+    assert "true" not in _counts()[0]["figures"]
+    KeyFigureFactory(practice=practice)
+    assert _counts()[0]["figures"] == {"true": 1}
+
+
+def test_the_area_of_a_practice_changed_later_is_counted():
+    practice = PracticeFactory(thematic_areas=[])
+    assert _counts()[0]["area"] == {}
+    practice.thematic_areas.add(ThematicAreaFactory(slug="climate"))
+    assert _counts()[0]["area"] == {"climate": 1}
+
+
+def test_a_facet_of_many_values_shows_those_with_most_results():
+    from practices import selectors
+
+    many = [PracticeFactory(city=CityFactory(slug=f"city-{i:02}")) for i in range(3)]
+    PracticeFactory(city=many[0].city)
+    original = selectors.FACET_OPTIONS_SHOWN
+    selectors.FACET_OPTIONS_SHOWN = 1
+    try:
+        facet = next(
+            f
+            for f in practice_list(user=None, params=QueryDict(""))["facets"]
+            if f["name"] == "city"
+        )
+    finally:
+        selectors.FACET_OPTIONS_SHOWN = original
+    assert [o["value"] for o in facet["options"]] == ["city-00"]
+    assert facet["hidden"] == 2

@@ -1,0 +1,163 @@
+"""The query-count guard: every GET page of the platform, walked from the URL configuration,
+makes as many SQL queries over a small data set as over a larger one. A page added later is
+covered without anyone listing it; a page whose URL cannot be filled from generated rows must be
+listed in ``NOT_COVERED`` with the reason, or this test fails."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from cities.models import City, ThematicArea
+from meetings.models import AgendaItem, Meeting, Registration
+from practices.models import Practice
+from twinning.models import Action, Edition, Pairing
+from worldcities import datagen
+from worldcities.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+OUR_MODULES = ("worldcities.", "cities.", "twinning.", "practices.", "meetings.")
+
+# Pages the guard cannot request from generated rows, and why.
+NOT_COVERED = {
+    "reports:detail": "a report exists only once a worker built it (tests/reports cover it)",
+    "reports:download": "a report file exists only once a worker built it",
+    "practices:attachment": "generated practices have no uploaded files",
+    "practices:version": "generated practices have no published versions",
+    "meetings:feed_ics": "the URL holds a personal feed token, not a row's id",
+    "media": "serves uploaded files in development only",
+}
+# Views from other packages: their queries do not depend on our data.
+FOREIGN_MODULES = ("allauth.", "django.views.")
+
+SMALL = {"scale": 0.0005, "counts": {"registrations": 10, "meetings": 5}}
+LARGE = {"scale": 0.003, "counts": {"registrations": 240, "meetings": 30}}
+
+
+def _routes(patterns=None, prefix="", namespace=None):
+    """(route, url name, view module, converters) for every pattern, includes flattened."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), full)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+            yield prefix + str(pattern.pattern), name, pattern.callback.__module__
+
+
+def _params(route: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)]
+
+
+def _fill(route: str, name: str):
+    """The path of ``route`` for rows of the current data set, or None."""
+    params = _params(route)
+    practice = Practice.objects.published().order_by("pk").first()
+    pairing = Pairing.objects.order_by("pk").first()
+    meeting = Meeting.objects.order_by("pk").first()
+    objects = {
+        "practices/": {"slug": practice.slug},
+        "cities/": {"slug": City.objects.order_by("pk").first().slug},
+        "pairings/": {
+            "slug": pairing.slug,
+            "pk": Action.objects.filter(pairing=pairing).order_by("pk").first().pk,
+        },
+        "editions/": {"slug": Edition.objects.order_by("pk").first().slug},
+        "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
+        "meetings/": {
+            "pk": meeting.pk,
+            "item_pk": AgendaItem.objects.filter(meeting=meeting).order_by("pk").first().pk,
+            "registration_pk": Registration.objects.filter(meeting=meeting)
+            .order_by("pk")
+            .first()
+            .pk,
+            "year": meeting.starts_at.year,
+            "month": meeting.starts_at.month,
+        },
+    }
+    if not params:
+        return "/" + route
+    prefix = max((p for p in objects if route.startswith(p)), key=len, default=None)
+    if prefix is None or not set(params) <= set(objects[prefix]):
+        return None
+    path = route
+    for param in params:
+        path = re.sub(rf"<(?:\w+:)?{param}>", str(objects[prefix][param]), path)
+    return "/" + path
+
+
+def _admin_changelists() -> list[str]:
+    from django.contrib import admin
+
+    return [f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry]
+
+
+def _measure(client, staff) -> dict:
+    """Queries per (user, page) over the data set in the database now."""
+    counts, unfilled = {}, []
+    for route, name, module in _routes():
+        if route.startswith("admin/") or module.startswith(FOREIGN_MODULES):
+            continue
+        if not module.startswith(OUR_MODULES) or name in NOT_COVERED:
+            continue
+        path = _fill(route, name)
+        if path is None:
+            unfilled.append(name)
+            continue
+        assert resolve(path.split("?")[0]).url_name == name.split(":")[-1], path
+        for who in ("anonymous", "staff"):
+            counts[(who, path)] = _queries(client, staff if who == "staff" else None, path)
+    for path in _admin_changelists():
+        counts[("staff", path)] = _queries(client, staff, path)
+    return counts, unfilled
+
+
+def _queries(client, user, path) -> tuple[int, int]:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, len(captured)
+
+
+def _with_data(client, size) -> tuple[dict, list]:
+    with transaction.atomic():
+        datagen.generate(scale=size["scale"], seed=7, counts=size["counts"])
+        staff = User.objects.get(email=f"staff@{datagen.GENERATED_DOMAIN}")
+        result = _measure(client, staff)
+        transaction.set_rollback(True)
+    return result
+
+
+def _key(path: str) -> str:
+    """Paths name rows by id or slug, which differ between the two data sets."""
+    return resolve(path.split("?")[0]).route
+
+
+def test_every_page_makes_the_same_number_of_queries_over_more_data(client):
+    (small, unfilled), (large, _unfilled) = _with_data(client, SMALL), _with_data(client, LARGE)
+    assert not unfilled, (
+        f"Pages whose URL the guard cannot fill: {unfilled}. Teach `_fill` their parameters or "
+        "list them in NOT_COVERED with the reason."
+    )
+    small_by_route = {(who, _key(path)): value for (who, path), value in small.items()}
+    large_by_route = {(who, _key(path)): value for (who, path), value in large.items()}
+    assert small_by_route.keys() == large_by_route.keys()
+    grown = {
+        key: (small_by_route[key], large_by_route[key])
+        for key in small_by_route
+        if small_by_route[key] != large_by_route[key]
+    }
+    assert not grown, "(status, queries) small → large: " + "; ".join(
+        f"{who} {route}: {a} → {b}" for (who, route), (a, b) in sorted(grown.items())
+    )
+    pages = {route for _who, route in small_by_route}
+    assert {"practices/", "practices/<slug:slug>/", "pairings/<slug:slug>/"} <= pages

@@ -1,0 +1,112 @@
+"""One background job over all generated data, in a process of its own so that its peak
+memory is the job's: ``python -m worldcities.benchmarks.jobs report-pdf|report-xlsx|
+action-reminders|meeting-reminders``. Prints one JSON object (seconds, peak RSS, queries)."""
+
+import datetime
+import importlib
+import json
+import resource
+import sys
+import time
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _largest_edition():
+    from django.db.models import Count
+
+    from twinning.models import Edition
+
+    return Edition.objects.annotate(n=Count("pairings")).order_by("-n", "pk").first()
+
+
+def report(fmt: str) -> dict:
+    from worldcities.datagen import GENERATED_DOMAIN
+    from worldcities.reports.models import Report
+    from worldcities.reports.services import report_generate
+    from worldcities.users.models import User
+
+    edition = _largest_edition()
+    staff = User.objects.get(email=f"staff@{GENERATED_DOMAIN}")
+    row = Report.objects.create(
+        kind=Report.Kind.EDITION,
+        format=fmt,
+        target_id=edition.pk,
+        title=f"Edition progress: {edition}",
+        requested_by=staff,
+    )
+    ok = report_generate(report_id=row.pk)
+    row.refresh_from_db()
+    return {
+        "edition": str(edition),
+        "pairings": edition.n,
+        "ok": ok,
+        "bytes": row.file.size if row.file else 0,
+    }
+
+
+def action_reminders() -> dict:
+    from twinning.services import action_reminders_send
+    from worldcities.datagen import ANCHOR
+
+    counts = action_reminders_send(today=ANCHOR.date())
+    return {"items": counts["due_soon"] + counts["overdue"], **counts}
+
+
+def meeting_reminders() -> dict:
+    """The meetings app's reminder sweep, if it has one (named ``*reminders_send``)."""
+    for module_name in ("meetings.services", "meetings.notices", "meetings.tasks"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in ("meeting_reminders_send", "registration_reminders_send", "reminders_send"):
+            sweep = getattr(module, name, None)
+            if callable(sweep):
+                result = sweep(now=datetime.datetime.now(tz=datetime.UTC))
+                return {"function": f"{module_name}.{name}", "result": str(result)}
+    return {"skipped": "the meetings app has no reminder sweep yet"}
+
+
+JOBS = {
+    "report-pdf": lambda: report("pdf"),
+    "report-xlsx": lambda: report("xlsx"),
+    "action-reminders": action_reminders,
+    "meeting-reminders": meeting_reminders,
+}
+
+
+def main(name: str) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    queries = [0]
+
+    def counting(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    baseline = _peak_rss_mib()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counting):
+        details = JOBS[name]()
+    seconds = time.perf_counter() - started
+    result = {
+        "job": name,
+        "seconds": round(seconds, 2),
+        "peak_rss_mib": round(_peak_rss_mib(), 1),
+        "rss_before_mib": round(baseline, 1),
+        "queries": queries[0],
+        **details,
+    }
+    if details.get("items"):
+        result["queries_per_item"] = round(queries[0] / details["items"], 2)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1])))

@@ -1,0 +1,541 @@
+"""``make bench``: generate data in a database of its own, serve the platform with gunicorn
+under production settings (plus ``worldcities.settings.bench``) on 127.0.0.1, and measure each
+key page against the ceiling view. Results go to ``docs/benchmarks.md`` and
+``docs/benchmarks.json``. See ``docs/benchmarks.md`` for how to read them.
+
+    python -m worldcities.benchmarks.run [--scale 1] [--duration 8] [--reuse]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import queue
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+WORK = ROOT / "var" / "bench"
+LUA = Path(__file__).with_name("varied.lua")
+URLS_PER_PAGE = 60
+
+# The issue's targets, checked in the report.
+TARGETS = {
+    "practice_list": {"R": 0.30},
+    "practice_facets": {"p95_ms": 100, "queries": 10},
+    "practice_search": {"p95_ms": 150},
+    "practice_detail": {"R": 0.40, "queries": 12},
+    "city_detail": {"R": 0.40, "queries": 12},
+    "pairing_detail": {"R": 0.40, "queries": 12},
+    "meeting_detail": {"R": 0.40, "queries": 12},
+    "admin_pairings": {"p95_ms": 200},
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+
+# --- The database ---------------------------------------------------------------------------
+def bench_database_url(name: str) -> str:
+    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    parts = urlsplit(base)
+    if not parts.scheme.startswith("postgres"):
+        raise SystemExit("The benchmark needs PostgreSQL (DATABASE_URL=postgres://…).")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")]
+        ).fetchone()
+    return row is not None
+
+
+def manage(env, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+# --- The URLs -------------------------------------------------------------------------------
+def sample_urls(rng) -> dict[str, list[str]]:
+    """Varied URLs per page, drawn from the generated rows and their vocabulary."""
+    from cities.models import City, Country, ThematicArea
+    from meetings.models import Meeting
+    from practices.models import Practice
+    from twinning.models import Edition, Pairing
+    from worldcities.datagen import AREAS
+
+    def ids(qs, field, n=URLS_PER_PAGE):
+        values = list(qs.order_by("?").values_list(field, flat=True)[: n * 3])
+        rng.shuffle(values)
+        return values[:n]
+
+    published = Practice.objects.published()
+    areas = list(ThematicArea.objects.values_list("slug", flat=True))
+    countries = list(Country.objects.values_list("code", flat=True))
+    editions = list(Edition.objects.values_list("slug", flat=True))
+    words = sorted({w for topics in AREAS.values() for ws in topics.values() for w in ws})
+    words += sorted({t.lower() for topics in AREAS.values() for t in topics})
+    practice_pages = max(1, published.count() // 12)
+    admin_pages = max(1, Pairing.objects.count() // 100)  # the admin's 100 rows a page
+
+    def q(params):
+        return "?" + urlencode(params)
+
+    return {
+        "ceiling": ["/bench/ceiling/"],
+        "home": ["/"],
+        "practice_list": ["/practices/"]
+        + [
+            f"/practices/{q({'page': rng.randint(2, min(practice_pages, 400))})}"
+            for _ in range(URLS_PER_PAGE)
+        ],
+        "practice_facets": [
+            "/practices/"
+            + q(
+                {
+                    "area": rng.choice(areas),
+                    "country": rng.choice(countries),
+                    "side": rng.choice(["eu", "partner"]),
+                }
+            )
+            for _ in range(URLS_PER_PAGE)
+        ],
+        "practice_search": [
+            "/practices/" + q({"q": " ".join(rng.sample(words, k=rng.choice([1, 1, 2])))})
+            for _ in range(URLS_PER_PAGE)
+        ],
+        "practice_detail": [f"/practices/{s}/" for s in ids(published, "slug")],
+        "city_detail": [f"/cities/{s}/" for s in ids(City.objects.all(), "slug")],
+        "pairing_list": ["/pairings/"]
+        + [
+            "/pairings/"
+            + q(
+                {
+                    "edition": rng.choice(editions),
+                    **({"thematic_area": rng.choice(areas)} if rng.random() < 0.5 else {}),
+                    "page": rng.randint(1, 3),
+                }
+            )
+            for _ in range(URLS_PER_PAGE)
+        ],
+        "pairing_detail": [f"/pairings/{s}/" for s in ids(Pairing.objects.all(), "slug")],
+        "meeting_list": ["/meetings/"]
+        + [
+            "/meetings/" + q({"edition": rng.choice(editions), "page": rng.randint(1, 3)})
+            for _ in range(URLS_PER_PAGE)
+        ],
+        "meeting_detail": [f"/meetings/{pk}/" for pk in ids(Meeting.objects.all(), "pk")],
+        "admin_pairings": [
+            "/admin/twinning/pairing/" + q({"p": rng.randint(1, admin_pages)})
+            for _ in range(URLS_PER_PAGE)
+        ],
+    }
+
+
+def session_cookie() -> str:
+    """A session for a generated programme staff member (the admin is theirs)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from worldcities.datagen import GENERATED_DOMAIN
+    from worldcities.users.models import User
+
+    user = User.objects.get(email=f"staff@{GENERATED_DOMAIN}")
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+# --- Measuring ------------------------------------------------------------------------------
+def fetch(base, path, cookie="") -> tuple[int, dict]:
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - loopback http
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            response.read()
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def queries_per_request(base, paths, cookie) -> dict:
+    counts, statuses = [], []
+    for path in paths[:8]:
+        status, headers = fetch(base, path, cookie)
+        statuses.append(status)
+        if "X-Queries" in headers:
+            counts.append(int(headers["X-Queries"]))
+    return {
+        "queries_min": min(counts) if counts else None,
+        "queries_max": max(counts) if counts else None,
+        "statuses": sorted(set(statuses)),
+    }
+
+
+def run_wrk(base, paths_file, cookie, seconds, connections=8, threads=2) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            base,
+            "--",
+            str(paths_file),
+            cookie,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": round(rps, 1),
+        "requests": total,
+        "non_2xx_3xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def fixed_rate_latency(base, paths, cookie, rate, seconds, workers=8) -> dict:
+    """Open-loop client: requests are scheduled at ``rate`` per second and latency is counted
+    from the scheduled time, so a slow response delays the measurement, not the schedule."""
+    host = urlsplit(base)
+    jobs: queue.Queue = queue.Queue()
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+
+    def worker():
+        conn = HTTPConnection(host.hostname, host.port, timeout=30)
+        while True:
+            item = jobs.get()
+            if item is None:
+                return
+            scheduled, path = item
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status < 400
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except OSError:
+                conn.close()
+                conn = HTTPConnection(host.hostname, host.port, timeout=30)
+                ok = False
+            elapsed = time.perf_counter() - scheduled
+            with lock:
+                latencies.append(elapsed)
+                failures[0] += 0 if ok else 1
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for thread in pool:
+        thread.start()
+    total = max(1, int(rate * seconds))
+    start = time.perf_counter()
+    for i in range(total):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        jobs.put((due, paths[i % len(paths)]))
+    for _ in pool:
+        jobs.put(None)
+    for thread in pool:
+        thread.join(timeout=60)
+    ordered = sorted(latencies)
+
+    def pct(p):
+        return round(1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
+
+    return {
+        "rate": round(rate, 1),
+        "samples": len(ordered),
+        "failures": failures[0],
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "mean_ms": round(1000 * statistics.fmean(ordered), 1),
+    }
+
+
+def explain_search(term: str) -> str:
+    from django.db import connection
+
+    from practices.models import Practice
+    from practices.selectors import PAGE_SIZE, practice_search
+
+    qs = practice_search(Practice.objects.published(), term)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = on")
+    page = qs.values("pk", "rank")[:PAGE_SIZE]
+    plan = page.explain(analyze=True, buffers=True)
+    count_plan = qs.order_by().values("pk").explain(analyze=True)
+    return f"-- one page, ranked\n{plan}\n\n-- the match count\n{count_plan}"
+
+
+def run_job(env, name: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "worldcities.benchmarks.jobs", name],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode != 0:
+        return {"job": name, "error": out.stderr.strip().splitlines()[-1:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- Reporting ------------------------------------------------------------------------------
+def machine() -> dict:
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(int(mem) / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def verdicts(results: dict) -> list[dict]:
+    rows = []
+    for mode in ("anonymous", "logged_in"):
+        for page, target in TARGETS.items():
+            measured = results["pages"][mode].get(page)
+            if not measured:
+                continue
+            for key, limit in target.items():
+                value = {
+                    "R": measured.get("R"),
+                    "p95_ms": measured.get("p95_ms"),
+                    "queries": measured.get("queries_max"),
+                }[key]
+                ok = value is not None and (value >= limit if key == "R" else value <= limit)
+                rows.append(
+                    {"mode": mode, "page": page, "metric": key, "target": limit, "value": value}
+                    | {"met": ok}
+                )
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 8)))
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "worldcities_bench"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
+    parser.add_argument("--reuse", action="store_true", help="keep an already generated database")
+    parser.add_argument("--output", default=str(ROOT / "docs"))
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+
+    url = bench_database_url(args.database)
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "worldcities.settings.bench",
+        "DATABASE_URL": url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "STATIC_ROOT": str(WORK / "static"),
+        "MEDIA_ROOT": str(WORK / "media"),
+        "CONN_MAX_AGE": "60",
+    }
+    os.environ.update(env)
+    results: dict = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "scale": args.scale,
+        "seed": args.seed,
+        "duration_s": args.duration,
+        "gunicorn": f"{args.workers} gthread workers × 2 threads",
+        "pages": {"anonymous": {}, "logged_in": {}},
+    }
+
+    generated = False
+    if not (args.reuse and database_exists(url)):
+        log(f"creating the database {args.database}")
+        recreate_database(url)
+    manage(env, "migrate", "--noinput", "-v0")
+    import django
+
+    django.setup()
+    from worldcities import datagen
+
+    if not datagen.already_generated():
+        log(f"generating data at scale {args.scale} (seed {args.seed})")
+        started = time.perf_counter()
+        output = manage(env, "generate_data", "--scale", str(args.scale), "--seed", str(args.seed))
+        results["generate_seconds"] = round(time.perf_counter() - started, 1)
+        log(output.strip().splitlines()[-1])
+        generated = True
+    results["generated_now"] = generated
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+    import random
+
+    from django.db import connection
+
+    from practices.models import Practice
+    from twinning.models import Pairing
+
+    results["rows"] = {
+        "practices": Practice.objects.count(),
+        "pairings": Pairing.objects.count(),
+    }
+    for table in ("cities_city", "meetings_meeting", "meetings_registration"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            results["rows"][table.split("_", 1)[1]] = cursor.fetchone()[0]
+
+    rng = random.Random(args.seed)
+    urls = sample_urls(rng)
+    cookie = session_cookie()
+    connection.close()
+
+    log("starting gunicorn")
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "worldcities.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
+    try:
+        for _ in range(100):
+            try:
+                if fetch(base, "/bench/ceiling/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not answer")
+
+        for mode, mode_cookie in (("anonymous", ""), ("logged_in", cookie)):
+            for page, paths in urls.items():
+                if page == "admin_pairings" and mode == "anonymous":
+                    continue
+                paths_file = WORK / f"{page}.txt"
+                paths_file.write_text("\n".join(paths) + "\n")
+                run_wrk(base, paths_file, mode_cookie, 2)  # warm-up
+                measured = queries_per_request(base, paths, mode_cookie)
+                measured |= run_wrk(base, paths_file, mode_cookie, args.duration)
+                rate = max(2.0, min(0.5 * measured["rps"], 40.0))
+                measured |= fixed_rate_latency(
+                    base, paths, mode_cookie, rate, max(4, args.duration // 2)
+                )
+                ceiling = results["pages"][mode].get("ceiling", measured)["rps"]
+                measured["R"] = round(measured["rps"] / ceiling, 3) if ceiling else None
+                measured["urls"] = len(paths)
+                measured["example"] = paths[-1]
+                results["pages"][mode][page] = measured
+                log(
+                    f"{mode:9} {page:16} {measured['rps']:8.1f} req/s  R={measured['R']}"
+                    f"  p95={measured['p95_ms']} ms  queries={measured['queries_max']}"
+                    f"  statuses={measured['statuses']}"
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    log("EXPLAIN (ANALYZE) of the full-text search")
+    results["explain_search"] = {
+        term: explain_search(term) for term in ("energy", "green spaces", "mobility")
+    }
+    connection.close()
+    results["jobs"] = {}
+    for job in ("report-pdf", "report-xlsx", "action-reminders", "meeting-reminders"):
+        log(f"job {job}")
+        results["jobs"][job] = run_job(env, job)
+        log(json.dumps(results["jobs"][job]))
+    results["targets"] = verdicts(results)
+
+    out = Path(args.output)
+    (out / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n")
+    from worldcities.benchmarks.report import write_markdown
+
+    write_markdown(results, out / "benchmarks.md")
+    log(f"results in {out / 'benchmarks.md'} and {out / 'benchmarks.json'}")
+
+
+if __name__ == "__main__":
+    main()

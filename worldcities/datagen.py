@@ -1,0 +1,576 @@
+"""Synthetic data at scale, for benchmarks and for tests that need many rows.
+
+``generate(scale=1, seed=0)`` writes about 100,000 practices, 5,000 cities, 2,000 pairings,
+10,000 meetings and 200,000 registrations at scale 1 (and proportionally fewer at a fraction),
+in batches of ``bulk_create``. The same seed gives the same rows: every choice comes from one
+``random.Random(seed)`` and every date from a fixed anchor. Titles, summaries and search terms
+are drawn from the programme's thematic areas and topics, so that searches and facet counts
+behave as they would on real data.
+
+The generated rows are recognisable by their e-mail domain (``GENERATED_DOMAIN``) and slug
+prefix (``gen-``); ``generate`` expects a database without them."""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from cities.models import City, Country, Organisation, ThematicArea, Topic
+from meetings.models import AgendaItem, DelegationQuota, Evaluation, Meeting, Registration
+from practices.models import SEARCH_CONFIG, KeyFigure, Practice, PracticePartner, Transfer
+from twinning.models import Action, Edition, Pairing, PairingMember
+from worldcities.users.models import Role, User
+
+GENERATED_DOMAIN = "gen.example.org"
+PASSWORD = "generated-password"  # noqa: S105 - generated accounts, benchmark only
+BATCH = 2000
+ANCHOR = datetime.datetime(2026, 1, 1, 9, 0, tzinfo=datetime.UTC)
+
+# Rows per unit of scale.
+PER_SCALE = {
+    "cities": 5000,
+    "organisations": 4000,
+    "editions": 20,
+    "pairings": 2000,
+    "users": 20000,
+    "practices": 100000,
+    "meetings": 10000,
+    "registrations": 200000,
+}
+MINIMUM = {"cities": 12, "organisations": 6, "editions": 1, "pairings": 3, "users": 12}
+
+# The programme's taxonomy (the Korean launch meeting), with words each topic brings along.
+AREAS = {
+    "Smart City": {
+        "Transportation": ["mobility", "bus", "cycling", "traffic", "metro", "parking"],
+        "ICT": ["data", "sensors", "platform", "digital", "open data", "app"],
+        "Safety": ["emergency", "lighting", "flood warning", "cameras", "crime prevention"],
+    },
+    "Urban Economy": {
+        "Innovation": ["living lab", "research", "pilot", "procurement", "testbed"],
+        "Clusters": ["industry", "port", "logistics", "manufacturing", "suppliers"],
+        "Start-ups": ["incubator", "accelerator", "venture", "entrepreneurs", "co-working"],
+    },
+    "Climate Change": {
+        "Low carbon": ["emissions", "insulation", "district heating", "retrofit", "carbon"],
+        "Green energy": ["solar", "wind", "hydrogen", "biogas", "energy efficiency"],
+        "Resilience": ["heatwave", "drainage", "adaptation", "storm water", "flooding"],
+    },
+    "Urban Regeneration": {
+        "Cultural heritage": ["museum", "old town", "restoration", "festival", "tourism"],
+        "Green spaces": ["park", "trees", "river bank", "urban gardens", "biodiversity"],
+        "Affordable housing": ["social housing", "tenants", "rents", "cooperative", "renovation"],
+    },
+}
+VERBS = ["Piloting", "Scaling", "Building", "Opening", "Connecting", "Greening", "Reviving"]
+ADJECTIVES = ["shared", "citizen-led", "low-cost", "city-wide", "neighbourhood", "cross-border"]
+OUTCOMES = ["jobs created", "t CO2 saved per year", "households reached", "MWh saved", "visitors"]
+SYLLABLES = ["ka", "ber", "lin", "so", "mar", "ta", "gen", "vi", "lo", "na", "dus", "ri", "po"]
+SYLLABLES += ["chen", "ham", "burg", "sa", "ku", "do", "el", "an", "tor", "mi", "ga", "ne"]
+
+# Countries: EU members (joined) and partner countries of the editions.
+EU_COUNTRIES = [
+    ("DE", "Germany", "1958-01-01"),
+    ("FR", "France", "1958-01-01"),
+    ("IT", "Italy", "1958-01-01"),
+    ("ES", "Spain", "1986-01-01"),
+    ("PL", "Poland", "2004-05-01"),
+    ("NL", "Netherlands", "1958-01-01"),
+    ("SE", "Sweden", "1995-01-01"),
+    ("PT", "Portugal", "1986-01-01"),
+    ("FI", "Finland", "1995-01-01"),
+    ("AT", "Austria", "1995-01-01"),
+]
+PARTNER_COUNTRIES = [
+    ("KR", "Republic of Korea"),
+    ("AU", "Australia"),
+    ("ZA", "South Africa"),
+    ("ID", "Indonesia"),
+    ("VN", "Vietnam"),
+    ("CN", "China"),
+    ("IN", "India"),
+    ("JP", "Japan"),
+    ("CA", "Canada"),
+]
+
+
+@dataclass
+class Taxonomy:
+    areas: list = field(default_factory=list)
+    topics: list = field(default_factory=list)  # (topic, area, words)
+
+
+def counts_for(scale: float) -> dict[str, int]:
+    """The number of rows of each kind at ``scale``."""
+    result = {}
+    for name, per in PER_SCALE.items():
+        result[name] = max(MINIMUM.get(name, 1), round(per * scale))
+    return result
+
+
+def _batched(model, rows, batch=BATCH):
+    created = []
+    for start in range(0, len(rows), batch):
+        created.extend(model.objects.bulk_create(rows[start : start + batch]))
+    return created
+
+
+def _through(m2m, pairs, batch=BATCH * 2):
+    """Bulk-inserts (left id, right id) pairs into a many-to-many table."""
+    through = m2m.through
+    left = m2m.field.m2m_field_name() + "_id"
+    right = m2m.field.m2m_reverse_field_name() + "_id"
+    rows = [through(**{left: a, right: b}) for a, b in pairs]
+    _batched_plain(through, rows, batch)
+
+
+def _batched_plain(model, rows, batch=BATCH * 2):
+    for start in range(0, len(rows), batch):
+        model.objects.bulk_create(rows[start : start + batch])
+
+
+class Generator:
+    def __init__(self, scale: float, seed: int = 0, log=None, counts=None):
+        self.scale = scale
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.n = counts_for(scale) | (counts or {})
+        self.log = log or (lambda message: None)
+
+    # --- vocabulary ------------------------------------------------------------------------
+    def city_name(self, i: int) -> str:
+        rng = self.rng
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+        return f"{word.capitalize()} {i}"
+
+    def practice_text(self, topic_words: list[str], city: str) -> tuple[str, str, str]:
+        rng = self.rng
+        words = rng.sample(topic_words, k=min(3, len(topic_words)))
+        title = f"{rng.choice(VERBS)} {rng.choice(ADJECTIVES)} {words[0]} in {city}"
+        summary = (
+            f"{city} worked with research and business partners on {words[0]} and {words[1]}. "
+            f"The {rng.choice(ADJECTIVES)} approach to {words[-1]} can travel to other cities."
+        )
+        body = " ".join(
+            f"The team focused on {rng.choice(topic_words)} with {rng.choice(ADJECTIVES)} "
+            f"{rng.choice(topic_words)} and measured {rng.choice(OUTCOMES)}."
+            for _ in range(rng.randint(3, 6))
+        )
+        return title[:200], summary[:600], body
+
+    # --- steps -------------------------------------------------------------------------------
+    def taxonomy(self) -> Taxonomy:
+        tax = Taxonomy()
+        for order, (area_name, topics) in enumerate(AREAS.items()):
+            area, _ = ThematicArea.objects.get_or_create(
+                slug=slugify(area_name), defaults={"name": area_name, "order": order}
+            )
+            tax.areas.append(area)
+            for t_order, (topic_name, words) in enumerate(topics.items()):
+                topic, _ = Topic.objects.get_or_create(
+                    area=area,
+                    slug=slugify(topic_name),
+                    defaults={"name": topic_name, "order": t_order},
+                )
+                tax.topics.append((topic, area, [topic_name.lower(), *words]))
+        return tax
+
+    def countries(self):
+        eu, partner = [], []
+        for code, name, joined in EU_COUNTRIES:
+            country = Country.objects.filter(code=code).first() or Country.objects.create(
+                code=code, name=name, eu_joined=datetime.date.fromisoformat(joined)
+            )
+            eu.append(country)
+        for code, name in PARTNER_COUNTRIES:
+            country = Country.objects.filter(code=code).first() or Country.objects.create(
+                code=code, name=name
+            )
+            partner.append(country)
+        return eu, partner
+
+    def cities(self, eu_countries, partner_countries):
+        rng, rows = self.rng, []
+        zones = {"KR": "Asia/Seoul", "AU": "Australia/Sydney", "JP": "Asia/Tokyo"}
+        for i in range(self.n["cities"]):
+            country = rng.choice(eu_countries if i % 2 == 0 else partner_countries)
+            name = self.city_name(i)
+            rows.append(
+                City(
+                    name=name,
+                    slug=f"gen-{slugify(name)}",
+                    country=country,
+                    population=rng.randint(20_000, 5_000_000),
+                    latitude=Decimal(rng.randint(-60_00000, 70_00000)) / 100000,
+                    longitude=Decimal(rng.randint(-170_00000, 170_00000)) / 100000,
+                    time_zone=zones.get(country.code, "Europe/Brussels"),
+                    profile=f"A city of {country.name}.",
+                )
+            )
+        cities = _batched(City, rows)
+        eu_codes = {c.code for c in eu_countries}
+        return (
+            [c for c in cities if c.country.code in eu_codes],
+            [c for c in cities if c.country.code not in eu_codes],
+        )
+
+    def organisations(self, cities):
+        rng, rows = self.rng, []
+        kinds = [
+            (Organisation.Kind.MUNICIPALITY, Organisation.Sector.GOVERNMENT),
+            (Organisation.Kind.RESEARCH, Organisation.Sector.RESEARCH),
+            (Organisation.Kind.BUSINESS, Organisation.Sector.BUSINESS),
+            (Organisation.Kind.CIVIL_SOCIETY, Organisation.Sector.CIVIL_SOCIETY),
+        ]
+        for i in range(self.n["organisations"]):
+            kind, sector = kinds[i % len(kinds)]
+            city = rng.choice(cities)
+            rows.append(
+                Organisation(
+                    name=f"{city.name} {kind.label} {i}", kind=kind, sector=sector, city=city
+                )
+            )
+        return _batched(Organisation, rows)
+
+    def users(self, cities, organisations):
+        rng, rows = self.rng, []
+        password = make_password(PASSWORD)
+        special = [
+            ("staff", Role.PROGRAMME_STAFF, None),
+            ("coordinator", Role.COORDINATOR, None),
+            ("delegate", Role.DELEGATE, cities[0]),
+        ]
+        for name, role, city in special:
+            rows.append(
+                User(
+                    email=f"{name}@{GENERATED_DOMAIN}",
+                    full_name=f"Generated {name}",
+                    role=role,
+                    city=city,
+                    password=password,
+                )
+            )
+        for i in range(self.n["users"]):
+            role = Role.COORDINATOR if i % 50 == 0 else Role.DELEGATE
+            rows.append(
+                User(
+                    email=f"user{i}@{GENERATED_DOMAIN}",
+                    full_name=f"Delegate {i}",
+                    role=role,
+                    city=None if role == Role.COORDINATOR else rng.choice(cities),
+                    organisation=rng.choice(organisations),
+                    password=password,
+                )
+            )
+        return _batched(User, rows)
+
+    def editions(self, partner_countries, coordinators):
+        rng, editions = self.rng, []
+        for i in range(self.n["editions"]):
+            start = datetime.date(2015 + i % 12, 1 + (i * 5) % 12, 1)
+            edition = Edition.objects.create(
+                name=f"Generated edition {i + 1}",
+                slug=f"gen-edition-{i + 1}",
+                start_date=start,
+                end_date=start + datetime.timedelta(days=540),
+                status=rng.choice(list(Edition.Status.values)),
+                description="An edition of generated data.",
+            )
+            edition.partner_countries.set(rng.sample(partner_countries, k=2))
+            edition.coordinators.set(rng.sample(coordinators, k=min(2, len(coordinators))))
+            editions.append(edition)
+        return editions
+
+    def pairings(self, editions, eu_cities, partner_cities, tax):
+        rng, rows, seen = self.rng, [], set()
+        while len(rows) < self.n["pairings"]:
+            edition = editions[len(rows) % len(editions)]
+            eu, partner = rng.choice(eu_cities), rng.choice(partner_cities)
+            if (edition.pk, eu.pk, partner.pk) in seen:
+                continue
+            seen.add((edition.pk, eu.pk, partner.pk))
+            rows.append(
+                Pairing(
+                    edition=edition,
+                    slug=f"gen-{slugify(partner.name)}-{slugify(eu.name)}-{len(rows)}",
+                    eu_lead=eu,
+                    partner_lead=partner,
+                    topics_note="",
+                    objectives=f"Cooperation of {eu.name} and {partner.name}.",
+                    status=rng.choice(
+                        [Pairing.Status.ACTIVE] * 4 + [Pairing.Status.SELECTED, "closed"]
+                    ),
+                )
+            )
+        pairings = _batched(Pairing, rows)
+        area_pairs, topic_pairs, members = [], [], []
+        for pairing in pairings:
+            chosen = rng.sample(tax.topics, k=2)
+            topic_pairs += [(pairing.pk, t.pk) for t, _a, _w in chosen]
+            area_pairs += [(pairing.pk, a.pk) for a in {a for _t, a, _w in chosen}]
+            pairing.chosen_topics = chosen
+            if rng.random() < 0.2:
+                city = rng.choice(eu_cities)
+                if city.pk != pairing.eu_lead_id:
+                    members.append(PairingMember(pairing=pairing, city=city, side="eu"))
+        _through(Pairing.thematic_areas, area_pairs)
+        _through(Pairing.topics, topic_pairs)
+        _batched_plain(PairingMember, members)
+        return pairings
+
+    def actions(self, pairings, users, organisations):
+        rng, rows = self.rng, []
+        for pairing in pairings:
+            for k in range(rng.randint(3, 7)):
+                start = pairing.edition.start_date
+                words = pairing.chosen_topics[k % 2][2]
+                rows.append(
+                    Action(
+                        pairing=pairing,
+                        title=f"{rng.choice(VERBS)} {rng.choice(words)}",
+                        description="A concrete short-term action.",
+                        owner_organisation=rng.choice(organisations),
+                        owner_person=rng.choice(users),
+                        due_date=start + datetime.timedelta(days=rng.randint(30, 4000)),
+                        status=rng.choice(list(Action.Status.values)),
+                        progress=rng.randint(0, 100),
+                    )
+                )
+        return _batched(Action, rows)
+
+    def practices(self, pairings, cities, organisations, users, tax):
+        rng = self.rng
+        total = self.n["practices"]
+        published = Practice.Status.PUBLISHED
+        statuses = [published] * 17 + [Practice.Status.DRAFT, Practice.Status.SUBMITTED, "archived"]
+        for start in range(0, total, BATCH):
+            rows, extras = [], []
+            for i in range(start, min(total, start + BATCH)):
+                pairing = rng.choice(pairings) if rng.random() < 0.6 else None
+                if pairing is not None:
+                    side = rng.choice(["eu", "partner"])
+                    city = pairing.eu_lead if side == "eu" else pairing.partner_lead
+                    topics = pairing.chosen_topics
+                else:
+                    city = rng.choice(cities)
+                    side = "eu" if city.country.eu_joined else "partner"
+                    topics = rng.sample(tax.topics, k=rng.randint(1, 2))
+                words = [w for _t, _a, ws in topics for w in ws]
+                title, summary, body = self.practice_text(words, city.name)
+                status = rng.choice(statuses)
+                begun = datetime.date(2012 + rng.randint(0, 13), rng.randint(1, 12), 1)
+                when = ANCHOR - datetime.timedelta(minutes=i * 7 + rng.randint(0, 6))
+                rows.append(
+                    Practice(
+                        title=title,
+                        slug=f"gen-{slugify(title)[:150]}-{i}",
+                        summary=summary,
+                        body=body,
+                        body_html=f"<p>{escape(body)}</p>",
+                        city=city,
+                        side=side,
+                        pairing=pairing,
+                        start_date=begun,
+                        ongoing=rng.random() < 0.5,
+                        results=f"{rng.randint(5, 5000)} {rng.choice(OUTCOMES)}.",
+                        status=status,
+                        author=rng.choice(users),
+                        published_at=when if status in (published, "archived") else None,
+                        submitted_at=when if status != Practice.Status.DRAFT else None,
+                    )
+                )
+                extras.append(topics)
+            created = Practice.objects.bulk_create(rows)
+            self._practice_extras(created, extras, organisations, cities)
+            self.log(f"  practices {start + len(created)}/{total}")
+        if connection.vendor == "postgresql":
+            self.log("  search vectors")
+            _fill_search_vectors()
+
+    def _practice_extras(self, practices, extras, organisations, cities):
+        rng = self.rng
+        areas, topics, figures, partners, transfers = [], [], [], [], []
+        for practice, chosen in zip(practices, extras, strict=True):
+            topics += [(practice.pk, t.pk) for t, _a, _w in chosen]
+            areas += [(practice.pk, a) for a in sorted({a.pk for _t, a, _w in chosen})]
+            if rng.random() < 0.6:
+                for order in range(rng.randint(1, 3)):
+                    figures.append(
+                        KeyFigure(
+                            practice=practice,
+                            label=rng.choice(OUTCOMES).capitalize(),
+                            value=Decimal(rng.randint(1, 100_000)),
+                            unit=rng.choice(["t CO2/year", "jobs", "MWh", "€", "people"]),
+                            year=rng.randint(2015, 2025),
+                            order=order,
+                        )
+                    )
+            for organisation in rng.sample(organisations, k=rng.randint(1, 3)):
+                partners.append(
+                    PracticePartner(practice=practice, organisation=organisation, role="Partner")
+                )
+            if practice.status == Practice.Status.PUBLISHED and rng.random() < 0.05:
+                city = rng.choice(cities)
+                if city.pk != practice.city_id:
+                    transfers.append(
+                        Transfer(practice=practice, city=city, status=Transfer.Status.INTERESTED)
+                    )
+        _through(Practice.thematic_areas, areas)
+        _through(Practice.topics, topics)
+        _batched_plain(KeyFigure, figures)
+        _batched_plain(PracticePartner, partners)
+        _batched_plain(Transfer, transfers)
+
+    def meetings(self, editions, pairings, eu_cities, partner_cities, users, tax):
+        rng = self.rng
+        total = self.n["meetings"]
+        per_meeting = max(1, round(self.n["registrations"] / total))
+        kinds = [k for k in Meeting.Kind.values if k != Meeting.Kind.ONLINE]
+        by_edition: dict[int, list] = {}
+        for pairing in pairings:
+            by_edition.setdefault(pairing.edition_id, []).append(pairing)
+        for start in range(0, total, BATCH // 2):
+            rows, chosen = [], []
+            for i in range(start, min(total, start + BATCH // 2)):
+                edition = editions[i % len(editions)]
+                linked = rng.sample(by_edition.get(edition.pk, pairings), k=1)
+                host = rng.choice([linked[0].eu_lead, linked[0].partner_lead])
+                begins = ANCHOR + datetime.timedelta(days=rng.randint(-2500, 1500), hours=0)
+                status = Meeting.Status.HELD if begins < ANCHOR else Meeting.Status.CONFIRMED
+                area = rng.choice(tax.areas)
+                rows.append(
+                    Meeting(
+                        edition=edition,
+                        kind=rng.choice(kinds),
+                        title=f"{area.name} working meeting in {host.name} ({i})",
+                        slug=f"gen-meeting-{i}",
+                        host_city=host,
+                        venue="City hall",
+                        starts_at=begins,
+                        ends_at=begins + datetime.timedelta(days=rng.randint(1, 5)),
+                        description=f"Delegations meet on {area.name.lower()}.",
+                        status=status,
+                        registration_opens_at=begins - datetime.timedelta(days=60),
+                        registration_closes_at=begins - datetime.timedelta(days=3),
+                        capacity=per_meeting * 2,
+                    )
+                )
+                chosen.append((linked, area))
+            created = Meeting.objects.bulk_create(rows)
+            self._meeting_extras(created, chosen, users, per_meeting)
+        self.log(f"  meetings {total}")
+
+    def _meeting_extras(self, meetings, chosen, users, per_meeting):
+        rng = self.rng
+        links, items, quotas, registrations, evaluations = [], [], [], [], []
+        for meeting, (linked, area) in zip(meetings, chosen, strict=True):
+            links += [(meeting.pk, p.pk) for p in linked]
+            for k in range(rng.randint(3, 6)):
+                begins = meeting.starts_at + datetime.timedelta(hours=2 * k)
+                items.append(
+                    AgendaItem(
+                        meeting=meeting,
+                        kind=rng.choice(list(AgendaItem.Kind.values)),
+                        title=f"{area.name}: session {k + 1}",
+                        starts_at=begins,
+                        ends_at=begins + datetime.timedelta(hours=1, minutes=30),
+                        thematic_area=area,
+                    )
+                )
+            pairing = linked[0]
+            for city in (pairing.eu_lead, pairing.partner_lead):
+                quotas.append(DelegationQuota(meeting=meeting, city=city, places=per_meeting))
+            held = meeting.status == Meeting.Status.HELD
+            for person in rng.sample(users, k=min(per_meeting, len(users))):
+                status = rng.choice(["registered", "confirmed", "confirmed", "waitlisted"])
+                registrations.append(
+                    Registration(
+                        meeting=meeting,
+                        person=person,
+                        city_id=person.city_id,
+                        status=status,
+                        attended=(status == "confirmed") if held else None,
+                    )
+                )
+                if held and status == "confirmed" and rng.random() < 0.3:
+                    evaluations.append(
+                        Evaluation(
+                            meeting=meeting,
+                            person=person,
+                            overall=rng.randint(1, 5),
+                            content=rng.randint(1, 5),
+                            organisation=rng.randint(1, 5),
+                            usefulness=rng.randint(1, 5),
+                        )
+                    )
+        _through(Meeting.pairings, links)
+        _batched_plain(AgendaItem, items)
+        _batched_plain(DelegationQuota, quotas)
+        _batched_plain(Registration, registrations)
+        _batched_plain(Evaluation, evaluations)
+
+    def run(self) -> dict[str, int]:
+        log = self.log
+        with transaction.atomic():
+            tax = self.taxonomy()
+            eu_countries, partner_countries = self.countries()
+            eu_cities, partner_cities = self.cities(eu_countries, partner_countries)
+            cities = eu_cities + partner_cities
+            log(f"  cities {len(cities)}")
+            organisations = self.organisations(cities)
+            users = self.users(cities, organisations)
+            coordinators = [u for u in users if u.role == Role.COORDINATOR]
+            log(f"  users {len(users)}")
+            editions = self.editions(partner_countries, coordinators)
+            pairings = self.pairings(editions, eu_cities, partner_cities, tax)
+            log(f"  pairings {len(pairings)}")
+            self.actions(pairings, users, organisations)
+            delegates = [u for u in users if u.role == Role.DELEGATE]
+            self.practices(pairings, cities, organisations, delegates, tax)
+            self.meetings(editions, pairings, eu_cities, partner_cities, delegates, tax)
+        return self.n
+
+
+def _fill_search_vectors():
+    """The weighted vector that ``practices.services.practice_index`` keeps, set for every
+    generated practice in a few set-based statements."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(id), max(id) FROM practices_practice WHERE search_vector IS NULL"
+        )
+        low, high = cursor.fetchone()
+        if low is None:
+            return
+        step = 25_000
+        for start in range(low, high + 1, step):
+            cursor.execute(
+                "UPDATE practices_practice SET search_vector ="
+                " setweight(to_tsvector(%s::regconfig, coalesce(title, '')), 'A')"
+                " || setweight(to_tsvector(%s::regconfig, coalesce(summary, '')), 'B')"
+                " || setweight(to_tsvector(%s::regconfig, coalesce(body, '')), 'C')"
+                " WHERE id >= %s AND id < %s AND search_vector IS NULL",
+                [SEARCH_CONFIG, SEARCH_CONFIG, SEARCH_CONFIG, start, start + step],
+            )
+
+
+def generate(*, scale: float = 1.0, seed: int = 0, log=None, counts=None) -> dict[str, int]:
+    """Writes the generated data set; returns the intended count of each kind of row.
+    ``counts`` overrides the number of rows of some kinds (e.g. ``{"meetings": 5}``)."""
+    return Generator(scale, seed, log, counts).run()
+
+
+def analyze() -> None:
+    """Refreshes the planner's statistics and the visibility map after a bulk load, as
+    autovacuum would in time (PostgreSQL; outside a transaction)."""
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def already_generated() -> bool:
+    return User.objects.filter(email=f"staff@{GENERATED_DOMAIN}").exists()
