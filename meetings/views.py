@@ -62,16 +62,17 @@ def meeting_list(request):
     )
     meetings = filterset.qs if filterset.is_bound else filterset.queryset
     now = timezone.now()
-    upcoming = meetings.filter(ends_at__gte=now).order_by("starts_at", "id")
+    upcoming = Paginator(meetings.filter(ends_at__gte=now).order_by("starts_at", "id"), 20)
     past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id"), 20)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("upcoming_page", None)
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "filter": filterset,
-            "upcoming": upcoming,
+            "upcoming": upcoming.get_page(request.GET.get("upcoming_page")),
             "past": past.get_page(request.GET.get("page")),
             "query": query.urlencode(),
             "can_create": request.user.has_perm("meetings.create_meeting"),

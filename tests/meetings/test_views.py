@@ -476,3 +476,15 @@ def test_agenda_item_edit_keeps_local_times(client_for, coordinator, meeting):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.title == "Opening and welcome" and item.starts_at == local
+
+
+@pytest.mark.django_db
+def test_upcoming_meetings_come_twenty_to_a_page(client, edition, partner_city):
+    for i in range(25):
+        MeetingFactory(edition=edition, host_city=partner_city, starts_at=in_days(5 + i))
+    first = client.get("/meetings/")
+    assert len(first.context["upcoming"].object_list) == 20
+    assert "upcoming_page=2" in first.content.decode()
+    second = client.get("/meetings/?upcoming_page=2")
+    assert len(second.context["upcoming"].object_list) == 5
+    assert client.get("/meetings/?upcoming_page=999").context["upcoming"].number == 2
