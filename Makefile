@@ -35,7 +35,7 @@ run: setup ## Set everything up and serve on http://$(HOST):$(PORT)/ with backgr
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install ## Run the whole test suite (PostgreSQL and Redis where reachable)
-	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(if $(filter true 1 yes,$(CI)),--create-db,) $(PYTEST_ARGS)
 
 lint: install ## Lint and check formatting
 	$(VENV)/bin/ruff check .
