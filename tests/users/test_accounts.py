@@ -65,6 +65,9 @@ def test_password_reset_by_email(client, delegate):
     response = client.post("/accounts/password/reset/", {"email": delegate.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].body.startswith("Hello from World Cities Exchange,")
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Choose a new password" in html
     link = re.search(r"http\S+/accounts/password/reset/key/\S+", mail.outbox[0].body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
     response = client.get("/" + path, follow=True)
