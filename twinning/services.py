@@ -177,11 +177,12 @@ DUE_SOON_DAYS = 7
 
 def action_reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     """Reminds owners of actions due within a week, and of overdue ones (copied to the
-    edition's coordinators). Each reminder goes once per due date: moving the date re-arms it."""
+    edition's coordinators). Each reminder goes once per due date: moving the date re-arms it.
+    Everyone told about one action is told in one go (a fixed number of queries per action)."""
     from django.utils import timezone
 
     from worldcities.notifications.models import Kind
-    from worldcities.notifications.services import notify
+    from worldcities.notifications.services import Notice, notify_many
 
     today = today or timezone.localdate()
     open_actions = (
@@ -191,41 +192,36 @@ def action_reminders_send(*, today: datetime.date | None = None) -> dict[str, in
             "pairing__edition", "pairing__eu_lead", "pairing__partner_lead", "owner_person"
         )
         .prefetch_related("pairing__edition__coordinators")
+        .order_by("pk")
     )
     counts = {"due_soon": 0, "overdue": 0}
     due_soon = open_actions.filter(
         due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
     ).exclude(owner_person__isnull=True)
-    for action in due_soon.iterator(chunk_size=500):
-        with transaction.atomic():
-            notify(
-                recipient=action.owner_person,
-                kind=Kind.ACTION_DUE,
-                target=action,
-                title=_("Due on %(date)s: %(action)s")
-                % {"date": action.due_date, "action": action},
-                body=_("%(pairing)s · %(progress)s %% done")
-                % {"pairing": action.pairing, "progress": action.progress},
-                url=action.pairing.get_absolute_url(),
-                occasion=f"due-soon:{action.due_date}",
-            )
-        counts["due_soon"] += 1
-    for action in open_actions.filter(due_date__lt=today).iterator(chunk_size=500):
-        people = {user.pk: user for user in action.pairing.edition.coordinators.all()}
-        if action.owner_person_id:
-            people[action.owner_person_id] = action.owner_person
-        with transaction.atomic():
-            for person in people.values():
-                notify(
-                    recipient=person,
+    overdue = open_actions.filter(due_date__lt=today)
+    for phase, actions in (("due_soon", due_soon), ("overdue", overdue)):
+        for action in actions.iterator(chunk_size=500):
+            people = {action.owner_person_id: action.owner_person} if action.owner_person_id else {}
+            if phase == "overdue":
+                people.update({u.pk: u for u in action.pairing.edition.coordinators.all()})
+                title = _("Overdue since %(date)s: %(action)s")
+            else:
+                title = _("Due on %(date)s: %(action)s")
+            title = title % {"date": action.due_date, "action": action}
+            body = _("%(pairing)s · %(progress)s %% done") % {
+                "pairing": action.pairing,
+                "progress": action.progress,
+            }
+            url = action.pairing.get_absolute_url()
+            with transaction.atomic():
+                notify_many(
                     kind=Kind.ACTION_DUE,
                     target=action,
-                    title=_("Overdue since %(date)s: %(action)s")
-                    % {"date": action.due_date, "action": action},
-                    body=_("%(pairing)s · %(progress)s %% done")
-                    % {"pairing": action.pairing, "progress": action.progress},
-                    url=action.pairing.get_absolute_url(),
-                    occasion=f"overdue:{action.due_date}",
+                    occasion=f"{phase.replace('_', '-')}:{action.due_date}",
+                    notices=[
+                        Notice(recipient=person, title=title, body=body, url=url)
+                        for person in people.values()
+                    ],
                 )
-        counts["overdue"] += 1
+            counts[phase] += 1
     return counts

@@ -57,3 +57,28 @@ def test_overdue_actions_go_to_the_owner_and_the_editions_coordinators(
 def test_the_task_runs_the_service(pairing, delegate):
     ActionFactory(pairing=pairing, owner_person=delegate, due_date=datetime.date.today())
     assert send_action_reminders.apply().get()["due_soon"] == 1
+
+
+@pytest.mark.django_db
+def test_reminders_cost_a_fixed_number_of_queries_per_action(pairing, delegate, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(count):
+        Action.objects.all().delete()
+        Notification.objects.all().delete()
+        ActionFactory.create_batch(
+            count,
+            pairing=pairing,
+            owner_person=delegate,
+            due_date=TODAY - datetime.timedelta(days=3),
+        )
+        with CaptureQueriesContext(connection) as queries:
+            action_reminders_send(today=TODAY)
+        assert Notification.objects.count() == 2 * count  # the owner and the coordinator
+        return len(queries)
+
+    five, fifteen = run(5), run(15)
+    per_action = (fifteen - five) / 10
+    assert per_action == int(per_action)
+    assert per_action <= 12  # a fixed handful per action, whatever the number of people
