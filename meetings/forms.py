@@ -21,7 +21,7 @@ from .models import (
     Registration,
     default_reminder_days,
 )
-from .permissions import meeting_city_ids
+from .permissions import edition_city_ids, meeting_city_ids
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -172,6 +172,12 @@ class MeetingForm(forms.ModelForm):
         city = data.get("host_city")
         if city is not None:
             localize(self, MEETING_TIMES, zoneinfo.ZoneInfo(city.time_zone))
+        else:
+            # Times are read in the host city's zone: without one (its field says so) they
+            # stay off the meeting rather than be compared, naive, with aware ones.
+            for name in MEETING_TIMES:
+                if data.get(name) is not None and timezone.is_naive(data[name]):
+                    del data[name]
         edition = data.get("edition") or getattr(self.instance, "edition", None)
         pairings = data.get("pairings")
         if edition and pairings and any(p.edition_id != edition.pk for p in pairings):
@@ -252,7 +258,10 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.filter(pk__in=meeting_city_ids(meeting))
+        # New accounts are for the edition's cities (see ``registration_invite``).
+        self.fields["city"].queryset = City.objects.filter(
+            pk__in=edition_city_ids(meeting.edition_id)
+        )
 
 
 class InvitationReminderForm(forms.Form):

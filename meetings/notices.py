@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from worldcities.notifications.models import Kind
-from worldcities.notifications.services import Notice, notify
+from worldcities.notifications.services import Notice, notify, notify_many
 
 from . import ical
 from .models import Meeting, Registration
@@ -164,6 +164,37 @@ def meeting_cancelled_notice(meeting: Meeting, person) -> None:
             url=meeting.get_absolute_url(),
             occasion="cancelled",
         )
+
+
+def meeting_moved_notice(meeting: Meeting, people) -> int:
+    """Tells everyone on the list that the meeting's date, time or place changed, with the new
+    facts and calendar file (once per change)."""
+    attachment = ics_attachment(meeting, list(meeting.agenda_items.order_by("starts_at", "pk")))
+    items = []
+    for person in people:
+        with translation.override(_language(person)):
+            body = "\n\n".join(
+                [
+                    _("The date, time or place of this meeting changed. Here is what holds now."),
+                    meeting_facts(meeting, person),
+                ]
+            )
+            title = _("Changed: %(title)s") % {"title": meeting.title}
+        items.append(
+            Notice(
+                recipient=person,
+                title=title,
+                body=body,
+                url=meeting.get_absolute_url(),
+                attachments=[attachment],
+            )
+        )
+    return notify_many(
+        kind=Kind.MEETING_CHANGED,
+        target=meeting,
+        occasion=f"changed:{stamp(meeting.updated_at)}",
+        notices=items,
+    )
 
 
 def meeting_reminder(meeting: Meeting, person, *, attachment: dict) -> Notice:

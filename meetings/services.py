@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from twinning.models import Action, Pairing, PairingMember
 from worldcities.users.models import Role, User
+from worldcities.users.permissions import is_programme_staff
 
 from . import notices
 from .models import (
@@ -29,7 +30,7 @@ from .models import (
     MeetingOutcome,
     Registration,
 )
-from .permissions import can_manage, is_edition_delegate
+from .permissions import can_manage, edition_city_ids, is_edition_delegate
 
 # The places each delegation gets by default: (side of the pairing, places per city).
 DEFAULT_QUOTAS = {
@@ -148,10 +149,15 @@ def meeting_create(*, edition, by: User | None, pairings=(), **fields) -> Meetin
     return meeting
 
 
+# A change to any of these is news for everyone on the meeting's list.
+MOVING_FIELDS = ("starts_at", "ends_at", "host_city_id", "venue", "address", "online_url")
+
+
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Meeting:
     _require(can_manage(by, meeting))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    before = {name: getattr(meeting, name) for name in MOVING_FIELDS}
     for name, value in fields.items():
         if name not in MEETING_FIELDS or name == "status":
             raise TypeError(f"meeting_update() cannot change {name!r}")
@@ -172,6 +178,11 @@ def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Me
     if pairings is not None:
         meeting.pairings.set(pairings)
     _fill_from_waitlist(meeting)
+    if any(getattr(meeting, name) != value for name, value in before.items()):
+        on_the_list = Registration.objects.filter(
+            meeting=meeting, status__in=Registration.ACTIVE
+        ).select_related("person__city")
+        notices.meeting_moved_notice(meeting, [r.person for r in on_the_list])
     return meeting
 
 
@@ -501,6 +512,12 @@ def registration_invite(
 
         if city is None:
             raise ValidationError({"city": _("Give the city of someone who has no account yet.")})
+        # A new delegate account acts for its city everywhere on the platform: coordinators may
+        # create one only for a city of their own edition's pairings.
+        if not is_programme_staff(by) and city.pk not in edition_city_ids(meeting.edition_id):
+            raise ValidationError(
+                {"city": _("Choose a city of this edition's pairings for a new account.")}
+            )
         person = user_create(email=email, full_name=full_name, role=Role.DELEGATE, city=city)
     existing = Registration.objects.filter(meeting=meeting, person=person).first()
     if existing is not None and existing.status in Registration.ACTIVE:

@@ -5,6 +5,7 @@ see is a 404)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from cities.models import ThematicArea
 from . import selectors, services
 from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
 from .models import Follow, Practice
-from .permissions import abilities, can
+from .permissions import SUBMITTABLE, abilities, can
 from .rendering import render_markdown
 
 
@@ -104,22 +105,29 @@ def _edit(request, practice, *, creating):
         formsets = _formsets(request, practice)
         if form.is_valid() and all(fs.is_valid() for _label, fs in formsets):
             data = form.cleaned_data
+            # "Save and submit" submits only what may be submitted (a draft or a returned
+            # practice, as it stands in the database), in the same transaction as the save.
+            submit = request.POST.get("then") == "submit" and (
+                creating or Practice.objects.filter(pk=practice.pk, status__in=SUBMITTABLE).exists()
+            )
             try:
-                practice = services.practice_save(
-                    practice=form.save(commit=False),
-                    by=request.user,
-                    m2m={
-                        "thematic_areas": data["thematic_areas"],
-                        "topics": data["topics"],
-                        "actions": data["actions"],
-                    },
-                    formsets=[fs for _label, fs in formsets],
-                )
+                with transaction.atomic():
+                    practice = services.practice_save(
+                        practice=form.save(commit=False),
+                        by=request.user,
+                        m2m={
+                            "thematic_areas": data["thematic_areas"],
+                            "topics": data["topics"],
+                            "actions": data["actions"],
+                        },
+                        formsets=[fs for _label, fs in formsets],
+                    )
+                    if submit:
+                        practice = services.practice_submit(practice=practice, by=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if request.POST.get("then") == "submit":
-                    services.practice_submit(practice=practice, by=request.user)
+                if submit:
                     messages.success(request, _("Saved and submitted for review."))
                 elif practice.status == Practice.Status.PUBLISHED:
                     messages.success(request, _("Saved. The new version is published."))

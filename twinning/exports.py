@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from worldcities.spreadsheets import safe_cell
+
 from .models import PairingMember
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,7 +108,7 @@ def csv_response(rows, stem: str) -> HttpResponse:
     response.write("\ufeff")  # lets spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
     for row in rows:
-        writer.writerow(["" if value is None else _safe_cell(value) for value in row])
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
     return response
 
 
@@ -115,7 +117,7 @@ def xlsx_response(rows, stem: str, title: str) -> HttpResponse:
     sheet = workbook.active
     sheet.title = title[:31]
     for index, row in enumerate(rows):
-        sheet.append([_safe_cell(value) if isinstance(value, str) else value for value in row])
+        sheet.append([safe_cell(value) if isinstance(value, str) else value for value in row])
         if index == 0:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
@@ -125,10 +127,3 @@ def xlsx_response(rows, stem: str, title: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
     return response
-
-
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

@@ -444,3 +444,40 @@ def test_evaluation_summary_is_anonymous(held_meeting, delegate, eu_city):
     assert [d["count"] for d in overall["distribution"]] == [0, 0, 1, 1, 1]
     assert sorted(summary["comments"]) == ["Great visits", "More time"]
     assert delegate.email not in str(summary) and str(delegate) not in str(summary)
+
+
+def test_a_coordinator_cannot_create_an_account_for_a_city_outside_the_edition(
+    edition, coordinator
+):
+    from tests.cities.factories import CityFactory
+    from tests.meetings.factories import MeetingFactory
+    from worldcities.users.models import User
+
+    elsewhere = CityFactory(name="Elsewhere", slug="elsewhere")
+    meeting = MeetingFactory(edition=edition, host_city=elsewhere)
+    with pytest.raises(ValidationError) as error:
+        services.registration_invite(
+            meeting=meeting, email="newcomer@example.org", by=coordinator, city=elsewhere
+        )
+    assert "this edition's pairings" in str(error.value)
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_moving_a_meeting_tells_everyone_on_its_list_once(edition, coordinator):
+    from tests.meetings.factories import RegistrationFactory
+    from worldcities.notifications.models import Notification
+
+    meeting = MeetingFactory(edition=edition)
+    people = [RegistrationFactory(meeting=meeting).person for _ in range(3)]
+    services.meeting_update(meeting=meeting, by=coordinator, description="Same place, new words.")
+    assert not Notification.objects.filter(kind="meeting_changed").exists()
+    later = meeting.starts_at + datetime.timedelta(days=1)
+    services.meeting_update(
+        meeting=meeting,
+        by=coordinator,
+        starts_at=later,
+        ends_at=later + datetime.timedelta(hours=8),
+    )
+    told = Notification.objects.filter(kind="meeting_changed")
+    assert sorted(n.recipient_id for n in told) == sorted(p.pk for p in people)
+    assert all(n.title == f"Changed: {meeting.title}" for n in told)

@@ -488,3 +488,25 @@ def test_upcoming_meetings_come_twenty_to_a_page(client, edition, partner_city):
     second = client.get("/meetings/?upcoming_page=2")
     assert len(second.context["upcoming"].object_list) == 5
     assert client.get("/meetings/?upcoming_page=999").context["upcoming"].number == 2
+
+
+@pytest.mark.django_db
+def test_editing_a_meeting_without_a_host_city_is_an_error_not_a_crash(
+    client, coordinator, edition
+):
+    meeting = MeetingFactory(edition=edition)
+    client.force_login(coordinator)
+    response = client.post(
+        f"/meetings/{meeting.pk}/edit/",
+        {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "host_city": "",
+            "starts_at": "2027-05-10T09:00",
+            "ends_at": "",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "This field is required." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.starts_at.year != 2027

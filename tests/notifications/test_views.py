@@ -51,3 +51,12 @@ def test_settings_store_one_choice_per_kind(client, delegate):
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.content.decode()
     assert NotificationPreference.objects.filter(kind=Kind.EVALUATION).count() == 1
+
+
+@pytest.mark.django_db
+def test_marking_read_ignores_ids_that_are_not_numbers(client, delegate):
+    notify_many(delegate, 2)
+    client.force_login(delegate)
+    response = client.post("/notifications/read/", {"notification": ["abc", "-1"]})
+    assert response.status_code == 302
+    assert Notification.objects.filter(recipient=delegate, read_at__isnull=True).count() == 2

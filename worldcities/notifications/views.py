@@ -22,7 +22,8 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_read(request):
-    ids = request.POST.getlist("notification") or None
+    chosen = request.POST.getlist("notification")
+    ids = [int(value) for value in chosen if value.isdigit()] if chosen else None
     count = notifications_mark_read(user=request.user, ids=ids)
     if count:
         messages.success(request, _("Marked as read."))

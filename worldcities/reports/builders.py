@@ -2,6 +2,7 @@
 text. The PDF and XLSX renderers lay out any report from this shape."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum
@@ -310,26 +311,20 @@ def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> R
         Q(pairing=pairing) | Q(city_id__in=member_ids, transfers__city_id__in=member_ids)
     )
     exchanged = list(shared.select_related("city").distinct().order_by("title"))
-    transfers = {
-        (t.practice_id): t
-        for t in Transfer.objects.filter(
-            practice__in=exchanged, city_id__in=member_ids
-        ).select_related("city")
-    }
+    taken_up = defaultdict(list)
+    for transfer in (
+        Transfer.objects.filter(practice__in=exchanged, city_id__in=member_ids)
+        .select_related("city")
+        .order_by("city__name")
+    ):
+        taken_up[transfer.practice_id].append(
+            f"{transfer.city.name} ({transfer.get_status_display()})"
+        )
     report.tables.append(
         Table(
             _("Practices exchanged"),
             [_("Practice"), _("City"), _("Taken up by")],
-            [
-                [
-                    p.title,
-                    p.city.name,
-                    f"{transfers[p.pk].city.name} ({transfers[p.pk].get_status_display()})"
-                    if p.pk in transfers
-                    else "—",
-                ]
-                for p in exchanged
-            ],
+            [[p.title, p.city.name, ", ".join(taken_up[p.pk]) or "—"] for p in exchanged],
         )
     )
     return report

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
+from worldcities.spreadsheets import safe_cell
+
 from .builders import ReportData
 
 HEADER_FILL = PatternFill("solid", fgColor="E6EEF8")
@@ -25,19 +27,19 @@ def render_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
-    summary.append([data.title])
+    summary.append([_cell(data.title)])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([data.subtitle])
+    summary.append([_cell(data.subtitle)])
     summary.append([])
     for label, value in data.figures:
-        summary.append([label, value])
+        summary.append([_cell(label), _cell(value)])
     summary.column_dimensions["A"].width = 40
 
     used = {"Summary"}
     for table in data.tables:
         name = _sheet_name(table.title, used)
         sheet = workbook.create_sheet(name)
-        sheet.append(table.columns)
+        sheet.append([_cell(column) for column in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -60,10 +62,10 @@ def render_xlsx(data: ReportData) -> bytes:
             )
     for heading, text in data.texts:
         sheet = workbook.create_sheet(_sheet_name(heading, used))
-        sheet.append([heading])
+        sheet.append([_cell(heading)])
         sheet["A1"].font = Font(bold=True)
         for line in text.splitlines():
-            sheet.append([line])
+            sheet.append([_cell(line)])
         sheet.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -71,7 +73,9 @@ def render_xlsx(data: ReportData) -> bytes:
 
 
 def _cell(value):
-    return value if isinstance(value, int | float) or value is None else str(value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return safe_cell(str(value))
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

@@ -28,6 +28,18 @@ def report_edition(report_or_kind, target):
     return target if kind == Report.Kind.EDITION else target.edition
 
 
+def report_target(report: Report):
+    model, _build = BUILDERS[report.kind]
+    return model.objects.filter(pk=report.target_id).first()
+
+
+def report_still_allowed(*, report: Report, user) -> bool:
+    """Whether ``user`` may still see a report they may have asked for: someone who no longer
+    coordinates its edition loses it (programme staff keep every report)."""
+    target = report_target(report)
+    return target is not None and can_request_report(user, report_edition(report, target))
+
+
 @transaction.atomic
 def report_request(*, kind: str, target, fmt: str, by) -> Report:
     if not can_request_report(by, report_edition(kind, target)):

@@ -11,7 +11,7 @@ from worldcities.users.permissions import is_coordinator, is_programme_staff
 from .forms import ReportRequestForm
 from .models import Report
 from .selectors import reportable_editions, reports_visible_to
-from .services import report_request
+from .services import report_request, report_still_allowed
 
 
 def _may_use_reports(user) -> bool:
@@ -38,16 +38,23 @@ def report_list(request):
     return render(request, "reports/list.html", {"form": form, "page": page})
 
 
+def _report_for(request, pk) -> Report:
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    if not report_still_allowed(report=report, user=request.user):
+        raise Http404
+    return report
+
+
 @login_required
 def report_detail(request, pk):
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    report = _report_for(request, pk)
     template = "reports/partials/status.html" if request.htmx else "reports/detail.html"
     return render(request, template, {"report": report})
 
 
 @login_required
 def report_download(request, pk):
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    report = _report_for(request, pk)
     if report.status != Report.Status.READY or not report.file:
         raise Http404
     extension = report.format
