@@ -2,6 +2,7 @@
 memory is the job's: ``python -m worldcities.benchmarks.jobs report-pdf|report-xlsx|
 action-reminders|meeting-reminders``. Prints one JSON object (seconds, peak RSS, queries)."""
 
+import contextlib
 import datetime
 import importlib
 import json
@@ -47,11 +48,28 @@ def report(fmt: str) -> dict:
     }
 
 
+@contextlib.contextmanager
+def _from_a_clean_outbox(kind: str):
+    """Runs a reminder job as if nobody had been told yet, and leaves the database as it was:
+    the job's notifications and e-mails are written, then rolled back (so every run measures
+    the sending, and nothing is enqueued)."""
+    from django.db import transaction
+
+    from worldcities.notifications.models import EmailMessage, Notification
+
+    with transaction.atomic():
+        Notification.objects.filter(kind=kind).delete()
+        EmailMessage.objects.filter(kind=kind).delete()
+        yield
+        transaction.set_rollback(True)
+
+
 def action_reminders() -> dict:
     from twinning.services import action_reminders_send
     from worldcities.datagen import ANCHOR
 
-    counts = action_reminders_send(today=ANCHOR.date())
+    with _from_a_clean_outbox("action_due"):
+        counts = action_reminders_send(today=ANCHOR.date())
     return {"items": counts["due_soon"] + counts["overdue"], **counts}
 
 
@@ -65,7 +83,8 @@ def meeting_reminders() -> dict:
         for name in ("meeting_reminders_send", "registration_reminders_send", "reminders_send"):
             sweep = getattr(module, name, None)
             if callable(sweep):
-                result = sweep(now=datetime.datetime.now(tz=datetime.UTC))
+                with _from_a_clean_outbox("meeting_reminder"):
+                    result = sweep(now=datetime.datetime.now(tz=datetime.UTC))
                 return {"function": f"{module_name}.{name}", "result": str(result)}
     return {"skipped": "the meetings app has no reminder sweep yet"}
 
