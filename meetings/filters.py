@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City, Country, ThematicArea
+from cities.models import Country, ThematicArea
 from twinning.models import Edition
 
 from .models import AgendaItem, Meeting
@@ -15,10 +15,12 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds")
     )
-    host_city = django_filters.ModelChoiceFilter(
+    # A text field, not a list: a programme at scale has thousands of host cities.
+    host_city = django_filters.CharFilter(
         label=_("Host city"),
-        queryset=City.objects.filter(hosted_meetings__isnull=False).distinct(),
-        empty_label=_("All cities"),
+        field_name="host_city__name",
+        lookup_expr="icontains",
+        help_text=_("Part of the city's name."),
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
