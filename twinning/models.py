@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -156,7 +156,11 @@ class Pairing(models.Model):
         _("memorandum of understanding signed on"), null=True, blank=True
     )
     mou_document = models.FileField(
-        _("memorandum of understanding"), upload_to="pairings/mou/", blank=True
+        _("memorandum of understanding"),
+        upload_to="pairings/mou/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "docx", "odt", "doc"])],
+        help_text=_("A PDF or a text document."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

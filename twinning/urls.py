@@ -8,6 +8,7 @@ urlpatterns = [
     path("pairings/", views.pairing_list, name="pairing_list"),
     path("map/", views.pairing_map_view, name="map"),
     path("pairings/<slug:slug>/", views.pairing_detail, name="pairing_detail"),
+    path("pairings/<slug:slug>/memorandum/", views.pairing_memorandum, name="pairing_memorandum"),
     path("pairings/<slug:slug>/actions/new/", views.action_create, name="action_create"),
     path("pairings/<slug:slug>/actions/<int:pk>/edit/", views.action_update, name="action_update"),
     path(

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cities.paging import paginate
 
@@ -31,6 +32,25 @@ def pairing_map_view(request):
     if request.htmx and request.htmx.target == "map-results":
         return render(request, "twinning/partials/map_results.html", context)
     return render(request, "twinning/pairing_map.html", context)
+
+
+@require_GET
+def pairing_memorandum(request, slug):
+    """The memorandum of understanding, always as a download (never rendered by the browser)."""
+    pairing = get_object_or_404(selectors.pairing_for_detail(), slug=slug)
+    if not pairing.mou_document:
+        raise Http404
+    try:
+        handle = pairing.mou_document.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    extension = pairing.mou_document.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{pairing.slug}-memorandum.{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def pairing_detail(request, slug):
