@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
-from worldcities.selectors import programme_figures
+from worldcities.selectors import home_highlights, programme_figures
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ def home(request):
             "figures": programme_figures(),
             "editions": editions_for_home(),
             "thematic_areas": thematic_areas_with_topics(),
+            **home_highlights(request.user),
         },
     )
 

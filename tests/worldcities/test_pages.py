@@ -96,3 +96,18 @@ def test_language_can_be_switched(client):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "fr"
+
+
+@pytest.mark.django_db
+def test_home_shows_the_next_meetings_and_latest_practices(client):
+    from practices.models import Practice
+    from tests.meetings.factories import MeetingFactory
+    from tests.practices.factories import PracticeFactory
+
+    MeetingFactory(title="Follow-up in Tampere")
+    PracticeFactory(title="Open mobility data")
+    PracticeFactory(title="Unpublished idea", status=Practice.Status.DRAFT)
+    body = client.get("/").content.decode()
+    assert "Follow-up in Tampere" in body
+    assert "Open mobility data" in body
+    assert "Unpublished idea" not in body
