@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.models import ThematicArea
+from worldcities.downloads import file_download
 
 from . import selectors, services
 from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
@@ -279,25 +280,11 @@ def area_follow(request, slug):
 
 
 # --- Files --------------------------------------------------------------------------------------
-def _download(fieldfile, *, filename: str, content_type: str, public: bool):
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
-    return response
-
-
 @require_GET
 def attachment_download(request, slug, pk):
     practice = selectors.practice_for_action(user=request.user, slug=slug)
     attachment = get_object_or_404(practice.attachments, pk=pk)
-    return _download(
+    return file_download(
         attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
@@ -311,7 +298,7 @@ def cover_image(request, slug):
     if not practice.cover_image:
         raise Http404
     extension = practice.cover_image.name.rsplit(".", 1)[-1]
-    return _download(
+    return file_download(
         practice.cover_image,
         filename=f"{practice.slug}.{extension}",
         content_type=practice.cover_content_type or "application/octet-stream",

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cities.paging import paginate
+from worldcities.downloads import file_download
 
 from . import selectors, services
 from .filters import MapFilterSet, PairingFilterSet
@@ -40,17 +41,10 @@ def pairing_memorandum(request, slug):
     pairing = get_object_or_404(selectors.pairing_for_detail(), slug=slug)
     if not pairing.mou_document:
         raise Http404
-    try:
-        handle = pairing.mou_document.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
     extension = pairing.mou_document.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"{pairing.slug}-memorandum.{extension}"
+    return file_download(
+        pairing.mou_document, filename=f"{pairing.slug}-memorandum.{extension}", public=True
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def pairing_detail(request, slug):

@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from worldcities.downloads import file_download
 from worldcities.users.permissions import is_coordinator, is_programme_staff
 
 from .forms import ReportRequestForm
@@ -57,11 +58,7 @@ def report_download(request, pk):
     report = _report_for(request, pk)
     if report.status != Report.Status.READY or not report.file:
         raise Http404
-    extension = report.format
-    response = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=f"{report.get_kind_display()} {report.created_at:%Y-%m-%d}.{extension}",
+    return file_download(
+        report.file,
+        filename=f"{report.get_kind_display()} {report.created_at:%Y-%m-%d}.{report.format}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
