@@ -5,9 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.users.factories import DEFAULT_PASSWORD, DelegateFactory
+from worldcities.notifications.tasks import send_email
 from worldcities.users.models import Role, User
-from worldcities.users.services import user_create
-from worldcities.users.tasks import send_account_invitation
+from worldcities.users.services import account_invitation_send, user_create
 
 LOGIN = "/accounts/login/"
 
@@ -106,13 +106,16 @@ def test_a_new_account_receives_an_email_to_set_its_password(
 
 
 @pytest.mark.django_db
-def test_the_invitation_task_does_not_send_twice_once_a_password_is_set(eu_city):
+def test_the_invitation_goes_through_the_outbox_once(eu_city):
+    from worldcities.notifications.models import EmailMessage
+
     user = user_create(email="twice@example.org", role=Role.DELEGATE, city=eu_city)
-    assert send_account_invitation(user.pk) is True
-    user.set_password("chosen-password-123")
-    user.save()
-    assert send_account_invitation(user.pk) is False
+    account_invitation_send(user=user)  # asked again: the same e-mail, not a second one
+    message = EmailMessage.objects.get(to="twice@example.org")
+    assert send_email(message.pk) is True
+    assert send_email(message.pk) is False
     assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db

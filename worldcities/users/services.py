@@ -2,7 +2,6 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,20 +22,22 @@ def password_set_url(user: User) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def account_invitation_send(*, user: User) -> None:
-    """E-mails a new account holder a link to set their password, in their own language."""
+def account_invitation_send(*, user: User):
+    """Puts in the outbox (once per account) the e-mail that gives a new account holder a link
+    to set their password, in their own language; it leaves when the transaction commits."""
+    from worldcities.notifications.services import email_queue
+
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"user": user, "url": password_set_url(user), "site_url": settings.SITE_URL}
+        context = {"user": user, "url": password_set_url(user)}
         subject = render_to_string("users/email/invitation_subject.txt", context).strip()
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("users/email/invitation.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string("users/email/invitation.html", context), "text/html"
-        )
-        message.send()
+    return email_queue(
+        key=f"account-invitation:{user.pk}",
+        kind="account_invitation",
+        recipient=user,
+        template="users/email/invitation",
+        context=context,
+        subject=subject,
+    )
 
 
 @transaction.atomic
@@ -71,9 +72,7 @@ def user_create(
     user.save()
     account_email_register(user=user)
     if send_invitation and not password:
-        from .tasks import send_account_invitation
-
-        transaction.on_commit(lambda: send_account_invitation.delay(user.pk))
+        account_invitation_send(user=user)
     return user
 
 
