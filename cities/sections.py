@@ -15,12 +15,21 @@ The city page renders every registered section, in order, inside its ``city_sect
 The section template gets ``city``, ``request`` and its context's keys, both at the top level
 and under ``section`` (``practices`` and ``section.practices`` alike).
 A section's ``context`` callable must keep a constant number of queries.
+
+A section that names the ``scopes`` (app labels) whose data it shows is cached
+(``worldcities.fragments``): its context is computed and its template rendered only when the
+cache does not hold it for the current versions of those scopes. Such a section is rendered
+without the request (its template gets no ``request`` or ``user``); whatever it shows
+differently to different readers must be in ``vary(request, obj)``, e.g. the reader's
+visibility class.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+
+from worldcities.fragments import cached_html
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class Section:
     template: str
     context: Callable
     order: int = 100
+    scopes: tuple = ()
+    vary: Callable | None = None
 
 
 class PageSections:
@@ -39,17 +50,45 @@ class PageSections:
         self.name = name
         self._sections: dict[str, Section] = {}
 
-    def register(self, key: str, *, template: str, context: Callable, order: int = 100):
-        self._sections[key] = Section(key=key, template=template, context=context, order=order)
+    def register(
+        self,
+        key: str,
+        *,
+        template: str,
+        context: Callable,
+        order: int = 100,
+        scopes=(),
+        vary: Callable | None = None,
+    ):
+        self._sections[key] = Section(
+            key=key,
+            template=template,
+            context=context,
+            order=order,
+            scopes=tuple(scopes),
+            vary=vary,
+        )
+
+    def _context(self, section, request, obj) -> dict:
+        context = dict(section.context(request, obj))
+        return {**context, "section": context, self.name: obj}
 
     def render(self, request, obj) -> list[dict]:
         """Each registered section rendered with its context, in order."""
         rendered = []
         for section in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
-            context = dict(section.context(request, obj))
-            html = render_to_string(
-                section.template, {**context, "section": context, self.name: obj}, request=request
-            )
+            if section.scopes:
+                html = cached_html(
+                    f"{self.name}-section:{section.key}",
+                    vary=(obj.pk, *(section.vary(request, obj) if section.vary else ())),
+                    scopes=section.scopes,
+                    template=section.template,
+                    context=lambda section=section: self._context(section, request, obj),
+                )
+            else:
+                html = render_to_string(
+                    section.template, self._context(section, request, obj), request=request
+                )
             rendered.append({"key": section.key, "html": html})
         return rendered
 
@@ -57,8 +96,8 @@ class PageSections:
 city_page = PageSections("city")
 
 
-def register_city_section(key: str, *, template: str, context: Callable, order: int = 100):
-    city_page.register(key, template=template, context=context, order=order)
+def register_city_section(key: str, *, template: str, context: Callable, order: int = 100, **cache):
+    city_page.register(key, template=template, context=context, order=order, **cache)
 
 
 def city_sections(request, city) -> list[dict]:

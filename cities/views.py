@@ -1,11 +1,18 @@
 from django.shortcuts import get_object_or_404, render
 
+from worldcities.fragments import cache_page_for_visitors, cached_html
+
 from .filters import CityFilterSet
+from .models import City
 from .paging import paginate
 from .sections import city_sections
 from .selectors import cities_public, city_for_detail
 
+# A city page shows the city, its pairings, practices and meetings.
+CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
 
+
+@cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_list(request):
     filterset = CityFilterSet(request.GET or None, queryset=cities_public())
     page = paginate(request, filterset.qs)
@@ -15,13 +22,18 @@ def city_list(request):
     return render(request, "cities/city_list.html", context)
 
 
+@cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_detail(request, slug):
-    city = get_object_or_404(city_for_detail(), slug=slug)
+    city = get_object_or_404(City.objects.only("pk", "slug", "name"), slug=slug)
+    profile = cached_html(
+        "cities:profile",
+        vary=[city.pk],
+        scopes=["cities"],
+        template="cities/fragments/city_profile.html",
+        context=lambda: {"city": city_for_detail().get(pk=city.pk)},
+    )
     return render(
         request,
         "cities/city_detail.html",
-        {
-            "city": city,
-            "sections": city_sections(request, city),
-        },
+        {"city": city, "profile": profile, "sections": city_sections(request, city)},
     )

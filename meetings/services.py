@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from twinning.models import Action, Pairing, PairingMember
+from worldcities.fragments import scopes_changed
 from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_programme_staff
 
@@ -129,7 +130,9 @@ def meeting_default_quotas(*, meeting: Meeting) -> list[DelegationQuota]:
         for city in _pairing_cities(pairings, side)
         if city.pk not in existing
     ]
-    return DelegationQuota.objects.bulk_create(quotas)
+    created = DelegationQuota.objects.bulk_create(quotas)
+    scopes_changed("meetings")
+    return created
 
 
 @transaction.atomic
@@ -597,6 +600,7 @@ def attendance_record(*, meeting: Meeting, attended_ids, by: User) -> int:
     holders = Registration.objects.filter(meeting=meeting, status__in=Registration.HOLDING)
     holders.filter(pk__in=attended_ids).update(attended=True, updated_at=timezone.now())
     holders.exclude(pk__in=attended_ids).update(attended=False, updated_at=timezone.now())
+    scopes_changed("meetings")
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["status", "updated_at"])

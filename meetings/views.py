@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from worldcities.fragments import cache_page_for_visitors
+
 from . import ical, selectors, services
 from .filters import MeetingFilter
 from .forms import (
@@ -56,6 +58,12 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 # --- Calendar -----------------------------------------------------------------------------------
+# Meeting pages show meetings with their edition, host city and pairings, and the actions
+# decided at them.
+MEETING_PAGE_SCOPES = ("meetings", "twinning", "cities")
+
+
+@cache_page_for_visitors(scopes=MEETING_PAGE_SCOPES)
 def meeting_list(request):
     filterset = MeetingFilter(
         request.GET or None, queryset=selectors.meetings_visible(request.user)
@@ -173,6 +181,7 @@ def _detail_context(request, meeting: Meeting) -> dict:
     return context
 
 
+@cache_page_for_visitors(scopes=MEETING_PAGE_SCOPES)
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))

@@ -1,23 +1,13 @@
-"""The facet counts of the practice list, cached per filter combination. Every write that can
-change a count (a practice, its areas, topics, partners or figures, a pairing, a city, …) moves
-the version on, so a cached count is never served after such a change."""
+"""The facet counts of the practice list, cached per filter combination. They count practices
+over their cities, pairings and editions, so the key holds the versions of those scopes
+(``worldcities.fragments``): a count is never served after a change that could move it."""
 
 import hashlib
-import time
 
-from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from worldcities.fragments import scope_versions
 
-VERSION_KEY = "practices:facets:version"
+FACET_SCOPES = ("practices", "twinning", "cities")
 TIMEOUT = 60 * 60
-
-
-def facets_version() -> int:
-    return cache.get_or_set(VERSION_KEY, time.time_ns, None)
-
-
-def facets_invalidate(**_kwargs) -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def facets_key(params) -> str:
@@ -28,23 +18,5 @@ def facets_key(params) -> str:
         if key not in ("page", "sort")
         for value in params.getlist(key)
     )
-    digest = hashlib.sha256(repr(pairs).encode()).hexdigest()[:32]
-    return f"practices:facets:{facets_version()}:{digest}"
-
-
-def connect_invalidation() -> None:
-    from cities.models import City, Country, Organisation, ThematicArea, Topic
-    from twinning.models import Edition, Pairing, PairingMember
-
-    from .models import KeyFigure, Practice, PracticePartner
-
-    senders = [Practice, KeyFigure, PracticePartner, Pairing, PairingMember, Edition]
-    senders += [City, Country, Organisation, ThematicArea, Topic]
-    for sender in senders:
-        uid = f"practices-facets-{sender._meta.label_lower}"
-        post_save.connect(facets_invalidate, sender=sender, dispatch_uid=f"{uid}-save")
-        post_delete.connect(facets_invalidate, sender=sender, dispatch_uid=f"{uid}-delete")
-    for through in (Practice.thematic_areas.through, Practice.topics.through):
-        m2m_changed.connect(
-            facets_invalidate, sender=through, dispatch_uid=f"practices-facets-{through.__name__}"
-        )
+    digest = hashlib.sha256(repr((pairs, scope_versions(FACET_SCOPES))).encode()).hexdigest()
+    return f"practices:facets:{digest[:40]}"

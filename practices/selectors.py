@@ -16,17 +16,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
+from worldcities.fragments import cached_html, cached_parts
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
+from .caching import FACET_SCOPES, facets_key
 from .caching import TIMEOUT as FACETS_TIMEOUT
-from .caching import facets_key
 from .models import (
     SEARCH_CONFIG,
     Comment,
     KeyFigure,
     Practice,
     PracticePartner,
-    PracticeStatusChange,
     Transfer,
 )
 from .permissions import coordinated_q, visible_q
@@ -346,14 +346,70 @@ def practice_list(*, user, params):
     }
 
 
+def practice_results_html(*, params) -> str:
+    """The results part of the list page (facets, cards, pages) for ``params``, from the
+    cache while no practice, pairing or city changed."""
+    canonical = sorted((key, value) for key in params for value in params.getlist(key))
+
+    def context():
+        query = params.copy()
+        query.pop("page", None)
+        return {
+            **practice_list(user=None, params=params),
+            "query_without_page": query.urlencode(),
+            "has_query": bool(canonical),
+            "q": params.get("q", ""),
+        }
+
+    return cached_html(
+        "practices:results",
+        vary=canonical,
+        scopes=FACET_SCOPES,
+        template="practices/partials/practice_results.html",
+        context=context,
+    )
+
+
 # --- One practice -------------------------------------------------------------------------------
-def practice_detail(*, user, slug: str) -> Practice:
-    """A practice with everything its page shows, or 404 if ``user`` may not see it."""
+# What the practice page shows comes from these apps' rows (cities and organisations, pairings
+# and actions, the practice's own rows, the names of people).
+DETAIL_SCOPES = ("practices", "twinning", "cities", "users")
+DETAIL_PARTS = {
+    part: f"practices/fragments/practice_{part}.html"
+    for part in ("header", "body", "uptake", "comments", "versions")
+}
+
+
+def practice_for_page(*, user, slug: str) -> Practice:
+    """The practice itself (no related rows), or 404 if ``user`` may not see it: enough to
+    decide what the reader may do; the rest of the page comes from ``practice_parts``."""
+    return get_object_or_404(practices_visible(user).defer("search_vector"), slug=slug)
+
+
+def practice_parts(practice: Practice) -> dict:
+    """The parts of the practice page that are the same for every reader who may see it,
+    rendered from ``practice_detail_rows`` only when the cache does not hold them."""
+    return cached_parts(
+        "practices:detail",
+        vary=[practice.pk],
+        scopes=DETAIL_SCOPES,
+        templates=DETAIL_PARTS,
+        context=lambda: {"practice": practice_detail_rows(practice.pk)},
+    )
+
+
+def practice_history(practice: Practice) -> list:
+    return list(practice.status_changes.select_related("changed_by"))
+
+
+def practice_detail_rows(pk: int) -> Practice:
+    """A practice with everything its page shows, in a fixed number of queries."""
+    pairings = Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
     qs = (
-        practices_visible(user)
-        .select_related("city__country", "pairing__edition", "pairing__eu_lead", "author")
-        .select_related("pairing__partner_lead")
+        Practice.objects.defer("search_vector")
+        .select_related("city__country")
         .prefetch_related(
+            Prefetch("pairing", queryset=pairings),
             "thematic_areas",
             Prefetch("topics", queryset=Topic.objects.select_related("area")),
             "key_figures",
@@ -364,13 +420,9 @@ def practice_detail(*, user, slug: str) -> Practice:
             "versions",
             Prefetch("transfers", queryset=Transfer.objects.select_related("city")),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
-            Prefetch(
-                "status_changes",
-                queryset=PracticeStatusChange.objects.select_related("changed_by"),
-            ),
         )
     )
-    return get_object_or_404(qs, slug=slug)
+    return qs.get(pk=pk)
 
 
 def practice_for_action(*, user, slug: str) -> Practice:

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from twinning.models import Pairing, PairingMember
+from worldcities.fragments import scopes_changed
 from worldcities.notifications.models import Kind
 from worldcities.notifications.services import notify
 
-from .caching import facets_invalidate
 from .models import (
     SEARCH_CONFIG,
     Comment,
@@ -74,7 +74,7 @@ def practice_index(*, practice: Practice) -> None:
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
-    facets_invalidate()
+    scopes_changed("practices")
 
 
 RESERVED_SLUGS = {"new", "mine", "preview", "areas"}

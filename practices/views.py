@@ -14,8 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cities.models import ThematicArea
 from worldcities.downloads import file_download
+from worldcities.fragments import cache_page_for_visitors
 
 from . import selectors, services
+from .caching import FACET_SCOPES
+from .filters import PracticeFilter
 from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
 from .models import Follow, Practice
 from .permissions import SUBMITTABLE, abilities, can
@@ -29,59 +32,68 @@ def _require(user, action, practice=None):
 
 # --- Finding practices --------------------------------------------------------------------------
 @require_GET
+@cache_page_for_visitors(scopes=FACET_SCOPES)
 def practice_list(request):
-    context = selectors.practice_list(user=request.user, params=request.GET)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context["query_without_page"] = query.urlencode()
-    context["followed_areas"] = (
-        set(
+    # The results (facets, cards, pages) are the same for every reader: only published
+    # practices are listed. They are cached per query string until a practice, pairing or
+    # city changes.
+    results = selectors.practice_results_html(params=request.GET)
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponse(results)
+    context = {
+        "results": results,
+        "q": request.GET.get("q", ""),
+        "sort": request.GET.get("sort", ""),
+        "sort_choices": PracticeFilter.SORT_CHOICES,
+        "followed_areas": set(),
+    }
+    if request.user.is_authenticated:
+        context["areas"] = ThematicArea.objects.all()
+        context["followed_areas"] = set(
             Follow.objects.filter(user=request.user, thematic_area__isnull=False).values_list(
                 "thematic_area__slug", flat=True
             )
         )
-        if request.user.is_authenticated
-        else set()
-    )
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "practices/partials/practice_results.html", context)
-    context["areas"] = ThematicArea.objects.all()
     return render(request, "practices/practice_list.html", context)
 
 
 # --- One practice -------------------------------------------------------------------------------
 def _detail_context(request, practice, **forms):
+    """The page of one practice: the parts every reader sees (cached), and what this reader
+    may do with it (their buttons and forms, never cached)."""
     user = request.user
-    my_transfer = None
-    if user.is_authenticated and user.city_id:
-        my_transfer = next((t for t in practice.transfers.all() if t.city_id == user.city_id), None)
     can_do = abilities(user, practice)
-    following = (
-        user.is_authenticated
-        and can_do["follow"]
-        and Follow.objects.filter(user=user, practice=practice).exists()
-    )
-    return {
+    context = {
         "practice": practice,
+        "parts": selectors.practice_parts(practice),
         "can": can_do,
-        "following": following,
-        "my_transfer": my_transfer,
-        "transfer_form": forms.get("transfer_form")
-        or TransferForm(instance=my_transfer, prefix="transfer"),
-        "comment_form": forms.get("comment_form") or CommentForm(prefix="comment"),
-        "review_form": forms.get("review_form") or ReviewForm(prefix="review"),
+        "following": can_do["follow"]
+        and Follow.objects.filter(user=user, practice=practice).exists(),
         "is_preview": practice.status != Practice.Status.PUBLISHED,
     }
+    if can_do["transfer"]:
+        my_transfer = practice.transfers.filter(city_id=user.city_id).first()
+        context["transfer_form"] = forms.get("transfer_form") or TransferForm(
+            instance=my_transfer, prefix="transfer"
+        )
+    if can_do["comment"]:
+        context["comment_form"] = forms.get("comment_form") or CommentForm(prefix="comment")
+    if can_do["review"]:
+        context["review_form"] = forms.get("review_form") or ReviewForm(prefix="review")
+    if can_do["change"] or can_do["review"] or can_do["archive"]:
+        context["history"] = selectors.practice_history(practice)
+    return context
 
 
 @require_GET
+@cache_page_for_visitors(scopes=selectors.DETAIL_SCOPES)
 def practice_detail(request, slug):
-    practice = selectors.practice_detail(user=request.user, slug=slug)
+    practice = selectors.practice_for_page(user=request.user, slug=slug)
     return render(request, "practices/practice_detail.html", _detail_context(request, practice))
 
 
 def _rerender_detail(request, slug, **forms):
-    practice = selectors.practice_detail(user=request.user, slug=slug)
+    practice = selectors.practice_for_page(user=request.user, slug=slug)
     return render(
         request,
         "practices/practice_detail.html",

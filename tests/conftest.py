@@ -59,6 +59,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached (page parts, counts, sessions, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- People -------------------------------------------------------------------------------------
 @pytest.fixture
 def edition(db):
@@ -168,15 +176,19 @@ def _reconnect(app, **conf):
 @pytest.fixture
 def assert_flat_queries(django_assert_num_queries):
     """``assert_flat_queries(make_rows, fetch)`` checks that ``fetch()`` uses the same number
-    of queries with a few rows as with many (``make_rows(n)`` adds n rows)."""
+    of queries with a few rows as with many (``make_rows(n)`` adds n rows). Both are measured
+    with nothing cached (no page part, no session), as the worst case."""
 
     def check(make_rows, fetch, small=1, large=30):
+        from django.core.cache import cache
         from django.test.utils import CaptureQueriesContext
 
         make_rows(small)
+        cache.clear()
         with CaptureQueriesContext(connection) as few:
             fetch()
         make_rows(large - small)
+        cache.clear()
         with django_assert_num_queries(len(few.captured_queries)):
             fetch()
         return len(few.captured_queries)

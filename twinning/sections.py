@@ -21,8 +21,11 @@ from cities.sections import PageSections
 pairing_page = PageSections("pairing")
 
 
-def register_pairing_section(key: str, *, template: str, context: Callable, order: int = 100):
-    pairing_page.register(key, template=template, context=context, order=order)
+def register_pairing_section(
+    key: str, *, template: str, context: Callable, order: int = 100, **cache
+):
+    """``cache``: ``scopes`` and ``vary``, as for ``cities.sections.register_city_section``."""
+    pairing_page.register(key, template=template, context=context, order=order, **cache)
 
 
 def pairing_sections(request, pairing) -> list[dict]:

@@ -4,6 +4,7 @@ change. Views load objects only through these querysets."""
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 
 from cities.models import City, Topic
+from worldcities.fragments import cached_parts
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
@@ -51,6 +52,41 @@ def pairing_for_detail():
                 "-changed_at", "-id"
             ),
         ),
+    )
+
+
+# The pairing page shows the pairing's cities, its actions with the meetings and practices
+# linked to them, and the people who changed its status.
+PAIRING_PAGE_SCOPES = ("twinning", "cities", "practices", "meetings", "users")
+
+
+def pairing_for_page():
+    """Enough of a pairing to decide what the reader may do on its page."""
+    return Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
+
+
+def pairing_parts(pairing: Pairing, *, can_manage: bool, can_update_progress: bool) -> dict:
+    """The pairing page's own parts (cached; rendered from the full rows only when needed).
+    The action plan shows buttons by two permissions: they are part of the key."""
+
+    def context():
+        full = pairing_for_detail().get(pk=pairing.pk)
+        return {
+            "pairing": full,
+            "sides": full.sides(),
+            "actions": pairing_actions(full),
+            "can_manage": can_manage,
+            "can_update_progress": can_update_progress,
+        }
+
+    return cached_parts(
+        "twinning:pairing",
+        vary=[pairing.pk, can_manage, can_update_progress],
+        scopes=PAIRING_PAGE_SCOPES,
+        templates={
+            part: f"twinning/fragments/pairing_{part}.html" for part in ("head", "plan", "history")
+        },
+        context=context,
     )
 
 

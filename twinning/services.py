@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from worldcities.fragments import scopes_changed
+
 from .models import Action, Edition, Milestone, Pairing, PairingStatusChange
 
 # The cycle of one edition (see the programme text): (kind, title, start offset, length) in
@@ -43,7 +45,9 @@ def edition_milestones_create(*, edition: Edition) -> list[Milestone]:
                 edition=edition, kind=kind, title=title, start_date=start, end_date=end, order=order
             )
         )
-    return Milestone.objects.bulk_create(milestones)
+    created = Milestone.objects.bulk_create(milestones)
+    scopes_changed("twinning")
+    return created
 
 
 @transaction.atomic

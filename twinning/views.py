@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cities.paging import paginate
 from worldcities.downloads import file_download
+from worldcities.fragments import cache_page_for_visitors
 
 from . import selectors, services
 from .filters import MapFilterSet, PairingFilterSet
@@ -17,6 +18,7 @@ from .sections import pairing_sections
 
 
 # --- Public pages -------------------------------------------------------------------------------
+@cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def pairing_list(request):
     filterset = PairingFilterSet(request.GET or None, queryset=selectors.pairings_for_list())
     page = paginate(request, filterset.qs)
@@ -26,6 +28,7 @@ def pairing_list(request):
     return render(request, "twinning/pairing_list.html", context)
 
 
+@cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def pairing_map_view(request):
     filterset = MapFilterSet(request.GET or None, queryset=selectors.pairings_for_list())
     pairings = list(filterset.qs)
@@ -47,24 +50,26 @@ def pairing_memorandum(request, slug):
     )
 
 
+@cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def pairing_detail(request, slug):
-    pairing = get_object_or_404(selectors.pairing_for_detail(), slug=slug)
+    pairing = get_object_or_404(selectors.pairing_for_page(), slug=slug)
+    can_manage = request.user.has_perm("twinning.manage_action_plan", pairing)
+    can_update_progress = request.user.has_perm("twinning.update_action_progress", pairing)
     return render(
         request,
         "twinning/pairing_detail.html",
         {
             "pairing": pairing,
-            "sides": pairing.sides(),
-            "actions": selectors.pairing_actions(pairing),
-            "can_manage": request.user.has_perm("twinning.manage_action_plan", pairing),
-            "can_update_progress": request.user.has_perm(
-                "twinning.update_action_progress", pairing
+            "can_manage": can_manage,
+            "parts": selectors.pairing_parts(
+                pairing, can_manage=can_manage, can_update_progress=can_update_progress
             ),
             "sections": pairing_sections(request, pairing),
         },
     )
 
 
+@cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def edition_detail(request, slug):
     edition = get_object_or_404(selectors.edition_for_detail(), slug=slug)
     return render(

@@ -7,9 +7,9 @@ def platform(request):
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        from worldcities.notifications.models import Notification
+        from worldcities.notifications.selectors import unread_count
 
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread = unread_count(user)
     return {
         "UNREAD_NOTIFICATIONS": unread,
         "SITE_NAME": "World Cities Exchange",

@@ -8,22 +8,31 @@ from django.views.decorators.cache import never_cache
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
+from worldcities.fragments import cache_page_for_visitors, cached_html
 from worldcities.selectors import home_highlights, programme_figures
 
 logger = logging.getLogger(__name__)
 
 
+# The home page counts and lists cities, pairings, practices and meetings.
+HOME_SCOPES = ("cities", "twinning", "practices", "meetings")
+
+
+@cache_page_for_visitors(scopes=HOME_SCOPES)
 def home(request):
-    return render(
-        request,
-        "home.html",
-        {
+    content = cached_html(
+        "home",
+        vary=[],
+        scopes=HOME_SCOPES,
+        template="fragments/home.html",
+        context=lambda: {
             "figures": programme_figures(),
             "editions": editions_for_home(),
             "thematic_areas": thematic_areas_with_topics(),
-            **home_highlights(request.user),
+            **home_highlights(None),
         },
     )
+    return render(request, "home.html", {"content": content})
 
 
 def _check_database() -> None:

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import Meeting, Registration
@@ -70,8 +71,10 @@ def test_working_meeting_from_scheduling_to_evaluation(page, live_server, run_ta
         DelegateFactory(email=f"{name.lower()}@example.org", full_name=name, city=tampere)
         for name in ("Anna", "Ben", "Carla")
     )
-    start = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
-    end = (datetime.date.today() + datetime.timedelta(days=62)).isoformat()
+    # Three days within one month (the month view below shows all three), weeks ahead.
+    first = datetime.date.today().replace(day=1) + datetime.timedelta(days=62)
+    start = first.replace(day=10).isoformat()
+    end = first.replace(day=12).isoformat()
     base = f"{live_server.url}/meetings"
 
     # 1. The coordinator schedules a working meeting in Gwangju.
@@ -200,9 +203,9 @@ def test_working_meeting_from_scheduling_to_evaluation(page, live_server, run_ta
     expect(carla_row).to_contain_text("Confirmed")
 
     # 6. The meeting takes place (it is moved into the past for the test).
+    shift = meeting.starts_at - (timezone.now() - datetime.timedelta(days=10))
     Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=meeting.starts_at - datetime.timedelta(days=70),
-        ends_at=meeting.ends_at - datetime.timedelta(days=70),
+        starts_at=meeting.starts_at - shift, ends_at=meeting.ends_at - shift
     )
     log_in(page, live_server, coordinator)
     visit(page, f"{base}/{meeting.pk}/minutes/")

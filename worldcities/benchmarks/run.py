@@ -206,6 +206,37 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def forget_cached_pages() -> None:
+    """Every cached page and page part goes stale, as after a write in every app."""
+    from worldcities import fragments
+
+    fragments.scopes_changed(*fragments.SCOPES)
+
+
+def cold_pass(base, paths, cookie) -> dict:
+    """Each URL once, one after the other, right after every cached page went stale: what a
+    reader waits for and how many queries a page makes when the cache cannot help."""
+    forget_cached_pages()
+    latencies, counts = [], []
+    for path in paths:
+        started = time.perf_counter()
+        _status, headers = fetch(base, path, cookie)
+        latencies.append(time.perf_counter() - started)
+        if "X-Queries" in headers:
+            counts.append(int(headers["X-Queries"]))
+    ordered = sorted(latencies)
+
+    def pct(p):
+        return round(1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
+
+    return {
+        "cold_p50_ms": pct(50),
+        "cold_p95_ms": pct(95),
+        "cold_max_ms": round(1000 * ordered[-1], 1),
+        "cold_queries_max": max(counts) if counts else None,
+    }
+
+
 def queries_per_request(base, paths, cookie) -> dict:
     counts, statuses = [], []
     for path in paths[:8]:
@@ -368,16 +399,22 @@ def verdicts(results: dict) -> list[dict]:
             if not measured:
                 continue
             for key, limit in target.items():
-                value = {
-                    "R": measured.get("R"),
-                    "p95_ms": measured.get("p95_ms"),
-                    "queries": measured.get("queries_max"),
+                # Queries are counted with nothing cached (the cache only ever lowers them);
+                # latency is judged in the steady state and, separately, with nothing cached.
+                values = {
+                    "R": [("R", measured.get("R"))],
+                    "p95_ms": [
+                        ("p95_ms", measured.get("p95_ms")),
+                        ("p95_ms, nothing cached", measured.get("cold_p95_ms")),
+                    ],
+                    "queries": [("queries, nothing cached", measured.get("cold_queries_max"))],
                 }[key]
-                ok = value is not None and (value >= limit if key == "R" else value <= limit)
-                rows.append(
-                    {"mode": mode, "page": page, "metric": key, "target": limit, "value": value}
-                    | {"met": ok}
-                )
+                for metric, value in values:
+                    ok = value is not None and (value >= limit if key == "R" else value <= limit)
+                    rows.append(
+                        {"mode": mode, "page": page, "metric": metric, "target": limit}
+                        | {"value": value, "met": ok}
+                    )
     return rows
 
 
@@ -391,6 +428,12 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
     parser.add_argument("--reuse", action="store_true", help="keep an already generated database")
     parser.add_argument("--output", default=str(ROOT / "docs"))
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="measure only these pages (comma-separated names, e.g. practice_list,home); "
+        "the results are printed, not written to docs/",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -404,6 +447,8 @@ def main(argv=None) -> None:
         "STATIC_ROOT": str(WORK / "static"),
         "MEDIA_ROOT": str(WORK / "media"),
         "CONN_MAX_AGE": "60",
+        # The cache (and broker) as in production: Redis, the given one or the local server.
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13",
     }
     os.environ.update(env)
     results: dict = {
@@ -490,14 +535,20 @@ def main(argv=None) -> None:
         else:
             raise SystemExit("gunicorn did not answer")
 
+        only = {"ceiling", *args.pages.split(",")} if args.pages else None
         for mode, mode_cookie in (("anonymous", ""), ("logged_in", cookie)):
             for page, paths in urls.items():
                 if page == "admin_pairings" and mode == "anonymous":
                     continue
+                if only and page not in only:
+                    continue
                 paths_file = WORK / f"{page}.txt"
                 paths_file.write_text("\n".join(paths) + "\n")
+                # First every URL once with nothing cached, then the steady state: the same
+                # URLs again and again, as readers come back to the pages in use.
+                measured = cold_pass(base, paths, mode_cookie)
                 run_wrk(base, paths_file, mode_cookie, 2)  # warm-up
-                measured = queries_per_request(base, paths, mode_cookie)
+                measured |= queries_per_request(base, paths, mode_cookie)
                 measured |= run_wrk(base, paths_file, mode_cookie, args.duration)
                 rate = max(2.0, min(0.5 * measured["rps"], 40.0))
                 measured |= fixed_rate_latency(
@@ -511,11 +562,14 @@ def main(argv=None) -> None:
                 log(
                     f"{mode:9} {page:16} {measured['rps']:8.1f} req/s  R={measured['R']}"
                     f"  p95={measured['p95_ms']} ms  queries={measured['queries_max']}"
-                    f"  statuses={measured['statuses']}"
+                    f"  cold p95={measured['cold_p95_ms']} ms"
+                    f" queries={measured['cold_queries_max']}  statuses={measured['statuses']}"
                 )
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if only:
+        return
 
     log("EXPLAIN (ANALYZE) of the full-text search")
     results["explain_search"] = {

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Delivery, EmailMessage, Kind, Notification, NotificationPreference
+from .selectors import unread_count_forget
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ def notify_many(*, kind: str, target, occasion: str = "", notices: list[Notice])
         ],
         ignore_conflicts=True,
     )
+    unread_count_forget(n.recipient.pk for n in fresh)
     by_email_key = {}
     for n in fresh:
         if delivery[n.recipient.pk] != Delivery.IMMEDIATE:
@@ -362,4 +364,6 @@ def notifications_mark_read(*, user, ids=None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    unread_count_forget([user.pk])
+    return marked

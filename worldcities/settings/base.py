@@ -100,6 +100,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# One cache shared by every process of the platform (web workers, Celery): cached page parts
+# and counts are invalidated through it (``worldcities.fragments``), so a per-process cache
+# would serve one process's stale copy after another process's write.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -109,7 +112,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(env("CACHE_DIR", default=str(VAR_DIR / "cache")))),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

@@ -1,0 +1,255 @@
+"""Parts of pages rendered once and then served from the cache until what they show changes.
+
+A fragment is named, and its key holds everything its HTML depends on:
+
+- ``vary``: the rows it shows and the few reader-specific facts it uses (a permission flag, the
+  reader's visibility class), given by the view;
+- the active language and time zone (dates and labels are rendered in them);
+- the current **version of every scope** whose data it shows. A scope is an app label
+  (``cities``, ``twinning``, ``practices``, ``meetings``, ``users``): any save or delete of a
+  model of that app, and any change of one of its many-to-many relations, moves the scope's
+  version on (through the signal receivers below, so a model added later is covered too). The
+  old fragments are then never looked up again and expire.
+
+Writes that send no model signals (``QuerySet.update()``, ``bulk_create()``) call
+``scopes_changed()`` themselves. A version moves on at once and again when the transaction
+commits, so a page rendered by another request in between (from the data before the commit)
+is not kept under the new version.
+
+Fragments are rendered without the request: no context processor runs, so nothing personal
+(the user, a CSRF token, messages) can end up in HTML that other readers are served. A template
+meant for a fragment gets only what the view passes to it. Forms and per-reader buttons stay
+outside the fragments.
+
+Visitors who are not logged in all see the same page for the same address and language, so
+``cache_page_for_visitors`` keeps the whole response of a public page for them, under the same
+versions. A response that sets a cookie (a CSRF token, a message) is never kept.
+"""
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+SCOPES = ("cities", "twinning", "practices", "meetings", "users")
+# Rows that no fragment shows: their writes leave every fragment valid.
+IGNORED_MODELS = {
+    "practices.follow",
+    "meetings.calendarfeedtoken",
+}
+# Fields whose change no fragment shows (a login stamps ``last_login`` on the user).
+IGNORED_UPDATE_FIELDS = {"users.user": {"last_login", "password"}}
+TIMEOUT = 10 * 60
+_VERSION_KEY = "fragments:version:{}"
+
+
+# --- Versions -----------------------------------------------------------------------------------
+def scope_versions(scopes: Iterable[str]) -> tuple:
+    """The current version of each scope, in one round trip to the cache."""
+    scopes = tuple(scopes)
+    keys = [_VERSION_KEY.format(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    missing = {key: time.time_ns() for key in keys if key not in found}
+    if missing:
+        for key, value in missing.items():
+            # Another process may have set it meanwhile: theirs wins, so both agree.
+            if not cache.add(key, value, None):
+                value = cache.get(key, value)
+            found[key] = value
+    return tuple(found[key] for key in keys)
+
+
+def _move_on(scopes) -> None:
+    now = time.time_ns()
+    cache.set_many({_VERSION_KEY.format(scope): now for scope in scopes}, None)
+
+
+class _OnCommit:
+    """The scopes changed in the current transaction, moved on once when it commits."""
+
+    def __init__(self):
+        self.scopes: set[str] = set()
+
+    def __call__(self):
+        _move_on(self.scopes)
+
+
+def scopes_changed(*scopes: str) -> None:
+    """Says that data of these scopes changed: fragments showing it are rendered anew."""
+    scopes = tuple(s for s in scopes if s in SCOPES)
+    if not scopes:
+        return
+    _move_on(scopes)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        pending = next(
+            (func for _sids, func, _robust in connection.run_on_commit if type(func) is _OnCommit),
+            None,
+        )
+        if pending is None:
+            pending = _OnCommit()
+            transaction.on_commit(pending)
+        pending.scopes.update(scopes)
+
+
+# --- Signals: every model of a scope's app --------------------------------------------------------
+def _scope_of(model) -> str | None:
+    meta = model._meta
+    if meta.label_lower in IGNORED_MODELS or meta.app_label not in SCOPES:
+        return None
+    return meta.app_label
+
+
+def _saved(sender, update_fields=None, raw=False, **_kwargs):
+    scope = _scope_of(sender)
+    if scope is None or raw:
+        return
+    ignored = IGNORED_UPDATE_FIELDS.get(sender._meta.label_lower)
+    if update_fields and ignored and set(update_fields) <= ignored:
+        return
+    scopes_changed(scope)
+
+
+def _deleted(sender, **_kwargs):
+    scope = _scope_of(sender)
+    if scope is not None:
+        scopes_changed(scope)
+
+
+def _m2m_changed(sender, action, instance, model, **_kwargs):
+    if not action.startswith("post_"):
+        return
+    scopes_changed(*{s for s in (_scope_of(sender), _scope_of(type(instance))) if s})
+
+
+def connect() -> None:
+    post_save.connect(_saved, dispatch_uid="fragments-saved")
+    post_delete.connect(_deleted, dispatch_uid="fragments-deleted")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="fragments-m2m")
+
+
+# --- Fragments ------------------------------------------------------------------------------------
+def fragment_key(name: str, vary: Iterable, versions: Iterable) -> str:
+    parts = (
+        tuple(str(v) for v in vary),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        tuple(versions),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"fragments:{name}:{digest}"
+
+
+def cached_parts(
+    name: str,
+    *,
+    vary: Iterable,
+    scopes: Iterable[str],
+    templates: dict[str, str],
+    context: Callable[[], dict],
+    timeout: int = TIMEOUT,
+) -> dict[str, SafeString]:
+    """The HTML of each part (part name → template), from the cache where it is there.
+
+    ``context`` is called only when a part must be rendered, once for all of them, so a page
+    whose parts are all cached runs none of the queries they need."""
+    versions = scope_versions(scopes)
+    vary = tuple(vary)
+    keys = {part: fragment_key(f"{name}:{part}", vary, versions) for part in templates}
+    found = cache.get_many(list(keys.values()))
+    result, rendered = {}, {}
+    data = None
+    for part, key in keys.items():
+        html = found.get(key)
+        if html is None:
+            if data is None:
+                data = context()
+            html = rendered[key] = render_to_string(templates[part], data)
+        result[part] = mark_safe(html)
+    if rendered:
+        cache.set_many(rendered, timeout)
+    return result
+
+
+def cached_html(
+    name: str,
+    *,
+    vary: Iterable,
+    scopes: Iterable[str],
+    template: str,
+    context: Callable[[], dict],
+    timeout: int = TIMEOUT,
+) -> SafeString:
+    """The HTML of one fragment: see ``cached_parts``."""
+    return cached_parts(
+        name,
+        vary=vary,
+        scopes=scopes,
+        templates={"html": template},
+        context=context,
+        timeout=timeout,
+    )["html"]
+
+
+# --- Whole pages for visitors ---------------------------------------------------------------------
+# Cookies a visitor may carry that change nothing on a public page (the language is in the key).
+_NEUTRAL_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+
+
+def _visitor_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and set(request.COOKIES) <= _NEUTRAL_COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _page_key(request, versions) -> str:
+    htmx = getattr(request, "htmx", None)
+    vary = (
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        bool(htmx) and not htmx.boosted,
+        htmx.target if htmx else None,
+    )
+    return fragment_key("page", vary, versions)
+
+
+def cache_page_for_visitors(*, scopes: Iterable[str], timeout: int = TIMEOUT):
+    """Serves a public page to visitors who are not logged in from the cache, until data of
+    ``scopes`` changes (or ``timeout`` seconds pass, for pages that depend on the clock)."""
+    scopes = tuple(scopes)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _visitor_request(request):
+                return view(request, *args, **kwargs)
+            key = _page_key(request, scope_versions(scopes))
+            kept = cache.get(key)
+            if kept is not None:
+                content_type, content = kept
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
+            ):
+                cache.set(key, (response["Content-Type"], response.content), timeout)
+            return response
+
+        return wrapped
+
+    return decorator
