@@ -8,7 +8,19 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Prefetch, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
@@ -24,9 +36,11 @@ from .caching import TIMEOUT as FACETS_TIMEOUT
 from .models import (
     SEARCH_CONFIG,
     Comment,
+    Follow,
     KeyFigure,
     Practice,
     PracticePartner,
+    PracticeStatusChange,
     Transfer,
 )
 from .permissions import coordinated_q, visible_q
@@ -382,8 +396,14 @@ DETAIL_PARTS = {
 
 def practice_for_page(*, user, slug: str) -> Practice:
     """The practice itself (no related rows), or 404 if ``user`` may not see it: enough to
-    decide what the reader may do; the rest of the page comes from ``practice_parts``."""
-    return get_object_or_404(practices_visible(user).defer("search_vector"), slug=slug)
+    decide what the reader may do; the rest of the page comes from ``practice_parts``.
+    ``following`` says whether the reader follows it."""
+    qs = practices_visible(user).defer("search_vector").select_related("city__country")
+    if user.is_authenticated:
+        qs = qs.annotate(
+            following=Exists(Follow.objects.filter(user=user, practice=OuterRef("pk")))
+        )
+    return get_object_or_404(qs, slug=slug)
 
 
 def practice_parts(practice: Practice) -> dict:
@@ -394,35 +414,45 @@ def practice_parts(practice: Practice) -> dict:
         vary=[practice.pk],
         scopes=DETAIL_SCOPES,
         templates=DETAIL_PARTS,
-        context=lambda: {"practice": practice_detail_rows(practice.pk)},
+        context=lambda: {"practice": practice_detail_rows(practice)},
     )
 
 
-def practice_history(practice: Practice) -> list:
-    return list(practice.status_changes.select_related("changed_by"))
+def practice_history_html(practice: Practice) -> str:
+    """The review history (for those who may change, review or archive the practice)."""
+
+    def context():
+        changes = PracticeStatusChange.objects.filter(practice=practice)
+        return {"history": list(changes.select_related("changed_by"))}
+
+    return cached_html(
+        "practices:history",
+        vary=[practice.pk],
+        scopes=DETAIL_SCOPES,
+        template="practices/fragments/practice_history.html",
+        context=context,
+    )
 
 
-def practice_detail_rows(pk: int) -> Practice:
-    """A practice with everything its page shows, in a fixed number of queries."""
+def practice_detail_rows(practice: Practice) -> Practice:
+    """``practice`` (as ``practice_for_page`` loads it) with everything its page shows, in a
+    fixed number of queries."""
     pairings = Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
-    qs = (
-        Practice.objects.defer("search_vector")
-        .select_related("city__country")
-        .prefetch_related(
-            Prefetch("pairing", queryset=pairings),
-            "thematic_areas",
-            Prefetch("topics", queryset=Topic.objects.select_related("area")),
-            "key_figures",
-            Prefetch("partners", queryset=PracticePartner.objects.select_related("organisation")),
-            "attachments",
-            "links",
-            "actions",
-            "versions",
-            Prefetch("transfers", queryset=Transfer.objects.select_related("city")),
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-        )
+    prefetch_related_objects(
+        [practice],
+        Prefetch("pairing", queryset=pairings),
+        "thematic_areas",
+        Prefetch("topics", queryset=Topic.objects.select_related("area")),
+        "key_figures",
+        Prefetch("partners", queryset=PracticePartner.objects.select_related("organisation")),
+        "attachments",
+        "links",
+        "actions",
+        "versions",
+        Prefetch("transfers", queryset=Transfer.objects.select_related("city")),
+        Prefetch("comments", queryset=Comment.objects.select_related("author")),
     )
-    return qs.get(pk=pk)
+    return practice
 
 
 def practice_for_action(*, user, slug: str) -> Practice:

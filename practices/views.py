@@ -67,8 +67,7 @@ def _detail_context(request, practice, **forms):
         "practice": practice,
         "parts": selectors.practice_parts(practice),
         "can": can_do,
-        "following": can_do["follow"]
-        and Follow.objects.filter(user=user, practice=practice).exists(),
+        "following": can_do["follow"] and practice.following,
         "is_preview": practice.status != Practice.Status.PUBLISHED,
     }
     if can_do["transfer"]:
@@ -81,7 +80,7 @@ def _detail_context(request, practice, **forms):
     if can_do["review"]:
         context["review_form"] = forms.get("review_form") or ReviewForm(prefix="review")
     if can_do["change"] or can_do["review"] or can_do["archive"]:
-        context["history"] = selectors.practice_history(practice)
+        context["history"] = selectors.practice_history_html(practice)
     return context
 
 

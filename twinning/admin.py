@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.admin import AccessibleAutocompleteMixin
+from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin
 
 from . import exports
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
@@ -214,7 +215,7 @@ def export_pairings_xlsx(modeladmin, request, queryset):
 
 
 @admin.register(Pairing)
-class PairingAdmin(AccessibleAutocompleteMixin, SimpleHistoryAdmin):
+class PairingAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin):
     form = PairingAdminForm
     list_display = [
         "__str__",
@@ -233,6 +234,7 @@ class PairingAdmin(AccessibleAutocompleteMixin, SimpleHistoryAdmin):
         ("eu_lead__country", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["edition", "eu_lead", "partner_lead"]
+    list_per_page = 50
     search_fields = [
         "slug",
         "eu_lead__name",
@@ -258,10 +260,19 @@ class PairingAdmin(AccessibleAutocompleteMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
+        # The count of actions is a subquery per row shown, not a join of every pairing with
+        # every action grouped back (which the page's counts and filters would repeat).
+        actions = (
+            Action.objects.filter(pairing=OuterRef("pk"))
+            .order_by()
+            .values("pairing")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(action_total=Count("actions"))
+            .annotate(action_total=Coalesce(Subquery(actions, output_field=IntegerField()), 0))
             .order_by("edition", "partner_lead__name")
         )
 
@@ -298,7 +309,7 @@ def export_actions_xlsx(modeladmin, request, queryset):
 
 
 @admin.register(Action)
-class ActionAdmin(AccessibleAutocompleteMixin, SimpleHistoryAdmin):
+class ActionAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "pairing",

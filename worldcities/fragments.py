@@ -1,15 +1,17 @@
 """Parts of pages rendered once and then served from the cache until what they show changes.
 
-A fragment is named, and its key holds everything its HTML depends on:
+A fragment is named, and its key holds what its HTML depends on besides the data:
 
 - ``vary``: the rows it shows and the few reader-specific facts it uses (a permission flag, the
   reader's visibility class), given by the view;
-- the active language and time zone (dates and labels are rendered in them);
-- the current **version of every scope** whose data it shows. A scope is an app label
-  (``cities``, ``twinning``, ``practices``, ``meetings``, ``users``): any save or delete of a
-  model of that app, and any change of one of its many-to-many relations, moves the scope's
-  version on (through the signal receivers below, so a model added later is covered too). The
-  old fragments are then never looked up again and expire.
+- the active language and time zone (dates and labels are rendered in them).
+
+The data it shows is named by **scopes**. A scope is an app label (``cities``, ``twinning``,
+``practices``, ``meetings``, ``users``) with a version number in the cache: any save or delete
+of a model of that app, and any change of one of its many-to-many relations, moves the version
+on (through the signal receivers below, so a model added later is covered too). A fragment is
+kept together with the versions it was rendered under, and served only while they are still
+the current ones. Fragment and versions are read in one round trip to the cache.
 
 Writes that send no model signals (``QuerySet.update()``, ``bulk_create()``) call
 ``scopes_changed()`` themselves. A version moves on at once and again when the transaction
@@ -24,6 +26,8 @@ outside the fragments.
 Visitors who are not logged in all see the same page for the same address and language, so
 ``cache_page_for_visitors`` keeps the whole response of a public page for them, under the same
 versions. A response that sets a cookie (a CSRF token, a message) is never kept.
+
+Pages that depend on the clock (upcoming and past meetings) are kept at most ``TIMEOUT``.
 """
 
 import functools
@@ -53,19 +57,24 @@ _VERSION_KEY = "fragments:version:{}"
 
 
 # --- Versions -----------------------------------------------------------------------------------
+def _version_keys(scopes) -> list[str]:
+    return [_VERSION_KEY.format(scope) for scope in scopes]
+
+
+def _versions_from(keys: list[str], found: dict) -> tuple:
+    """The versions among ``found`` (a ``get_many`` result); a scope never seen gets one."""
+    for key in keys:
+        if key not in found:
+            # Another process may set it meanwhile: theirs wins, so both agree.
+            cache.add(key, time.time_ns(), None)
+            found[key] = cache.get(key)
+    return tuple(found[key] for key in keys)
+
+
 def scope_versions(scopes: Iterable[str]) -> tuple:
     """The current version of each scope, in one round trip to the cache."""
-    scopes = tuple(scopes)
-    keys = [_VERSION_KEY.format(scope) for scope in scopes]
-    found = cache.get_many(keys)
-    missing = {key: time.time_ns() for key in keys if key not in found}
-    if missing:
-        for key, value in missing.items():
-            # Another process may have set it meanwhile: theirs wins, so both agree.
-            if not cache.add(key, value, None):
-                value = cache.get(key, value)
-            found[key] = value
-    return tuple(found[key] for key in keys)
+    keys = _version_keys(scopes)
+    return _versions_from(keys, cache.get_many(keys))
 
 
 def _move_on(scopes) -> None:
@@ -125,7 +134,7 @@ def _deleted(sender, **_kwargs):
         scopes_changed(scope)
 
 
-def _m2m_changed(sender, action, instance, model, **_kwargs):
+def _m2m_changed(sender, action, instance, **_kwargs):
     if not action.startswith("post_"):
         return
     scopes_changed(*{s for s in (_scope_of(sender), _scope_of(type(instance))) if s})
@@ -137,16 +146,29 @@ def connect() -> None:
     m2m_changed.connect(_m2m_changed, dispatch_uid="fragments-m2m")
 
 
-# --- Fragments ------------------------------------------------------------------------------------
-def fragment_key(name: str, vary: Iterable, versions: Iterable) -> str:
+# --- Kept values ----------------------------------------------------------------------------------
+def fragment_key(name: str, vary: Iterable) -> str:
     parts = (
         tuple(str(v) for v in vary),
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        tuple(versions),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
     return f"fragments:{name}:{digest}"
+
+
+def _lookup(keys: list[str], scopes) -> tuple[tuple, dict]:
+    """The current versions of ``scopes`` and, of the values kept under ``keys``, those kept
+    under these versions: one round trip to the cache."""
+    version_keys = _version_keys(scopes)
+    found = cache.get_many([*keys, *version_keys])
+    versions = _versions_from(version_keys, found)
+    kept = {}
+    for key in keys:
+        value = found.get(key)
+        if value is not None and value[0] == versions:
+            kept[key] = value[1]
+    return versions, kept
 
 
 def cached_parts(
@@ -162,18 +184,18 @@ def cached_parts(
 
     ``context`` is called only when a part must be rendered, once for all of them, so a page
     whose parts are all cached runs none of the queries they need."""
-    versions = scope_versions(scopes)
     vary = tuple(vary)
-    keys = {part: fragment_key(f"{name}:{part}", vary, versions) for part in templates}
-    found = cache.get_many(list(keys.values()))
+    keys = {part: fragment_key(f"{name}:{part}", vary) for part in templates}
+    versions, kept = _lookup(list(keys.values()), tuple(scopes))
     result, rendered = {}, {}
     data = None
     for part, key in keys.items():
-        html = found.get(key)
+        html = kept.get(key)
         if html is None:
             if data is None:
                 data = context()
-            html = rendered[key] = render_to_string(templates[part], data)
+            html = render_to_string(templates[part], data)
+            rendered[key] = (versions, html)
         result[part] = mark_safe(html)
     if rendered:
         cache.set_many(rendered, timeout)
@@ -213,7 +235,7 @@ def _visitor_request(request) -> bool:
     )
 
 
-def _page_key(request, versions) -> str:
+def _page_key(request) -> str:
     htmx = getattr(request, "htmx", None)
     vary = (
         request.path,
@@ -221,7 +243,17 @@ def _page_key(request, versions) -> str:
         bool(htmx) and not htmx.boosted,
         htmx.target if htmx else None,
     )
-    return fragment_key("page", vary, versions)
+    return fragment_key("page", vary)
+
+
+def _keepable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
+    )
 
 
 def cache_page_for_visitors(*, scopes: Iterable[str], timeout: int = TIMEOUT):
@@ -234,20 +266,15 @@ def cache_page_for_visitors(*, scopes: Iterable[str], timeout: int = TIMEOUT):
         def wrapped(request, *args, **kwargs):
             if not _visitor_request(request):
                 return view(request, *args, **kwargs)
-            key = _page_key(request, scope_versions(scopes))
-            kept = cache.get(key)
-            if kept is not None:
-                content_type, content = kept
+            key = _page_key(request)
+            versions, kept = _lookup([key], scopes)
+            if key in kept:
+                content_type, content = kept[key]
                 return HttpResponse(content, content_type=content_type)
             response = view(request, *args, **kwargs)
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
-            ):
-                cache.set(key, (response["Content-Type"], response.content), timeout)
+            if _keepable(request, response):
+                page = (response["Content-Type"], response.content)
+                cache.set(key, (versions, page), timeout)
             return response
 
         return wrapped

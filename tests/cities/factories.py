@@ -13,7 +13,9 @@ class CountryFactory(factory.django.DjangoModelFactory):
         model = Country
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"{chr(65 + (n // 26) % 26)}{chr(65 + n % 26)}")
+    # Codes of the ranges ISO 3166 leaves to users (QA–QZ, XA–XZ): never a real country's code,
+    # which a test may create itself (GB, KR, …) and get_or_create would then return.
+    code = factory.Sequence(lambda n: f"{'QX'[n // 26 % 2]}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"Country {n}")
     eu_joined = datetime.date(1958, 1, 1)
     eu_left = None

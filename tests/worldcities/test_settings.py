@@ -29,14 +29,20 @@ def run_with_settings(module: str, code: str, **env) -> subprocess.CompletedProc
     )
 
 
-def test_local_settings_default_to_sqlite_and_a_folder_broker():
+def test_local_settings_default_to_sqlite_a_folder_broker_and_a_folder_cache():
     result = run_with_settings(
         "worldcities.settings.local",
         "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, "
-        "settings.DEBUG)",
+        "settings.DEBUG, settings.CACHES['default']['BACKEND'])",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "True"]
+    # The web server and the worker are two processes: they share the cache through a folder.
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "True",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ]
 
 
 def test_local_settings_use_postgresql_and_redis_when_their_urls_are_set():
@@ -51,7 +57,7 @@ def test_local_settings_use_postgresql_and_redis_when_their_urls_are_set():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "redis://cache.example:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "worldcities.cache.RedisCache",
     ]
 
 

@@ -114,7 +114,10 @@ def sample_urls(rng) -> dict[str, list[str]]:
     words = sorted({w for topics in AREAS.values() for ws in topics.values() for w in ws})
     words += sorted({t.lower() for topics in AREAS.values() for t in topics})
     practice_pages = max(1, published.count() // 12)
-    admin_pages = max(1, Pairing.objects.count() // 100)  # the admin's 100 rows a page
+    from django.contrib import admin
+
+    per_admin_page = admin.site.get_model_admin(Pairing).list_per_page
+    admin_pages = max(1, Pairing.objects.count() // per_admin_page)
 
     def q(params):
         return "?" + urlencode(params)

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _forget_unread_count(sender, instance, **kwargs):
+    from .selectors import unread_count_forget
+
+    unread_count_forget([instance.recipient_id])
+
+
 class NotificationsConfig(AppConfig):
     name = "worldcities.notifications"
     label = "notifications"
@@ -11,12 +17,9 @@ class NotificationsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import Notification
-        from .selectors import unread_count_forget
-
-        def forget(sender, instance, **kwargs):
-            unread_count_forget([instance.recipient_id])
 
         # Creating, reading or deleting one notification (the admin included) changes the
         # recipient's unread count; bulk writes in the services forget the counts themselves.
-        post_save.connect(forget, sender=Notification, dispatch_uid="notifications-unread-save")
-        post_delete.connect(forget, sender=Notification, dispatch_uid="notifications-unread-del")
+        for signal, uid in ((post_save, "save"), (post_delete, "delete")):
+            uid = f"notifications-unread-{uid}"
+            signal.connect(_forget_unread_count, sender=Notification, dispatch_uid=uid)

@@ -1,11 +1,12 @@
 """Reads of notifications."""
 
 from django.core.cache import cache
-from django.db import transaction
 
 from .models import Notification
 
-UNREAD_TIMEOUT = 10 * 60
+# A count read by another request while a new notification is not yet committed is kept for
+# at most this long.
+UNREAD_TIMEOUT = 60
 
 
 def _unread_key(user_id) -> str:
@@ -24,11 +25,7 @@ def unread_count(user) -> int:
 
 
 def unread_count_forget(user_ids) -> None:
-    """Drops the kept counts of these people, now and once the transaction commits (a count
-    read in between, from the rows before the commit, is not kept)."""
+    """Drops the kept counts of these people."""
     keys = [_unread_key(pk) for pk in set(user_ids)]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    if keys:
+        cache.delete_many(keys)

@@ -8,7 +8,7 @@ class AuthenticationBackend(AllauthBackend):
     needs), and gives programme staff (DG REGIO) every model permission in the admin."""
 
     def get_user(self, user_id):
-        user = User._default_manager.select_related("city").filter(pk=user_id).first()
+        user = User._default_manager.select_related("city").filter(pk=user_id).order_by().first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod
