@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from twinning.models import Pairing
+from worldcities.fragments import cached_parts
 
 from .models import (
     RATING_FIELDS,
@@ -206,3 +207,28 @@ def outcomes_for(meeting: Meeting):
 
 def pairings_served(meeting: Meeting):
     return meeting.pairings.select_related("eu_lead", "partner_lead")
+
+
+# The meeting page's details show its host, pairings, delegations (people's names) and the
+# actions decided at it.
+DETAIL_SCOPES = ("meetings", "twinning", "cities", "users")
+
+
+def meeting_parts(meeting: Meeting) -> dict:
+    """The parts of a meeting's page that are the same for everyone who sees its details:
+    practical information and pairings served; delegations, minutes and actions agreed."""
+    return cached_parts(
+        "meetings:detail",
+        vary=[meeting.pk],
+        scopes=DETAIL_SCOPES,
+        templates={
+            "practical": "meetings/fragments/meeting_practical.html",
+            "record": "meetings/fragments/meeting_record.html",
+        },
+        context=lambda: {
+            "meeting": meeting,
+            "pairings": pairings_served(meeting),
+            "delegations": delegations_for(meeting),
+            "outcomes": outcomes_for(meeting),
+        },
+    )

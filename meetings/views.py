@@ -159,9 +159,7 @@ def _detail_context(request, meeting: Meeting) -> dict:
     if details:
         context.update(
             agenda=selectors.agenda_for(meeting, user),
-            delegations=selectors.delegations_for(meeting),
-            outcomes=selectors.outcomes_for(meeting),
-            pairings=selectors.pairings_served(meeting),
+            parts=selectors.meeting_parts(meeting),
         )
     holding = registration is not None and registration.holds_place
     in_play = registration is not None and registration.status in Registration.ACTIVE

@@ -10,8 +10,11 @@ class PracticesConfig(AppConfig):
         from cities.sections import register_city_section
         from twinning.sections import register_pairing_section
 
+        from .caching import connect_invalidation
         from .permissions import visibility_key  # (importing it registers the rules)
         from .selectors import practices_for_city, practices_for_pairing
+
+        connect_invalidation()
 
         cache = {
             "scopes": ("practices", "twinning", "cities"),

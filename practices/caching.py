@@ -1,13 +1,22 @@
-"""The facet counts of the practice list, cached per filter combination. They count practices
-over their cities, pairings and editions, so the key holds the versions of those scopes
-(``worldcities.fragments``): a count is never served after a change that could move it."""
+"""The facet counts of the practice list, cached per filter combination.
+
+They count published practices over their areas, topics, cities, countries, pairings,
+editions, partners and figures, so they have a scope of their own (``practice-facets``, see
+``worldcities.fragments``) that only writes to those rows move on: a question, a transfer or a
+follow leaves the counts (the list's most expensive query) in place."""
 
 import hashlib
 
-from worldcities.fragments import scope_versions
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from worldcities.fragments import scope_versions, scopes_changed
+
+FACETS_SCOPE = "practice-facets"
+# The results part of the list (cards and facets) shows more than the counts.
 FACET_SCOPES = ("practices", "twinning", "cities")
 TIMEOUT = 60 * 60
+# Fields of a practice no count depends on.
+UNCOUNTED_FIELDS = {"adoption_count", "updated_at"}
 
 
 def facets_key(params) -> str:
@@ -18,5 +27,29 @@ def facets_key(params) -> str:
         if key not in ("page", "sort")
         for value in params.getlist(key)
     )
-    digest = hashlib.sha256(repr((pairs, scope_versions(FACET_SCOPES))).encode()).hexdigest()
+    digest = hashlib.sha256(repr((pairs, scope_versions([FACETS_SCOPE]))).encode()).hexdigest()
     return f"practices:facets:{digest[:40]}"
+
+
+def facets_changed(sender=None, update_fields=None, **_kwargs) -> None:
+    if update_fields and set(update_fields) <= UNCOUNTED_FIELDS:
+        return
+    scopes_changed(FACETS_SCOPE)
+
+
+def connect_invalidation() -> None:
+    from cities.models import City, Country, Organisation, ThematicArea, Topic
+    from twinning.models import Edition, Pairing, PairingMember
+
+    from .models import KeyFigure, Practice, PracticePartner
+
+    senders = [Practice, KeyFigure, PracticePartner, Pairing, PairingMember, Edition]
+    senders += [City, Country, Organisation, ThematicArea, Topic]
+    for sender in senders:
+        uid = f"practices-facets-{sender._meta.label_lower}"
+        post_save.connect(facets_changed, sender=sender, dispatch_uid=f"{uid}-save")
+        post_delete.connect(facets_changed, sender=sender, dispatch_uid=f"{uid}-delete")
+    for through in (Practice.thematic_areas.through, Practice.topics.through):
+        m2m_changed.connect(
+            facets_changed, sender=through, dispatch_uid=f"practices-facets-{through.__name__}"
+        )

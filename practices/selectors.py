@@ -33,6 +33,7 @@ from worldcities.users.permissions import is_coordinator, is_delegate, is_progra
 
 from .caching import FACET_SCOPES, facets_key
 from .caching import TIMEOUT as FACETS_TIMEOUT
+from .forms import CommentForm
 from .models import (
     SEARCH_CONFIG,
     Comment,
@@ -59,7 +60,12 @@ def published_practice_count() -> int:
 
 
 def _for_cards(qs):
-    return qs.select_related("city__country").prefetch_related("thematic_areas")
+    # A card shows the title, summary, city and areas: not the stored HTML or search vector.
+    return (
+        qs.select_related("city__country")
+        .defer("body_html", "search_vector")
+        .prefetch_related("thematic_areas")
+    )
 
 
 # --- Search -------------------------------------------------------------------------------------
@@ -223,30 +229,36 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
         SELECT m.id, ce.edition_id FROM m JOIN city_editions ce ON ce.city_id = m.city_id
             WHERE m.pairing_id IS NULL
     )
-    SELECT 'area', a.slug, a.name, a."order", count(DISTINCT m.id)
-        FROM m JOIN {t["areas"]} pa ON pa.practice_id = m.id
-        JOIN {t["area"]} a ON a.id = pa.thematicarea_id GROUP BY a.id, a.slug, a.name, a."order"
+    SELECT 'area', a.slug, a.name, a."order", n.n
+        FROM (SELECT pa.thematicarea_id AS id, count(*) AS n
+              FROM m JOIN {t["areas"]} pa ON pa.practice_id = m.id GROUP BY 1) n
+        JOIN {t["area"]} a ON a.id = n.id
     UNION ALL
-    SELECT 'topic', CAST(tp.id AS TEXT), tp.name, 0, count(DISTINCT m.id)
-        FROM m JOIN {t["topics"]} pt ON pt.practice_id = m.id
-        JOIN {t["topic"]} tp ON tp.id = pt.topic_id GROUP BY tp.id, tp.name
+    SELECT 'topic', CAST(tp.id AS TEXT), tp.name, 0, n.n
+        FROM (SELECT pt.topic_id AS id, count(*) AS n
+              FROM m JOIN {t["topics"]} pt ON pt.practice_id = m.id GROUP BY 1) n
+        JOIN {t["topic"]} tp ON tp.id = n.id
     UNION ALL
-    SELECT 'country', co.code, co.name, 0, count(*)
-        FROM m JOIN {t["city"]} c ON c.id = m.city_id
+    SELECT 'country', co.code, co.name, 0, CAST(sum(n.n) AS BIGINT)
+        FROM (SELECT m.city_id AS id, count(*) AS n FROM m GROUP BY 1) n
+        JOIN {t["city"]} c ON c.id = n.id
         JOIN {t["country"]} co ON co.id = c.country_id GROUP BY co.id, co.code, co.name
     UNION ALL
-    SELECT 'city', c.slug, c.name, 0, count(*)
-        FROM m JOIN {t["city"]} c ON c.id = m.city_id GROUP BY c.id, c.slug, c.name
+    SELECT 'city', c.slug, c.name, 0, n.n
+        FROM (SELECT m.city_id AS id, count(*) AS n FROM m GROUP BY 1) n
+        JOIN {t["city"]} c ON c.id = n.id
     UNION ALL
     SELECT 'side', m.side, '', 0, count(*) FROM m GROUP BY m.side
     UNION ALL
-    SELECT 'edition', e.slug, e.name, 0, count(DISTINCT pe.id)
-        FROM practice_editions pe JOIN {t["edition"]} e ON e.id = pe.edition_id
-        GROUP BY e.id, e.slug, e.name
+    SELECT 'edition', e.slug, e.name, 0, n.n
+        FROM (SELECT pe.edition_id AS id, count(*) AS n FROM practice_editions pe GROUP BY 1) n
+        JOIN {t["edition"]} e ON e.id = n.id
     UNION ALL
-    SELECT 'sector', o.sector, '', 0, count(DISTINCT m.id)
-        FROM m JOIN {t["partner"]} pp ON pp.practice_id = m.id
-        JOIN {t["organisation"]} o ON o.id = pp.organisation_id GROUP BY o.sector
+    SELECT 'sector', s.sector, '', 0, count(*)
+        FROM (SELECT DISTINCT pp.practice_id, o.sector
+              FROM m JOIN {t["partner"]} pp ON pp.practice_id = m.id
+              JOIN {t["organisation"]} o ON o.id = pp.organisation_id) s
+        GROUP BY s.sector
     UNION ALL
     SELECT 'start', CAST(m.start_date AS TEXT), '', 0, count(*)
         FROM m WHERE m.start_date IS NOT NULL GROUP BY m.start_date
@@ -390,15 +402,19 @@ def practice_results_html(*, params) -> str:
 DETAIL_SCOPES = ("practices", "twinning", "cities", "users")
 DETAIL_PARTS = {
     part: f"practices/fragments/practice_{part}.html"
-    for part in ("header", "body", "uptake", "comments", "versions")
+    for part in ("header", "body", "uptake", "comments", "versions", "comment_form")
 }
 
 
+# What the practice page needs of the practice itself besides its cached parts: what the
+# reader may do with it (its status and city) and its title, language and review comment.
+PAGE_FIELDS = ("pk", "slug", "title", "status", "city_id", "language", "review_comment")
+
+
 def practice_for_page(*, user, slug: str) -> Practice:
-    """The practice itself (no related rows), or 404 if ``user`` may not see it: enough to
-    decide what the reader may do; the rest of the page comes from ``practice_parts``.
-    ``following`` says whether the reader follows it."""
-    qs = practices_visible(user).defer("search_vector").select_related("city__country")
+    """The few fields of the practice its page needs around the cached parts, or 404 if
+    ``user`` may not see it. ``following`` says whether the reader follows it."""
+    qs = practices_visible(user).only(*PAGE_FIELDS)
     if user.is_authenticated:
         qs = qs.annotate(
             following=Exists(Follow.objects.filter(user=user, practice=OuterRef("pk")))
@@ -414,7 +430,10 @@ def practice_parts(practice: Practice) -> dict:
         vary=[practice.pk],
         scopes=DETAIL_SCOPES,
         templates=DETAIL_PARTS,
-        context=lambda: {"practice": practice_detail_rows(practice)},
+        context=lambda: {
+            "practice": practice_detail_rows(practice.pk),
+            "comment_form": CommentForm(prefix="comment"),
+        },
     )
 
 
@@ -434,13 +453,16 @@ def practice_history_html(practice: Practice) -> str:
     )
 
 
-def practice_detail_rows(practice: Practice) -> Practice:
-    """``practice`` (as ``practice_for_page`` loads it) with everything its page shows, in a
-    fixed number of queries."""
-    pairings = Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
+def practice_detail_rows(pk: int) -> Practice:
+    """A practice with everything its page shows, in a fixed number of queries."""
+    practice = (
+        Practice.objects.defer("search_vector")
+        .select_related("city__country", "pairing__edition")
+        .select_related("pairing__eu_lead", "pairing__partner_lead")
+        .get(pk=pk)
+    )
     prefetch_related_objects(
         [practice],
-        Prefetch("pairing", queryset=pairings),
         "thematic_areas",
         Prefetch("topics", queryset=Topic.objects.select_related("area")),
         "key_figures",

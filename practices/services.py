@@ -74,7 +74,7 @@ def practice_index(*, practice: Practice) -> None:
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
-    scopes_changed("practices")
+    scopes_changed("practices", "practice-facets")
 
 
 RESERVED_SLUGS = {"new", "mine", "preview", "areas"}

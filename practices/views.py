@@ -76,7 +76,8 @@ def _detail_context(request, practice, **forms):
             instance=my_transfer, prefix="transfer"
         )
     if can_do["comment"]:
-        context["comment_form"] = forms.get("comment_form") or CommentForm(prefix="comment")
+        # The empty form's fields come with the page's parts; a form with errors is live.
+        context["comment_form"] = forms.get("comment_form")
     if can_do["review"]:
         context["review_form"] = forms.get("review_form") or ReviewForm(prefix="review")
     if can_do["change"] or can_do["review"] or can_do["archive"]:

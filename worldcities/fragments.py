@@ -45,6 +45,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 SCOPES = ("cities", "twinning", "practices", "meetings", "users")
+# Scopes of their own that apps move on themselves (see practices.caching).
+NAMED_SCOPES = ("practice-facets",)
 # Rows that no fragment shows: their writes leave every fragment valid.
 IGNORED_MODELS = {
     "practices.follow",
@@ -94,7 +96,7 @@ class _OnCommit:
 
 def scopes_changed(*scopes: str) -> None:
     """Says that data of these scopes changed: fragments showing it are rendered anew."""
-    scopes = tuple(s for s in scopes if s in SCOPES)
+    scopes = tuple(s for s in scopes if s in SCOPES or s in NAMED_SCOPES)
     if not scopes:
         return
     _move_on(scopes)
@@ -108,6 +110,11 @@ def scopes_changed(*scopes: str) -> None:
             pending = _OnCommit()
             transaction.on_commit(pending)
         pending.scopes.update(scopes)
+
+
+def everything_changed() -> None:
+    """Every cached part and page is rendered anew (after bulk loads, which send no signals)."""
+    scopes_changed(*SCOPES, *NAMED_SCOPES)
 
 
 # --- Signals: every model of a scope's app --------------------------------------------------------

@@ -213,7 +213,7 @@ def forget_cached_pages() -> None:
     """Every cached page and page part goes stale, as after a write in every app."""
     from worldcities import fragments
 
-    fragments.scopes_changed(*fragments.SCOPES)
+    fragments.everything_changed()
 
 
 def cold_pass(base, paths, cookie) -> dict:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = datagen.generate(scale=scale, seed=seed, log=self.stdout.write)
         datagen.analyze()
-        fragments.scopes_changed(*fragments.SCOPES)  # bulk writes send no model signals
+        fragments.everything_changed()  # bulk writes send no model signals
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{name} {n}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Generated in {elapsed:.1f} s: {summary}."))

@@ -22,5 +22,5 @@ class Command(BaseCommand):
                 summary = ", ".join(f"{count} {name}" for name, count in counts.items())
                 self.stdout.write(f"{app}: {summary}")
             # The seeds write in bulk too (no model signals): every cached page part goes.
-            fragments.scopes_changed(*fragments.SCOPES)
+            fragments.everything_changed()
         self.stdout.write(self.style.SUCCESS("World Cities programme data loaded."))
