@@ -133,7 +133,8 @@ def delegations_for(meeting: Meeting) -> list[dict]:
 def registration_of(meeting: Meeting, user):
     if not user.is_authenticated:
         return None
-    return meeting.registrations.filter(person=user).first()
+    # One row at most (one registration per person): no need of the default ordering's joins.
+    return meeting.registrations.filter(person=user).order_by("pk").first()
 
 
 def registrations_for_manager(meeting: Meeting):

@@ -372,6 +372,12 @@ def practice_list(*, user, params):
     }
 
 
+def areas_to_follow(user):
+    """The thematic areas, each saying whether ``user`` follows it (one query)."""
+    followed = Follow.objects.filter(user=user, thematic_area=OuterRef("pk"))
+    return ThematicArea.objects.annotate(followed=Exists(followed))
+
+
 def practice_results_html(*, params) -> str:
     """The results part of the list page (facets, cards, pages) for ``params``, from the
     cache while no practice, pairing or city changed."""

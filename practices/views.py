@@ -20,7 +20,7 @@ from . import selectors, services
 from .caching import FACET_SCOPES
 from .filters import PracticeFilter
 from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
-from .models import Follow, Practice
+from .models import Practice
 from .permissions import SUBMITTABLE, abilities, can
 from .rendering import render_markdown
 
@@ -45,15 +45,9 @@ def practice_list(request):
         "q": request.GET.get("q", ""),
         "sort": request.GET.get("sort", ""),
         "sort_choices": PracticeFilter.SORT_CHOICES,
-        "followed_areas": set(),
     }
     if request.user.is_authenticated:
-        context["areas"] = ThematicArea.objects.all()
-        context["followed_areas"] = set(
-            Follow.objects.filter(user=request.user, thematic_area__isnull=False).values_list(
-                "thematic_area__slug", flat=True
-            )
-        )
+        context["areas"] = selectors.areas_to_follow(request.user)
     return render(request, "practices/practice_list.html", context)
 
 

@@ -1,7 +1,7 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 
 from cities.models import City, Topic
 from worldcities.fragments import cached_parts
@@ -41,9 +41,8 @@ def pairings_for_list():
     return pairings_public().order_by("-edition__start_date", "edition__name", "partner_lead__name")
 
 
-def pairing_for_detail():
-    """The pairing page's queryset: everything it shows, in a fixed number of queries."""
-    return pairings_public().prefetch_related(
+def _detail_prefetches():
+    return [
         Prefetch("topics", queryset=_topics_queryset()),
         Prefetch("edition__milestones", queryset=Milestone.objects.order_by("order", "start_date")),
         Prefetch(
@@ -52,7 +51,12 @@ def pairing_for_detail():
                 "-changed_at", "-id"
             ),
         ),
-    )
+    ]
+
+
+def pairing_for_detail():
+    """A pairing with everything its page shows, in a fixed number of queries."""
+    return pairings_public().prefetch_related(*_detail_prefetches())
 
 
 # The pairing page shows the pairing's cities, its actions with the meetings and practices
@@ -61,8 +65,21 @@ PAIRING_PAGE_SCOPES = ("twinning", "cities", "practices", "meetings", "users")
 
 
 def pairing_for_page():
-    """Enough of a pairing to decide what the reader may do on its page."""
-    return Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
+    """Enough of a pairing to decide what the reader may do on its page (and, when its parts
+    must be rendered, the rows they add with ``pairing_detail_rows``)."""
+    return Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
+
+
+def pairing_detail_rows(pairing: Pairing) -> Pairing:
+    """``pairing`` (from ``pairing_for_page``) with what its page shows, in a fixed number of
+    queries: ``pairing_for_detail``'s rows, prefetched on the same object."""
+    prefetch_related_objects(
+        [pairing],
+        "thematic_areas",
+        _members_prefetch(),
+        *_detail_prefetches(),
+    )
+    return pairing
 
 
 def pairing_parts(pairing: Pairing, *, can_manage: bool, can_update_progress: bool) -> dict:
@@ -70,7 +87,7 @@ def pairing_parts(pairing: Pairing, *, can_manage: bool, can_update_progress: bo
     The action plan shows buttons by two permissions: they are part of the key."""
 
     def context():
-        full = pairing_for_detail().get(pk=pairing.pk)
+        full = pairing_detail_rows(pairing)
         return {
             "pairing": full,
             "sides": full.sides(),

@@ -73,3 +73,42 @@ def test_a_facet_of_many_values_shows_those_with_most_results():
         selectors.FACET_OPTIONS_SHOWN = original
     assert [o["value"] for o in facet["options"]] == ["city-00"]
     assert facet["hidden"] == 2
+
+
+def test_a_question_or_a_follow_leaves_the_counts_cached(
+    delegate, partner_delegate, django_assert_num_queries
+):
+    from practices.models import Follow
+    from practices.services import comment_create
+
+    practice = PracticeFactory()
+    _counts()
+    comment_create(practice=practice, by=partner_delegate, body="How?")
+    Follow.objects.create(user=delegate, practice=practice)
+    practice.adoption_count = 1
+    practice.save(update_fields=["adoption_count"])
+    with django_assert_num_queries(2):  # the page and its areas: the counts stayed
+        _counts("page=1")
+
+
+def test_the_counts_add_up_per_value_and_per_country():
+    from cities.models import Organisation
+    from tests.cities.factories import CountryFactory
+    from tests.practices.factories import PartnerFactory
+
+    korea = CountryFactory(code="KR", name="Republic of Korea", eu_joined=None)
+    busan, seoul = (
+        CityFactory(slug="busan", country=korea),
+        CityFactory(slug="seoul", country=korea),
+    )
+    smart, climate = ThematicAreaFactory(slug="smart-city"), ThematicAreaFactory(slug="climate")
+    first = PracticeFactory(city=busan, thematic_areas=[smart, climate])
+    PracticeFactory(city=seoul, thematic_areas=[smart])
+    PartnerFactory(practice=first)
+    PartnerFactory(practice=first)  # two partners of one sector count the practice once
+    facets, total = _counts()
+    assert total == 2
+    assert facets["area"] == {"smart-city": 2, "climate": 1}
+    assert facets["country"] == {"KR": 2}
+    assert facets["city"] == {"busan": 1, "seoul": 1}
+    assert facets["sector"] == {Organisation.Sector.GOVERNMENT.value: 1}
