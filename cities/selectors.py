@@ -1,7 +1,16 @@
 """Reads of cities and the programme's taxonomy."""
 
 from django.apps import apps
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from .models import City, ThematicArea
 
@@ -34,5 +43,7 @@ def cities_public():
     )
 
 
-def city_for_detail():
-    return City.objects.select_related("country", "parent").prefetch_related("members", "alliances")
+def city_detail_rows(city: City) -> City:
+    """``city`` (with its country and parent) with the cities it groups or belongs to."""
+    prefetch_related_objects([city], "members", "alliances")
+    return city

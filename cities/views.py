@@ -6,7 +6,7 @@ from .filters import CityFilterSet
 from .models import City
 from .paging import paginate
 from .sections import city_sections
-from .selectors import cities_public, city_for_detail
+from .selectors import cities_public, city_detail_rows
 
 # A city page shows the city, its pairings, practices and meetings.
 CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
@@ -24,13 +24,13 @@ def city_list(request):
 
 @cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_detail(request, slug):
-    city = get_object_or_404(City.objects.only("pk", "slug", "name"), slug=slug)
+    city = get_object_or_404(City.objects.select_related("country", "parent"), slug=slug)
     profile = cached_html(
         "cities:profile",
         vary=[city.pk],
         scopes=["cities"],
         template="cities/fragments/city_profile.html",
-        context=lambda: {"city": city_for_detail().get(pk=city.pk)},
+        context=lambda: {"city": city_detail_rows(city)},
     )
     return render(
         request,

@@ -66,21 +66,34 @@ def is_edition_delegate(user, meeting) -> bool:
     )
 
 
+def registration_of(meeting, user):
+    """The person's registration for the meeting, or None (one at most): looked up once per
+    meeting object, for the rules below and the page alike."""
+    if not is_member(user):
+        return None
+    known = meeting.__dict__.setdefault("_registration_of", {})
+    if user.pk not in known:
+        known[user.pk] = meeting.registrations.filter(person=user).order_by("pk").first()
+    return known[user.pk]
+
+
 @rules.predicate
 def is_on_list(user, meeting) -> bool:
     """Invited, registered or waitlisted (anyone with a registration still in play)."""
     from .models import Registration
 
-    if meeting is None or not is_member(user):
+    if meeting is None:
         return False
-    return meeting.registrations.filter(person=user, status__in=Registration.ACTIVE).exists()
+    registration = registration_of(meeting, user)
+    return registration is not None and registration.status in Registration.ACTIVE
 
 
 @rules.predicate
 def is_attendee(user, meeting) -> bool:
-    if meeting is None or not is_member(user):
+    if meeting is None:
         return False
-    return meeting.registrations.filter(person=user, attended=True).exists()
+    registration = registration_of(meeting, user)
+    return registration is not None and registration.attended
 
 
 @rules.predicate

@@ -12,6 +12,7 @@ from django.utils import timezone
 from twinning.models import Pairing
 from worldcities.fragments import cached_parts
 
+from . import permissions
 from .models import (
     RATING_FIELDS,
     AgendaItem,
@@ -130,11 +131,8 @@ def delegations_for(meeting: Meeting) -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["city"].name if g["city"] else "")
 
 
-def registration_of(meeting: Meeting, user):
-    if not user.is_authenticated:
-        return None
-    # One row at most (one registration per person): no need of the default ordering's joins.
-    return meeting.registrations.filter(person=user).order_by("pk").first()
+# The person's registration (looked up once per meeting object, shared with the rules).
+registration_of = permissions.registration_of
 
 
 def registrations_for_manager(meeting: Meeting):

@@ -489,9 +489,14 @@ def practice_for_action(*, user, slug: str) -> Practice:
 
 
 def practices_for_pairing(pairing, user, limit: int = 20):
-    """The practices written within a pairing that ``user`` may see, newest first."""
+    """The practices written within a pairing that ``user`` may see, newest first (their
+    titles, cities and status: what the pairing page lists)."""
     return list(
-        _for_cards(practices_visible(user).filter(pairing=pairing)).order_by("-updated_at")[:limit]
+        practices_visible(user)
+        .filter(pairing=pairing)
+        .select_related("city")
+        .only("slug", "title", "status", "city__name", "city__slug")
+        .order_by("-updated_at")[:limit]
     )
 
 
