@@ -6,11 +6,12 @@ import random
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from twinning.models import Pairing
-from worldcities.fragments import cached_parts
+from worldcities.fragments import cached_object, cached_parts
 
 from . import permissions
 from .models import (
@@ -30,6 +31,25 @@ def meetings_visible(user):
 
 def meeting_get(user, pk: int) -> Meeting:
     return get_object_or_404(meetings_visible(user), pk=pk)
+
+
+def meeting_for_page(user, pk: int) -> Meeting:
+    """The meeting for its page, with the cities whose delegates take part (for the rules).
+    Every meeting's summary is public, so it is kept in the cache until a meeting, pairing or
+    city changes; write paths load it afresh with ``meeting_get``."""
+
+    def load():
+        meeting = meetings_visible(user).filter(pk=pk).first()
+        if meeting is not None:
+            permissions.meeting_city_ids(meeting)  # computed once, kept with the meeting
+        return meeting
+
+    meeting = cached_object(
+        "meetings:meeting", vary=[pk], scopes=("meetings", "twinning", "cities"), load=load
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
 
 
 def upcoming_meetings(qs=None):

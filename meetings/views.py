@@ -181,7 +181,7 @@ def _detail_context(request, meeting: Meeting) -> dict:
 
 @cache_page_for_visitors(scopes=MEETING_PAGE_SCOPES)
 def meeting_detail(request, pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting = selectors.meeting_for_page(request.user, pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 

@@ -2,9 +2,10 @@
 change. Views load objects only through these querysets."""
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 
 from cities.models import City, Topic
-from worldcities.fragments import cached_parts
+from worldcities.fragments import cached_object, cached_parts
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
@@ -62,12 +63,29 @@ def pairing_for_detail():
 # The pairing page shows the pairing's cities, its actions with the meetings and practices
 # linked to them, and the people who changed its status.
 PAIRING_PAGE_SCOPES = ("twinning", "cities", "practices", "meetings", "users")
+PAIRING_SCOPES = ("twinning", "cities")
 
 
-def pairing_for_page():
-    """Enough of a pairing to decide what the reader may do on its page (and, when its parts
-    must be rendered, the rows they add with ``pairing_detail_rows``)."""
-    return Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
+def pairing_for_page(slug: str) -> Pairing:
+    """A pairing for its page, with its edition, leads and members: enough to decide what the
+    reader may do (and, when its parts must be rendered, ``pairing_detail_rows`` adds theirs).
+    Pairings are public, so it is kept in the cache until a pairing or city changes; write
+    paths load it afresh."""
+
+    def load():
+        pairing = (
+            Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
+            .filter(slug=slug)
+            .first()
+        )
+        if pairing is not None:
+            prefetch_related_objects([pairing], _members_prefetch())
+        return pairing
+
+    pairing = cached_object("twinning:pairing", vary=[slug], scopes=PAIRING_SCOPES, load=load)
+    if pairing is None:
+        raise Http404
+    return pairing
 
 
 def pairing_detail_rows(pairing: Pairing) -> Pairing:

@@ -52,7 +52,7 @@ def pairing_memorandum(request, slug):
 
 @cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def pairing_detail(request, slug):
-    pairing = get_object_or_404(selectors.pairing_for_page(), slug=slug)
+    pairing = selectors.pairing_for_page(slug)
     can_manage = request.user.has_perm("twinning.manage_action_plan", pairing)
     can_update_progress = request.user.has_perm("twinning.update_action_progress", pairing)
     return render(

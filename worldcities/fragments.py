@@ -229,6 +229,27 @@ def cached_html(
     )["html"]
 
 
+def cached_object(
+    name: str,
+    *,
+    vary: Iterable,
+    scopes: Iterable[str],
+    load: Callable,
+    timeout: int = TIMEOUT,
+):
+    """A row (or any picklable value) that every reader gets alike, e.g. a public pairing with
+    its leads: ``load()`` runs only when the cache does not hold it under the current versions
+    of ``scopes``. ``load`` may return None (nothing found): that is not kept."""
+    key = fragment_key(name, vary)
+    versions, kept = _lookup([key], tuple(scopes))
+    if key in kept:
+        return kept[key]
+    value = load()
+    if value is not None:
+        cache.set(key, (versions, value), timeout)
+    return value
+
+
 # --- Whole pages for visitors ---------------------------------------------------------------------
 # Cookies a visitor may carry that change nothing on a public page (the language is in the key).
 _NEUTRAL_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}

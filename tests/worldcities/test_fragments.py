@@ -249,3 +249,36 @@ def test_a_delegate_sees_their_city_drafts_in_a_cached_section(client, eu_city, 
     assert draft.title in client.get(eu_city.get_absolute_url()).content.decode()
     client.force_login(DelegateFactory(city=CityFactory()))
     assert draft.title not in client.get(eu_city.get_absolute_url()).content.decode()
+
+
+def test_a_kept_row_is_loaded_again_once_its_scope_changes(django_assert_num_queries):
+    from twinning.selectors import pairing_for_page
+
+    pairing = PairingFactory()
+    assert pairing_for_page(pairing.slug).pk == pairing.pk
+    with django_assert_num_queries(0):
+        kept = pairing_for_page(pairing.slug)
+    assert kept.eu_lead.name == pairing.eu_lead.name
+    city = pairing.eu_lead
+    city.name = "Tampere-Pirkanmaa"
+    city.save()
+    assert pairing_for_page(pairing.slug).eu_lead.name == "Tampere-Pirkanmaa"
+
+
+def test_a_pairing_page_shows_a_renamed_lead_city_at_once(client, delegate):
+    pairing = PairingFactory()
+    client.force_login(delegate)
+    assert str(pairing) in client.get(pairing.get_absolute_url()).content.decode()
+    city = pairing.partner_lead
+    city.name = "Gwangju Metropolitan City"
+    city.save()
+    assert "Gwangju Metropolitan City" in client.get(pairing.get_absolute_url()).content.decode()
+
+
+def test_a_missing_row_is_not_kept(client):
+    from twinning.models import Pairing
+
+    assert client.get("/pairings/not-yet/").status_code == 404
+    pairing = PairingFactory(slug="not-yet")
+    assert Pairing.objects.filter(slug="not-yet").exists()
+    assert client.get(pairing.get_absolute_url()).status_code == 200
