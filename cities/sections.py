@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-from worldcities.fragments import cached_html
+from worldcities.fragments import Fragment, cached_fragments
 
 
 @dataclass(frozen=True)
@@ -74,22 +74,30 @@ class PageSections:
         return {**context, "section": context, self.name: obj}
 
     def render(self, request, obj) -> list[dict]:
-        """Each registered section rendered with its context, in order."""
+        """Each registered section rendered with its context, in order (the cached ones all
+        looked up in one round trip to the cache)."""
+        sections = sorted(self._sections.values(), key=lambda s: (s.order, s.key))
+        cached = [s for s in sections if s.scopes]
+        kept = cached_fragments(
+            [
+                Fragment(
+                    name=f"{self.name}-section:{s.key}",
+                    vary=(obj.pk, *(s.vary(request, obj) if s.vary else ())),
+                    scopes=s.scopes,
+                    template=s.template,
+                    context=lambda s=s: self._context(s, request, obj),
+                )
+                for s in cached
+            ]
+        )
+        html_of = dict(zip((s.key for s in cached), kept, strict=True))
         rendered = []
-        for section in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
-            if section.scopes:
-                html = cached_html(
-                    f"{self.name}-section:{section.key}",
-                    vary=(obj.pk, *(section.vary(request, obj) if section.vary else ())),
-                    scopes=section.scopes,
-                    template=section.template,
-                    context=lambda section=section: self._context(section, request, obj),
-                )
-            else:
-                html = render_to_string(
-                    section.template, self._context(section, request, obj), request=request
-                )
-            rendered.append({"key": section.key, "html": html})
+        for s in sections:
+            html = html_of.get(s.key)
+            if html is None:
+                context = self._context(s, request, obj)
+                html = render_to_string(s.template, context, request=request)
+            rendered.append({"key": s.key, "html": html})
         return rendered
 
 

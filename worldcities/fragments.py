@@ -34,6 +34,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -164,6 +165,43 @@ def fragment_key(name: str, vary: Iterable) -> str:
     return f"fragments:{name}:{digest}"
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """One cached piece of HTML: see the module's docstring. ``context`` is called only when
+    the piece must be rendered."""
+
+    name: str
+    vary: tuple
+    scopes: tuple
+    template: str
+    context: Callable[[], dict]
+
+
+def cached_fragments(fragments: list[Fragment], timeout: int = TIMEOUT) -> list[SafeString]:
+    """The HTML of each fragment, from the cache where it is there under the current versions
+    of its scopes, else rendered (and kept): all looked up in one round trip to the cache."""
+    if not fragments:
+        return []
+    keys = [fragment_key(f.name, f.vary) for f in fragments]
+    scopes = tuple(sorted({scope for f in fragments for scope in f.scopes}))
+    version_keys = _version_keys(scopes)
+    found = cache.get_many([*keys, *version_keys])
+    current = dict(zip(scopes, _versions_from(version_keys, found), strict=True))
+    result, rendered = [], {}
+    for fragment, key in zip(fragments, keys, strict=True):
+        versions = tuple(current[scope] for scope in fragment.scopes)
+        value = found.get(key)
+        if value is not None and value[0] == versions:
+            html = value[1]
+        else:
+            html = render_to_string(fragment.template, fragment.context())
+            rendered[key] = (versions, html)
+        result.append(mark_safe(html))
+    if rendered:
+        cache.set_many(rendered, timeout)
+    return result
+
+
 def _lookup(keys: list[str], scopes) -> tuple[tuple, dict]:
     """The current versions of ``scopes`` and, of the values kept under ``keys``, those kept
     under these versions: one round trip to the cache."""
@@ -191,22 +229,10 @@ def cached_parts(
 
     ``context`` is called only when a part must be rendered, once for all of them, so a page
     whose parts are all cached runs none of the queries they need."""
-    vary = tuple(vary)
-    keys = {part: fragment_key(f"{name}:{part}", vary) for part in templates}
-    versions, kept = _lookup(list(keys.values()), tuple(scopes))
-    result, rendered = {}, {}
-    data = None
-    for part, key in keys.items():
-        html = kept.get(key)
-        if html is None:
-            if data is None:
-                data = context()
-            html = render_to_string(templates[part], data)
-            rendered[key] = (versions, html)
-        result[part] = mark_safe(html)
-    if rendered:
-        cache.set_many(rendered, timeout)
-    return result
+    data = functools.cache(context)  # one context for every part that must be rendered
+    vary, scopes = tuple(vary), tuple(scopes)
+    parts = [Fragment(f"{name}:{part}", vary, scopes, t, data) for part, t in templates.items()]
+    return dict(zip(templates, cached_fragments(parts, timeout), strict=True))
 
 
 def cached_html(
