@@ -24,9 +24,9 @@ LABELS = {
 
 def _pages_table(pages: dict) -> list[str]:
     lines = [
-        "| page | req/s | ceiling req/s | R | rate (req/s) | p50 ms | p95 ms | p99 ms | queries "
-        "| nothing cached: p50 ms | p95 ms | queries | status |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| page | req/s | ceiling req/s | R | R per round | rate (req/s) | p50 ms | p95 ms "
+        "| p99 ms | queries | nothing cached: p50 ms | p95 ms | queries | status |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
         "| --- |",
     ]
     for page, m in pages.items():
@@ -36,6 +36,7 @@ def _pages_table(pages: dict) -> list[str]:
         statuses = ", ".join(str(s) for s in m.get("statuses", []))
         lines.append(
             f"| {LABELS.get(page, page)} | {m['rps']} | {m.get('ceiling_rps', '—')} | {m['R']} "
+            f"| {'–'.join(str(r) for r in m.get('R_range') or []) or '—'} "
             f"| {m['rate']} | {m['p50_ms']} "
             f"| {m['p95_ms']} | {m['p99_ms']} | {queries} | {m.get('cold_p50_ms', '—')} "
             f"| {m.get('cold_p95_ms', '—')} | {m.get('cold_queries_max', '—')} | {statuses} |"

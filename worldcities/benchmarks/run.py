@@ -286,6 +286,30 @@ def run_wrk(base, paths_file, cookie, seconds, connections=8, threads=2) -> dict
     }
 
 
+def against_ceiling(base, paths_file, ceiling_file, cookie, seconds, rounds=3) -> dict:
+    """The page's requests per second and R: the page and the ceiling view in turn, a few
+    rounds each, so that both are measured at the same moments (the speed of shared cores
+    drifts during a run). R is the ratio of the totals; ``R_range`` the lowest and highest
+    ratio of one round, a measure of the noise."""
+    each = max(2, round(seconds / rounds))
+    page_runs, ceiling_runs = [], []
+    for _ in range(rounds):
+        ceiling_runs.append(run_wrk(base, ceiling_file, cookie, each))
+        page_runs.append(run_wrk(base, paths_file, cookie, each))
+    page_rps = sum(r["rps"] for r in page_runs) / rounds
+    ceiling_rps = sum(r["rps"] for r in ceiling_runs) / rounds
+    ratios = [p["rps"] / c["rps"] for p, c in zip(page_runs, ceiling_runs, strict=True) if c["rps"]]
+    return {
+        "rps": round(page_rps, 1),
+        "requests": sum(r["requests"] for r in page_runs),
+        "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in page_runs),
+        "socket_errors": "; ".join(r["socket_errors"] for r in page_runs if r["socket_errors"]),
+        "ceiling_rps": round(ceiling_rps, 1),
+        "R": round(page_rps / ceiling_rps, 3) if ceiling_rps else None,
+        "R_range": [round(min(ratios), 3), round(max(ratios), 3)] if ratios else None,
+    }
+
+
 def fixed_rate_latency(base, paths, cookie, rate, seconds, workers=8) -> dict:
     """Open-loop client: requests are scheduled at ``rate`` per second and latency is counted
     from the scheduled time, so a slow response delays the measurement, not the schedule."""
@@ -544,7 +568,6 @@ def main(argv=None) -> None:
         only = {"ceiling", *args.pages.split(",")} if args.pages else None
         ceiling_file = WORK / "ceiling.txt"
         ceiling_file.write_text("\n".join(urls["ceiling"]) + "\n")
-        ceiling_seconds = max(3, args.duration // 2)
         for mode, mode_cookie in (("anonymous", ""), ("logged_in", cookie)):
             for page, paths in urls.items():
                 if page == "admin_pairings" and mode == "anonymous":
@@ -558,18 +581,17 @@ def main(argv=None) -> None:
                 measured = cold_pass(base, paths, mode_cookie)
                 run_wrk(base, paths_file, mode_cookie, 2)  # warm-up
                 measured |= queries_per_request(base, paths, mode_cookie)
-                measured |= run_wrk(base, paths_file, mode_cookie, args.duration)
+                if page == "ceiling":
+                    measured |= run_wrk(base, paths_file, mode_cookie, args.duration)
+                    measured |= {"ceiling_rps": measured["rps"], "R": 1.0, "R_range": [1.0, 1.0]}
+                else:
+                    measured |= against_ceiling(
+                        base, paths_file, ceiling_file, mode_cookie, args.duration
+                    )
                 rate = max(2.0, min(0.5 * measured["rps"], 40.0))
                 measured |= fixed_rate_latency(
                     base, paths, mode_cookie, rate, max(4, args.duration // 2)
                 )
-                # The ceiling again, right after the page: the speed of these shared cores
-                # drifts during a run, and R compares the two at the same moment.
-                ceiling = measured["rps"]
-                if page != "ceiling":
-                    ceiling = run_wrk(base, ceiling_file, mode_cookie, ceiling_seconds)["rps"]
-                measured["ceiling_rps"] = ceiling
-                measured["R"] = round(measured["rps"] / ceiling, 3) if ceiling else None
                 measured["urls"] = len(paths)
                 measured["example"] = paths[-1]
                 results["pages"][mode][page] = measured
