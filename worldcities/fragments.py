@@ -149,9 +149,18 @@ def _m2m_changed(sender, action, instance, **_kwargs):
 
 
 def connect() -> None:
-    post_save.connect(_saved, dispatch_uid="fragments-saved")
-    post_delete.connect(_deleted, dispatch_uid="fragments-deleted")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="fragments-m2m")
+    """Listens to every model of the scopes' apps (their many-to-many tables and history
+    included), and only to them: other models keep Django's fast bulk delete, which any
+    listener of theirs would turn off."""
+    from django.apps import apps
+
+    for model in apps.get_models(include_auto_created=True):
+        if _scope_of(model) is None:
+            continue
+        uid = f"fragments-{model._meta.label_lower}"
+        post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete")
+        m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid=f"{uid}-m2m")
 
 
 # --- Kept values ----------------------------------------------------------------------------------
