@@ -192,17 +192,11 @@ def cached_fragments(fragments: list[Fragment], timeout: int = TIMEOUT) -> list[
     if not fragments:
         return []
     keys = [fragment_key(f.name, f.vary) for f in fragments]
-    scopes = tuple(sorted({scope for f in fragments for scope in f.scopes}))
-    version_keys = _version_keys(scopes)
-    found = cache.get_many([*keys, *version_keys])
-    current = dict(zip(scopes, _versions_from(version_keys, found), strict=True))
+    looked_up = _lookup({key: f.scopes for key, f in zip(keys, fragments, strict=True)})
     result, rendered = [], {}
     for fragment, key in zip(fragments, keys, strict=True):
-        versions = tuple(current[scope] for scope in fragment.scopes)
-        value = found.get(key)
-        if value is not None and value[0] == versions:
-            html = value[1]
-        else:
+        versions, html = looked_up[key]
+        if html is None:
             html = render_to_string(fragment.template, fragment.context())
             rendered[key] = (versions, html)
         result.append(mark_safe(html))
@@ -211,18 +205,20 @@ def cached_fragments(fragments: list[Fragment], timeout: int = TIMEOUT) -> list[
     return result
 
 
-def _lookup(keys: list[str], scopes) -> tuple[tuple, dict]:
-    """The current versions of ``scopes`` and, of the values kept under ``keys``, those kept
-    under these versions: one round trip to the cache."""
+def _lookup(wanted: dict[str, tuple]) -> dict[str, tuple]:
+    """For each key (→ the scopes its value depends on): the current versions of those scopes
+    and the value kept under the key for these versions, or None. One round trip to the
+    cache, for the values and the versions together."""
+    scopes = sorted({scope for key_scopes in wanted.values() for scope in key_scopes})
     version_keys = _version_keys(scopes)
-    found = cache.get_many([*keys, *version_keys])
-    versions = _versions_from(version_keys, found)
-    kept = {}
-    for key in keys:
+    found = cache.get_many([*wanted, *version_keys])
+    current = dict(zip(scopes, _versions_from(version_keys, found), strict=True))
+    result = {}
+    for key, key_scopes in wanted.items():
+        versions = tuple(current[scope] for scope in key_scopes)
         value = found.get(key)
-        if value is not None and value[0] == versions:
-            kept[key] = value[1]
-    return versions, kept
+        result[key] = (versions, value[1] if value is not None and value[0] == versions else None)
+    return result
 
 
 def cached_parts(
@@ -276,9 +272,9 @@ def cached_object(
     its leads: ``load()`` runs only when the cache does not hold it under the current versions
     of ``scopes``. ``load`` may return None (nothing found): that is not kept."""
     key = fragment_key(name, vary)
-    versions, kept = _lookup([key], tuple(scopes))
-    if key in kept:
-        return kept[key]
+    versions, value = _lookup({key: tuple(scopes)})[key]
+    if value is not None:
+        return value
     value = load()
     if value is not None:
         cache.set(key, (versions, value), timeout)
@@ -330,9 +326,9 @@ def cache_page_for_visitors(*, scopes: Iterable[str], timeout: int = TIMEOUT):
             if not _visitor_request(request):
                 return view(request, *args, **kwargs)
             key = _page_key(request)
-            versions, kept = _lookup([key], scopes)
-            if key in kept:
-                content_type, content = kept[key]
+            versions, page = _lookup({key: scopes})[key]
+            if page is not None:
+                content_type, content = page
                 return HttpResponse(content, content_type=content_type)
             response = view(request, *args, **kwargs)
             if _keepable(request, response):

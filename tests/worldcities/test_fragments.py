@@ -63,8 +63,12 @@ def test_a_version_moves_on_again_when_the_transaction_commits(
 
 
 def test_unknown_scopes_are_ignored():
-    fragments.scopes_changed("notifications")
-    assert version("cities") == version("cities")
+    from django.core.cache import cache
+
+    cities = version("cities")
+    fragments.scopes_changed("notifications", "cities-typo")
+    assert version("cities") == cities
+    assert cache.get("fragments:version:notifications") is None
 
 
 # --- Fragments ------------------------------------------------------------------------------------
@@ -115,16 +119,20 @@ def test_each_language_and_time_zone_has_its_own_fragment(fragment_template):
     assert english.endswith("en</p>") and french.endswith("fr</p>")
 
 
-def test_a_fragment_holds_no_request_so_nothing_personal(fragment_template, client, delegate):
-    # Rendered without the request: no context processor runs for a fragment.
-    html = fragments.cached_html(
-        "test-user",
-        vary=[],
-        scopes=["cities"],
-        template="includes/test_fragment.html",
-        context=lambda: {"message": "{{ user }}"},
-    )
-    assert delegate.email not in html
+def test_parts_rendered_for_someone_logged_in_hold_nothing_of_theirs(
+    client, edition, eu_city, partner_city
+):
+    pairing = PairingFactory(edition=edition, eu_lead=eu_city, partner_lead=partner_city)
+    practice = PracticeFactory(city=eu_city, pairing=pairing, title="Open mobility data")
+    delegate = DelegateFactory(city=eu_city, full_name="Hyun-woo Park", email="hw@example.org")
+    client.force_login(delegate)
+    mine = client.get(practice.get_absolute_url()).content.decode()  # renders the parts
+    assert delegate.get_short_name() in mine and "csrfmiddlewaretoken" in mine
+    client.logout()
+    theirs = client.get(practice.get_absolute_url()).content.decode()  # the kept parts
+    assert "Open mobility data" in theirs
+    assert delegate.email not in theirs and delegate.get_short_name() not in theirs
+    assert "csrfmiddlewaretoken" not in theirs
 
 
 # --- Whole pages for visitors -----------------------------------------------------------------
