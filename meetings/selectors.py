@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import functools
 import random
 from collections import defaultdict
 
@@ -11,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from twinning.models import Pairing
-from worldcities.fragments import cached_object, cached_parts
+from worldcities.fragments import Fragment, cached_fragments, cached_object, csrf_placeholder
 
 from . import permissions
 from .models import (
     RATING_FIELDS,
     AgendaItem,
+    AgendaSignup,
     Evaluation,
     Meeting,
     Registration,
@@ -109,18 +111,24 @@ def month_grid(qs, year: int, month: int) -> list[list[dict]]:
     ]
 
 
-def agenda_for(meeting: Meeting, user=None):
-    items = (
+def agenda_for(meeting: Meeting):
+    return (
         meeting.agenda_items.select_related("thematic_area")
         .prefetch_related("organisations")
         .annotate(signup_count=Count("signups"))
         .order_by("starts_at", "id")
     )
-    if user is not None and user.is_authenticated:
-        items = items.annotate(
-            signed_up=Count("signups", filter=Q(signups__person=user)),
+
+
+def signed_up_items(meeting: Meeting, user) -> frozenset[int]:
+    """The agenda items (visits) of the meeting the person has signed up for."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        AgendaSignup.objects.filter(item__meeting=meeting, person=user).values_list(
+            "item_id", flat=True
         )
-    return items
+    )
 
 
 def delegations_for(meeting: Meeting) -> list[dict]:
@@ -233,21 +241,58 @@ def pairings_served(meeting: Meeting):
 DETAIL_SCOPES = ("meetings", "twinning", "cities", "users")
 
 
-def meeting_parts(meeting: Meeting) -> dict:
-    """The parts of a meeting's page that are the same for everyone who sees its details:
-    practical information and pairings served; delegations, minutes and actions agreed."""
-    return cached_parts(
-        "meetings:detail",
-        vary=[meeting.pk],
-        scopes=DETAIL_SCOPES,
-        templates={
-            "practical": "meetings/fragments/meeting_practical.html",
-            "record": "meetings/fragments/meeting_record.html",
-        },
-        context=lambda: {
+def meeting_parts(
+    meeting: Meeting,
+    *,
+    manage: bool = False,
+    holds_place: bool = False,
+    signed_up: frozenset[int] = frozenset(),
+) -> dict:
+    """The parts of a meeting's page for those who see its details: practical information
+    and pairings served; the agenda; delegations, minutes and actions agreed. The first and
+    last are the same for everyone; the agenda's buttons depend on the reader (coordinator or
+    not, holding a place or not, visits signed up for), so it is kept per such state, with a
+    placeholder for the CSRF token (``worldcities.fragments.with_csrf_token``)."""
+    data = functools.cache(
+        lambda: {
             "meeting": meeting,
             "pairings": pairings_served(meeting),
             "delegations": delegations_for(meeting),
             "outcomes": outcomes_for(meeting),
-        },
+        }
     )
+    agenda = functools.cache(
+        lambda: {
+            "meeting": meeting,
+            "agenda": agenda_for(meeting),
+            "manage": manage,
+            "holds_place": holds_place,
+            "signed_up": signed_up,
+            "csrf_token": csrf_placeholder(),
+        }
+    )
+    reader = (manage, holds_place, tuple(sorted(signed_up)) if holds_place else ())
+    parts = {
+        "practical": Fragment(
+            "meetings:detail:practical",
+            (meeting.pk,),
+            DETAIL_SCOPES,
+            "meetings/fragments/meeting_practical.html",
+            data,
+        ),
+        "agenda": Fragment(
+            "meetings:detail:agenda",
+            (meeting.pk, *reader),
+            DETAIL_SCOPES,
+            "meetings/fragments/meeting_agenda.html",
+            agenda,
+        ),
+        "record": Fragment(
+            "meetings:detail:record",
+            (meeting.pk,),
+            DETAIL_SCOPES,
+            "meetings/fragments/meeting_record.html",
+            data,
+        ),
+    }
+    return dict(zip(parts, cached_fragments(list(parts.values())), strict=True))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from worldcities.fragments import cache_page_for_visitors
+from worldcities.fragments import cache_page_for_visitors, with_csrf_token
 
 from . import ical, selectors, services
 from .filters import MeetingFilter
@@ -156,12 +156,16 @@ def _detail_context(request, meeting: Meeting) -> dict:
         "registration": registration,
         "waitlist_position": registration and services.waitlist_position(registration),
     }
-    if details:
-        context.update(
-            agenda=selectors.agenda_for(meeting, user),
-            parts=selectors.meeting_parts(meeting),
-        )
     holding = registration is not None and registration.holds_place
+    if details:
+        parts = selectors.meeting_parts(
+            meeting,
+            manage=manage,
+            holds_place=holding,
+            signed_up=selectors.signed_up_items(meeting, user) if holding else frozenset(),
+        )
+        parts["agenda"] = with_csrf_token(request, parts["agenda"])
+        context["parts"] = parts
     in_play = registration is not None and registration.status in Registration.ACTIVE
     context["can_register"] = (
         not in_play or registration.status == Registration.Status.INVITED

@@ -20,8 +20,10 @@ is not kept under the new version.
 
 Fragments are rendered without the request: no context processor runs, so nothing personal
 (the user, a CSRF token, messages) can end up in HTML that other readers are served. A template
-meant for a fragment gets only what the view passes to it. Forms and per-reader buttons stay
-outside the fragments.
+meant for a fragment gets only what the view passes to it. A fragment with forms (a sign-up
+button, a coordinator's delete button) is rendered with ``csrf_placeholder()`` as its token and
+kept per reader state (in ``vary``); ``with_csrf_token`` puts the reader's own token in on the
+way out, so no reader's token is ever kept.
 
 Visitors who are not logged in all see the same page for the same address and language, so
 ``cache_page_for_visitors`` keeps the whole response of a public page for them, under the same
@@ -41,8 +43,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 SCOPES = ("cities", "twinning", "practices", "meetings", "users")
@@ -279,6 +283,23 @@ def cached_object(
     if value is not None:
         cache.set(key, (versions, value), timeout)
     return value
+
+
+# --- Forms in fragments ---------------------------------------------------------------------------
+@functools.cache
+def csrf_placeholder() -> str:
+    """The CSRF token a fragment with forms is rendered with (``{"csrf_token": ...}`` in its
+    context): derived from the secret key, so no text written by a user can contain it."""
+    return "csrf-" + salted_hmac("worldcities.fragments.csrf", "placeholder").hexdigest()[:32]
+
+
+def with_csrf_token(request, html: str) -> SafeString:
+    """The fragment's HTML with the reader's own CSRF token where it was rendered with the
+    placeholder."""
+    placeholder = csrf_placeholder()
+    if placeholder not in html:
+        return mark_safe(html)
+    return mark_safe(html.replace(placeholder, get_token(request)))
 
 
 # --- Whole pages for visitors ---------------------------------------------------------------------

@@ -1,7 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from meetings.models import AgendaItem, Evaluation, Meeting, Registration
 from tests.cities.factories import CityFactory
@@ -12,6 +15,7 @@ from tests.meetings.factories import (
     in_days,
 )
 from tests.users.factories import DelegateFactory
+from worldcities.fragments import csrf_placeholder
 
 ROLES = [
     "visitor",
@@ -510,3 +514,53 @@ def test_editing_a_meeting_without_a_host_city_is_an_error_not_a_crash(
     assert "This field is required." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.starts_at.year != 2027
+
+
+def _signup_token(body: str, action: str) -> str:
+    form = body[body.index(f'action="{action}"') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_agenda_kept_in_the_cache_carries_each_readers_own_buttons_and_token(
+    client, delegate, eu_city, meeting, coordinator
+):
+    """The agenda is rendered once per reader state and kept; each reader gets their own
+    sign-up buttons and a CSRF token that their own session accepts."""
+    visit = AgendaItemFactory(
+        meeting=meeting, title="Harbour visit", kind="field_visit", capacity=5
+    )
+    colleague = DelegateFactory(email="colleague@example.org", city=eu_city)
+    for person in (delegate, colleague):
+        RegistrationFactory(meeting=meeting, person=person)
+    page = f"/meetings/{meeting.pk}/"
+    action = reverse("meetings:agenda_signup", args=[meeting.pk, visit.pk])
+
+    coordinators = Client()
+    coordinators.force_login(coordinator)
+    assert "Remove “Harbour visit”" in coordinators.get(page).content.decode()
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(delegate)
+    second.force_login(colleague)
+    body = first.get(page).content.decode()
+    assert "Remove “Harbour visit”" not in body  # the coordinator's copy is not theirs
+    assert (
+        first.post(action, {"csrfmiddlewaretoken": _signup_token(body, action)}).status_code == 302
+    )
+    body = first.get(page).content.decode()
+    assert "Withdraw from “Harbour visit”" in body and "1 of 5 places taken" in body
+    first_token = _signup_token(body, action)
+
+    body = second.get(page).content.decode()
+    assert "Sign up for “Harbour visit”" in body and "Withdraw from" not in body
+    assert "1 of 5 places taken" in body
+    assert csrf_placeholder() not in body
+    # A token from the first reader's copy is not accepted in the second reader's session.
+    assert second.post(action, {"csrfmiddlewaretoken": first_token}).status_code == 403
+    assert (
+        second.post(action, {"csrfmiddlewaretoken": _signup_token(body, action)}).status_code == 302
+    )
+    assert set(visit.signups.values_list("person__email", flat=True)) == {
+        delegate.email,
+        colleague.email,
+    }

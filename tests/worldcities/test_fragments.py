@@ -290,3 +290,21 @@ def test_a_missing_row_is_not_kept(client):
     pairing = PairingFactory(slug="not-yet")
     assert Pairing.objects.filter(slug="not-yet").exists()
     assert client.get(pairing.get_absolute_url()).status_code == 200
+
+
+# --- Forms in fragments ---------------------------------------------------------------------------
+def test_a_kept_form_gets_each_readers_own_csrf_token(rf):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    placeholder = fragments.csrf_placeholder()
+    kept = f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{placeholder}"></form>'
+    first, second = rf.get("/"), rf.get("/")
+    secrets = set()
+    for request in (first, second):
+        served = fragments.with_csrf_token(request, kept)
+        assert placeholder not in served
+        token = served.split('value="')[1].split('"')[0]
+        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+        secrets.add(request.META["CSRF_COOKIE"])
+    assert len(secrets) == 2
+    assert fragments.with_csrf_token(first, "<p>no form</p>") == "<p>no form</p>"
