@@ -15,6 +15,7 @@ from twinning.models import Pairing
 from worldcities.fragments import Fragment, cached_fragments, cached_object, csrf_placeholder
 
 from . import permissions
+from .forms import StatusForm
 from .models import (
     RATING_FIELDS,
     AgendaItem,
@@ -244,21 +245,34 @@ DETAIL_SCOPES = ("meetings", "twinning", "cities", "users")
 def meeting_parts(
     meeting: Meeting,
     *,
+    details: bool,
     manage: bool = False,
     holds_place: bool = False,
     signed_up: frozenset[int] = frozenset(),
 ) -> dict:
-    """The parts of a meeting's page for those who see its details: practical information
-    and pairings served; the agenda; delegations, minutes and actions agreed. The first and
-    last are the same for everyone; the agenda's buttons depend on the reader (coordinator or
-    not, holding a place or not, visits signed up for), so it is kept per such state, with a
-    placeholder for the CSRF token (``worldcities.fragments.with_csrf_token``)."""
+    """The parts of a meeting's page, each kept in the cache (all looked up in one round
+    trip): its summary (with the venue and capacity for those who see the details); for its
+    coordinators, their panel; for those who see the details, the practical information and
+    pairings served, the agenda, and the delegations, minutes and actions agreed.
+
+    The agenda's buttons depend on the reader (coordinator or not, holding a place or not,
+    visits signed up for), so it is kept per such state. Parts with forms are rendered with a
+    placeholder for the CSRF token: pass them through ``worldcities.fragments.with_csrf_token``.
+    """
     data = functools.cache(
         lambda: {
             "meeting": meeting,
+            "details": details,
             "pairings": pairings_served(meeting),
             "delegations": delegations_for(meeting),
             "outcomes": outcomes_for(meeting),
+        }
+    )
+    coordination = functools.cache(
+        lambda: {
+            "meeting": meeting,
+            "status_form": StatusForm(initial={"status": meeting.status}),
+            "csrf_token": csrf_placeholder(),
         }
     )
     agenda = functools.cache(
@@ -272,27 +286,16 @@ def meeting_parts(
         }
     )
     reader = (manage, holds_place, tuple(sorted(signed_up)) if holds_place else ())
-    parts = {
-        "practical": Fragment(
-            "meetings:detail:practical",
-            (meeting.pk,),
-            DETAIL_SCOPES,
-            "meetings/fragments/meeting_practical.html",
-            data,
-        ),
-        "agenda": Fragment(
-            "meetings:detail:agenda",
-            (meeting.pk, *reader),
-            DETAIL_SCOPES,
-            "meetings/fragments/meeting_agenda.html",
-            agenda,
-        ),
-        "record": Fragment(
-            "meetings:detail:record",
-            (meeting.pk,),
-            DETAIL_SCOPES,
-            "meetings/fragments/meeting_record.html",
-            data,
-        ),
-    }
+
+    def part(name, vary, context):
+        template = f"meetings/fragments/meeting_{name}.html"
+        return Fragment(f"meetings:detail:{name}", vary, DETAIL_SCOPES, template, context)
+
+    parts = {"summary": part("summary", (meeting.pk, details), data)}
+    if manage:
+        parts["coordination"] = part("coordination", (meeting.pk,), coordination)
+    if details:
+        parts["practical"] = part("practical", (meeting.pk,), data)
+        parts["agenda"] = part("agenda", (meeting.pk, *reader), agenda)
+        parts["record"] = part("record", (meeting.pk,), data)
     return dict(zip(parts, cached_fragments(list(parts.values())), strict=True))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,15 +158,14 @@ def _detail_context(request, meeting: Meeting) -> dict:
         "waitlist_position": registration and services.waitlist_position(registration),
     }
     holding = registration is not None and registration.holds_place
-    if details:
-        parts = selectors.meeting_parts(
-            meeting,
-            manage=manage,
-            holds_place=holding,
-            signed_up=selectors.signed_up_items(meeting, user) if holding else frozenset(),
-        )
-        parts["agenda"] = with_csrf_token(request, parts["agenda"])
-        context["parts"] = parts
+    parts = selectors.meeting_parts(
+        meeting,
+        details=details,
+        manage=manage,
+        holds_place=holding,
+        signed_up=selectors.signed_up_items(meeting, user) if holding and details else frozenset(),
+    )
+    context["parts"] = {name: with_csrf_token(request, html) for name, html in parts.items()}
     in_play = registration is not None and registration.status in Registration.ACTIVE
     context["can_register"] = (
         not in_play or registration.status == Registration.Status.INVITED
@@ -178,8 +178,6 @@ def _detail_context(request, meeting: Meeting) -> dict:
         and services.evaluation_open(meeting)
         and not Evaluation.objects.filter(meeting=meeting, person=user).exists()
     )
-    if manage:
-        context["status_form"] = StatusForm(initial={"status": meeting.status})
     return context
 
 
@@ -247,7 +245,11 @@ def meeting_status(request, pk: int):
             messages.success(request, _("The meeting's status is saved."))
             return redirect("meetings:detail", pk=meeting.pk)
     context = _detail_context(request, meeting)
-    context["status_form"] = form
+    context["parts"]["coordination"] = render_to_string(
+        "meetings/fragments/meeting_coordination.html",
+        {"meeting": meeting, "status_form": form},
+        request=request,
+    )
     return render(request, "meetings/meeting_detail.html", context, status=400)
 
 

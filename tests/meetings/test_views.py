@@ -564,3 +564,19 @@ def test_agenda_kept_in_the_cache_carries_each_readers_own_buttons_and_token(
         delegate.email,
         colleague.email,
     }
+
+
+def test_a_refused_status_change_shows_the_error_in_the_coordinators_panel(
+    client_for, coordinator, meeting
+):
+    client = client_for(coordinator)
+    client.get(f"/meetings/{meeting.pk}/")  # the panel is kept in the cache
+    response = client.post(f"/meetings/{meeting.pk}/status/", {"status": "postponed-forever"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count('class="panel coordinator-panel"') == 1
+    assert "Select a valid choice" in body and csrf_placeholder() not in body
+    meeting.refresh_from_db()
+    assert meeting.status != "postponed-forever"
+    # Afterwards the page shows the kept panel again, without the error.
+    assert "Select a valid choice" not in client.get(f"/meetings/{meeting.pk}/").content.decode()
