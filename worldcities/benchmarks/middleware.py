@@ -16,7 +16,5 @@ class QueryCountMiddleware:
 
         with connection.execute_wrapper(counting):
             response = self.get_response(request)
-            if getattr(response, "streaming", False) is False and hasattr(response, "render"):
-                pass
         response["X-Queries"] = str(count[0])
         return response
