@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from worldcities.fragments import cached_object
 
 from .models import City, Country, Organisation, ThematicArea, Topic
 
@@ -27,6 +31,46 @@ class ActionCheckboxMixin:
             helpers.ACTION_CHECKBOX_NAME,
             obj.pk,
             format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
+
+class PageByKeysPaginator(Paginator):
+    """A page of a long changelist in two queries: the keys of the page's rows first, in the
+    list's order (a narrow query that joins only what the order needs), then those rows with
+    everything their columns show. Otherwise the database joins the wide rows and computes
+    every per-row column (a count subquery) for all the rows before the page, not only for
+    the rows shown."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
+class CachedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Choices among the related rows in use (e.g. the countries of the pairings' lead
+    cities), kept in the cache until a row of an app on the filter's path changes: finding
+    them reads every row of the list. For lists whose rows every staff member sees alike."""
+
+    def field_choices(self, field, request, model_admin):
+        model = model_admin.model
+        fields = get_fields_from_path(model, self.field_path)
+        scopes = sorted(
+            {model._meta.app_label}
+            | {f.model._meta.app_label for f in fields}
+            | {f.related_model._meta.app_label for f in fields if f.related_model}
+        )
+        return cached_object(
+            "admin:related-only",
+            vary=[model._meta.label_lower, self.field_path],
+            scopes=scopes,
+            load=lambda: list(
+                super(CachedRelatedOnlyFilter, self).field_choices(field, request, model_admin)
+            ),
         )
 
 
@@ -85,7 +129,7 @@ class CountryAdmin(admin.ModelAdmin):
 @admin.register(City)
 class CityAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "country", "kind", "population", "latitude", "longitude", "time_zone"]
-    list_filter = [CitySideFilter, "kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [CitySideFilter, "kind", ("country", CachedRelatedOnlyFilter)]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -101,7 +145,7 @@ class CityAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "sector", "city"]
-    list_filter = ["kind", "sector", ("city__country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", "sector", ("city__country", CachedRelatedOnlyFilter)]
     list_select_related = ["city"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]

@@ -8,7 +8,12 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin
+from cities.admin import (
+    AccessibleAutocompleteMixin,
+    ActionCheckboxMixin,
+    CachedRelatedOnlyFilter,
+    PageByKeysPaginator,
+)
 
 from . import exports
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
@@ -230,11 +235,12 @@ class PairingAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHisto
         "edition",
         "status",
         "thematic_areas",
-        ("partner_lead__country", admin.RelatedOnlyFieldListFilter),
-        ("eu_lead__country", admin.RelatedOnlyFieldListFilter),
+        ("partner_lead__country", CachedRelatedOnlyFilter),
+        ("eu_lead__country", CachedRelatedOnlyFilter),
     ]
     list_select_related = ["edition", "eu_lead", "partner_lead"]
     list_per_page = 50
+    paginator = PageByKeysPaginator
     search_fields = [
         "slug",
         "eu_lead__name",
@@ -322,7 +328,7 @@ class ActionAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistor
     list_filter = [
         "status",
         "pairing__edition",
-        ("pairing__partner_lead__country", admin.RelatedOnlyFieldListFilter),
+        ("pairing__partner_lead__country", CachedRelatedOnlyFilter),
         "pairing__thematic_areas",
         "due_date",
     ]
@@ -347,7 +353,7 @@ class ActionAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistor
 @admin.register(PairingMember)
 class PairingMemberAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["city", "side", "pairing"]
-    list_filter = ["side", "pairing__edition", ("city__country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["side", "pairing__edition", ("city__country", CachedRelatedOnlyFilter)]
     list_select_related = ["city", "pairing__eu_lead", "pairing__partner_lead"]
     search_fields = ["city__name", "pairing__eu_lead__name", "pairing__partner_lead__name"]
     autocomplete_fields = ["pairing", "city"]

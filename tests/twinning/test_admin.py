@@ -381,3 +381,47 @@ def test_status_changes_recorded_by_the_service_show_in_the_admin(
         .content.decode()
     )
     assert "Gwangju – Tampere" in content
+
+
+# --- Long changelists -------------------------------------------------------------------------
+def test_pages_of_pairings_come_in_the_lists_order_without_gaps(
+    client_for, programme_staff, edition
+):
+    from django.contrib import admin
+
+    per_page = admin.site.get_model_admin(Pairing).list_per_page
+    PairingFactory.create_batch(per_page + 7, edition=edition)
+    client = client_for(programme_staff)
+    url = reverse("admin:twinning_pairing_changelist")
+    shown = []
+    for page in (1, 2):
+        result_list = client.get(url, {"p": page}).context["cl"].result_list
+        shown += [pairing.pk for pairing in result_list]
+        assert all(hasattr(pairing, "action_total") for pairing in result_list)
+    everything = client.get(url, {"all": ""}).context["cl"].result_list
+    assert shown == [pairing.pk for pairing in everything]
+    assert len(shown) == per_page + 7
+
+
+def test_the_country_filter_offers_the_countries_in_use_and_follows_changes(
+    client_for, programme_staff, edition, eu_city
+):
+    client = client_for(programme_staff)
+    url = reverse("admin:twinning_pairing_changelist")
+    in_use = [PartnerCityFactory(name=name) for name in ("Busan", "Perth")]
+    for city in in_use:
+        PairingFactory(edition=edition, eu_lead=eu_city, partner_lead=city)
+
+    def offered():
+        body = client.get(url).content.decode()
+        return {
+            city.country.pk
+            for city in (*in_use, later)
+            if f"?partner_lead__country__id__exact={city.country.pk}" in body
+        }
+
+    later = PartnerCityFactory(name="Surabaya")
+    assert len({city.country.pk for city in (*in_use, later)}) == 3
+    assert offered() == {city.country.pk for city in in_use}  # Surabaya's is not in use
+    PairingFactory(edition=edition, eu_lead=eu_city, partner_lead=later)
+    assert offered() == {city.country.pk for city in (*in_use, later)}

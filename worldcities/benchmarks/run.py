@@ -9,6 +9,7 @@ key page against the ceiling view. Results go to ``docs/benchmarks.md`` and
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import queue
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 WORK = ROOT / "var" / "bench"
 LUA = Path(__file__).with_name("varied.lua")
+LATENCY_SAMPLES = 100
 URLS_PER_PAGE = 60
 
 # The targets, checked in the report.
@@ -594,9 +596,9 @@ def main(argv=None) -> None:
                         base, paths_file, ceiling_file, mode_cookie, args.duration
                     )
                 rate = max(2.0, min(0.5 * measured["rps"], 40.0))
-                measured |= fixed_rate_latency(
-                    base, paths, mode_cookie, rate, max(4, args.duration // 2)
-                )
+                # At least LATENCY_SAMPLES requests: the p95 of twenty would be their slowest.
+                seconds = max(4, args.duration // 2, math.ceil(LATENCY_SAMPLES / rate))
+                measured |= fixed_rate_latency(base, paths, mode_cookie, rate, seconds)
                 measured["urls"] = len(paths)
                 measured["example"] = paths[-1]
                 results["pages"][mode][page] = measured
