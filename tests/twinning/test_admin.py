@@ -425,3 +425,22 @@ def test_the_country_filter_offers_the_countries_in_use_and_follows_changes(
     assert offered() == {city.country.pk for city in in_use}  # Surabaya's is not in use
     PairingFactory(edition=edition, eu_lead=eu_city, partner_lead=later)
     assert offered() == {city.country.pk for city in (*in_use, later)}
+
+
+def test_a_search_across_members_pages_through_distinct_pairings(
+    client_for, programme_staff, edition
+):
+    from django.contrib import admin
+
+    per_page = admin.site.get_model_admin(Pairing).list_per_page
+    pairings = PairingFactory.create_batch(per_page + 3, edition=edition, objectives="Tidal energy")
+    for pairing in pairings[:5]:  # several members each: the search's join repeats pairings
+        PairingMemberFactory.create_batch(2, pairing=pairing)
+    client = client_for(programme_staff)
+    url = reverse("admin:twinning_pairing_changelist")
+    shown = []
+    for page in (1, 2):
+        response = client.get(url, {"q": "tidal", "p": page})
+        assert response.status_code == 200
+        shown += [pairing.pk for pairing in response.context["cl"].result_list]
+    assert sorted(shown) == sorted(p.pk for p in pairings)
