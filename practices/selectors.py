@@ -42,6 +42,7 @@ from .models import (
     Practice,
     PracticePartner,
     PracticeStatusChange,
+    PracticeVersion,
     Transfer,
 )
 from .permissions import coordinated_q, visible_q
@@ -476,7 +477,8 @@ def practice_detail_rows(pk: int) -> Practice:
         "attachments",
         "links",
         "actions",
-        "versions",
+        # The page lists the versions; their snapshots (the whole text each) stay unread.
+        Prefetch("versions", queryset=PracticeVersion.objects.defer("snapshot")),
         Prefetch("transfers", queryset=Transfer.objects.select_related("city")),
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
     )
