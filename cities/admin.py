@@ -41,14 +41,10 @@ class PageByKeysPaginator(Paginator):
     every per-row column (a count subquery) for all the rows before the page, not only for
     the rows shown."""
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+    def _get_page(self, object_list, number, paginator):
+        # ``object_list`` is the page's slice of the list: only its keys are read.
+        keys = list(object_list.values_list("pk", flat=True))
+        return super()._get_page(self.object_list.filter(pk__in=keys), number, paginator)
 
 
 class CachedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):

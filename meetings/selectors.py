@@ -285,7 +285,7 @@ def meeting_parts(
             "csrf_token": csrf_placeholder(),
         }
     )
-    reader = (manage, holds_place, tuple(sorted(signed_up)) if holds_place else ())
+    reader = (manage, holds_place, tuple(sorted(signed_up)))
 
     def part(name, vary, context):
         template = f"meetings/fragments/meeting_{name}.html"
