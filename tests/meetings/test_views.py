@@ -499,6 +499,7 @@ def test_editing_a_meeting_without_a_host_city_is_an_error_not_a_crash(
     client, coordinator, edition
 ):
     meeting = MeetingFactory(edition=edition)
+    starts_at = meeting.starts_at
     client.force_login(coordinator)
     response = client.post(
         f"/meetings/{meeting.pk}/edit/",
@@ -506,14 +507,14 @@ def test_editing_a_meeting_without_a_host_city_is_an_error_not_a_crash(
             "title": meeting.title,
             "kind": meeting.kind,
             "host_city": "",
-            "starts_at": "2027-05-10T09:00",
+            "starts_at": (starts_at + datetime.timedelta(days=400)).strftime("%Y-%m-%dT%H:%M"),
             "ends_at": "",
         },
     )
     assert response.status_code in (200, 400)
     assert "This field is required." in response.content.decode()
     meeting.refresh_from_db()
-    assert meeting.starts_at.year != 2027
+    assert meeting.starts_at == starts_at
 
 
 def _signup_token(body: str, action: str) -> str:
