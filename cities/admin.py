@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
@@ -32,19 +31,6 @@ class ActionCheckboxMixin:
             obj.pk,
             format_html(_("Select this object for an action - {}"), str(obj)),
         )
-
-
-class PageByKeysPaginator(Paginator):
-    """A page of a long changelist in two queries: the keys of the page's rows first, in the
-    list's order (a narrow query that joins only what the order needs), then those rows with
-    everything their columns show. Otherwise the database joins the wide rows and computes
-    every per-row column (a count subquery) for all the rows before the page, not only for
-    the rows shown."""
-
-    def _get_page(self, object_list, number, paginator):
-        # ``object_list`` is the page's slice of the list: only its keys are read.
-        keys = list(object_list.values_list("pk", flat=True))
-        return super()._get_page(self.object_list.filter(pk__in=keys), number, paginator)
 
 
 class CachedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):

@@ -37,6 +37,16 @@ def facets_changed(sender=None, update_fields=None, **_kwargs) -> None:
     scopes_changed(FACETS_SCOPE)
 
 
+def organisation_saved(sender, instance, created=False, **_kwargs) -> None:
+    """The practices an organisation is a partner of keep its sector for the counts."""
+    if created:
+        return
+    from .models import Practice
+    from .services import practices_reindex
+
+    practices_reindex(Practice.objects.filter(partners__organisation=instance))
+
+
 def connect_invalidation() -> None:
     from cities.models import City, Country, Organisation, ThematicArea, Topic
     from twinning.models import Edition, Pairing, PairingMember
@@ -49,6 +59,9 @@ def connect_invalidation() -> None:
         uid = f"practices-facets-{sender._meta.label_lower}"
         post_save.connect(facets_changed, sender=sender, dispatch_uid=f"{uid}-save")
         post_delete.connect(facets_changed, sender=sender, dispatch_uid=f"{uid}-delete")
+    post_save.connect(
+        organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
+    )
     for through in (Practice.thematic_areas.through, Practice.topics.through):
         m2m_changed.connect(
             facets_changed, sender=through, dispatch_uid=f"practices-facets-{through.__name__}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition
 
-from .models import KeyFigure, Practice
+from .models import Practice, PracticePartner
 from .permissions import edition_scope_q
 
 
@@ -33,13 +33,12 @@ class PracticeFilter(django_filters.FilterSet):
     )
     area = django_filters.ModelMultipleChoiceFilter(
         label=_("Thematic area"),
-        field_name="thematic_areas__slug",
         to_field_name="slug",
         queryset=ThematicArea.objects.all(),
-        distinct=True,
+        method="filter_area",
     )
     topic = django_filters.ModelMultipleChoiceFilter(
-        label=_("Topic"), field_name="topics", queryset=Topic.objects.all(), distinct=True
+        label=_("Topic"), queryset=Topic.objects.all(), method="filter_topic"
     )
     country = django_filters.ModelMultipleChoiceFilter(
         label=_("Country"),
@@ -58,10 +57,7 @@ class PracticeFilter(django_filters.FilterSet):
         method="filter_edition",
     )
     sector = django_filters.MultipleChoiceFilter(
-        label=_("Partner sector"),
-        field_name="partners__organisation__sector",
-        choices=Organisation.Sector.choices,
-        distinct=True,
+        label=_("Partner sector"), choices=Organisation.Sector.choices, method="filter_sector"
     )
     year = django_filters.TypedMultipleChoiceFilter(
         label=_("Year started"), field_name="start_date__year", choices=_years, coerce=int
@@ -82,6 +78,30 @@ class PracticeFilter(django_filters.FilterSet):
 
         return practice_search(queryset, value)
 
+    # A practice with any of the chosen values, each once: a semi-join (EXISTS), not a join
+    # whose repeated rows would have to be made distinct again.
+    def filter_area(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = Practice.thematic_areas.through.objects.filter(
+            practice=OuterRef("pk"), thematicarea__in=value
+        )
+        return queryset.filter(Exists(links))
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = Practice.topics.through.objects.filter(practice=OuterRef("pk"), topic__in=value)
+        return queryset.filter(Exists(links))
+
+    def filter_sector(self, queryset, name, value):
+        if not value:
+            return queryset
+        partners = PracticePartner.objects.filter(
+            practice=OuterRef("pk"), organisation__sector__in=value
+        )
+        return queryset.filter(Exists(partners))
+
     def filter_edition(self, queryset, name, value):
         if not value:
             return queryset
@@ -90,7 +110,7 @@ class PracticeFilter(django_filters.FilterSet):
     def filter_figures(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Exists(KeyFigure.objects.filter(practice=OuterRef("pk"))))
+        return queryset.filter(has_key_figures=True)
 
     def filter_sort(self, queryset, name, value):
         if value == "newest":

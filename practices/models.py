@@ -3,6 +3,7 @@
 Writes go through ``practices.services`` (status changes, versions, the search vector and the
 adoption counter are kept there); reads through ``practices.selectors``."""
 
+import json
 import uuid
 from pathlib import PurePath
 
@@ -30,12 +31,44 @@ def cover_upload_to(instance, filename: str) -> str:
     return _generated_name("covers", filename)
 
 
+class ListField(models.Field):
+    """A list of plain values: an array on PostgreSQL, a JSON list elsewhere."""
+
+    description = _("List of values")
+    array_type = "text[]"
+    convert = str
+
+    def db_type(self, connection):
+        return self.array_type if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        value = [self.convert(v) for v in value]
+        return value if connection.vendor == "postgresql" else json.dumps(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return []
+        return [self.convert(v) for v in (value if isinstance(value, list) else json.loads(value))]
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = json.loads(value)
+        return [self.convert(v) for v in value or []]
+
+
+class IdListField(ListField):
+    """A list of row ids."""
+
+    description = _("List of ids")
+    array_type = "bigint[]"
+    convert = int
+
+
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED)
-
-    def with_key_figures(self):
-        return self.filter(models.Exists(KeyFigure.objects.filter(practice=models.OuterRef("pk"))))
 
 
 class Practice(models.Model):
@@ -122,6 +155,12 @@ class Practice(models.Model):
     )
     adoption_count = models.PositiveIntegerField(_("adoptions"), default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the facet counts read of the practice's related rows, kept on its own row by
+    # ``services.practices_reindex`` so that counting many results needs no join.
+    area_ids = IdListField(default=list, editable=False)
+    topic_ids = IdListField(default=list, editable=False)
+    partner_sectors = ListField(default=list, editable=False)
+    has_key_figures = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
@@ -149,12 +188,28 @@ class Practice(models.Model):
             # all published practices is an index-only scan, not a read of the whole table.
             models.Index(
                 fields=["status", "city", "side", "start_date", "pairing", "id"],
-                name="practice_facet_columns",
+                include=["area_ids", "topic_ids", "partner_sectors", "has_key_figures"],
+                name="practice_facet_values",
             ),
         ]
 
+    # Written only by ``services.practices_reindex``: saving a practice loaded before the last
+    # refresh must not put its old values back.
+    DERIVED_FIELDS = frozenset(
+        {"search_vector", "area_ids", "topic_ids", "partner_sectors", "has_key_figures"}
+    )
+
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("practices:detail", kwargs={"slug": self.slug})

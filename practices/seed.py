@@ -11,7 +11,13 @@ from cities.models import City, Organisation, ThematicArea, Topic
 from twinning.models import Pairing
 
 from .models import KeyFigure, Practice, PracticePartner, Transfer
-from .services import practice_publish, practice_save, practice_submit, practice_transfer_set
+from .services import (
+    practice_index,
+    practice_publish,
+    practice_save,
+    practice_submit,
+    practice_transfer_set,
+)
 
 D = datetime.date
 
@@ -241,6 +247,7 @@ def _practice(spec, cities, areas, topics, organisations):
         for name, role in spec["partners"]
         if name in organisations
     )
+    practice_index(practice=practice)
     practice_submit(practice=practice, by=None)
     practice = practice_publish(practice=practice, by=None)
     return practice, True

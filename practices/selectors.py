@@ -6,7 +6,6 @@ from collections import Counter
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
 from worldcities.fragments import cached_html, cached_parts
+from worldcities.pagination import PageByKeysPaginator
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from .caching import FACET_SCOPES, facets_key
@@ -38,7 +38,6 @@ from .models import (
     SEARCH_CONFIG,
     Comment,
     Follow,
-    KeyFigure,
     Practice,
     PracticePartner,
     PracticeStatusChange,
@@ -196,28 +195,46 @@ def _facet(name, label, counts, chosen, labels=None):
 def _facet_rows(filtered) -> dict[str, list[tuple]]:
     """Every facet's counts over the current results in one query: the results are selected
     once (a common table expression) and counted per thematic area, topic, country, city, side,
-    edition, partner sector, start date and key figures, each a GROUP BY of its own."""
+    edition, partner sector, start date and key figures, each a GROUP BY of its own. Areas,
+    topics and partners are read from the ids each practice keeps on its row
+    (``services.practices_reindex``), so no count joins the results with a table of links."""
     matched_sql, params = (
         filtered.order_by()
-        .values("pk", "city_id", "side", "start_date", "pairing_id")
+        .values(
+            "pk",
+            "city_id",
+            "side",
+            "start_date",
+            "pairing_id",
+            "area_ids",
+            "topic_ids",
+            "partner_sectors",
+            "has_key_figures",
+        )
         .query.sql_with_params()
     )
     t = {
-        "areas": Practice.thematic_areas.through._meta.db_table,
         "area": ThematicArea._meta.db_table,
-        "topics": Practice.topics.through._meta.db_table,
         "topic": Topic._meta.db_table,
         "city": City._meta.db_table,
         "country": Country._meta.db_table,
-        "partner": PracticePartner._meta.db_table,
-        "organisation": Organisation._meta.db_table,
-        "figure": KeyFigure._meta.db_table,
         "pairing": Pairing._meta.db_table,
         "member": PairingMember._meta.db_table,
         "edition": Edition._meta.db_table,
     }
+    if connection.vendor == "postgresql":
+
+        def ids(column):  # (practice id, value) for each id of the list ``column``
+            return f"(SELECT m.id, unnest(m.{column}) AS value FROM m)"  # noqa: S608
+    else:
+
+        def ids(column):
+            return f"(SELECT m.id, j.value AS value FROM m, json_each(m.{column}) j)"  # noqa: S608
+
     sql = f"""
-    WITH m (id, city_id, side, start_date, pairing_id) AS ({matched_sql}),
+    WITH m (id, city_id, side, start_date, pairing_id, areas, topics, sectors, figures)
+        AS ({matched_sql}),
+    per_city (id, n) AS (SELECT m.city_id, count(*) FROM m GROUP BY m.city_id),
     city_editions (city_id, edition_id) AS (
         SELECT eu_lead_id, edition_id FROM {t["pairing"]}
         UNION SELECT partner_lead_id, edition_id FROM {t["pairing"]}
@@ -231,23 +248,18 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
             WHERE m.pairing_id IS NULL
     )
     SELECT 'area', a.slug, a.name, a."order", n.n
-        FROM (SELECT pa.thematicarea_id AS id, count(*) AS n
-              FROM m JOIN {t["areas"]} pa ON pa.practice_id = m.id GROUP BY 1) n
+        FROM (SELECT x.value AS id, count(*) AS n FROM {ids("areas")} x GROUP BY 1) n
         JOIN {t["area"]} a ON a.id = n.id
     UNION ALL
     SELECT 'topic', CAST(tp.id AS TEXT), tp.name, 0, n.n
-        FROM (SELECT pt.topic_id AS id, count(*) AS n
-              FROM m JOIN {t["topics"]} pt ON pt.practice_id = m.id GROUP BY 1) n
+        FROM (SELECT x.value AS id, count(*) AS n FROM {ids("topics")} x GROUP BY 1) n
         JOIN {t["topic"]} tp ON tp.id = n.id
     UNION ALL
     SELECT 'country', co.code, co.name, 0, CAST(sum(n.n) AS BIGINT)
-        FROM (SELECT m.city_id AS id, count(*) AS n FROM m GROUP BY 1) n
-        JOIN {t["city"]} c ON c.id = n.id
+        FROM per_city n JOIN {t["city"]} c ON c.id = n.id
         JOIN {t["country"]} co ON co.id = c.country_id GROUP BY co.id, co.code, co.name
     UNION ALL
-    SELECT 'city', c.slug, c.name, 0, n.n
-        FROM (SELECT m.city_id AS id, count(*) AS n FROM m GROUP BY 1) n
-        JOIN {t["city"]} c ON c.id = n.id
+    SELECT 'city', c.slug, c.name, 0, n.n FROM per_city n JOIN {t["city"]} c ON c.id = n.id
     UNION ALL
     SELECT 'side', m.side, '', 0, count(*) FROM m GROUP BY m.side
     UNION ALL
@@ -255,17 +267,12 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
         FROM (SELECT pe.edition_id AS id, count(*) AS n FROM practice_editions pe GROUP BY 1) n
         JOIN {t["edition"]} e ON e.id = n.id
     UNION ALL
-    SELECT 'sector', s.sector, '', 0, count(*)
-        FROM (SELECT DISTINCT pp.practice_id, o.sector
-              FROM m JOIN {t["partner"]} pp ON pp.practice_id = m.id
-              JOIN {t["organisation"]} o ON o.id = pp.organisation_id) s
-        GROUP BY s.sector
+    SELECT 'sector', x.value, '', 0, count(*) FROM {ids("sectors")} x GROUP BY x.value
     UNION ALL
     SELECT 'start', CAST(m.start_date AS TEXT), '', 0, count(*)
         FROM m WHERE m.start_date IS NOT NULL GROUP BY m.start_date
     UNION ALL
-    SELECT 'figures', 'true', '', 0, count(*)
-        FROM m WHERE EXISTS (SELECT 1 FROM {t["figure"]} k WHERE k.practice_id = m.id)
+    SELECT 'figures', 'true', '', 0, count(*) FROM m WHERE m.figures
     """  # noqa: S608 - table names come from the models, values are parameters
     rows: dict[str, list[tuple]] = {}
     with connection.cursor() as cursor:
@@ -360,7 +367,7 @@ def practice_list(*, user, params):
     filterset = PracticeFilter(params, queryset=base)
     results = filterset.qs
     rows = facet_rows_cached(results, params) if filterset.is_valid() else None
-    paginator = Paginator(results, PAGE_SIZE)
+    paginator = PageByKeysPaginator(results, PAGE_SIZE)
     if rows is not None:
         # Every result has a side: the side counts add up to the number of results.
         paginator.__dict__["count"] = sum(row[3] for row in rows.get("side", []))

@@ -2,9 +2,13 @@
 transaction; the review lifecycle with a snapshot of each published version; transfers with
 the adoption counter; questions, comments and follows."""
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, Exists, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,7 +24,9 @@ from .models import (
     SEARCH_CONFIG,
     Comment,
     Follow,
+    KeyFigure,
     Practice,
+    PracticePartner,
     PracticeStatusChange,
     PracticeVersion,
     Transfer,
@@ -66,15 +72,60 @@ def practice_side(practice: Practice) -> str:
 
 
 def practice_index(*, practice: Practice) -> None:
-    """Refreshes the stored, weighted search vector (title A, summary B, body C)."""
-    if connection.vendor != "postgresql":
-        return
-    Practice.objects.filter(pk=practice.pk).update(
-        search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
+    """Refreshes what search and the facet counts read from the practice's own row (see
+    ``practices_reindex``)."""
+    practices_reindex(Practice.objects.filter(pk=practice.pk))
+
+
+def practices_reindex(practices) -> None:
+    """Refreshes, for every practice of the queryset ``practices``, the stored weighted search
+    vector (title A, summary B, body C; PostgreSQL only) and what the facet counts read
+    instead of joining: the ids of its thematic areas and topics, its partners' sectors, and
+    whether it has key figures. Called after every write to those rows (``practice_save``,
+    the admin) and when an organisation's sector changes (``apps``)."""
+    if connection.vendor == "postgresql":
+
+        def values(model, column, base=BigIntegerField):
+            rows = model.objects.filter(practice_id=OuterRef("pk")).order_by()
+            agg = ArrayAgg(column, distinct=True, order_by=column)
+            first = rows.values("practice_id").annotate(values=agg).values("values")
+            return Coalesce(Subquery(first), Cast(Value("{}"), ArrayField(base())))
+
+        practices.order_by().update(
+            search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG),
+            area_ids=values(Practice.thematic_areas.through, "thematicarea_id"),
+            topic_ids=values(Practice.topics.through, "topic_id"),
+            partner_sectors=values(PracticePartner, "organisation__sector", TextField),
+            has_key_figures=Exists(KeyFigure.objects.filter(practice_id=OuterRef("pk"))),
+        )
+    else:
+        _reindex_in_python(practices)
     scopes_changed("practices", "practice-facets")
+
+
+def _reindex_in_python(practices) -> None:
+    """The facet values of ``practices`` put together in Python from the link rows (four reads
+    and a bulk update): for databases without JSON aggregation in SQL (SQLite)."""
+    rows = {pk: Practice(pk=pk) for pk in practices.values_list("pk", flat=True)}
+    for row in rows.values():
+        row.area_ids, row.topic_ids, row.partner_sectors = [], [], []
+        row.has_key_figures = False
+    for model, column, field in (
+        (Practice.thematic_areas.through, "thematicarea_id", "area_ids"),
+        (Practice.topics.through, "topic_id", "topic_ids"),
+        (PracticePartner, "organisation__sector", "partner_sectors"),
+    ):
+        pairs = model.objects.filter(practice_id__in=rows).values_list("practice_id", column)
+        for practice_id, value in pairs.order_by(column).distinct():
+            getattr(rows[practice_id], field).append(value)
+    for practice_id in KeyFigure.objects.filter(practice_id__in=rows).values_list(
+        "practice_id", flat=True
+    ):
+        rows[practice_id].has_key_figures = True
+    fields = ["area_ids", "topic_ids", "partner_sectors", "has_key_figures"]
+    Practice.objects.bulk_update(rows.values(), fields, batch_size=500)
 
 
 RESERVED_SLUGS = {"new", "mine", "preview", "areas"}

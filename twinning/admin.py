@@ -8,12 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.admin import (
-    AccessibleAutocompleteMixin,
-    ActionCheckboxMixin,
-    CachedRelatedOnlyFilter,
-    PageByKeysPaginator,
-)
+from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin, CachedRelatedOnlyFilter
+from worldcities.pagination import PageByKeysPaginator
 
 from . import exports
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange

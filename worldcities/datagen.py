@@ -17,12 +17,14 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils.html import escape
 from django.utils.text import slugify
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, DelegationQuota, Evaluation, Meeting, Registration
-from practices.models import SEARCH_CONFIG, KeyFigure, Practice, PracticePartner, Transfer
+from practices.models import KeyFigure, Practice, PracticePartner, Transfer
+from practices.services import practices_reindex
 from twinning.models import Action, Edition, Pairing, PairingMember
 from worldcities.users.models import Role, User
 
@@ -388,9 +390,8 @@ class Generator:
             created = Practice.objects.bulk_create(rows)
             self._practice_extras(created, extras, organisations, cities)
             self.log(f"  practices {start + len(created)}/{total}")
-        if connection.vendor == "postgresql":
-            self.log("  search vectors")
-            _fill_search_vectors()
+        self.log("  search vectors and facet values")
+        _reindex_practices()
 
     def _practice_extras(self, practices, extras, organisations, cities):
         rng = self.rng
@@ -536,26 +537,15 @@ class Generator:
         return self.n
 
 
-def _fill_search_vectors():
-    """The weighted vector that ``practices.services.practice_index`` keeps, set for every
+def _reindex_practices():
+    """What ``practices.services.practices_reindex`` keeps on each practice's row, set for every
     generated practice in a few set-based statements."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT min(id), max(id) FROM practices_practice WHERE search_vector IS NULL"
-        )
-        low, high = cursor.fetchone()
-        if low is None:
-            return
-        step = 25_000
-        for start in range(low, high + 1, step):
-            cursor.execute(
-                "UPDATE practices_practice SET search_vector ="
-                " setweight(to_tsvector(%s::regconfig, coalesce(title, '')), 'A')"
-                " || setweight(to_tsvector(%s::regconfig, coalesce(summary, '')), 'B')"
-                " || setweight(to_tsvector(%s::regconfig, coalesce(body, '')), 'C')"
-                " WHERE id >= %s AND id < %s AND search_vector IS NULL",
-                [SEARCH_CONFIG, SEARCH_CONFIG, SEARCH_CONFIG, start, start + step],
-            )
+    bounds = Practice.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return
+    step = 25_000
+    for start in range(bounds["low"], bounds["high"] + 1, step):
+        practices_reindex(Practice.objects.filter(pk__gte=start, pk__lt=start + step))
 
 
 def generate(*, scale: float = 1.0, seed: int = 0, log=None, counts=None) -> dict[str, int]:

@@ -59,6 +59,7 @@ class PracticeFactory(factory.django.DjangoModelFactory):
 class KeyFigureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KeyFigure
+        skip_postgeneration_save = True
 
     practice = factory.SubFactory(PracticeFactory)
     label = "CO2 saved"
@@ -66,14 +67,26 @@ class KeyFigureFactory(factory.django.DjangoModelFactory):
     unit = "t CO2/year"
     year = 2018
 
+    @factory.post_generation
+    def indexed(obj, create, extracted, **kwargs):
+        # As every write path does (the practice form, the admin): see practices_reindex.
+        if create:
+            practice_index(practice=obj.practice)
+
 
 class PartnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PracticePartner
+        skip_postgeneration_save = True
 
     practice = factory.SubFactory(PracticeFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "Runs the pilot"
+
+    @factory.post_generation
+    def indexed(obj, create, extracted, **kwargs):
+        if create:
+            practice_index(practice=obj.practice)
 
 
 class LinkFactory(factory.django.DjangoModelFactory):

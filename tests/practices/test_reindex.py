@@ -1,0 +1,135 @@
+"""What a practice keeps on its own row for search and the facet counts (its areas, topics,
+partner organisations, whether it has key figures) follows every way a practice is written."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+
+from practices.models import Practice
+from practices.selectors import practice_list
+from practices.services import _reindex_in_python, practices_reindex
+from tests.cities.factories import OrganisationFactory, ThematicAreaFactory, TopicFactory
+from tests.practices.factories import KeyFigureFactory, PartnerFactory, PracticeFactory
+from tests.practices.test_views import practice_post
+
+pytestmark = pytest.mark.django_db
+
+
+def _facets(query=""):
+    result = practice_list(user=None, params=QueryDict(query))
+    facets = {f["name"]: {o["value"]: o["count"] for o in f["options"]} for f in result["facets"]}
+    return facets, [p.title for p in result["page"].object_list]
+
+
+def _kept(practice):
+    return Practice.objects.values(
+        "area_ids", "topic_ids", "partner_sectors", "has_key_figures"
+    ).get(pk=practice.pk)
+
+
+def test_editing_a_practice_in_the_browser_moves_its_counts(client, delegate, make_practice):
+    practice = make_practice(title="Hydrogen buses")
+    climate = ThematicAreaFactory(slug="climate")
+    research = OrganisationFactory(sector="research")
+    client.force_login(delegate)
+    data = practice_post(
+        climate,
+        **{
+            "key_figures-0-label": "CO2 saved",
+            "key_figures-0-value": "120",
+            "key_figures-0-unit": "t CO2/year",
+            "partners-0-organisation": research.pk,
+            "partners-0-role": "Measures the emissions",
+        },
+    )
+    response = client.post(reverse("practices:edit", kwargs={"slug": practice.slug}), data)
+    assert response.status_code == 302
+
+    facets, _titles = _facets()
+    assert facets["area"] == {"climate": 1}
+    assert facets["sector"] == {"research": 1}
+    assert facets["figures"] == {"true": 1}
+    assert _facets("area=climate&sector=research&figures=true")[1] == ["Hydrogen buses"]
+
+    data = practice_post(ThematicAreaFactory(slug="smart-city"))  # no figure, no partner
+    data.update(
+        {
+            "key_figures-INITIAL_FORMS": "1",
+            "key_figures-0-id": practice.key_figures.get().pk,
+            "key_figures-0-label": "CO2 saved",
+            "key_figures-0-value": "120",
+            "key_figures-0-DELETE": "on",
+            "partners-INITIAL_FORMS": "1",
+            "partners-0-id": practice.partners.get().pk,
+            "partners-0-organisation": research.pk,
+            "partners-0-DELETE": "on",
+        }
+    )
+    response = client.post(reverse("practices:edit", kwargs={"slug": practice.slug}), data)
+    assert response.status_code == 302
+    facets, _titles = _facets()
+    assert facets["area"] == {"smart-city": 1}
+    assert facets["sector"] == {}
+    assert "true" not in facets["figures"]
+    assert _facets("figures=true")[1] == []
+
+
+def test_a_save_of_a_practice_loaded_earlier_keeps_what_was_reindexed_since():
+    practice = PracticeFactory(thematic_areas=[])
+    stale = Practice.objects.get(pk=practice.pk)
+    KeyFigureFactory(practice=practice)
+    practice.thematic_areas.add(area := ThematicAreaFactory())
+    practices_reindex(Practice.objects.filter(pk=practice.pk))
+    stale.title = "Renamed"
+    stale.save()
+    assert _kept(practice) == {
+        "area_ids": [area.pk],
+        "topic_ids": [],
+        "partner_sectors": [],
+        "has_key_figures": True,
+    }
+    assert Practice.objects.get(pk=practice.pk).title == "Renamed"
+
+
+def test_both_ways_of_reindexing_keep_the_same_values():
+    areas = [ThematicAreaFactory() for _ in range(2)]
+    topic = TopicFactory()
+    first = PracticeFactory(thematic_areas=areas, topics=[topic])
+    shared, own = OrganisationFactory(sector="research"), OrganisationFactory(sector="business")
+    PartnerFactory(practice=first, organisation=own)
+    PartnerFactory(practice=first, organisation=shared)
+    KeyFigureFactory(practice=first)
+    second = PracticeFactory(thematic_areas=[areas[1]])
+    PartnerFactory(practice=second, organisation=shared)
+    both = Practice.objects.filter(pk__in=[first.pk, second.pk])
+
+    practices_reindex(both)
+    expected = [_kept(first), _kept(second)]
+    assert expected[0] == {
+        "area_ids": sorted(a.pk for a in areas),
+        "topic_ids": [topic.pk],
+        "partner_sectors": ["business", "research"],
+        "has_key_figures": True,
+    }
+    both.update(area_ids=[], topic_ids=[], partner_sectors=[], has_key_figures=False)
+    _reindex_in_python(both)
+    assert [_kept(first), _kept(second)] == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors: PostgreSQL")
+def test_reindexing_many_practices_makes_them_all_findable():
+    PracticeFactory.create_batch(3, title="Tidal energy pilot")
+    Practice.objects.update(search_vector=None, area_ids=[])
+    practices_reindex(Practice.objects.all())
+    assert len(_facets("q=tidal")[1]) == 3
+
+
+def test_an_organisation_changing_sector_moves_the_counts_of_its_practices():
+    university = OrganisationFactory(sector="research")
+    PartnerFactory(practice=PracticeFactory(title="Living lab"), organisation=university)
+    assert _facets()[0]["sector"] == {"research": 1}
+    university.sector = "business"
+    university.save()
+    assert _facets()[0]["sector"] == {"business": 1}
+    assert _facets("sector=business")[1] == ["Living lab"]
