@@ -40,16 +40,25 @@ class PracticeFilter(django_filters.FilterSet):
     topic = django_filters.ModelMultipleChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.all(), method="filter_topic"
     )
+    # Filters through a practice's own foreign keys match each practice once: no DISTINCT
+    # (which django-filter adds to multiple-choice filters unless told otherwise).
     country = django_filters.ModelMultipleChoiceFilter(
         label=_("Country"),
         field_name="city__country__code",
         to_field_name="code",
         queryset=Country.objects.all(),
+        distinct=False,
     )
     city = django_filters.ModelMultipleChoiceFilter(
-        label=_("City"), field_name="city__slug", to_field_name="slug", queryset=City.objects.all()
+        label=_("City"),
+        field_name="city__slug",
+        to_field_name="slug",
+        queryset=City.objects.all(),
+        distinct=False,
     )
-    side = django_filters.MultipleChoiceFilter(label=_("Side"), choices=Practice.Side.choices)
+    side = django_filters.MultipleChoiceFilter(
+        label=_("Side"), choices=Practice.Side.choices, distinct=False
+    )
     edition = django_filters.ModelMultipleChoiceFilter(
         label=_("Edition"),
         to_field_name="slug",
@@ -60,7 +69,11 @@ class PracticeFilter(django_filters.FilterSet):
         label=_("Partner sector"), choices=Organisation.Sector.choices, method="filter_sector"
     )
     year = django_filters.TypedMultipleChoiceFilter(
-        label=_("Year started"), field_name="start_date__year", choices=_years, coerce=int
+        label=_("Year started"),
+        field_name="start_date__year",
+        choices=_years,
+        coerce=int,
+        distinct=False,
     )
     figures = django_filters.BooleanFilter(
         label=_("With key figures"), method="filter_figures", widget=forms.CheckboxInput

@@ -1,6 +1,7 @@
 """Pagination for long lists."""
 
 from django.core.paginator import Paginator
+from django.db.models import CharField, TextField
 
 
 class PageByKeysPaginator(Paginator):
@@ -9,9 +10,49 @@ class PageByKeysPaginator(Paginator):
     everything they show. Otherwise the database joins the wide rows and computes every
     per-row column (a count subquery, a search headline) for all the rows before the page,
     not only for the rows shown. ``object_list`` must be a queryset whose order is total
-    (ending in the key), so that reading the page's rows again keeps their order."""
+    (ending in the key), so that reading the page's rows again keeps their order.
+
+    When few rows match (``few``) and the list is ordered by numbers or dates, the keys of
+    all of them are read with what they are ordered by, without any order, and put in order
+    here. Asked for the first keys in the list's order instead, the database may walk an
+    index in that order and test the filters row by row through nearly all of it, the more
+    so the rarer the matches (what it does best for a long list)."""
+
+    few = 1000
 
     def _get_page(self, object_list, number, paginator):
         # ``object_list`` is the page's slice of the list: only its keys are read.
-        keys = list(object_list.values_list("pk", flat=True))
+        query = object_list.query
+        keys = None
+        if self.count <= self.few:
+            keys = self._keys_ordered_here(query.low_mark, query.high_mark)
+        if keys is None:
+            keys = list(object_list.values_list("pk", flat=True))
         return super()._get_page(self.object_list.filter(pk__in=keys), number, paginator)
+
+    def _keys_ordered_here(self, low, high):
+        """The keys of rows ``low`` to ``high`` in the list's order, or None if that order
+        cannot be followed here (text collates differently in the database, expressions)."""
+        query = self.object_list.query
+        order = []
+        for item in query.order_by:
+            if not isinstance(item, str) or item == "?":
+                return None
+            name = item.lstrip("-")
+            field = query.resolve_ref("pk" if name == "pk" else name).output_field
+            if isinstance(field, CharField | TextField):
+                return None
+            order.append((name, item.startswith("-")))
+        if not order:
+            return None
+        columns = [name for name, _descending in order if name != "pk"]
+        rows = list(self.object_list.order_by().values_list("pk", *columns))
+        # One stable sort per column, the last first; the database puts NULL last going up
+        # and first going down.
+        for name, descending in reversed(order):
+            c = 0 if name == "pk" else 1 + columns.index(name)
+            rows.sort(
+                key=lambda row, c=c: (row[c] is None, 0 if row[c] is None else row[c]),
+                reverse=descending,
+            )
+        return [row[0] for row in rows[low:high]]
