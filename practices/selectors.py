@@ -196,7 +196,7 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
     """Every facet's counts over the current results in one query: the results are selected
     once (a common table expression) and counted per thematic area, topic, country, city, side,
     edition, partner sector, start date and key figures, each a GROUP BY of its own. Areas,
-    topics and partners are read from the ids each practice keeps on its row
+    topics, partner sectors and key figures are read from what each practice keeps on its row
     (``services.practices_reindex``), so no count joins the results with a table of links."""
     matched_sql, params = (
         filtered.order_by()
@@ -224,7 +224,7 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
     }
     if connection.vendor == "postgresql":
 
-        def ids(column):  # (practice id, value) for each id of the list ``column``
+        def ids(column):  # (practice id, value) for each value of the list ``column``
             return f"(SELECT m.id, unnest(m.{column}) AS value FROM m)"  # noqa: S608
     else:
 

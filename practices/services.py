@@ -82,7 +82,7 @@ def practices_reindex(practices) -> None:
     vector (title A, summary B, body C; PostgreSQL only) and what the facet counts read
     instead of joining: the ids of its thematic areas and topics, its partners' sectors, and
     whether it has key figures. Called after every write to those rows (``practice_save``,
-    the admin) and when an organisation's sector changes (``apps``)."""
+    the admin) and when an organisation's sector changes (``caching.organisation_saved``)."""
     if connection.vendor == "postgresql":
 
         def values(model, column, base=BigIntegerField):
@@ -107,7 +107,7 @@ def practices_reindex(practices) -> None:
 
 def _reindex_in_python(practices) -> None:
     """The facet values of ``practices`` put together in Python from the link rows (four reads
-    and a bulk update): for databases without JSON aggregation in SQL (SQLite)."""
+    and a bulk update), stored as JSON lists: for databases without arrays (SQLite)."""
     rows = {pk: Practice(pk=pk) for pk in practices.values_list("pk", flat=True)}
     for row in rows.values():
         row.area_ids, row.topic_ids, row.partner_sectors = [], [], []
