@@ -439,3 +439,23 @@ def test_topic_outside_the_chosen_areas_is_an_error(client, delegate):
     )
     assert response.status_code == 400
     assert 'id="id_topics_errors"' in response.content.decode()
+
+
+def test_the_page_tags_its_areas_then_its_topics_each_in_their_order(client, make_practice):
+    from tests.cities.factories import TopicFactory
+
+    climate = ThematicAreaFactory(name="Climate", order=2)
+    economy = ThematicAreaFactory(name="Urban economy", order=1)
+    topics = [
+        TopicFactory(name="Retrofits", area=climate, order=1),
+        TopicFactory(name="Heat pumps", area=climate, order=0),
+        TopicFactory(name="Start-ups", area=economy, order=5),
+    ]
+    practice = make_practice(thematic_areas=[climate, economy], topics=topics)
+    body = client.get(practice.get_absolute_url()).content.decode()
+    tags = [
+        chunk.split(">", 1)[1].split("<", 1)[0]
+        for chunk in body.split('<span class="tag')[1:]
+    ]
+    assert tags[:5] == ["Urban economy", "Climate", "Start-ups", "Heat pumps", "Retrofits"]
+    assert body.count('class="tag tag-topic"') == 3
