@@ -453,9 +453,6 @@ def test_the_page_tags_its_areas_then_its_topics_each_in_their_order(client, mak
     ]
     practice = make_practice(thematic_areas=[climate, economy], topics=topics)
     body = client.get(practice.get_absolute_url()).content.decode()
-    tags = [
-        chunk.split(">", 1)[1].split("<", 1)[0]
-        for chunk in body.split('<span class="tag')[1:]
-    ]
+    tags = [chunk.split(">", 1)[1].split("<", 1)[0] for chunk in body.split('<span class="tag')[1:]]
     assert tags[:5] == ["Urban economy", "Climate", "Start-ups", "Heat pumps", "Retrofits"]
     assert body.count('class="tag tag-topic"') == 3
