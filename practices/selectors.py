@@ -478,11 +478,12 @@ def practice_detail_rows(pk: int) -> Practice:
     # The names of its thematic areas and topics (each in its usual order), in one query.
     areas = ThematicArea.objects.filter(practices=pk).annotate(kind=Value(0), second=Value(0))
     topics = Topic.objects.filter(practices=pk).annotate(kind=Value(1), first=F("area__order"))
-    practice.tags = list(
+    tags = (
         areas.values_list("kind", "order", "second", "name")
         .union(topics.values_list("kind", "first", "order", "name"), all=True)
         .order_by("kind", "order", "second", "name")
     )
+    practice.tags = [(kind == 1, name) for kind, _first, _second, name in tags]
     prefetch_related_objects(
         [practice],
         "key_figures",

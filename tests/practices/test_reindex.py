@@ -1,5 +1,5 @@
 """What a practice keeps on its own row for search and the facet counts (its areas, topics,
-partner organisations, whether it has key figures) follows every way a practice is written."""
+partners' sectors, whether it has key figures) follows every way a practice is written."""
 
 import pytest
 from django.db import connection
