@@ -478,6 +478,7 @@ def practice_detail_rows(pk: int) -> Practice:
     # The names of its thematic areas and topics (each in its usual order), in one query.
     areas = ThematicArea.objects.filter(practices=pk).annotate(kind=Value(0), second=Value(0))
     topics = Topic.objects.filter(practices=pk).annotate(kind=Value(1), first=F("area__order"))
+    areas, topics = areas.order_by(), topics.order_by()  # the union as a whole is ordered
     tags = (
         areas.values_list("kind", "order", "second", "name")
         .union(topics.values_list("kind", "first", "order", "name"), all=True)

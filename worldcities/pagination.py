@@ -1,6 +1,7 @@
 """Pagination for long lists."""
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import CharField, TextField
 
 
@@ -47,12 +48,16 @@ class PageByKeysPaginator(Paginator):
             return None
         columns = [name for name, _descending in order if name != "pk"]
         rows = list(self.object_list.order_by().values_list("pk", *columns))
-        # One stable sort per column, the last first; the database puts NULL last going up
-        # and first going down.
+        # One stable sort per column, the last first, with NULL where the database puts it
+        # (above every value on PostgreSQL, below on SQLite).
+        nulls_largest = connections[self.object_list.db].features.nulls_order_largest
         for name, descending in reversed(order):
             c = 0 if name == "pk" else 1 + columns.index(name)
             rows.sort(
-                key=lambda row, c=c: (row[c] is None, 0 if row[c] is None else row[c]),
+                key=lambda row, c=c: (
+                    (row[c] is None) == nulls_largest,
+                    0 if row[c] is None else row[c],
+                ),
                 reverse=descending,
             )
         return [row[0] for row in rows[low:high]]

@@ -96,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # The practices' facet index carries extra columns for index-only scans on PostgreSQL;
+    # SQLite builds it without them, which is all it needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # Compiling a query to machine code (JIT) pays off for long analytical queries, not for
     # a web page's: the facet counts over a large search took 80 ms longer with it.
