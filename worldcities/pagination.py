@@ -35,12 +35,13 @@ class PageByKeysPaginator(Paginator):
         """The keys of rows ``low`` to ``high`` in the list's order, or None if that order
         cannot be followed here (text collates differently in the database, expressions)."""
         query = self.object_list.query
+        probe = query.clone()  # resolving a related name sets up joins: not on the list's query
         order = []
         for item in query.order_by:
             if not isinstance(item, str) or item == "?":
                 return None
             name = item.lstrip("-")
-            field = query.resolve_ref("pk" if name == "pk" else name).output_field
+            field = probe.resolve_ref(name).output_field
             if isinstance(field, CharField | TextField):
                 return None
             order.append((name, item.startswith("-")))

@@ -35,6 +35,8 @@ def practices():
 
 ORDERS = [
     ("-published_at", "-pk"),
+    ("-city__country__eu_joined", "pk"),  # through a relation, with NULLs
+    ("city__name", "-pk"),  # text through a relation: ordered by the database
     ("published_at", "pk"),
     ("-adoption_count", "-published_at", "-pk"),
     ("adoption_count", "-pk"),
