@@ -539,7 +539,7 @@ class Generator:
 
 def _reindex_practices():
     """What ``practices.services.practices_reindex`` keeps on each practice's row, set for every
-    generated practice in a few set-based statements."""
+    practice (the generated ones and any already there) in one statement per 25,000."""
     bounds = Practice.objects.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return
