@@ -66,6 +66,26 @@ class IdListField(ListField):
     convert = int
 
 
+@ListField.register_lookup
+class Overlaps(models.Lookup):
+    """``field__overlaps=[a, b]``: the list holds any of the values (``&&`` on PostgreSQL)."""
+
+    lookup_name = "overlaps"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.convert(value) for value in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} && %s::{field.array_type}", [*params, values]
+        if not values:
+            return "0 = 1", params
+        marks = ", ".join(["%s"] * len(values))
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value IN ({marks}))"  # noqa: S608 - placeholders only
+        return sql, [*params, *values]
+
+
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED)

@@ -192,12 +192,30 @@ def _facet(name, label, counts, chosen, labels=None):
     return {"name": name, "label": label, "options": options, "hidden": hidden}
 
 
-def _facet_rows(filtered) -> dict[str, list[tuple]]:
+def _list_order(filtered) -> list[tuple[str, bool]] | None:
+    """The results' order as (field or annotation, descending) pairs ending in the key, or
+    None if it is not a plain list of names."""
+    order = []
+    for item in filtered.query.order_by:
+        if not isinstance(item, str) or item == "?" or "__" in item:
+            return None
+        order.append((item.lstrip("-"), item.startswith("-")))
+    return order if order and order[-1][0] == "pk" else None
+
+
+def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list[int] | None]:
     """Every facet's counts over the current results in one query: the results are selected
     once (a common table expression) and counted per thematic area, topic, country, city, side,
     edition, partner sector, start date and key figures, each a GROUP BY of its own. Areas,
     topics, partner sectors and key figures are read from what each practice keeps on its row
-    (``services.practices_reindex``), so no count joins the results with a table of links."""
+    (``services.practices_reindex``), so no count joins the results with a table of links.
+
+    With ``page_slice`` (offset, limit), the same query also returns the keys of that slice
+    of the results in their order (on PostgreSQL): the matches are read once for both, which
+    for a search (ranked over every match) is most of the page's cost. Otherwise, and when the
+    order is not a list of names, the keys are None."""
+    order = _list_order(filtered) if page_slice and connection.vendor == "postgresql" else None
+    ordered_by = [name for name, _descending in order or [] if name != "pk"]
     matched_sql, params = (
         filtered.order_by()
         .values(
@@ -210,9 +228,11 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
             "topic_ids",
             "partner_sectors",
             "has_key_figures",
+            *ordered_by,
         )
         .query.sql_with_params()
     )
+    params = list(params)
     t = {
         "area": ThematicArea._meta.db_table,
         "topic": Topic._meta.db_table,
@@ -222,64 +242,100 @@ def _facet_rows(filtered) -> dict[str, list[tuple]]:
         "member": PairingMember._meta.db_table,
         "edition": Edition._meta.db_table,
     }
+    # How many results hold each value of the list ``column``: the results are first grouped
+    # by their whole list (a few dozen different lists), then the lists' values counted.
     if connection.vendor == "postgresql":
 
-        def ids(column):  # (practice id, value) for each value of the list ``column``
-            return f"(SELECT m.id, unnest(m.{column}) AS value FROM m)"  # noqa: S608
+        def per_value(column):
+            return f"""(SELECT x.value, CAST(sum(x.n) AS BIGINT) AS n
+                FROM (SELECT unnest(g.list) AS value, g.n
+                    FROM (SELECT m.{column} AS list, count(*) AS n FROM m GROUP BY 1) g) x
+                GROUP BY 1)"""  # noqa: S608
     else:
 
-        def ids(column):
-            return f"(SELECT m.id, j.value AS value FROM m, json_each(m.{column}) j)"  # noqa: S608
+        def per_value(column):
+            return f"""(SELECT j.value AS value, sum(g.n) AS n
+                FROM (SELECT m.{column} AS list, count(*) AS n FROM m GROUP BY 1) g,
+                    json_each(g.list) j
+                GROUP BY 1)"""  # noqa: S608
 
+    keys_sql = ""
+    if order is not None:
+        # The slice's keys as one text value, in the list's order (which ends in the key).
+        names = {name: f"o{i}" for i, name in enumerate(ordered_by)} | {"pk": "id"}
+
+        def by(table):
+            return ", ".join(
+                f"{table}.{names[name]} {'DESC' if desc else 'ASC'}" for name, desc in order
+            )
+
+        picked = ", ".join(f"m.{names[name]}" for name, _desc in order)
+        keys_sql = f"""
+    UNION ALL
+    SELECT 'keys', (SELECT string_agg(CAST(k.id AS TEXT), ',' ORDER BY {by("k")})
+        FROM (SELECT {picked} FROM m ORDER BY {by("m")} LIMIT %s OFFSET %s) k), '', 0, 0"""  # noqa: S608
+        params += [page_slice[1], page_slice[0]]
+    extra = "".join(f", o{i}" for i in range(len(ordered_by)))
     sql = f"""
-    WITH m (id, city_id, side, start_date, pairing_id, areas, topics, sectors, figures)
+    WITH m (id, city_id, side, start_date, pairing_id, areas, topics, sectors, figures{extra})
         AS ({matched_sql}),
-    per_city (id, n) AS (SELECT m.city_id, count(*) FROM m GROUP BY m.city_id),
+    per_place (city_id, pairing_id, side, n) AS (
+        SELECT m.city_id, m.pairing_id, m.side, count(*) FROM m GROUP BY 1, 2, 3
+    ),
+    per_city (id, slug, name, country_id, n) AS (
+        SELECT c.id, c.slug, c.name, c.country_id, CAST(sum(pp.n) AS BIGINT)
+            FROM per_place pp JOIN {t["city"]} c ON c.id = pp.city_id
+            GROUP BY c.id, c.slug, c.name, c.country_id
+    ),
     city_editions (city_id, edition_id) AS (
         SELECT eu_lead_id, edition_id FROM {t["pairing"]}
         UNION SELECT partner_lead_id, edition_id FROM {t["pairing"]}
         UNION SELECT pm.city_id, p.edition_id
             FROM {t["member"]} pm JOIN {t["pairing"]} p ON p.id = pm.pairing_id
     ),
-    practice_editions (id, edition_id) AS (
-        SELECT m.id, p.edition_id FROM m JOIN {t["pairing"]} p ON p.id = m.pairing_id
+    -- A practice counts for its pairing's edition, else for every edition of its city.
+    per_edition (edition_id, n) AS (
+        SELECT p.edition_id, pp.n FROM per_place pp JOIN {t["pairing"]} p ON p.id = pp.pairing_id
         UNION ALL
-        SELECT m.id, ce.edition_id FROM m JOIN city_editions ce ON ce.city_id = m.city_id
-            WHERE m.pairing_id IS NULL
+        SELECT ce.edition_id, pp.n FROM per_place pp
+            JOIN city_editions ce ON ce.city_id = pp.city_id WHERE pp.pairing_id IS NULL
     )
     SELECT 'area', a.slug, a.name, a."order", n.n
-        FROM (SELECT x.value AS id, count(*) AS n FROM {ids("areas")} x GROUP BY 1) n
-        JOIN {t["area"]} a ON a.id = n.id
+        FROM {per_value("areas")} n JOIN {t["area"]} a ON a.id = n.value
     UNION ALL
     SELECT 'topic', CAST(tp.id AS TEXT), tp.name, 0, n.n
-        FROM (SELECT x.value AS id, count(*) AS n FROM {ids("topics")} x GROUP BY 1) n
-        JOIN {t["topic"]} tp ON tp.id = n.id
+        FROM {per_value("topics")} n JOIN {t["topic"]} tp ON tp.id = n.value
     UNION ALL
-    SELECT 'country', co.code, co.name, 0, CAST(sum(n.n) AS BIGINT)
-        FROM per_city n JOIN {t["city"]} c ON c.id = n.id
-        JOIN {t["country"]} co ON co.id = c.country_id GROUP BY co.id, co.code, co.name
+    SELECT 'country', co.code, co.name, 0, CAST(sum(c.n) AS BIGINT)
+        FROM per_city c JOIN {t["country"]} co ON co.id = c.country_id
+        GROUP BY co.id, co.code, co.name
     UNION ALL
-    SELECT 'city', c.slug, c.name, 0, n.n FROM per_city n JOIN {t["city"]} c ON c.id = n.id
+    SELECT 'city', c.slug, c.name, 0, c.n FROM per_city c
     UNION ALL
-    SELECT 'side', m.side, '', 0, count(*) FROM m GROUP BY m.side
+    SELECT 'side', pp.side, '', 0, CAST(sum(pp.n) AS BIGINT) FROM per_place pp GROUP BY pp.side
     UNION ALL
     SELECT 'edition', e.slug, e.name, 0, n.n
-        FROM (SELECT pe.edition_id AS id, count(*) AS n FROM practice_editions pe GROUP BY 1) n
+        FROM (SELECT pe.edition_id AS id, CAST(sum(pe.n) AS BIGINT) AS n
+            FROM per_edition pe GROUP BY 1) n
         JOIN {t["edition"]} e ON e.id = n.id
     UNION ALL
-    SELECT 'sector', x.value, '', 0, count(*) FROM {ids("sectors")} x GROUP BY x.value
+    SELECT 'sector', n.value, '', 0, n.n FROM {per_value("sectors")} n
     UNION ALL
     SELECT 'start', CAST(m.start_date AS TEXT), '', 0, count(*)
         FROM m WHERE m.start_date IS NOT NULL GROUP BY m.start_date
     UNION ALL
-    SELECT 'figures', 'true', '', 0, count(*) FROM m WHERE m.figures
+    SELECT 'figures', 'true', '', 0, count(*) FROM m WHERE m.figures{keys_sql}
     """  # noqa: S608 - table names come from the models, values are parameters
     rows: dict[str, list[tuple]] = {}
+    keys = None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for facet, value, label, order, count in cursor.fetchall():
-            rows.setdefault(facet, []).append((value, label, order, count))
-    return rows
+        for facet, value, label, position, count in cursor.fetchall():
+            if facet == "keys":
+                keys = [int(key) for key in value.split(",")] if value else []
+            else:
+                rows.setdefault(facet, []).append((value, label, position, count))
+    return rows, keys
 
 
 def _edition_order() -> dict[str, tuple]:
@@ -289,19 +345,22 @@ def _edition_order() -> dict[str, tuple]:
     }
 
 
-def facet_rows_cached(filtered, params) -> dict[str, list[tuple]]:
+def facet_rows_cached(filtered, params, page_slice=None):
+    """The facet rows for ``params`` from the cache, else counted (and kept): returns them
+    with the keys of ``page_slice`` when they were read in the same query, else None."""
     key = facets_key(params)
     rows = cache.get(key)
+    keys = None
     if rows is None:
-        rows = _facet_rows(filtered)
+        rows, keys = _facet_rows(filtered, page_slice)
         cache.set(key, rows, FACETS_TIMEOUT)
-    return rows
+    return rows, keys
 
 
 def practice_facets(filtered, params, rows=None) -> list[dict]:
     """Counts per facet value over the current results: one query for every facet together
     (and one for the editions' order), never one per value."""
-    rows = facet_rows_cached(filtered, params) if rows is None else rows
+    rows = facet_rows_cached(filtered, params)[0] if rows is None else rows
     chosen = {key: set(params.getlist(key)) for key in params}
 
     def facet(name, label, key, values, labels=None):
@@ -366,11 +425,20 @@ def practice_list(*, user, params):
     base = _for_cards(Practice.objects.published()).order_by("-published_at", "-pk")
     filterset = PracticeFilter(params, queryset=base)
     results = filterset.qs
-    rows = facet_rows_cached(results, params) if filterset.is_valid() else None
     paginator = PageByKeysPaginator(results, PAGE_SIZE)
-    if rows is not None:
+    rows = None
+    if filterset.is_valid():
+        # A search ranks every match: its page is read with the counts, from the same reading
+        # of the matches. Other lists' pages come faster from an index of their own (the
+        # newest first) than from the rows the counts read.
+        number = _page_number(params.get("page"))
+        searched = bool(filterset.form.cleaned_data.get("q", "").strip())
+        page_slice = ((number - 1) * PAGE_SIZE, PAGE_SIZE) if searched else None
+        rows, keys = facet_rows_cached(results, params, page_slice)
         # Every result has a side: the side counts add up to the number of results.
         paginator.__dict__["count"] = sum(row[3] for row in rows.get("side", []))
+        if keys is not None:
+            paginator.known_keys = (number, keys)
     page = paginator.get_page(params.get("page"))
     with_highlights(page.object_list, params.get("q", ""))
     return {
@@ -378,6 +446,13 @@ def practice_list(*, user, params):
         "page": page,
         "facets": practice_facets(results, params, rows),
     }
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 def areas_to_follow(user):

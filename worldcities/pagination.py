@@ -20,12 +20,16 @@ class PageByKeysPaginator(Paginator):
     so the rarer the matches (what it does best for a long list)."""
 
     few = 1000
+    # (page number, its keys) when they were read with something else (the facet counts).
+    known_keys = None
 
     def _get_page(self, object_list, number, paginator):
         # ``object_list`` is the page's slice of the list: only its keys are read.
         query = object_list.query
         keys = None
-        if self.count <= self.few:
+        if self.known_keys and self.known_keys[0] == number:
+            keys = self.known_keys[1]
+        elif self.count <= self.few:
             keys = self._keys_ordered_here(query.low_mark, query.high_mark)
         if keys is None:
             keys = list(object_list.values_list("pk", flat=True))

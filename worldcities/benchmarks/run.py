@@ -531,6 +531,8 @@ def main(argv=None) -> None:
 
     rng = random.Random(args.seed)
     urls = sample_urls(rng)
+    # A draw of its own for warming the workers up (see below).
+    warm_up = sample_urls(random.Random(args.seed + 1))
     cookie = session_cookie()
     connection.close()
 
@@ -571,6 +573,13 @@ def main(argv=None) -> None:
         health_file = WORK / "healthz.txt"
         health_file.write_text("/healthz/\n")
         run_wrk(base, health_file, "", 2)
+        # Every worker has also served each kind of page, anonymous and logged in: compiling
+        # a page's templates and importing its code is a cost of a worker's first request, not
+        # of a page with nothing cached. The URLs are another draw than the measured ones.
+        warm_file = WORK / "warm-up.txt"
+        warm_file.write_text("\n".join(p for paths in warm_up.values() for p in paths[:5]) + "\n")
+        for warm_cookie in ("", cookie):
+            run_wrk(base, warm_file, warm_cookie, 3)
 
         only = {"ceiling", *args.pages.split(",")} if args.pages else None
         ceiling_file = WORK / "ceiling.txt"
