@@ -36,9 +36,11 @@ from .caching import TIMEOUT as FACETS_TIMEOUT
 from .forms import CommentForm
 from .models import (
     SEARCH_CONFIG,
+    Attachment,
     Comment,
     Follow,
     Practice,
+    PracticeLink,
     PracticePartner,
     PracticeStatusChange,
     PracticeVersion,
@@ -560,12 +562,32 @@ def practice_detail_rows(pk: int) -> Practice:
         .order_by("kind", "order", "second", "name")
     )
     practice.tags = [(kind == 1, name) for kind, _first, _second, name in tags]
+    # Its files and links (one list on the page), in one query.
+    files = Attachment.objects.filter(practice=pk).annotate(kind=Value(0), address=Value(""))
+    links = PracticeLink.objects.filter(practice=pk)
+    links = links.annotate(kind=Value(1), original_name=Value(""), size=Value(0))
+    columns = ("kind", "id", "title", "original_name", "size")
+    documents = (
+        files.order_by()
+        .values_list(*columns, "address")
+        .union(links.order_by().values_list(*columns, "url"), all=True)
+        .order_by("kind", "id")
+    )
+    practice.documents = [
+        {
+            "is_link": kind == 1,
+            "pk": document_id,
+            "title": title or original_name,
+            "original_name": original_name,
+            "size": size,
+            "url": url,
+        }
+        for kind, document_id, title, original_name, size, url in documents
+    ]
     prefetch_related_objects(
         [practice],
         "key_figures",
         Prefetch("partners", queryset=PracticePartner.objects.select_related("organisation")),
-        "attachments",
-        "links",
         "actions",
         # The page lists the versions; their snapshots (the whole text each) stay unread.
         Prefetch("versions", queryset=PracticeVersion.objects.defer("snapshot")),

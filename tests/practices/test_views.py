@@ -220,6 +220,26 @@ def test_returned_practice_shows_the_comment_to_its_city(client, delegate, make_
     assert "Add the budget, please." in client.get(practice.get_absolute_url()).content.decode()
 
 
+def test_practice_page_lists_its_files_then_its_links(client, practice):
+    first = AttachmentFactory(practice=practice, title="", original_name="plan.pdf", size=2048)
+    second = AttachmentFactory(practice=practice, title="Budget", original_name="budget.xlsx")
+    LinkFactory(practice=practice, title="Project site", url="https://example.org/site")
+    html = client.get(practice.get_absolute_url()).content.decode()
+    section = html[html.index('id="documents-heading"') :]
+    # A file without a title is shown by its name; a link opens without the referrer.
+    plan = reverse("practices:attachment", args=[practice.slug, first.pk])
+    budget = reverse("practices:attachment", args=[practice.slug, second.pk])
+    assert f'<a href="{plan}" download>plan.pdf</a>' in section
+    assert "(plan.pdf, 2.0\xa0KB)" in section
+    assert f'<a href="{budget}" download>Budget</a>' in section
+    assert '<a href="https://example.org/site" rel="noopener noreferrer nofollow">' in section
+    assert section.index(plan) < section.index(budget) < section.index("Project site")
+
+
+def test_practice_page_without_documents_has_no_such_section(client, practice):
+    assert 'id="documents-heading"' not in client.get(practice.get_absolute_url()).content.decode()
+
+
 def test_attachment_is_served_as_a_download_with_safe_headers(client, practice):
     attachment = AttachmentFactory(practice=practice, original_name="plan.pdf")
     response = client.get(attachment.get_absolute_url())
