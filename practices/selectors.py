@@ -434,7 +434,7 @@ def practice_list(*, user, params):
         # of the matches. Other lists' pages come faster from an index of their own (the
         # newest first) than from the rows the counts read.
         number = _page_number(params.get("page"))
-        searched = bool(filterset.form.cleaned_data.get("q", "").strip())
+        searched = bool((filterset.form.cleaned_data.get("q") or "").strip())
         page_slice = ((number - 1) * PAGE_SIZE, PAGE_SIZE) if searched else None
         rows, keys = facet_rows_cached(results, params, page_slice)
         # Every result has a side: the side counts add up to the number of results.

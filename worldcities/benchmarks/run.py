@@ -541,6 +541,8 @@ def main(argv=None) -> None:
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
+            "--config",
+            "python:worldcities.gunicorn",
             "worldcities.wsgi",
             "--bind",
             f"127.0.0.1:{args.port}",

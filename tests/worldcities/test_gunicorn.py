@@ -1,0 +1,31 @@
+"""The web process's gunicorn settings load as gunicorn loads them, and a worker that has
+loaded the platform keeps what it loaded out of the garbage collector's full collections."""
+
+import gc
+
+from gunicorn.app.base import Application
+from gunicorn.config import Config
+
+from worldcities import gunicorn as settings
+
+
+def test_gunicorn_takes_the_settings_module():
+    loaded = Application.get_config_from_module_name(None, "worldcities.gunicorn")
+    config = Config()
+    for name, value in loaded.items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.post_worker_init is settings.post_worker_init
+
+
+def test_a_started_worker_freezes_what_it_loaded():
+    gc.unfreeze()
+    try:
+        settings.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 10_000  # the platform and its libraries
+        before = gc.get_freeze_count()
+        kept = [[] for _ in range(100)]  # made after the worker started: still collected
+        assert gc.get_freeze_count() == before
+        assert all(gc.is_tracked(row) for row in kept)
+    finally:
+        gc.unfreeze()
