@@ -2,6 +2,7 @@
 never shared between readers who would see them differently."""
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -308,3 +309,21 @@ def test_a_kept_form_gets_each_readers_own_csrf_token(rf):
         secrets.add(request.META["CSRF_COOKIE"])
     assert len(secrets) == 2
     assert fragments.with_csrf_token(first, "<p>no form</p>") == "<p>no form</p>"
+
+
+def test_an_unread_count_read_before_the_notification_commits_is_not_kept(
+    delegate, django_capture_on_commit_callbacks
+):
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.selectors import unread_count
+    from worldcities.notifications.services import notify
+
+    assert unread_count(delegate) == 0
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        notify(recipient=delegate, kind=Kind.PRACTICE_QUESTION, target=delegate, title="A")
+        # Another request reads the count now: it cannot see the uncommitted notification.
+        cache.set(f"notifications:unread:{delegate.pk}", 0)
+        assert unread_count(delegate) == 0
+    for callback in on_commit:
+        callback()
+    assert unread_count(delegate) == 1

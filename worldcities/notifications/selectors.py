@@ -1,12 +1,13 @@
 """Reads of notifications."""
 
 from django.core.cache import cache
+from django.db import transaction
 
 from .models import Notification
 
-# A count read by another request while a new notification is not yet committed is kept for
-# at most this long.
-UNREAD_TIMEOUT = 60
+# Counts are forgotten on every change (``unread_count_forget``); this only bounds how long a
+# count outlives a change made outside the platform's code (by hand in the database).
+UNREAD_TIMEOUT = 24 * 60 * 60
 
 
 def _unread_key(user_id) -> str:
@@ -25,7 +26,10 @@ def unread_count(user) -> int:
 
 
 def unread_count_forget(user_ids) -> None:
-    """Drops the kept counts of these people."""
+    """Drops the kept counts of these people, at once and again when the change commits: a
+    count another request reads in between (without the change, not yet committed) is not
+    kept either."""
     keys = [_unread_key(pk) for pk in set(user_ids)]
     if keys:
         cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
