@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
 from worldcities.fragments import cached_html, cached_parts
-from worldcities.pagination import PageByKeysPaginator
+from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from .caching import FACET_SCOPES, facets_key
@@ -195,14 +195,12 @@ def _facet(name, label, counts, chosen, labels=None):
 
 
 def _list_order(filtered) -> list[tuple[str, bool]] | None:
-    """The results' order as (field or annotation, descending) pairs ending in the key, or
-    None if it is not a plain list of names."""
-    order = []
-    for item in filtered.query.order_by:
-        if not isinstance(item, str) or item == "?" or "__" in item:
-            return None
-        order.append((item.lstrip("-"), item.startswith("-")))
-    return order if order and order[-1][0] == "pk" else None
+    """The results' order as (column of the practice or annotation, descending) pairs ending
+    in the key, or None if it is ordered otherwise (through a relation, by an expression)."""
+    order = plain_order(filtered.query)
+    if not order or order[-1][0] != "pk" or any("__" in name for name, _desc in order):
+        return None
+    return order
 
 
 def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list[int] | None]:

@@ -5,6 +5,17 @@ from django.db import connections
 from django.db.models import CharField, TextField
 
 
+def plain_order(query) -> list[tuple[str, bool]] | None:
+    """The order of ``query`` as (field or annotation name, descending) pairs, or None when it
+    holds an expression or is random."""
+    order = []
+    for item in query.order_by:
+        if not isinstance(item, str) or item == "?":
+            return None
+        order.append((item.lstrip("-"), item.startswith("-")))
+    return order
+
+
 class PageByKeysPaginator(Paginator):
     """A page of a long list in two queries: the keys of the page's rows first, in the list's
     order (a narrow query that joins only what the order needs), then those rows with
@@ -39,18 +50,13 @@ class PageByKeysPaginator(Paginator):
         """The keys of rows ``low`` to ``high`` in the list's order, or None if that order
         cannot be followed here (text collates differently in the database, expressions)."""
         query = self.object_list.query
-        probe = query.clone()  # resolving a related name sets up joins: not on the list's query
-        order = []
-        for item in query.order_by:
-            if not isinstance(item, str) or item == "?":
-                return None
-            name = item.lstrip("-")
-            field = probe.resolve_ref(name).output_field
-            if isinstance(field, CharField | TextField):
-                return None
-            order.append((name, item.startswith("-")))
+        order = plain_order(query)
         if not order:
             return None
+        probe = query.clone()  # resolving a related name sets up joins: not on the list's query
+        for name, _descending in order:
+            if isinstance(probe.resolve_ref(name).output_field, CharField | TextField):
+                return None
         columns = [name for name, _descending in order if name != "pk"]
         rows = list(self.object_list.order_by().values_list("pk", *columns))
         # One stable sort per column, the last first, with NULL where the database puts it
