@@ -1,6 +1,7 @@
 """Every read of practices, narrowed to what the reader may see (``permissions.visible_q``):
 lists with search and facet counts, a practice with all it shows, a city's practices."""
 
+import heapq
 import re
 from collections import Counter
 
@@ -170,27 +171,28 @@ def with_highlights(rows, q: str):
 
 # --- Facets -------------------------------------------------------------------------------------
 def _facet(name, label, counts, chosen, labels=None):
-    options = []
-    for value, count in counts:
-        if value in (None, ""):
-            continue
-        value = str(value)
-        options.append(
-            {
-                "value": value,
-                "label": (labels or {}).get(value, value),
-                "count": count,
-                "checked": value in chosen,
-            }
-        )
+    values = [(str(value), count) for value, count in counts if value not in (None, "")]
+    shown = range(len(values))
     hidden = 0
-    if len(options) > FACET_OPTIONS_SHOWN:
+    if len(values) > FACET_OPTIONS_SHOWN:
         # A facet of thousands of cities is no filter one can read: the values with the most
-        # results are shown (and every chosen one), in their usual order.
-        ranked = sorted(options, key=lambda o: -o["count"])[:FACET_OPTIONS_SHOWN]
-        shown = {id(o) for o in ranked} | {id(o) for o in options if o["checked"]}
-        hidden = len(options) - len(shown)
-        options = [o for o in options if id(o) in shown]
+        # results are shown (and every chosen one), in their usual order. Only those become
+        # options: a search's city facet has thousands of values.
+        top = heapq.nlargest(FACET_OPTIONS_SHOWN, shown, key=lambda i: values[i][1])
+        shown = sorted(
+            set(top).union(i for i in shown if values[i][0] in chosen) if chosen else top
+        )
+        hidden = len(values) - len(shown)
+    labels = labels or {}
+    options = [
+        {
+            "value": value,
+            "label": labels.get(value, value),
+            "count": count,
+            "checked": value in chosen,
+        }
+        for value, count in (values[i] for i in shown)
+    ]
     return {"name": name, "label": label, "options": options, "hidden": hidden}
 
 
@@ -205,8 +207,9 @@ def _list_order(filtered) -> list[tuple[str, bool]] | None:
 
 def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list[int] | None]:
     """Every facet's counts over the current results in one query: the results are selected
-    once (a common table expression) and counted per thematic area, topic, country, city, side,
-    edition, partner sector, start date and key figures, each a GROUP BY of its own. Areas,
+    once (a common table expression), grouped in one pass by each facet's column, and those
+    groups counted per thematic area, topic, country, city, side, edition, partner sector,
+    start date and key figures. Areas,
     topics, partner sectors and key figures are read from what each practice keeps on its row
     (``services.practices_reindex``), so no count joins the results with a table of links.
 
@@ -242,21 +245,44 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         "member": PairingMember._meta.db_table,
         "edition": Edition._meta.db_table,
     }
-    # How many results hold each value of the list ``column``: the results are first grouped
-    # by their whole list (a few dozen different lists), then the lists' values counted.
+    # The results are read once and grouped by each facet's column at the same time: by the
+    # whole list of areas, of topics and of sectors (a few dozen different lists each), by
+    # place (city, pairing, side), by start date and by "with key figures". Every count below
+    # reads these few groups, never the results again. ``g`` has a flag per grouping (0 on
+    # that grouping's rows), as GROUPING() gives on PostgreSQL.
+    sets = {
+        "areas": ["areas"],
+        "topics": ["topics"],
+        "sectors": ["sectors"],
+        "city_id": ["city_id", "pairing_id", "side"],
+        "start_date": ["start_date"],
+        "figures": ["figures"],
+    }
+    columns = [column for grouping in sets.values() for column in grouping]
+
+    def listed(grouping):
+        return ", ".join(f"m.{column}" for column in grouping)
+
     if connection.vendor == "postgresql":
+        flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
+        grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
+            GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
 
         def per_value(column):
             return f"""(SELECT x.value, CAST(sum(x.n) AS BIGINT) AS n
-                FROM (SELECT unnest(g.list) AS value, g.n
-                    FROM (SELECT m.{column} AS list, count(*) AS n FROM m GROUP BY 1) g) x
+                FROM (SELECT unnest(g.{column}) AS value, g.n FROM g WHERE g.by_{column} = 0) x
                 GROUP BY 1)"""  # noqa: S608
-    else:
+    else:  # one GROUP BY per grouping, the flags set as GROUPING() would set them
+        grouped = " UNION ALL ".join(
+            f"SELECT {', '.join(f'{int(other != name)} AS by_{other}' for other in sets)}, "  # noqa: S608
+            + ", ".join(f"m.{c}" if c in grouping else f"NULL AS {c}" for c in columns)
+            + f", count(*) AS n FROM m GROUP BY {listed(grouping)}"
+            for name, grouping in sets.items()
+        )
 
         def per_value(column):
             return f"""(SELECT j.value AS value, sum(g.n) AS n
-                FROM (SELECT m.{column} AS list, count(*) AS n FROM m GROUP BY 1) g,
-                    json_each(g.list) j
+                FROM g, json_each(g.{column}) j WHERE g.by_{column} = 0
                 GROUP BY 1)"""  # noqa: S608
 
     keys_sql = ""
@@ -279,8 +305,9 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     sql = f"""
     WITH m (id, city_id, side, start_date, pairing_id, areas, topics, sectors, figures{extra})
         AS ({matched_sql}),
+    g AS ({grouped}),
     per_place (city_id, pairing_id, side, n) AS (
-        SELECT m.city_id, m.pairing_id, m.side, count(*) FROM m GROUP BY 1, 2, 3
+        SELECT g.city_id, g.pairing_id, g.side, g.n FROM g WHERE g.by_city_id = 0
     ),
     per_city (id, slug, name, country_id, n) AS (
         SELECT c.id, c.slug, c.name, c.country_id, CAST(sum(pp.n) AS BIGINT)
@@ -321,10 +348,11 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     UNION ALL
     SELECT 'sector', n.value, '', 0, n.n FROM {per_value("sectors")} n
     UNION ALL
-    SELECT 'start', CAST(m.start_date AS TEXT), '', 0, count(*)
-        FROM m WHERE m.start_date IS NOT NULL GROUP BY m.start_date
+    SELECT 'start', CAST(g.start_date AS TEXT), '', 0, g.n
+        FROM g WHERE g.by_start_date = 0 AND g.start_date IS NOT NULL
     UNION ALL
-    SELECT 'figures', 'true', '', 0, count(*) FROM m WHERE m.figures{keys_sql}
+    SELECT 'figures', 'true', '', 0, CAST(COALESCE(sum(g.n), 0) AS BIGINT)
+        FROM g WHERE g.by_figures = 0 AND g.figures{keys_sql}
     """  # noqa: S608 - table names come from the models, values are parameters
     rows: dict[str, list[tuple]] = {}
     keys = None

@@ -80,6 +80,32 @@ def test_a_facet_of_many_values_shows_those_with_most_results():
     assert facet["hidden"] == 2
 
 
+def test_a_chosen_value_stays_in_a_shortened_facet_in_its_usual_place(monkeypatch):
+    from practices import selectors
+
+    cities = [CityFactory(slug=f"city-{i:02}", name=f"City {i:02}") for i in range(4)]
+    for city, practices in zip(cities, [1, 3, 1, 2], strict=True):
+        for _ in range(practices):
+            PracticeFactory(city=city)
+    monkeypatch.setattr(selectors, "FACET_OPTIONS_SHOWN", 2)
+
+    def city_facet(query):
+        facets = practice_list(user=None, params=QueryDict(query))["facets"]
+        return next(f for f in facets if f["name"] == "city")
+
+    facet = city_facet("")
+    assert [(o["value"], o["count"]) for o in facet["options"]] == [("city-01", 3), ("city-03", 2)]
+    assert facet["hidden"] == 2
+    # A chosen value with few results is kept, checked, where it stands in the usual order.
+    facet = selectors._facet("city", "City", [("a", 1), ("b", 3), ("c", 1), ("d", 2)], {"c"})
+    assert [(o["value"], o["checked"]) for o in facet["options"]] == [
+        ("b", False),
+        ("c", True),
+        ("d", False),
+    ]
+    assert facet["hidden"] == 1
+
+
 def test_a_question_or_a_follow_leaves_the_counts_cached(
     delegate, partner_delegate, django_assert_num_queries
 ):

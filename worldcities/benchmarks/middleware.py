@@ -1,4 +1,7 @@
-"""Counts the SQL queries a request makes and reports them in an ``X-Queries`` header."""
+"""Counts the SQL queries a request makes and the time spent in them, and reports both in the
+``X-Queries`` and ``X-Queries-Ms`` headers."""
+
+import time
 
 from django.db import connection
 
@@ -9,12 +12,18 @@ class QueryCountMiddleware:
 
     def __call__(self, request):
         count = [0]
+        spent = [0.0]
 
         def counting(execute, sql, params, many, context):
             count[0] += 1
-            return execute(sql, params, many, context)
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
 
         with connection.execute_wrapper(counting):
             response = self.get_response(request)
         response["X-Queries"] = str(count[0])
+        response["X-Queries-Ms"] = f"{1000 * spent[0]:.1f}"
         return response

@@ -222,14 +222,20 @@ def cold_pass(base, paths, cookie) -> dict:
     """Each URL once, one after the other, right after every cached page went stale: what a
     reader waits for and how many queries a page makes when the cache cannot help."""
     forget_cached_pages()
-    latencies, counts = [], []
+    latencies, counts, slowest = [], [], []
     for path in paths:
         started = time.perf_counter()
         _status, headers = fetch(base, path, cookie)
         latencies.append(time.perf_counter() - started)
         if "X-Queries" in headers:
             counts.append(int(headers["X-Queries"]))
+        slowest.append((latencies[-1], float(headers.get("X-Queries-Ms", 0)), path))
     ordered = sorted(latencies)
+    # The three slowest, with their time in SQL: what the tail is made of.
+    slowest = [
+        {"ms": round(1000 * seconds, 1), "sql_ms": sql_ms, "path": path}
+        for seconds, sql_ms, path in sorted(slowest, reverse=True)[:3]
+    ]
 
     def pct(p):
         return round(1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
@@ -239,6 +245,7 @@ def cold_pass(base, paths, cookie) -> dict:
         "cold_p95_ms": pct(95),
         "cold_max_ms": round(1000 * ordered[-1], 1),
         "cold_queries_max": max(counts) if counts else None,
+        "cold_slowest": slowest,
     }
 
 
@@ -619,6 +626,7 @@ def main(argv=None) -> None:
                     f"  cold p95={measured['cold_p95_ms']} ms"
                     f" queries={measured['cold_queries_max']}  statuses={measured['statuses']}"
                 )
+                log(f"{'':26} slowest with nothing cached: {measured['cold_slowest']}")
     finally:
         server.terminate()
         server.wait(timeout=30)
