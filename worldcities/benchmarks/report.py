@@ -62,6 +62,15 @@ def render(results: dict) -> str:
         lines.append(f"- **Generation:** {results['generate_seconds']} s")
     for mode, title in (("anonymous", "Anonymous"), ("logged_in", "Logged in (programme staff)")):
         lines += ["", f"### {title}", "", *_pages_table(results["pages"][mode])]
+    lines += ["", "### Slowest with nothing cached", ""]
+    lines += ["| page | mode | URL | ms | of which SQL ms |", "| --- | --- | --- | ---: | ---: |"]
+    for mode in ("anonymous", "logged_in"):
+        for page, m in results["pages"][mode].items():
+            for slow in m.get("cold_slowest", [])[:1] if page != "ceiling" else []:
+                lines.append(
+                    f"| {LABELS.get(page, page)} | {mode.replace('_', ' ')} | `{slow['path']}` "
+                    f"| {slow['ms']} | {slow['sql_ms']} |"
+                )
     lines += ["", "### Background jobs", ""]
     lines += [
         "| job | seconds | peak RSS MiB | queries | details |",
