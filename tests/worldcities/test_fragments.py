@@ -327,3 +327,22 @@ def test_an_unread_count_read_before_the_notification_commits_is_not_kept(
     for callback in on_commit:
         callback()
     assert unread_count(delegate) == 1
+
+
+def test_an_unread_count_stays_kept_while_only_a_notification_s_email_changes(
+    delegate, django_assert_num_queries
+):
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.selectors import unread_count
+    from worldcities.notifications.services import notify
+
+    notification = notify(
+        recipient=delegate, kind=Kind.PRACTICE_QUESTION, target=delegate, title="A"
+    )
+    assert unread_count(delegate) == 1
+    notification.save(update_fields=["email"])
+    with django_assert_num_queries(0):
+        assert unread_count(delegate) == 1
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at"])
+    assert unread_count(delegate) == 0

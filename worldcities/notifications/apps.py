@@ -1,10 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What a recipient's unread count depends on, of a notification's fields.
+COUNTED_FIELDS = {"recipient", "read_at"}
 
-def _forget_unread_count(sender, instance, **kwargs):
+
+def _forget_unread_count(sender, instance, update_fields=None, **kwargs):
     from .selectors import unread_count_forget
 
+    if update_fields is not None and not COUNTED_FIELDS & set(update_fields):
+        return  # e.g. the e-mail sent for it: the count stands
     unread_count_forget([instance.recipient_id])
 
 
