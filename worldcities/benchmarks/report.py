@@ -66,11 +66,13 @@ def render(results: dict) -> str:
     lines += ["| page | mode | URL | ms | of which SQL ms |", "| --- | --- | --- | ---: | ---: |"]
     for mode in ("anonymous", "logged_in"):
         for page, m in results["pages"][mode].items():
-            for slow in m.get("cold_slowest", [])[:1] if page != "ceiling" else []:
-                lines.append(
-                    f"| {LABELS.get(page, page)} | {mode.replace('_', ' ')} | `{slow['path']}` "
-                    f"| {slow['ms']} | {slow['sql_ms']} |"
-                )
+            if page == "ceiling" or not m.get("cold_slowest"):
+                continue
+            slow = m["cold_slowest"][0]
+            lines.append(
+                f"| {LABELS.get(page, page)} | {mode.replace('_', ' ')} | `{slow['path']}` "
+                f"| {slow['ms']} | {slow['sql_ms']} |"
+            )
     lines += ["", "### Background jobs", ""]
     lines += [
         "| job | seconds | peak RSS MiB | queries | details |",
