@@ -176,8 +176,8 @@ def _facet(name, label, counts, chosen, labels=None):
     hidden = 0
     if len(values) > FACET_OPTIONS_SHOWN:
         # A facet of thousands of cities is no filter one can read: the values with the most
-        # results are shown (and every chosen one), in their usual order. Only those become
-        # options: a search's city facet has thousands of values.
+        # results are shown (and every chosen one), in their usual order, and only they become
+        # options.
         top = heapq.nlargest(FACET_OPTIONS_SHOWN, shown, key=lambda i: values[i][1])
         shown = sorted(
             set(top).union(i for i in shown if values[i][0] in chosen) if chosen else top

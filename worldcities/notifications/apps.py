@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # What a recipient's unread count depends on, of a notification's fields.
-COUNTED_FIELDS = {"recipient", "read_at"}
+COUNTED_FIELDS = {"recipient", "recipient_id", "read_at"}  # save() takes either name
 
 
 def _forget_unread_count(sender, instance, update_fields=None, **kwargs):
