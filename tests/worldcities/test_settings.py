@@ -73,6 +73,25 @@ def test_production_settings_load_with_a_secret_and_hosts():
 
 
 @pytest.mark.parametrize(
+    ("module", "env", "backend"),
+    [
+        (
+            "worldcities.settings.production",
+            {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.eu"},
+            "locmem.LocMemCache",
+        ),
+        ("worldcities.settings.local", {}, "dummy.DummyCache"),
+        ("worldcities.settings.local", {"DEBUG": "false"}, "locmem.LocMemCache"),
+    ],
+)
+def test_the_layout_is_kept_per_process_except_while_developing(module, env, backend):
+    # While developing, templates change under the running server.
+    result = run_with_settings(module, "print(settings.CACHES['layout']['BACKEND'])", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"django.core.cache.backends.{backend}"
+
+
+@pytest.mark.parametrize(
     ("env", "message"),
     [
         ({"ALLOWED_HOSTS": "worldcities.example.eu"}, "Set the SECRET_KEY environment variable"),

@@ -131,6 +131,16 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# The layout's unchanging parts (menus, footer: ``templates/base.html``), rendered once per
+# language and kept in each process: they change only with the code, templates or
+# translations, that is with a new process (``settings.local`` keeps nothing while developing).
+LAYOUT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "layout",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES["layout"] = LAYOUT_CACHE
 # Sessions are read from the cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -10,6 +10,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEMO_ACCOUNTS_ALLOWED = True
+if DEBUG:
+    # Templates change under a running server: render the layout afresh on every page.
+    CACHES["layout"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
 
 # SQLite, the folder broker and uploads live under var/ (not in git): make sure it exists.
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -38,7 +38,10 @@ if not _reachable(TEST_REDIS_URL, 6379):
         raise ImproperlyConfigured(f"CI=true but Redis at {TEST_REDIS_URL} is unreachable.")
     TEST_REDIS_URL = ""
 REDIS_URL = ""
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "layout": LAYOUT_CACHE,  # noqa: F405
+}
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 DEBUG = False
