@@ -1,6 +1,7 @@
 """Every read of practices, narrowed to what the reader may see (``permissions.visible_q``):
 lists with search and facet counts, a practice with all it shows, a city's practices."""
 
+import functools
 import heapq
 import re
 from collections import Counter
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
-from worldcities.fragments import cached_html, cached_parts
+from worldcities.fragments import Fragment, cached_fragments, cached_html
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
@@ -539,35 +540,39 @@ def practice_for_page(*, user, slug: str) -> Practice:
     return get_object_or_404(qs, slug=slug)
 
 
-def practice_parts(practice: Practice) -> dict:
+def _history_context(practice: Practice) -> dict:
+    changes = PracticeStatusChange.objects.filter(practice=practice)
+    return {"history": list(changes.select_related("changed_by"))}
+
+
+def practice_parts(practice: Practice, *, history: bool = False) -> dict:
     """The parts of the practice page that are the same for every reader who may see it,
-    rendered from ``practice_detail_rows`` only when the cache does not hold them."""
-    return cached_parts(
-        "practices:detail",
-        vary=[practice.pk],
-        scopes=DETAIL_SCOPES,
-        templates=DETAIL_PARTS,
-        context=lambda: {
+    rendered from ``practice_detail_rows`` only when the cache does not hold them. With
+    ``history``, also its review history (for those who may change, review or archive it),
+    looked up in the same round trip to the cache."""
+    vary = (practice.pk,)
+    data = functools.cache(
+        lambda: {
             "practice": practice_detail_rows(practice.pk),
             "comment_form": CommentForm(prefix="comment"),
-        },
+        }
     )
-
-
-def practice_history_html(practice: Practice) -> str:
-    """The review history (for those who may change, review or archive the practice)."""
-
-    def context():
-        changes = PracticeStatusChange.objects.filter(practice=practice)
-        return {"history": list(changes.select_related("changed_by"))}
-
-    return cached_html(
-        "practices:history",
-        vary=[practice.pk],
-        scopes=DETAIL_SCOPES,
-        template="practices/fragments/practice_history.html",
-        context=context,
-    )
+    fragments = [
+        Fragment(f"practices:detail:{part}", vary, DETAIL_SCOPES, template, data)
+        for part, template in DETAIL_PARTS.items()
+    ]
+    if history:
+        fragments.append(
+            Fragment(
+                "practices:history",
+                vary,
+                DETAIL_SCOPES,
+                "practices/fragments/practice_history.html",
+                functools.partial(_history_context, practice),
+            )
+        )
+    names = [*DETAIL_PARTS, "history"][: len(fragments)]
+    return dict(zip(names, cached_fragments(fragments), strict=True))
 
 
 def practice_detail_rows(pk: int) -> Practice:

@@ -57,9 +57,10 @@ def _detail_context(request, practice, **forms):
     may do with it (their buttons and forms, never cached)."""
     user = request.user
     can_do = abilities(user, practice)
+    history = can_do["change"] or can_do["review"] or can_do["archive"]
     context = {
         "practice": practice,
-        "parts": selectors.practice_parts(practice),
+        "parts": selectors.practice_parts(practice, history=history),
         "can": can_do,
         "following": can_do["follow"] and practice.following,
         "is_preview": practice.status != Practice.Status.PUBLISHED,
@@ -74,8 +75,6 @@ def _detail_context(request, practice, **forms):
         context["comment_form"] = forms.get("comment_form")
     if can_do["review"]:
         context["review_form"] = forms.get("review_form") or ReviewForm(prefix="review")
-    if can_do["change"] or can_do["review"] or can_do["archive"]:
-        context["history"] = selectors.practice_history_html(practice)
     return context
 
 

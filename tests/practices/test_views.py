@@ -214,6 +214,22 @@ def test_review_return_needs_a_comment_shown_next_to_the_field(client, coordinat
     assert practice.status == "returned"
 
 
+def test_the_review_history_shows_to_those_who_may_review_and_follows_each_decision(
+    client, programme_staff, delegate, partner_delegate, make_practice
+):
+    practice = make_practice(status="submitted")
+    url = practice.get_absolute_url()
+    client.force_login(programme_staff)
+    assert "Review history" not in client.get(url).content.decode()  # nothing decided yet
+    practice_publish(practice=practice, by=programme_staff)
+    html = client.get(url).content.decode()
+    assert "Review history" in html and "Published" in html
+    client.force_login(delegate)  # of the practice's city: may change it
+    assert "Published (Programme Staff)" in client.get(url).content.decode()
+    client.force_login(partner_delegate)  # a reader
+    assert "Review history" not in client.get(url).content.decode()
+
+
 def test_returned_practice_shows_the_comment_to_its_city(client, delegate, make_practice):
     practice = make_practice(status="returned", review_comment="Add the budget, please.")
     client.force_login(delegate)
