@@ -346,3 +346,19 @@ def test_an_unread_count_stays_kept_while_only_a_notification_s_email_changes(
     notification.read_at = timezone.now()
     notification.save(update_fields=["read_at"])
     assert unread_count(delegate) == 0
+
+
+def test_a_notification_given_to_someone_else_moves_from_one_count_to_the_other(
+    delegate, partner_delegate
+):
+    """As when programme staff change a notification's recipient in the admin."""
+    from worldcities.notifications.models import Kind, Notification
+    from worldcities.notifications.selectors import unread_count
+    from worldcities.notifications.services import notify
+
+    notify(recipient=delegate, kind=Kind.PRACTICE_QUESTION, target=delegate, title="A")
+    assert (unread_count(delegate), unread_count(partner_delegate)) == (1, 0)
+    notification = Notification.objects.get()  # loaded afresh, as the admin does
+    notification.recipient = partner_delegate
+    notification.save()
+    assert (unread_count(delegate), unread_count(partner_delegate)) == (0, 1)

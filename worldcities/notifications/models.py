@@ -109,6 +109,13 @@ class Notification(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Giving the notification to someone else changes this person's unread count too.
+        instance.loaded_recipient_id = instance.__dict__.get("recipient_id")
+        return instance
+
 
 class EmailMessage(models.Model):
     """One e-mail in the outbox. Its key is unique: the same e-mail is never queued twice."""
