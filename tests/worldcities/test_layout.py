@@ -34,7 +34,7 @@ def logout_token(html: str) -> str:
     ],
 )
 def test_the_menu_marks_the_section_of_each_page(client, path, current):
-    # Every page is rendered in turn in one process, so each reads the kept menu of another.
+    # Other pages first: the menu kept for them must not be the one this page shows.
     for other in ("/", "/practices/", "/accounts/login/"):
         client.get(other)
     assert current_sections(client.get(path).content.decode()) == current
