@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
-from worldcities.fragments import Fragment, cached_fragments, cached_html
+from worldcities.fragments import cached_fragments, cached_html, part_fragments
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
@@ -550,29 +550,27 @@ def practice_parts(practice: Practice, *, history: bool = False) -> dict:
     rendered from ``practice_detail_rows`` only when the cache does not hold them. With
     ``history``, also its review history (for those who may change, review or archive it),
     looked up in the same round trip to the cache."""
-    vary = (practice.pk,)
-    data = functools.cache(
-        lambda: {
+    templates = dict(DETAIL_PARTS)
+    fragments = part_fragments(
+        "practices:detail",
+        vary=[practice.pk],
+        scopes=DETAIL_SCOPES,
+        templates=DETAIL_PARTS,
+        context=lambda: {
             "practice": practice_detail_rows(practice.pk),
             "comment_form": CommentForm(prefix="comment"),
-        }
+        },
     )
-    fragments = [
-        Fragment(f"practices:detail:{part}", vary, DETAIL_SCOPES, template, data)
-        for part, template in DETAIL_PARTS.items()
-    ]
     if history:
-        fragments.append(
-            Fragment(
-                "practices:history",
-                vary,
-                DETAIL_SCOPES,
-                "practices/fragments/practice_history.html",
-                functools.partial(_history_context, practice),
-            )
+        templates["history"] = "practices/fragments/practice_history.html"
+        fragments += part_fragments(
+            "practices:history",
+            vary=[practice.pk],
+            scopes=DETAIL_SCOPES,
+            templates={"html": templates["history"]},
+            context=functools.partial(_history_context, practice),
         )
-    names = [*DETAIL_PARTS, "history"][: len(fragments)]
-    return dict(zip(names, cached_fragments(fragments), strict=True))
+    return dict(zip(templates, cached_fragments(fragments), strict=True))
 
 
 def practice_detail_rows(pk: int) -> Practice:

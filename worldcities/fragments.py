@@ -238,10 +238,23 @@ def cached_parts(
 
     ``context`` is called only when a part must be rendered, once for all of them, so a page
     whose parts are all cached runs none of the queries they need."""
+    parts = part_fragments(name, vary=vary, scopes=scopes, templates=templates, context=context)
+    return dict(zip(templates, cached_fragments(parts, timeout), strict=True))
+
+
+def part_fragments(
+    name: str,
+    *,
+    vary: Iterable,
+    scopes: Iterable[str],
+    templates: dict[str, str],
+    context: Callable[[], dict],
+) -> list[Fragment]:
+    """The fragments of ``cached_parts``, for a page that looks them up in one round trip
+    together with others (``cached_fragments``)."""
     data = functools.cache(context)  # one context for every part that must be rendered
     vary, scopes = tuple(vary), tuple(scopes)
-    parts = [Fragment(f"{name}:{part}", vary, scopes, t, data) for part, t in templates.items()]
-    return dict(zip(templates, cached_fragments(parts, timeout), strict=True))
+    return [Fragment(f"{name}:{part}", vary, scopes, t, data) for part, t in templates.items()]
 
 
 def cached_html(
