@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,7 +8,7 @@ from django.urls import reverse
 from practices.models import Attachment, KeyFigure, Practice, PracticePartner, Transfer
 from practices.selectors import practices_for_city
 from practices.services import practice_publish, practice_transfer_set
-from tests.cities.factories import OrganisationFactory, ThematicAreaFactory
+from tests.cities.factories import CityFactory, OrganisationFactory, ThematicAreaFactory
 
 from .conftest import PDF
 from .factories import (
@@ -276,6 +278,20 @@ def test_list_page_keeps_filters_in_the_url_and_htmx_gets_the_partial(client, pr
     )
     assert "<html" not in partial.content.decode()
     assert "Open mobility data" in partial.content.decode()
+
+
+def test_each_facet_option_is_a_labelled_checkbox_with_its_count(client):
+    busan = CityFactory(name="Busan <Metro> & Co", slug="busan")
+    PracticeFactory(city=busan)
+    PracticeFactory(city=busan)
+    html = client.get("/practices/?city=busan").content.decode()
+    options = re.findall(r'<label class="checkbox-label" for="([^"]+)">(.*?)</label>', html, re.S)
+    label_for, inside = next(option for option in options if 'name="city"' in option[1])
+    assert f'<input type="checkbox" id="{label_for}" name="city" value="busan" checked>' in inside
+    assert "Busan &lt;Metro&gt; &amp; Co" in inside and "<Metro>" not in html
+    assert '<span class="facet-count">(2)</span>' in inside
+    ids = re.findall(r'<input type="checkbox" id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) > 1  # every facet's options, each id once
 
 
 def test_pagination_keeps_every_filter(client, eu_city):
