@@ -550,7 +550,7 @@ def practice_parts(practice: Practice, *, history: bool = False) -> dict:
     rendered from ``practice_detail_rows`` only when the cache does not hold them. With
     ``history``, also its review history (for those who may change, review or archive it),
     looked up in the same round trip to the cache."""
-    templates = dict(DETAIL_PARTS)
+    history_part = {"history": "practices/fragments/practice_history.html"} if history else {}
     fragments = part_fragments(
         "practices:detail",
         vary=[practice.pk],
@@ -560,17 +560,14 @@ def practice_parts(practice: Practice, *, history: bool = False) -> dict:
             "practice": practice_detail_rows(practice.pk),
             "comment_form": CommentForm(prefix="comment"),
         },
+    ) + part_fragments(
+        "practices",
+        vary=[practice.pk],
+        scopes=DETAIL_SCOPES,
+        templates=history_part,
+        context=functools.partial(_history_context, practice),
     )
-    if history:
-        templates["history"] = "practices/fragments/practice_history.html"
-        fragments += part_fragments(
-            "practices:history",
-            vary=[practice.pk],
-            scopes=DETAIL_SCOPES,
-            templates={"html": templates["history"]},
-            context=functools.partial(_history_context, practice),
-        )
-    return dict(zip(templates, cached_fragments(fragments), strict=True))
+    return dict(zip([*DETAIL_PARTS, *history_part], cached_fragments(fragments), strict=True))
 
 
 def practice_detail_rows(pk: int) -> Practice:
