@@ -2,28 +2,30 @@ import functools
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext_lazy as _
 
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
-# The main menu's sections: the page whose address is the URL's (home) or starts with it.
+# The main menu: a page belongs to a section whose address is its own (home) or starts its own.
 SECTIONS = (
-    ("home", "home"),
-    ("cities", "cities:list"),
-    ("pairings", "twinning:pairing_list"),
-    ("practices", "practices:list"),
-    ("meetings", "meetings:list"),
+    ("home", "home", _("Home")),
+    ("cities", "cities:list", _("Cities")),
+    ("pairings", "twinning:pairing_list", _("Pairings")),
+    ("practices", "practices:list", _("Practices")),
+    ("meetings", "meetings:list", _("Meetings")),
 )
 
 
 @functools.cache
-def _section_urls(script_prefix: str) -> tuple:
-    return tuple((name, reverse(url_name)) for name, url_name in SECTIONS)
+def menu(script_prefix: str) -> tuple:
+    """The main menu's sections as (name, address, label)."""
+    return tuple((name, reverse(url_name), label) for name, url_name, label in SECTIONS)
 
 
 def nav_section(request) -> str:
     """The main menu's section the page belongs to (marked as the current one), or ''."""
     path = request.path
-    for name, url in _section_urls(get_script_prefix()):
+    for name, url, _label in menu(get_script_prefix()):
         if path == url if name == "home" else path.startswith(url):
             return name
     return ""
@@ -47,5 +49,6 @@ def platform(request):
         "LANGUAGES": settings.LANGUAGES,
         # What the layout's cached parts (the "layout" cache) depend on besides the language.
         "SCRIPT_PREFIX": get_script_prefix(),
+        "MENU": menu(get_script_prefix()),
         "NAV_SECTION": nav_section(request),
     }
