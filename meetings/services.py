@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from twinning.models import Action, Pairing, PairingMember
 from worldcities.fragments import scopes_changed
+from worldcities.pagination import in_batches
 from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_programme_staff
 
@@ -722,17 +723,6 @@ def _not_yet_told(queryset, *, kind: str, target, occasion: str, person_field: s
     return queryset.exclude(Exists(told))
 
 
-def _in_batches(queryset, size: int):
-    """Rows in primary-key order, ``size`` at a time: one query per batch."""
-    last = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
-
-
 def meeting_reminders_send(
     *, now: datetime.datetime | None = None, batch_size: int = REMINDER_BATCH
 ) -> int:
@@ -767,7 +757,7 @@ def meeting_reminders_send(
             person_field="person_id",
         ).select_related("person__city")
         attachment = None
-        for batch in _in_batches(holders, batch_size):
+        for batch in in_batches(holders, batch_size):
             if attachment is None:
                 agenda = list(meeting.agenda_items.order_by("starts_at", "pk"))
                 attachment = notices.ics_attachment(meeting, agenda)
@@ -833,7 +823,7 @@ def invitation_reminders_auto(
         .select_related("person__city", "meeting__host_city")
     )
     sent = 0
-    for batch in _in_batches(waiting, batch_size):
+    for batch in in_batches(waiting, batch_size):
         with transaction.atomic():
             for registration in batch:
                 sent += notices.invitation_reminder(
@@ -883,7 +873,7 @@ def evaluation_reminders_send(
         .select_related("person", "meeting")
     )
     sent = 0
-    for batch in _in_batches(pending, batch_size):
+    for batch in in_batches(pending, batch_size):
         with transaction.atomic():
             for registration in batch:
                 notices.evaluation_request(registration.meeting, registration.person, reminder=True)

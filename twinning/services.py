@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from worldcities.fragments import scopes_changed
+from worldcities.pagination import in_batches
 
 from .models import Action, Edition, Milestone, Pairing, PairingStatusChange
 
@@ -177,16 +178,20 @@ def action_delete(*, action: Action, by) -> None:
 
 
 DUE_SOON_DAYS = 7
+REMINDER_BATCH = 500
 
 
-def action_reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
+def action_reminders_send(
+    *, today: datetime.date | None = None, batch_size: int = REMINDER_BATCH
+) -> dict[str, int]:
     """Reminds owners of actions due within a week, and of overdue ones (copied to the
     edition's coordinators). Each reminder goes once per due date: moving the date re-arms it.
-    Everyone told about one action is told in one go (a fixed number of queries per action)."""
+    Everyone told about a batch of actions is told in one go (a fixed number of queries per
+    batch, however many actions and people it holds)."""
     from django.utils import timezone
 
     from worldcities.notifications.models import Kind
-    from worldcities.notifications.services import Notice, notify_many
+    from worldcities.notifications.services import Notice, notify_each
 
     today = today or timezone.localdate()
     open_actions = (
@@ -196,7 +201,6 @@ def action_reminders_send(*, today: datetime.date | None = None) -> dict[str, in
             "pairing__edition", "pairing__eu_lead", "pairing__partner_lead", "owner_person"
         )
         .prefetch_related("pairing__edition__coordinators")
-        .order_by("pk")
     )
     counts = {"due_soon": 0, "overdue": 0}
     due_soon = open_actions.filter(
@@ -204,28 +208,32 @@ def action_reminders_send(*, today: datetime.date | None = None) -> dict[str, in
     ).exclude(owner_person__isnull=True)
     overdue = open_actions.filter(due_date__lt=today)
     for phase, actions in (("due_soon", due_soon), ("overdue", overdue)):
-        for action in actions.iterator(chunk_size=500):
-            people = {action.owner_person_id: action.owner_person} if action.owner_person_id else {}
-            if phase == "overdue":
-                people.update({u.pk: u for u in action.pairing.edition.coordinators.all()})
-                title = _("Overdue since %(date)s: %(action)s")
-            else:
-                title = _("Due on %(date)s: %(action)s")
-            title = title % {"date": action.due_date, "action": action}
-            body = _("%(pairing)s · %(progress)s %% done") % {
-                "pairing": action.pairing,
-                "progress": action.progress,
-            }
-            url = action.pairing.get_absolute_url()
-            with transaction.atomic():
-                notify_many(
-                    kind=Kind.ACTION_DUE,
-                    target=action,
-                    occasion=f"{phase.replace('_', '-')}:{action.due_date}",
-                    notices=[
-                        Notice(recipient=person, title=title, body=body, url=url)
-                        for person in people.values()
-                    ],
+        title = (
+            _("Overdue since %(date)s: %(action)s")
+            if phase == "overdue"
+            else _("Due on %(date)s: %(action)s")
+        )
+        for batch in in_batches(actions, batch_size):
+            occasions = []
+            for action in batch:
+                people = [action.owner_person] if action.owner_person_id else []
+                if phase == "overdue":
+                    people += [
+                        u
+                        for u in action.pairing.edition.coordinators.all()
+                        if u.pk != action.owner_person_id
+                    ]
+                notice = {
+                    "title": title % {"date": action.due_date, "action": action},
+                    "body": _("%(pairing)s · %(progress)s %% done")
+                    % {"pairing": action.pairing, "progress": action.progress},
+                    "url": action.pairing.get_absolute_url(),
+                }
+                occasion = f"{phase.replace('_', '-')}:{action.due_date}"
+                occasions.append(
+                    (action, occasion, [Notice(recipient=p, **notice) for p in people])
                 )
-            counts[phase] += 1
+            with transaction.atomic():
+                notify_each(kind=Kind.ACTION_DUE, occasions=occasions)
+            counts[phase] += len(batch)
     return counts

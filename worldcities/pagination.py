@@ -72,3 +72,16 @@ class PageByKeysPaginator(Paginator):
                 reverse=descending,
             )
         return [row[0] for row in rows[low:high]]
+
+
+def in_batches(queryset, size: int):
+    """The rows of ``queryset`` in primary-key order, ``size`` at a time: one query (and its
+    prefetches) per batch, each starting after the last key of the one before."""
+    last = None
+    while True:
+        rows = queryset if last is None else queryset.filter(pk__gt=last)
+        batch = list(rows.order_by("pk")[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk

@@ -227,3 +227,83 @@ def test_notify_many_costs_the_same_queries_for_few_and_many():
             )
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_notify_each_tells_of_each_thing_on_its_own_occasion(delegate):
+    weekly = DelegateFactory(email="weekly.each@example.org")
+    services.preferences_set(user=weekly, choices={Kind.ACTION_DUE: Delivery.WEEKLY})
+    first, second = CityFactory(), CityFactory()
+    # Told of the first thing on another occasion, and of the second on this one.
+    services.notify_many(
+        kind=Kind.ACTION_DUE,
+        target=first,
+        occasion="due-soon:2018-03-04",
+        notices=[services.Notice(recipient=delegate, title="Earlier")],
+    )
+    services.notify_many(
+        kind=Kind.ACTION_DUE,
+        target=second,
+        occasion="overdue:2018-02-28",
+        notices=[services.Notice(recipient=delegate, title="Already told")],
+    )
+
+    def occasions():
+        return [
+            (
+                first,
+                "overdue:2018-02-28",
+                [
+                    services.Notice(recipient=p, title=f"First, {p.email}")
+                    for p in (delegate, weekly)
+                ],
+            ),
+            (
+                second,
+                "overdue:2018-02-28",
+                [
+                    services.Notice(recipient=p, title=f"Second, {p.email}")
+                    for p in (delegate, weekly)
+                ],
+            ),
+        ]
+
+    assert services.notify_each(kind=Kind.ACTION_DUE, occasions=occasions()) == 3
+    assert services.notify_each(kind=Kind.ACTION_DUE, occasions=occasions()) == 0
+    told = {
+        (n.target_id, n.occasion, n.recipient.email): (n.title, n.email and n.email.subject)
+        for n in Notification.objects.select_related("recipient", "email")
+    }
+    assert told == {
+        (str(first.pk), "due-soon:2018-03-04", delegate.email): ("Earlier", "Earlier"),
+        (str(second.pk), "overdue:2018-02-28", delegate.email): ("Already told", "Already told"),
+        (str(first.pk), "overdue:2018-02-28", delegate.email): (
+            f"First, {delegate.email}",
+            f"First, {delegate.email}",
+        ),
+        # The weekly reader's wait for their digest: no e-mail of their own.
+        (str(first.pk), "overdue:2018-02-28", weekly.email): (f"First, {weekly.email}", None),
+        (str(second.pk), "overdue:2018-02-28", weekly.email): (f"Second, {weekly.email}", None),
+    }
+    assert EmailMessage.objects.filter(to=weekly.email).count() == 0
+
+
+@pytest.mark.django_db
+def test_notify_each_costs_the_same_queries_for_few_and_many_things():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 20):
+        people = DelegateFactory.create_batch(3)
+        occasions = [
+            (CityFactory(), "soon", [services.Notice(recipient=p, title="Soon") for p in people])
+            for _ in range(size)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            assert services.notify_each(kind=Kind.ACTION_DUE, occasions=occasions) == 3 * size
+        counts.append(len(queries))
+        assert EmailMessage.objects.filter(notifications__isnull=False).distinct().count() == (
+            Notification.objects.count()
+        )
+    assert counts[0] == counts[1]

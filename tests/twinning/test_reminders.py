@@ -60,7 +60,7 @@ def test_the_task_runs_the_service(pairing, delegate):
 
 
 @pytest.mark.django_db
-def test_reminders_cost_a_fixed_number_of_queries_per_action(pairing, delegate, coordinator):
+def test_reminders_cost_a_fixed_number_of_queries_per_batch(pairing, delegate, coordinator):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -74,11 +74,22 @@ def test_reminders_cost_a_fixed_number_of_queries_per_action(pairing, delegate, 
             due_date=TODAY - datetime.timedelta(days=3),
         )
         with CaptureQueriesContext(connection) as queries:
-            action_reminders_send(today=TODAY)
+            assert action_reminders_send(today=TODAY, batch_size=10)["overdue"] == count
         assert Notification.objects.count() == 2 * count  # the owner and the coordinator
+        assert EmailMessage.objects.filter(notifications__isnull=False).count() == 2 * count
         return len(queries)
 
-    five, fifteen = run(5), run(15)
-    per_action = (fifteen - five) / 10
-    assert per_action == int(per_action)
-    assert per_action <= 12  # a fixed handful per action, whatever the number of people
+    # 3 and 9 actions: one batch each; 13 and 19: two batches each.
+    assert run(3) == run(9)
+    assert run(13) == run(19)
+    assert run(13) > run(9)
+
+
+@pytest.mark.django_db
+def test_an_owner_who_coordinates_the_edition_is_told_once(pairing, coordinator):
+    ActionFactory(
+        pairing=pairing, owner_person=coordinator, due_date=TODAY - datetime.timedelta(days=1)
+    )
+    action_reminders_send(today=TODAY)
+    assert Notification.objects.get().recipient == coordinator
+    assert EmailMessage.objects.count() == 1

@@ -3,6 +3,7 @@ import logging
 import random
 import smtplib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -158,22 +159,39 @@ def notify_many(*, kind: str, target, occasion: str = "", notices: list[Notice])
     """``notify`` for many people about one thing on one occasion (a meeting's reminder to all
     its delegates), in a fixed number of queries however many they are. Those already told are
     skipped. Returns how many were told now."""
-    if not notices:
+    return notify_each(kind=kind, occasions=[(target, occasion, notices)])
+
+
+def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice]]]) -> int:
+    """``notify_many`` for many things at once, each on its own occasion with its own people
+    (every overdue action of a sweep): a fixed number of queries however many things and
+    people there are. Those already told of a thing on its occasion are skipped. Returns how
+    many notifications were made now."""
+    wanted = {}  # (target type, target id, occasion, recipient) → the notice
+    for target, occasion, notices in occasions:
+        target_type = ContentType.objects.get_for_model(target)  # kept by the manager
+        for notice in notices:
+            wanted[(target_type.pk, str(target.pk), occasion, notice.recipient.pk)] = notice
+    if not wanted:
         return 0
-    target_type = ContentType.objects.get_for_model(target)
-    key = {
+    # One query for all: a superset of the pairs asked for, narrowed down here.
+    near = {
         "kind": kind,
-        "target_type": target_type,
-        "target_id": str(target.pk),
-        "occasion": occasion,
+        "target_type_id__in": {key[0] for key in wanted},
+        "target_id__in": {key[1] for key in wanted},
+        "occasion__in": {key[2] for key in wanted},
     }
-    ids = [notice.recipient.pk for notice in notices]
+    ids = {key[3] for key in wanted}
     told = set(
-        Notification.objects.filter(**key, recipient_id__in=ids).values_list(
-            "recipient_id", flat=True
-        )
+        Notification.objects.filter(**near, recipient_id__in=ids)
+        .order_by()
+        .values_list("target_type_id", "target_id", "occasion", "recipient_id")
     )
-    fresh = [n for n in notices if n.recipient.pk not in told and n.recipient.is_active]
+    fresh = {
+        key: notice
+        for key, notice in wanted.items()
+        if key not in told and notice.recipient.is_active
+    }
     if not fresh:
         return 0
     chosen = dict(
@@ -181,48 +199,66 @@ def notify_many(*, kind: str, target, occasion: str = "", notices: list[Notice])
             "user_id", "delivery"
         )
     )
-    delivery = {n.recipient.pk: chosen.get(n.recipient.pk, Delivery.IMMEDIATE) for n in fresh}
+    delivery = {rid: chosen.get(rid, Delivery.IMMEDIATE) for (*_, rid) in fresh}
     Notification.objects.bulk_create(
         [
             Notification(
-                **key,
+                kind=kind,
+                target_type_id=type_id,
+                target_id=target_id,
+                occasion=occasion,
                 recipient=n.recipient,
                 title=n.title,
                 body=n.body,
                 url=n.url,
-                delivery=delivery[n.recipient.pk],
+                delivery=delivery[rid],
             )
-            for n in fresh
+            for (type_id, target_id, occasion, rid), n in fresh.items()
         ],
         ignore_conflicts=True,
     )
-    unread_count_forget(n.recipient.pk for n in fresh)
-    by_email_key = {}
-    for n in fresh:
-        if delivery[n.recipient.pk] != Delivery.IMMEDIATE:
+    unread_count_forget({key[3] for key in fresh})
+    by_email_key = {}  # e-mail key → (its notification's key, the unsaved e-mail)
+    for key, n in fresh.items():
+        type_id, target_id, occasion, rid = key
+        if delivery[rid] != Delivery.IMMEDIATE:
             continue
-        email_key = f"{kind}:{target_type.pk}:{target.pk}:{n.recipient.pk}:{occasion}"
-        by_email_key[email_key] = _email_build(
-            key=email_key,
-            kind=kind,
-            recipient=n.recipient,
-            template="notifications/email/notification",
-            context={"notification": n},
-            subject=n.title,
-            attachments=n.attachments,
+        email_key = f"{kind}:{type_id}:{target_id}:{rid}:{occasion}"
+        by_email_key[email_key] = (
+            key,
+            _email_build(
+                key=email_key,
+                kind=kind,
+                recipient=n.recipient,
+                template="notifications/email/notification",
+                context={"notification": n},
+                subject=n.title,
+                attachments=n.attachments,
+            ),
         )
     if by_email_key:
-        EmailMessage.objects.bulk_create(by_email_key.values(), ignore_conflicts=True)
-        emails = dict(
-            EmailMessage.objects.filter(key__in=by_email_key).values_list("recipient_id", "pk")
+        EmailMessage.objects.bulk_create(
+            [message for _, message in by_email_key.values()], ignore_conflicts=True
         )
-        rows = list(
-            Notification.objects.filter(
-                **key, recipient_id__in=list(emails), email__isnull=True
-            ).only("pk", "recipient_id")
-        )
+        emails = {
+            by_email_key[email_key][0]: pk
+            for email_key, pk in EmailMessage.objects.filter(key__in=by_email_key).values_list(
+                "key", "pk"
+            )
+        }
+        rows = [
+            row
+            for row in Notification.objects.filter(
+                **near, recipient_id__in={key[3] for key in emails}, email__isnull=True
+            )
+            .order_by()
+            .only("pk", "target_type_id", "target_id", "occasion", "recipient_id")
+            if (row.target_type_id, row.target_id, row.occasion, row.recipient_id) in emails
+        ]
         for row in rows:
-            row.email_id = emails[row.recipient_id]
+            row.email_id = emails[
+                (row.target_type_id, row.target_id, row.occasion, row.recipient_id)
+            ]
         Notification.objects.bulk_update(rows, ["email"])
         transaction.on_commit(lambda: [email_enqueue(message_id=pk) for pk in emails.values()])
     return len(fresh)
