@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 PER_PAGE = 20
 
 
-def paginate(request, queryset, per_page: int = PER_PAGE):
-    """The requested page of ``queryset``; a page number out of range gives the last page."""
+def paginate(params, queryset, per_page: int = PER_PAGE):
+    """The page of ``queryset`` that the query string ``params`` asks for; a page number out
+    of range gives the last page."""
     paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(params.get("page"))

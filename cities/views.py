@@ -15,7 +15,7 @@ CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
 @cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_list(request):
     filterset = CityFilterSet(request.GET or None, queryset=cities_public())
-    page = paginate(request, filterset.qs)
+    page = paginate(request.GET, filterset.qs)
     context = {"filterset": filterset, "page": page, "cities": page.object_list}
     if request.htmx and request.htmx.target == "city-results":
         return render(request, "cities/partials/city_results.html", context)

@@ -6,15 +6,23 @@ import functools
 import random
 from collections import defaultdict
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from twinning.models import Pairing
-from worldcities.fragments import Fragment, cached_fragments, cached_object, csrf_placeholder
+from worldcities.fragments import (
+    Fragment,
+    cached_fragments,
+    cached_object,
+    cached_parts,
+    csrf_placeholder,
+)
 
 from . import permissions
+from .filters import MeetingFilter
 from .forms import StatusForm
 from .models import (
     RATING_FIELDS,
@@ -30,6 +38,52 @@ from .permissions import can_manage
 def meetings_visible(user):
     """Every meeting's public summary is open to all; the details are decided per meeting."""
     return Meeting.objects.select_related("edition", "host_city__country")
+
+
+# Meeting pages show meetings with their edition, host city and pairings, and the actions
+# decided at them.
+MEETING_PAGE_SCOPES = ("meetings", "twinning", "cities")
+PER_PAGE = 20
+
+
+def list_query(params) -> str:
+    """The list's query string without its page numbers (for the links to other views)."""
+    query = params.copy()
+    query.pop("page", None)
+    query.pop("upcoming_page", None)
+    return query.urlencode()
+
+
+def meeting_list_parts(*, params) -> dict:
+    """The meeting list's filters and its upcoming and past meetings for ``params`` (the query
+    string). Every meeting's summary is public, so they are the same for every reader:
+    rendered once and kept until a meeting, pairing or city changes, and at most ``TIMEOUT``
+    (a meeting moves from upcoming to past with the clock)."""
+
+    def context():
+        filterset = MeetingFilter(params or None, queryset=meetings_visible(None))
+        meetings = filterset.qs if filterset.is_bound else filterset.queryset
+        now = timezone.now()
+        upcoming = Paginator(
+            meetings.filter(ends_at__gte=now).order_by("starts_at", "id"), PER_PAGE
+        )
+        past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id"), PER_PAGE)
+        return {
+            "filter": filterset,
+            "upcoming": upcoming.get_page(params.get("upcoming_page")),
+            "past": past.get_page(params.get("page")),
+            "query": list_query(params),
+        }
+
+    return cached_parts(
+        "meetings:list",
+        vary=sorted((key, value) for key in params for value in params.getlist(key)),
+        scopes=MEETING_PAGE_SCOPES,
+        templates={
+            part: f"meetings/fragments/meeting_list_{part}.html" for part in ("filters", "lists")
+        },
+        context=context,
+    )
 
 
 def meeting_get(user, pk: int) -> Meeting:

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -59,31 +58,14 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 # --- Calendar -----------------------------------------------------------------------------------
-# Meeting pages show meetings with their edition, host city and pairings, and the actions
-# decided at them.
-MEETING_PAGE_SCOPES = ("meetings", "twinning", "cities")
-
-
-@cache_page_for_visitors(scopes=MEETING_PAGE_SCOPES)
+@cache_page_for_visitors(scopes=selectors.MEETING_PAGE_SCOPES)
 def meeting_list(request):
-    filterset = MeetingFilter(
-        request.GET or None, queryset=selectors.meetings_visible(request.user)
-    )
-    meetings = filterset.qs if filterset.is_bound else filterset.queryset
-    now = timezone.now()
-    upcoming = Paginator(meetings.filter(ends_at__gte=now).order_by("starts_at", "id"), 20)
-    past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id"), 20)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("upcoming_page", None)
     return render(
         request,
         "meetings/meeting_list.html",
         {
-            "filter": filterset,
-            "upcoming": upcoming.get_page(request.GET.get("upcoming_page")),
-            "past": past.get_page(request.GET.get("page")),
-            "query": query.urlencode(),
+            "parts": selectors.meeting_list_parts(params=request.GET),
+            "query": selectors.list_query(request.GET),
             "can_create": request.user.has_perm("meetings.create_meeting"),
         },
     )
@@ -181,7 +163,7 @@ def _detail_context(request, meeting: Meeting) -> dict:
     return context
 
 
-@cache_page_for_visitors(scopes=MEETING_PAGE_SCOPES)
+@cache_page_for_visitors(scopes=selectors.MEETING_PAGE_SCOPES)
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_for_page(request.user, pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))

@@ -5,9 +5,11 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, prefetch
 from django.http import Http404
 
 from cities.models import City, Topic
+from cities.paging import paginate
 from worldcities.fragments import cached_object, cached_parts
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
+from .filters import PairingFilterSet
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
 
 
@@ -64,6 +66,32 @@ def pairing_for_detail():
 # linked to them, and the people who changed its status.
 PAIRING_PAGE_SCOPES = ("twinning", "cities", "practices", "meetings", "users")
 PAIRING_SCOPES = ("twinning", "cities")
+
+
+def pairing_list_parts(*, params) -> dict:
+    """The pairing list's filters, results and count for ``params`` (the query string): the
+    same for every reader, so rendered once and kept until a pairing or city changes."""
+
+    def context():
+        filterset = PairingFilterSet(params or None, queryset=pairings_for_list())
+        page = paginate(params, filterset.qs)
+        return {
+            "filterset": filterset,
+            "page": page,
+            "pairings": page.object_list,
+            "params": params,
+        }
+
+    return cached_parts(
+        "twinning:list",
+        vary=sorted((key, value) for key in params for value in params.getlist(key)),
+        scopes=PAIRING_SCOPES,
+        templates={
+            part: f"twinning/fragments/pairing_list_{part}.html"
+            for part in ("filters", "results", "count")
+        },
+        context=context,
+    )
 
 
 def pairing_for_page(slug: str) -> Pairing:

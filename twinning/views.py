@@ -6,12 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cities.paging import paginate
 from worldcities.downloads import file_download
 from worldcities.fragments import cache_page_for_visitors
 
 from . import selectors, services
-from .filters import MapFilterSet, PairingFilterSet
+from .filters import MapFilterSet
 from .forms import ActionForm, ActionProgressForm
 from .maps import pairing_map
 from .sections import pairing_sections
@@ -20,9 +19,7 @@ from .sections import pairing_sections
 # --- Public pages -------------------------------------------------------------------------------
 @cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def pairing_list(request):
-    filterset = PairingFilterSet(request.GET or None, queryset=selectors.pairings_for_list())
-    page = paginate(request, filterset.qs)
-    context = {"filterset": filterset, "page": page, "pairings": page.object_list}
+    context = {"parts": selectors.pairing_list_parts(params=request.GET)}
     if request.htmx and request.htmx.target == "pairing-results":
         return render(request, "twinning/partials/pairing_results.html", context)
     return render(request, "twinning/pairing_list.html", context)

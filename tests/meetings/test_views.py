@@ -328,6 +328,36 @@ def test_list_filters_and_sections(client, meeting, edition, partner_city):
     assert past.title in filtered and meeting.title not in filtered
 
 
+def main_of(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_logged_in_readers_get_the_list_from_the_cache_until_a_meeting_changes(
+    client_for, delegate, meeting, edition, partner_city, django_assert_num_queries
+):
+    client = client_for(delegate)
+    first = client.get("/meetings/", {"edition": edition.pk}).text
+    assert meeting.title in first
+    # The reader and their permissions (may they schedule a meeting?): the filters and lists
+    # come from the cache.
+    with django_assert_num_queries(3):
+        again = client.get("/meetings/", {"edition": edition.pk}).text
+    assert main_of(again) == main_of(first)
+    added = MeetingFactory(edition=edition, host_city=partner_city, title="Follow-up in Tampere")
+    assert added.title in client.get("/meetings/", {"edition": edition.pk}).text
+    meeting.title = "Working meeting, renamed"
+    meeting.save()
+    assert "Working meeting, renamed" in client.get("/meetings/", {"edition": edition.pk}).text
+
+
+def test_the_filter_form_keeps_the_choice_and_clears_to_the_list(client, meeting, edition):
+    content = client.get("/meetings/", {"kind": meeting.kind, "edition": edition.pk}).text
+    assert f'<option value="{meeting.kind}" selected>' in content
+    assert '<a href="/meetings/">Clear</a>' in content
+    month = client.get("/meetings/calendar/2018/3/", {"kind": meeting.kind}).text
+    assert '<a href="/meetings/calendar/2018/3/">Clear</a>' in month
+
+
 def test_month_view_shows_meeting_on_its_local_days(client, meeting):
     local = meeting.local_starts_at
     response = client.get(f"/meetings/calendar/{local.year}/{local.month}/")

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -39,6 +40,55 @@ def test_an_htmx_request_gets_only_the_pairing_results(client, pairing):
     content = response.content.decode()
     assert content.startswith('<section id="pairing-results"') and "<html" not in content
     assert pairing.get_absolute_url() in content
+
+
+def test_the_htmx_results_carry_the_count_for_screen_readers(client, pairing):
+    PairingFactory(edition=pairing.edition)
+    response = client.get(
+        reverse("twinning:pairing_list"),
+        {"edition": pairing.edition.slug},
+        headers={"HX-Request": "true", "HX-Target": "pairing-results"},
+    )
+    count = re.search(
+        r'<p id="pairing-count"[^>]*hx-swap-oob="true">\s*(.*?)\s*</p>', response.text
+    )
+    assert count.group(1) == "2 pairings"
+
+
+def main_of(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_logged_in_readers_get_the_list_from_the_cache_until_a_pairing_changes(
+    client_for, delegate, pairing, django_assert_num_queries
+):
+    client = client_for(delegate)
+    url = reverse("twinning:pairing_list")
+    first = client.get(url, {"status": "active"}).text
+    assert "1 pairing" in first and pairing.get_absolute_url() in first
+    with django_assert_num_queries(1):  # the reader; the filters and results come cached
+        again = client.get(url, {"status": "active"}).text
+    assert main_of(again) == main_of(first)
+    # Another query string is a list of its own, and a change shows at once.
+    other = PairingFactory(status=Pairing.Status.ACTIVE)
+    changed = client.get(url, {"status": "active"}).text
+    assert "2 pairings" in changed and other.get_absolute_url() in changed
+    pairing.status = Pairing.Status.CLOSED
+    pairing.save()
+    closed = client.get(url, {"status": "active"}).text
+    assert "1 pairing" in closed and pairing.get_absolute_url() not in closed
+    assert pairing.get_absolute_url() in client.get(url, {"status": "closed"}).text
+
+
+def test_the_chosen_filters_and_pages_keep_the_query_string(client, edition):
+    PairingFactory.create_batch(21, edition=edition, status=Pairing.Status.ACTIVE)
+    content = client.get(
+        reverse("twinning:pairing_list"), {"status": "active", "edition": edition.slug}
+    ).text
+    assert '<option value="active" selected>' in content
+    assert "status=active" in re.search(r'href="([^"]*)" rel="next"', content).group(1)
+    map_link = re.search(r'href="([^"]*)">Show on the map', content).group(1)
+    assert "status=active" in map_link and "page" not in map_link
 
 
 def test_the_pairing_page_shows_sides_topics_cycle_plan_and_history(
