@@ -12,7 +12,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
+from worldcities.fragments import cached_parts, query_vary
+
+from .filters import CityFilterSet
 from .models import City, ThematicArea
+from .paging import paginate
 
 
 def thematic_areas_with_topics():
@@ -40,6 +44,31 @@ def cities_public():
         City.objects.select_related("country")
         .annotate(pairing_count=_pairing_count())
         .order_by("name")
+    )
+
+
+# The city list shows cities with their countries and how many pairings each takes part in.
+CITY_LIST_SCOPES = ("cities", "twinning")
+
+
+def city_list_parts(*, params) -> dict:
+    """The city list's filters, results and count for ``params`` (the query string): the same
+    for every reader, so rendered once and kept until a city or pairing changes."""
+
+    def context():
+        filterset = CityFilterSet(params or None, queryset=cities_public())
+        page = paginate(params, filterset.qs)
+        return {"filterset": filterset, "page": page, "cities": page.object_list, "params": params}
+
+    return cached_parts(
+        "cities:list",
+        vary=query_vary(params),
+        scopes=CITY_LIST_SCOPES,
+        templates={
+            part: f"cities/fragments/city_list_{part}.html"
+            for part in ("filters", "results", "count")
+        },
+        context=context,
     )
 
 

@@ -2,11 +2,9 @@ from django.shortcuts import get_object_or_404, render
 
 from worldcities.fragments import cache_page_for_visitors, cached_html
 
-from .filters import CityFilterSet
 from .models import City
-from .paging import paginate
 from .sections import city_sections
-from .selectors import cities_public, city_detail_rows
+from .selectors import city_detail_rows, city_list_parts
 
 # A city page shows the city, its pairings, practices and meetings.
 CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
@@ -14,12 +12,12 @@ CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
 
 @cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_list(request):
-    filterset = CityFilterSet(request.GET or None, queryset=cities_public())
-    page = paginate(request.GET, filterset.qs)
-    context = {"filterset": filterset, "page": page, "cities": page.object_list}
+    parts = city_list_parts(params=request.GET)
     if request.htmx and request.htmx.target == "city-results":
-        return render(request, "cities/partials/city_results.html", context)
-    return render(request, "cities/city_list.html", context)
+        return render(
+            request, "includes/results_with_count.html", {"parts": parts, "count_id": "city-count"}
+        )
+    return render(request, "cities/city_list.html", {"parts": parts})
 
 
 @cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)

@@ -19,6 +19,7 @@ from worldcities.fragments import (
     cached_object,
     cached_parts,
     csrf_placeholder,
+    query_vary,
 )
 
 from . import permissions
@@ -77,7 +78,7 @@ def meeting_list_parts(*, params) -> dict:
 
     return cached_parts(
         "meetings:list",
-        vary=sorted((key, value) for key in params for value in params.getlist(key)),
+        vary=query_vary(params),
         scopes=MEETING_PAGE_SCOPES,
         templates={
             part: f"meetings/fragments/meeting_list_{part}.html" for part in ("filters", "lists")

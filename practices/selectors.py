@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
-from worldcities.fragments import cached_fragments, cached_html, part_fragments
+from worldcities.fragments import cached_fragments, cached_html, part_fragments, query_vary
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
@@ -493,7 +493,7 @@ def areas_to_follow(user):
 def practice_results_html(*, params) -> str:
     """The results part of the list page (facets, cards, pages) for ``params``, from the
     cache while no practice, pairing or city changed."""
-    canonical = sorted((key, value) for key in params for value in params.getlist(key))
+    canonical = query_vary(params)
 
     def context():
         query = params.copy()

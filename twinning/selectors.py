@@ -6,7 +6,7 @@ from django.http import Http404
 
 from cities.models import City, Topic
 from cities.paging import paginate
-from worldcities.fragments import cached_object, cached_parts
+from worldcities.fragments import cached_object, cached_parts, query_vary
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from .filters import PairingFilterSet
@@ -84,7 +84,7 @@ def pairing_list_parts(*, params) -> dict:
 
     return cached_parts(
         "twinning:list",
-        vary=sorted((key, value) for key in params for value in params.getlist(key)),
+        vary=query_vary(params),
         scopes=PAIRING_SCOPES,
         templates={
             part: f"twinning/fragments/pairing_list_{part}.html"

@@ -19,10 +19,14 @@ from .sections import pairing_sections
 # --- Public pages -------------------------------------------------------------------------------
 @cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)
 def pairing_list(request):
-    context = {"parts": selectors.pairing_list_parts(params=request.GET)}
+    parts = selectors.pairing_list_parts(params=request.GET)
     if request.htmx and request.htmx.target == "pairing-results":
-        return render(request, "twinning/partials/pairing_results.html", context)
-    return render(request, "twinning/pairing_list.html", context)
+        return render(
+            request,
+            "includes/results_with_count.html",
+            {"parts": parts, "count_id": "pairing-count"},
+        )
+    return render(request, "twinning/pairing_list.html", {"parts": parts})
 
 
 @cache_page_for_visitors(scopes=selectors.PAIRING_PAGE_SCOPES)

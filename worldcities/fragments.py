@@ -178,6 +178,12 @@ def fragment_key(name: str, vary: Iterable) -> str:
     return f"fragments:{name}:{digest}"
 
 
+def query_vary(params) -> list[tuple[str, str]]:
+    """A query string as a fragment's ``vary``: the same list whatever the order of its
+    parameters (a list filtered by the same choices is the same list)."""
+    return sorted((key, value) for key in params for value in params.getlist(key))
+
+
 @dataclass(frozen=True)
 class Fragment:
     """One cached piece of HTML: see the module's docstring. ``context`` is called only when

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -27,6 +29,38 @@ def test_an_htmx_filter_request_gets_only_the_results(client, eu_city, partner_c
     assert content.startswith('<section id="city-results"')
     assert "<html" not in content
     assert "Tampere" in content and "Gwangju" not in content
+
+
+def test_the_htmx_results_carry_the_count_for_screen_readers(client, eu_city, partner_city):
+    response = client.get(
+        reverse("cities:list"),
+        {"side": "partner"},
+        headers={"HX-Request": "true", "HX-Target": "city-results"},
+    )
+    count = re.search(r'<p id="city-count"[^>]*hx-swap-oob="true">\s*(.*?)\s*</p>', response.text)
+    assert count.group(1) == "1 city"
+
+
+def test_logged_in_readers_get_the_list_from_the_cache_until_a_city_or_pairing_changes(
+    client_for, delegate, partner_city, edition, django_assert_num_queries
+):
+    client = client_for(delegate)
+    url = reverse("cities:list")
+    first = client.get(url, {"side": "partner"}).text
+    assert "1 city" in first and partner_city.get_absolute_url() in first
+    with django_assert_num_queries(1):  # the reader; the filters and results come cached
+        again = client.get(url, {"side": "partner"}).text
+    assert again[again.index("<main") :] == first[first.index("<main") :]
+    added = PartnerCityFactory(name="Suncheon", slug="suncheon")
+    assert added.get_absolute_url() in client.get(url, {"side": "partner"}).text
+    # A new pairing changes the city's count of pairings.
+    PairingFactory(edition=edition, partner_lead=partner_city)
+    row = re.search(
+        rf'href="{partner_city.get_absolute_url()}".*?</tr>',
+        client.get(url, {"side": "partner"}).text,
+        re.S,
+    ).group(0)
+    assert row.split("<td>")[-1].startswith("1</td>")
 
 
 def test_the_city_list_is_paginated(client):

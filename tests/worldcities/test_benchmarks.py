@@ -1,6 +1,7 @@
 """What the benchmark reads off each response (queries and their time) and how a run's
 slowest requests appear in its report."""
 
+import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -52,3 +53,27 @@ def test_the_report_lists_the_slowest_request_of_each_page_with_nothing_cached()
         in text
     )
     assert "?q=wind" not in text
+    assert "- **Database:**" not in text  # a run from before the server was recorded
+
+    results["database"] = {
+        "server": "PostgreSQL 15.19",
+        "shared_buffers": "128MB",
+        "practice_table": "192 MB",
+    }
+    assert (
+        "- **Database:** PostgreSQL 15.19, shared buffers 128MB (the practice table: 192 MB)"
+        in render(results)
+    )
+
+
+@pytest.mark.postgres
+def test_a_run_records_the_database_server_and_its_shared_buffers(db):
+    from worldcities.benchmarks.run import database_server
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+    server = database_server()
+    assert server["server"].startswith("PostgreSQL ")
+    assert server["shared_buffers"] == shared_buffers
+    assert server["practice_table"].endswith(("bytes", "kB", "MB", "GB"))

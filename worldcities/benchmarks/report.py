@@ -58,6 +58,11 @@ def render(results: dict) -> str:
         f"(seed {results['seed']}, {results['duration_s']} s per page, {results['gunicorn']})",
         "- **Data:** " + ", ".join(f"{n:,} {name}" for name, n in rows.items()),
     ]
+    if database := results.get("database"):
+        lines.append(
+            f"- **Database:** {database['server']}, shared buffers {database['shared_buffers']} "
+            f"(the practice table: {database['practice_table']})"
+        )
     if "generate_seconds" in results:
         lines.append(f"- **Generation:** {results['generate_seconds']} s")
     for mode, title in (("anonymous", "Anonymous"), ("logged_in", "Logged in (programme staff)")):

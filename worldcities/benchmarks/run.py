@@ -427,6 +427,24 @@ def machine() -> dict:
     }
 
 
+def database_server() -> dict:
+    """The server's version and the settings a page with nothing cached depends on: a search
+    reads its matches' rows from shared buffers, or from disk when they do not hold them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'), "
+            "pg_size_pretty(pg_table_size('practices_practice'))"
+        )
+        version, shared_buffers, practices = cursor.fetchone()
+    return {
+        "server": f"PostgreSQL {version.split()[0]}",
+        "shared_buffers": shared_buffers,
+        "practice_table": practices,
+    }
+
+
 def verdicts(results: dict) -> list[dict]:
     rows = []
     for mode in ("anonymous", "logged_in"):
@@ -535,6 +553,7 @@ def main(argv=None) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             results["rows"][table.split("_", 1)[1]] = cursor.fetchone()[0]
+    results["database"] = database_server()
 
     rng = random.Random(args.seed)
     urls = sample_urls(rng)
