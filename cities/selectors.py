@@ -12,11 +12,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from worldcities.fragments import cached_parts, query_vary
-
 from .filters import CityFilterSet
 from .models import City, ThematicArea
-from .paging import paginate
+from .paging import filtered_list_parts
 
 
 def thematic_areas_with_topics():
@@ -52,23 +50,13 @@ CITY_LIST_SCOPES = ("cities", "twinning")
 
 
 def city_list_parts(*, params) -> dict:
-    """The city list's filters, results and count for ``params`` (the query string): the same
-    for every reader, so rendered once and kept until a city or pairing changes."""
-
-    def context():
-        filterset = CityFilterSet(params or None, queryset=cities_public())
-        page = paginate(params, filterset.qs)
-        return {"filterset": filterset, "page": page, "cities": page.object_list, "params": params}
-
-    return cached_parts(
-        "cities:list",
-        vary=query_vary(params),
+    """The city list's filters, results and count for ``params`` (the query string)."""
+    return filtered_list_parts(
+        "cities:city_list",
+        params=params,
+        filterset_class=CityFilterSet,
+        queryset=cities_public(),
         scopes=CITY_LIST_SCOPES,
-        templates={
-            part: f"cities/fragments/city_list_{part}.html"
-            for part in ("filters", "results", "count")
-        },
-        context=context,
     )
 
 

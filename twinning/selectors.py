@@ -5,8 +5,8 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, prefetch
 from django.http import Http404
 
 from cities.models import City, Topic
-from cities.paging import paginate
-from worldcities.fragments import cached_object, cached_parts, query_vary
+from cities.paging import filtered_list_parts
+from worldcities.fragments import cached_object, cached_parts
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from .filters import PairingFilterSet
@@ -69,28 +69,13 @@ PAIRING_SCOPES = ("twinning", "cities")
 
 
 def pairing_list_parts(*, params) -> dict:
-    """The pairing list's filters, results and count for ``params`` (the query string): the
-    same for every reader, so rendered once and kept until a pairing or city changes."""
-
-    def context():
-        filterset = PairingFilterSet(params or None, queryset=pairings_for_list())
-        page = paginate(params, filterset.qs)
-        return {
-            "filterset": filterset,
-            "page": page,
-            "pairings": page.object_list,
-            "params": params,
-        }
-
-    return cached_parts(
-        "twinning:list",
-        vary=query_vary(params),
+    """The pairing list's filters, results and count for ``params`` (the query string)."""
+    return filtered_list_parts(
+        "twinning:pairing_list",
+        params=params,
+        filterset_class=PairingFilterSet,
+        queryset=pairings_for_list(),
         scopes=PAIRING_SCOPES,
-        templates={
-            part: f"twinning/fragments/pairing_list_{part}.html"
-            for part in ("filters", "results", "count")
-        },
-        context=context,
     )
 
 
