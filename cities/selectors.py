@@ -11,6 +11,9 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.http import Http404
+
+from worldcities.fragments import cached_object
 
 from .filters import CityFilterSet
 from .models import City, ThematicArea
@@ -58,6 +61,20 @@ def city_list_parts(*, params) -> dict:
         queryset=cities_public(),
         scopes=CITY_LIST_SCOPES,
     )
+
+
+def city_for_page(slug: str) -> City:
+    """A city for its page, with its country and the alliance it belongs to. Cities are
+    public, so it is kept in the cache until a city changes."""
+    city = cached_object(
+        "cities:city",
+        vary=[slug],
+        scopes=("cities",),
+        load=lambda: City.objects.select_related("country", "parent").filter(slug=slug).first(),
+    )
+    if city is None:
+        raise Http404
+    return city
 
 
 def city_detail_rows(city: City) -> City:

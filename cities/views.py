@@ -1,10 +1,9 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from worldcities.fragments import cache_page_for_visitors, cached_html
 
-from .models import City
 from .sections import city_sections
-from .selectors import city_detail_rows, city_list_parts
+from .selectors import city_detail_rows, city_for_page, city_list_parts
 
 # A city page shows the city, its pairings, practices and meetings.
 CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
@@ -22,7 +21,7 @@ def city_list(request):
 
 @cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_detail(request, slug):
-    city = get_object_or_404(City.objects.select_related("country", "parent"), slug=slug)
+    city = city_for_page(slug)
     profile = cached_html(
         "cities:profile",
         vary=[city.pk],

@@ -95,6 +95,18 @@ def test_an_alliance_lists_its_member_cities(client):
     assert alliance.get_absolute_url() in client.get(glasgow.get_absolute_url()).content.decode()
 
 
+def test_the_city_page_comes_from_the_cache_until_the_city_changes(
+    client_for, delegate, eu_city, django_assert_num_queries
+):
+    client = client_for(delegate)
+    assert "Tampere" in client.get(eu_city.get_absolute_url()).text
+    with django_assert_num_queries(1):  # the reader: the city and its parts come cached
+        client.get(eu_city.get_absolute_url())
+    eu_city.name = "Tampere (Pirkanmaa)"
+    eu_city.save()
+    assert "<h1>Tampere (Pirkanmaa)" in client.get(eu_city.get_absolute_url()).text
+
+
 def test_an_unknown_city_is_not_found(client):
     assert client.get(reverse("cities:detail", args=["atlantis"])).status_code == 404
 
