@@ -9,7 +9,7 @@ import hashlib
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from worldcities.fragments import scope_versions, scopes_changed
+from worldcities.fragments import cache_forget, scope_versions, scopes_changed
 
 FACETS_SCOPE = "practice-facets"
 # The results part of the list (cards and facets) shows more than the counts.
@@ -47,11 +47,25 @@ def organisation_saved(sender, instance, created=False, **_kwargs) -> None:
     practices_reindex(Practice.objects.filter(partners__organisation=instance))
 
 
+# What a reader follows (``selectors.followed_by``) is forgotten whenever they follow or stop
+# following something; this only bounds how long it outlives a change made by hand in the
+# database.
+FOLLOWS_TIMEOUT = 24 * 60 * 60
+
+
+def follows_key(user_id) -> str:
+    return f"practices:follows:{user_id}"
+
+
+def follow_changed(sender, instance, **_kwargs) -> None:
+    cache_forget([follows_key(instance.user_id)])
+
+
 def connect_invalidation() -> None:
     from cities.models import City, Country, Organisation, ThematicArea, Topic
     from twinning.models import Edition, Pairing, PairingMember
 
-    from .models import KeyFigure, Practice, PracticePartner
+    from .models import Follow, KeyFigure, Practice, PracticePartner
 
     senders = [Practice, KeyFigure, PracticePartner, Pairing, PairingMember, Edition]
     senders += [City, Country, Organisation, ThematicArea, Topic]
@@ -59,6 +73,8 @@ def connect_invalidation() -> None:
         uid = f"practices-facets-{sender._meta.label_lower}"
         post_save.connect(facets_changed, sender=sender, dispatch_uid=f"{uid}-save")
         post_delete.connect(facets_changed, sender=sender, dispatch_uid=f"{uid}-delete")
+    post_save.connect(follow_changed, sender=Follow, dispatch_uid="practices-follows-save")
+    post_delete.connect(follow_changed, sender=Follow, dispatch_uid="practices-follows-delete")
     post_save.connect(
         organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
     )

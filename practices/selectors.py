@@ -5,16 +5,15 @@ import functools
 import heapq
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     TextField,
@@ -29,11 +28,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
-from worldcities.fragments import cached_fragments, cached_html, part_fragments, query_vary
+from worldcities.fragments import (
+    cached_fragments,
+    cached_html,
+    cached_object,
+    part_fragments,
+    query_vary,
+)
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
-from .caching import FACET_SCOPES, facets_key
+from .caching import FACET_SCOPES, FOLLOWS_TIMEOUT, facets_key, follows_key
 from .caching import TIMEOUT as FACETS_TIMEOUT
 from .forms import CommentForm
 from .models import (
@@ -484,10 +489,42 @@ def _page_number(value) -> int:
         return 1
 
 
-def areas_to_follow(user):
-    """The thematic areas, each saying whether ``user`` follows it (one query)."""
-    followed = Follow.objects.filter(user=user, thematic_area=OuterRef("pk"))
-    return ThematicArea.objects.annotate(followed=Exists(followed))
+@dataclass(frozen=True)
+class Followed:
+    """The ids of the practices and of the thematic areas someone follows."""
+
+    practices: frozenset
+    areas: frozenset
+
+
+def followed_by(user) -> Followed:
+    """What ``user`` follows, kept in the cache until they follow or stop following
+    something (``caching.follow_changed``)."""
+    key = follows_key(user.pk)
+    kept = cache.get(key)
+    if kept is None:
+        rows = list(Follow.objects.filter(user=user).values_list("practice_id", "thematic_area_id"))
+        kept = (
+            frozenset(practice for practice, _area in rows if practice is not None),
+            frozenset(area for _practice, area in rows if area is not None),
+        )
+        cache.set(key, kept, FOLLOWS_TIMEOUT)
+    return Followed(*kept)
+
+
+def areas_to_follow(user) -> list[ThematicArea]:
+    """The thematic areas, each saying whether ``user`` follows it: no query while the areas
+    and what the reader follows are kept."""
+    areas = cached_object(
+        "practices:areas",
+        vary=[],
+        scopes=["cities"],
+        load=lambda: list(ThematicArea.objects.all()),
+    )
+    followed = followed_by(user).areas
+    for area in areas:
+        area.followed = area.pk in followed
+    return areas
 
 
 def practice_results_html(*, params) -> str:
@@ -531,13 +568,18 @@ PAGE_FIELDS = ("pk", "slug", "title", "status", "city_id", "language", "review_c
 
 def practice_for_page(*, user, slug: str) -> Practice:
     """The few fields of the practice its page needs around the cached parts, or 404 if
-    ``user`` may not see it. ``following`` says whether the reader follows it."""
-    qs = practices_visible(user).only(*PAGE_FIELDS)
-    if user.is_authenticated:
-        qs = qs.annotate(
-            following=Exists(Follow.objects.filter(user=user, practice=OuterRef("pk")))
-        )
-    return get_object_or_404(qs, slug=slug)
+    ``user`` may not see it. ``following`` says whether the reader follows it. A published
+    practice, which every reader may see, is kept in the cache until a practice changes."""
+    practice = cached_object(
+        "practices:page",
+        vary=[slug],
+        scopes=["practices"],
+        load=lambda: Practice.objects.published().only(*PAGE_FIELDS).filter(slug=slug).first(),
+    )
+    if practice is None:
+        practice = get_object_or_404(practices_visible(user).only(*PAGE_FIELDS), slug=slug)
+    practice.following = user.is_authenticated and practice.pk in followed_by(user).practices
+    return practice
 
 
 def _history_context(practice: Practice) -> dict:

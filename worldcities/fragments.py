@@ -84,6 +84,16 @@ def scope_versions(scopes: Iterable[str]) -> tuple:
     return _versions_from(keys, cache.get_many(keys))
 
 
+def cache_forget(keys: Iterable[str]) -> None:
+    """Drops these keys (values kept per reader until they change) at once and again when the
+    current transaction commits: a value another request reads in between, from the data
+    before the change, is not kept either."""
+    keys = list(keys)
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def _move_on(scopes) -> None:
     now = time.time_ns()
     cache.set_many({_VERSION_KEY.format(scope): now for scope in scopes}, None)

@@ -9,6 +9,7 @@ from practices.models import Attachment, KeyFigure, Practice, PracticePartner, T
 from practices.selectors import practices_for_city
 from practices.services import practice_publish, practice_transfer_set
 from tests.cities.factories import CityFactory, OrganisationFactory, ThematicAreaFactory
+from tests.users.factories import DelegateFactory
 
 from .conftest import PDF
 from .factories import (
@@ -508,3 +509,48 @@ def test_the_page_tags_its_areas_then_its_topics_each_in_their_order(client, mak
     tags = [chunk.split(">", 1)[1].split("<", 1)[0] for chunk in body.split('<span class="tag')[1:]]
     assert tags[:5] == ["Urban economy", "Climate", "Start-ups", "Heat pumps", "Retrofits"]
     assert body.count('class="tag tag-topic"') == 3
+
+
+def test_the_follow_button_and_the_page_row_come_from_the_cache_until_they_change(
+    client, practice, partner_delegate, django_assert_num_queries
+):
+    client.force_login(partner_delegate)
+    url = practice.get_absolute_url()
+    assert "Follow this practice" in client.get(url).text
+    # The reader and their city's uptake of the practice: the practice, its parts and what the
+    # reader follows are kept.
+    with django_assert_num_queries(2):
+        assert "Follow this practice" in client.get(url).text
+    client.post(reverse("practices:follow", args=[practice.slug]))
+    assert "Stop following" in client.get(url).text
+    client.post(reverse("practices:follow", args=[practice.slug]))
+    assert "Follow this practice" in client.get(url).text
+    # Someone else's follow is theirs alone.
+    practice.follows.create(user=DelegateFactory())
+    assert "Follow this practice" in client.get(url).text
+
+
+def test_a_practice_taken_back_from_publication_is_no_longer_served_to_readers(
+    client, practice, partner_delegate
+):
+    client.force_login(partner_delegate)
+    assert client.get(practice.get_absolute_url()).status_code == 200
+    practice.status = Practice.Status.ARCHIVED
+    practice.save()
+    assert client.get(practice.get_absolute_url()).status_code == 404
+
+
+def test_the_areas_to_follow_say_which_the_reader_follows(client, delegate):
+    energy, mobility = ThematicAreaFactory(name="Energy"), ThematicAreaFactory(name="Mobility")
+    client.force_login(delegate)
+    assert [a.followed for a in client.get(reverse("practices:list")).context["areas"]] == [
+        False,
+        False,
+    ]
+    client.post(reverse("practices:area_follow", args=[mobility.slug]))
+    areas = client.get(reverse("practices:list")).context["areas"]
+    assert {a.name: a.followed for a in areas} == {"Energy": False, "Mobility": True}
+    energy.name = "Clean energy"
+    energy.save()
+    areas = client.get(reverse("practices:list")).context["areas"]
+    assert {a.name: a.followed for a in areas} == {"Clean energy": False, "Mobility": True}

@@ -1,7 +1,8 @@
 """Reads of notifications."""
 
 from django.core.cache import cache
-from django.db import transaction
+
+from worldcities.fragments import cache_forget
 
 from .models import Notification
 
@@ -29,7 +30,4 @@ def unread_count_forget(user_ids) -> None:
     """Drops the kept counts of these people, at once and again when the change commits: a
     count another request reads in between (without the change, not yet committed) is not
     kept either."""
-    keys = [_unread_key(pk) for pk in set(user_ids)]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    cache_forget(_unread_key(pk) for pk in set(user_ids))
