@@ -60,6 +60,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_and_time_zone():
+    """Each test starts in the default language and time zone: a request served in the test's
+    thread (a language cookie, a logged-in reader's zone) leaves them active there, and code a
+    test then calls directly would render in them."""
+    from django.utils import timezone, translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with nothing cached (page parts, counts, sessions, rate limits)."""
     from django.core.cache import cache
