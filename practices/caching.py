@@ -9,7 +9,7 @@ import hashlib
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from worldcities.fragments import cache_forget, scope_versions, scopes_changed
+from worldcities.fragments import cache_forget, query_vary, scope_versions, scopes_changed
 
 FACETS_SCOPE = "practice-facets"
 # The results part of the list (cards and facets) shows more than the counts.
@@ -21,12 +21,7 @@ UNCOUNTED_FIELDS = {"adoption_count", "updated_at"}
 
 def facets_key(params) -> str:
     """The cache key of the counts for the filters in ``params`` (the page does not count)."""
-    pairs = sorted(
-        (key, value)
-        for key in params
-        if key not in ("page", "sort")
-        for value in params.getlist(key)
-    )
+    pairs = query_vary(params, leave_out=("page", "sort"))
     digest = hashlib.sha256(repr((pairs, scope_versions([FACETS_SCOPE]))).encode()).hexdigest()
     return f"practices:facets:{digest[:40]}"
 
@@ -58,7 +53,8 @@ def follows_key(user_id) -> str:
 
 
 def follow_changed(sender, instance, **_kwargs) -> None:
-    cache_forget([follows_key(instance.user_id)])
+    people = {instance.user_id, getattr(instance, "loaded_user_id", None)} - {None}
+    cache_forget(follows_key(user_id) for user_id in people)
 
 
 def connect_invalidation() -> None:

@@ -493,6 +493,13 @@ class Follow(models.Model):
     def __str__(self):
         return f"{self.user} → {self.practice or self.thematic_area}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Giving the follow to someone else (in the admin) changes what this person follows too.
+        instance.loaded_user_id = instance.__dict__.get("user_id")
+        return instance
+
 
 # The text-search configuration of the stored vector and of every query against it.
 SEARCH_CONFIG = "english"

@@ -22,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Concat
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -570,14 +571,19 @@ def practice_for_page(*, user, slug: str) -> Practice:
     """The few fields of the practice its page needs around the cached parts, or 404 if
     ``user`` may not see it. ``following`` says whether the reader follows it. A published
     practice, which every reader may see, is kept in the cache until a practice changes."""
-    practice = cached_object(
-        "practices:page",
-        vary=[slug],
-        scopes=["practices"],
-        load=lambda: Practice.objects.published().only(*PAGE_FIELDS).filter(slug=slug).first(),
-    )
+    loaded = {}
+
+    def load():
+        practice = practices_visible(user).only(*PAGE_FIELDS).filter(slug=slug).first()
+        loaded["practice"] = practice
+        # Only a published practice is the same for every reader: only that one is kept.
+        published = practice is not None and practice.status == Practice.Status.PUBLISHED
+        return practice if published else None
+
+    practice = cached_object("practices:page", vary=[slug], scopes=["practices"], load=load)
+    practice = practice or loaded.get("practice")
     if practice is None:
-        practice = get_object_or_404(practices_visible(user).only(*PAGE_FIELDS), slug=slug)
+        raise Http404
     practice.following = user.is_authenticated and practice.pk in followed_by(user).practices
     return practice
 

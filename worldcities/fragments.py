@@ -86,8 +86,8 @@ def scope_versions(scopes: Iterable[str]) -> tuple:
 
 def cache_forget(keys: Iterable[str]) -> None:
     """Drops these keys (values kept per reader until they change) at once and again when the
-    current transaction commits: a value another request reads in between, from the data
-    before the change, is not kept either."""
+    current transaction commits: a value another request read and kept in between, from the
+    data before the change, is dropped too (``docs/caching.md`` says what is left)."""
     keys = list(keys)
     if keys:
         cache.delete_many(keys)
@@ -188,10 +188,11 @@ def fragment_key(name: str, vary: Iterable) -> str:
     return f"fragments:{name}:{digest}"
 
 
-def query_vary(params) -> list[tuple[str, str]]:
-    """A query string as a fragment's ``vary``: the same list whatever the order of its
-    parameters (a list filtered by the same choices is the same list)."""
-    return sorted((key, value) for key in params for value in params.getlist(key))
+def query_vary(params, *, leave_out=()) -> list[tuple[str, tuple[str, ...]]]:
+    """A query string as a fragment's ``vary``: the same whatever the order of its parameters
+    (a list filtered by the same choices is the same list), but not of one parameter's values
+    (where a filter reads one value, it reads the last)."""
+    return sorted((key, tuple(params.getlist(key))) for key in params if key not in leave_out)
 
 
 @dataclass(frozen=True)

@@ -307,3 +307,19 @@ def test_notify_each_costs_the_same_queries_for_few_and_many_things():
             Notification.objects.count()
         )
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_an_occasion_given_as_a_date_tells_each_person_once(delegate):
+    import datetime
+
+    target = CityFactory()
+    for _ in range(2):
+        services.notify_many(
+            kind=Kind.ACTION_DUE,
+            target=target,
+            occasion=datetime.date(2018, 3, 1),
+            notices=[services.Notice(recipient=delegate, title="Due")],
+        )
+    assert Notification.objects.get().occasion == "2018-03-01"
+    assert EmailMessage.objects.count() == 1

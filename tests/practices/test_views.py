@@ -554,3 +554,31 @@ def test_the_areas_to_follow_say_which_the_reader_follows(client, delegate):
     energy.save()
     areas = client.get(reverse("practices:list")).context["areas"]
     assert {a.name: a.followed for a in areas} == {"Clean energy": False, "Mobility": True}
+
+
+def test_a_follow_given_to_someone_else_changes_what_both_follow(client, practice, delegate):
+    from practices.models import Follow
+    from practices.selectors import followed_by
+
+    other = DelegateFactory()
+    follow = Follow.objects.create(user=delegate, practice=practice)
+    assert practice.pk in followed_by(delegate).practices
+    assert practice.pk not in followed_by(other).practices
+    follow = Follow.objects.get(pk=follow.pk)  # as the admin loads it
+    follow.user = other
+    follow.save()
+    assert practice.pk not in followed_by(delegate).practices
+    assert practice.pk in followed_by(other).practices
+
+
+def test_a_draft_is_read_once_for_its_page(client, make_practice, programme_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft = make_practice(status=Practice.Status.DRAFT)
+    client.force_login(programme_staff)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(draft.get_absolute_url()).status_code == 200
+    reads = [q for q in queries if 'FROM "practices_practice"' in q["sql"]]
+    assert len(reads) == 2  # the page's few fields, then its parts' rows
+    assert client.get(draft.get_absolute_url()).status_code == 200  # not kept: read again

@@ -80,6 +80,15 @@ def test_logged_in_readers_get_the_list_from_the_cache_until_a_pairing_changes(
     assert pairing.get_absolute_url() in client.get(url, {"status": "closed"}).text
 
 
+def test_a_filter_given_twice_reads_its_last_value_whatever_was_asked_before(client, pairing):
+    closed = PairingFactory(status=Pairing.Status.CLOSED)
+    url = reverse("twinning:pairing_list")
+    first = client.get(f"{url}?status=active&status=closed").text
+    assert closed.get_absolute_url() in first and pairing.get_absolute_url() not in first
+    second = client.get(f"{url}?status=closed&status=active").text
+    assert pairing.get_absolute_url() in second and closed.get_absolute_url() not in second
+
+
 def test_the_chosen_filters_and_pages_keep_the_query_string(client, edition):
     PairingFactory.create_batch(21, edition=edition, status=Pairing.Status.ACTIVE)
     content = client.get(

@@ -75,7 +75,7 @@ def notify(
         return Notification.objects.get(**lookup)
     if created and delivery == Delivery.IMMEDIATE:
         notification.email = email_queue(
-            key=f"{kind}:{target_type.pk}:{target.pk}:{recipient.pk}:{occasion}",
+            key=_email_key(kind, target_type.pk, target.pk, occasion, recipient.pk),
             kind=kind,
             recipient=recipient,
             template="notifications/email/notification",
@@ -85,6 +85,11 @@ def notify(
         )
         notification.save(update_fields=["email"])
     return notification
+
+
+def _email_key(kind, target_type_id, target_id, occasion, recipient_id) -> str:
+    """The outbox key of the e-mail that carries one notification."""
+    return f"{kind}:{target_type_id}:{target_id}:{recipient_id}:{occasion}"
 
 
 def email_queue(
@@ -171,7 +176,7 @@ def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice
     for target, occasion, notices in occasions:
         target_type = ContentType.objects.get_for_model(target)  # kept by the manager
         for notice in notices:
-            wanted[(target_type.pk, str(target.pk), occasion, notice.recipient.pk)] = notice
+            wanted[(target_type.pk, str(target.pk), str(occasion), notice.recipient.pk)] = notice
     if not wanted:
         return 0
     # One query for all: a superset of the pairs asked for, narrowed down here.
@@ -200,6 +205,25 @@ def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice
         )
     )
     delivery = {rid: chosen.get(rid, Delivery.IMMEDIATE) for (*_, rid) in fresh}
+    # The e-mails first (once per key), so that each notification is made with its e-mail.
+    messages = {}
+    for key, n in fresh.items():
+        if delivery[key[3]] == Delivery.IMMEDIATE:
+            email_key = _email_key(kind, *key)
+            messages[email_key] = _email_build(
+                key=email_key,
+                kind=kind,
+                recipient=n.recipient,
+                template="notifications/email/notification",
+                context={"notification": n},
+                subject=n.title,
+                attachments=n.attachments,
+            )
+    emails = {}
+    if messages:
+        EmailMessage.objects.bulk_create(messages.values(), ignore_conflicts=True)
+        emails = dict(EmailMessage.objects.filter(key__in=messages).values_list("key", "pk"))
+        transaction.on_commit(lambda: [email_enqueue(message_id=pk) for pk in emails.values()])
     Notification.objects.bulk_create(
         [
             Notification(
@@ -212,55 +236,13 @@ def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice
                 body=n.body,
                 url=n.url,
                 delivery=delivery[rid],
+                email_id=emails.get(_email_key(kind, type_id, target_id, occasion, rid)),
             )
             for (type_id, target_id, occasion, rid), n in fresh.items()
         ],
         ignore_conflicts=True,
     )
     unread_count_forget({key[3] for key in fresh})
-    by_email_key = {}  # e-mail key → (its notification's key, the unsaved e-mail)
-    for key, n in fresh.items():
-        type_id, target_id, occasion, rid = key
-        if delivery[rid] != Delivery.IMMEDIATE:
-            continue
-        email_key = f"{kind}:{type_id}:{target_id}:{rid}:{occasion}"
-        by_email_key[email_key] = (
-            key,
-            _email_build(
-                key=email_key,
-                kind=kind,
-                recipient=n.recipient,
-                template="notifications/email/notification",
-                context={"notification": n},
-                subject=n.title,
-                attachments=n.attachments,
-            ),
-        )
-    if by_email_key:
-        EmailMessage.objects.bulk_create(
-            [message for _, message in by_email_key.values()], ignore_conflicts=True
-        )
-        emails = {
-            by_email_key[email_key][0]: pk
-            for email_key, pk in EmailMessage.objects.filter(key__in=by_email_key).values_list(
-                "key", "pk"
-            )
-        }
-        rows = [
-            row
-            for row in Notification.objects.filter(
-                **near, recipient_id__in={key[3] for key in emails}, email__isnull=True
-            )
-            .order_by()
-            .only("pk", "target_type_id", "target_id", "occasion", "recipient_id")
-            if (row.target_type_id, row.target_id, row.occasion, row.recipient_id) in emails
-        ]
-        for row in rows:
-            row.email_id = emails[
-                (row.target_type_id, row.target_id, row.occasion, row.recipient_id)
-            ]
-        Notification.objects.bulk_update(rows, ["email"])
-        transaction.on_commit(lambda: [email_enqueue(message_id=pk) for pk in emails.values()])
     return len(fresh)
 
 
