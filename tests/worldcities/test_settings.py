@@ -130,3 +130,15 @@ def test_test_settings_are_the_ones_in_force():
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     assert settings.USE_TZ is True
     assert settings.LANGUAGES[0][0] == "en"
+
+
+@pytest.mark.postgres
+def test_the_platform_s_connections_read_ahead_and_sort_in_memory(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('work_mem'), "
+            "current_setting('effective_io_concurrency')"
+        )
+        assert cursor.fetchone() == ("off", "16MB", "200")

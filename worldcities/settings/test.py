@@ -27,6 +27,8 @@ def _reachable(url: str, default_port: int) -> bool:
 _db_url = env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/worldcities")
 if _reachable(_db_url, 5432):
     DATABASES = {"default": env.db_url_config(_db_url)}
+    # The tests' connections behave as the platform's.
+    DATABASES["default"]["OPTIONS"] = {"options": POSTGRES_OPTIONS}  # noqa: F405
 elif CI:
     raise ImproperlyConfigured(f"CI=true but PostgreSQL at {_db_url} is unreachable.")
 else:
