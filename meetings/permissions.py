@@ -68,12 +68,19 @@ def is_edition_delegate(user, meeting) -> bool:
 
 def registration_of(meeting, user):
     """The person's registration for the meeting, or None (one at most): looked up once per
-    meeting object, for the rules below and the page alike."""
+    meeting object, for the rules below and the page alike, and only where the person has
+    one (``caching.registered_meeting_ids``)."""
     if not is_member(user):
         return None
     known = meeting.__dict__.setdefault("_registration_of", {})
     if user.pk not in known:
-        known[user.pk] = meeting.registrations.filter(person=user).order_by("pk").first()
+        from .caching import registered_meeting_ids
+
+        known[user.pk] = (
+            meeting.registrations.filter(person=user).order_by("pk").first()
+            if meeting.pk in registered_meeting_ids(user)
+            else None
+        )
     return known[user.pk]
 
 

@@ -9,7 +9,13 @@ import hashlib
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from worldcities.fragments import cache_forget, query_vary, scope_versions, scopes_changed
+from worldcities.fragments import (
+    cache_forget,
+    owners_of,
+    query_vary,
+    scope_versions,
+    scopes_changed,
+)
 
 FACETS_SCOPE = "practice-facets"
 # The results part of the list (cards and facets) shows more than the counts.
@@ -53,8 +59,7 @@ def follows_key(user_id) -> str:
 
 
 def follow_changed(sender, instance, **_kwargs) -> None:
-    people = {instance.user_id, getattr(instance, "loaded_user_id", None)} - {None}
-    cache_forget(follows_key(user_id) for user_id in people)
+    cache_forget(follows_key(user_id) for user_id in owners_of(instance))
 
 
 def connect_invalidation() -> None:

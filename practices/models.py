@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from worldcities.fragments import KnowsLoadedOwner
+
 
 def _generated_name(folder: str, filename: str) -> str:
     """A random file name that keeps only the (already validated) extension."""
@@ -450,8 +452,10 @@ class Comment(models.Model):
         return f"{self.get_kind_display()} by {self.author} on {self.practice}"
 
 
-class Follow(models.Model):
+class Follow(KnowsLoadedOwner, models.Model):
     """Someone who wants to hear of a practice, or of new practices in a thematic area."""
+
+    owner_field = "user_id"  # what they follow is kept per person
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_follows"
@@ -492,13 +496,6 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.practice or self.thematic_area}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Giving the follow to someone else (in the admin) changes what this person follows too.
-        instance.loaded_user_id = instance.__dict__.get("user_id")
-        return instance
 
 
 # The text-search configuration of the stored vector and of every query against it.

@@ -94,6 +94,30 @@ def cache_forget(keys: Iterable[str]) -> None:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+class KnowsLoadedOwner:
+    """For a model whose rows change a value kept per person (their unread count, what they
+    follow): remembers the owner's id as the row was read from the database, so that giving
+    the row to someone else (in the admin) forgets both people's values. ``owner_field`` names
+    the owner's foreign key column."""
+
+    owner_field = "user_id"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_owner_id = instance.__dict__.get(cls.owner_field)
+        return instance
+
+
+def owners_of(instance) -> set:
+    """The ids of the person a row (``KnowsLoadedOwner``) belongs to now and of the one it was
+    loaded with; from then on, the current one counts as loaded."""
+    current = getattr(instance, instance.owner_field)
+    owners = {current, getattr(instance, "loaded_owner_id", None)} - {None}
+    instance.loaded_owner_id = current
+    return owners
+
+
 def _move_on(scopes) -> None:
     now = time.time_ns()
     cache.set_many({_VERSION_KEY.format(scope): now for scope in scopes}, None)

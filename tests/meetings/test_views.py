@@ -611,3 +611,34 @@ def test_a_refused_status_change_shows_the_error_in_the_coordinators_panel(
     assert meeting.status != "postponed-forever"
     # Afterwards the page shows the kept panel again, without the error.
     assert "Select a valid choice" not in client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+def test_a_reader_s_registration_is_looked_up_only_where_they_have_one(
+    client_for, meeting, delegate, programme_staff, django_assert_num_queries
+):
+    client = client_for(programme_staff)
+    client.get(f"/meetings/{meeting.pk}/")
+    with django_assert_num_queries(1):  # the reader: they have no registration to look up
+        client.get(f"/meetings/{meeting.pk}/")
+
+    client = client_for(delegate)
+    client.get(f"/meetings/{meeting.pk}/")  # kept: no registration anywhere
+    registration = RegistrationFactory(meeting=meeting, person=delegate)
+    assert 'id="registration-status"' in client.get(f"/meetings/{meeting.pk}/").text
+    registration.delete()
+    assert 'id="registration-status"' not in client.get(f"/meetings/{meeting.pk}/").text
+
+
+def test_a_registration_given_to_someone_else_moves_between_their_sets(meeting, delegate):
+    from meetings.caching import registered_meeting_ids
+    from meetings.models import Registration
+
+    other = DelegateFactory(city=delegate.city)
+    registration = RegistrationFactory(meeting=meeting, person=delegate)
+    assert meeting.pk in registered_meeting_ids(delegate)
+    assert meeting.pk not in registered_meeting_ids(other)
+    registration = Registration.objects.get(pk=registration.pk)  # as the admin loads it
+    registration.person = other
+    registration.save()
+    assert meeting.pk not in registered_meeting_ids(delegate)
+    assert meeting.pk in registered_meeting_ids(other)

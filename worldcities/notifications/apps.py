@@ -10,10 +10,10 @@ def _forget_unread_count(sender, instance, update_fields=None, **kwargs):
 
     if update_fields is not None and not COUNTED_FIELDS & set(update_fields):
         return  # e.g. the e-mail sent for it: the count stands
-    # A notification loaded from the database also knows whose it was (``from_db``).
-    loaded = getattr(instance, "loaded_recipient_id", None)
-    unread_count_forget({instance.recipient_id, loaded} - {None})
-    instance.loaded_recipient_id = instance.recipient_id
+    from worldcities.fragments import owners_of
+
+    # A notification loaded from the database also knows whose it was.
+    unread_count_forget(owners_of(instance))
 
 
 class NotificationsConfig(AppConfig):

@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from worldcities.fragments import KnowsLoadedOwner
+
 
 class Kind(models.TextChoices):
     PRACTICE_QUESTION = "practice_question", _("A question on one of my city's practices")
@@ -56,7 +58,10 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.kind} → {self.delivery}"
 
 
-class Notification(models.Model):
+class Notification(KnowsLoadedOwner, models.Model):
+    # Giving the notification to someone else changes both people's unread counts.
+    owner_field = "recipient_id"
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -108,13 +113,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Giving the notification to someone else changes this person's unread count too.
-        instance.loaded_recipient_id = instance.__dict__.get("recipient_id")
-        return instance
 
 
 class EmailMessage(models.Model):
