@@ -10,7 +10,7 @@ import hashlib
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from worldcities.fragments import (
-    cache_forget,
+    forget_for_people,
     owners_of,
     query_vary,
     scope_versions,
@@ -48,18 +48,13 @@ def organisation_saved(sender, instance, created=False, **_kwargs) -> None:
     practices_reindex(Practice.objects.filter(partners__organisation=instance))
 
 
-# What a reader follows (``selectors.followed_by``) is forgotten whenever they follow or stop
-# following something; this only bounds how long it outlives a change made by hand in the
-# database.
-FOLLOWS_TIMEOUT = 24 * 60 * 60
-
-
-def follows_key(user_id) -> str:
-    return f"practices:follows:{user_id}"
+# What each person follows (``selectors.followed_by``), forgotten whenever they follow or stop
+# following something.
+FOLLOWS = "practices:follows"
 
 
 def follow_changed(sender, instance, **_kwargs) -> None:
-    cache_forget(follows_key(user_id) for user_id in owners_of(instance))
+    forget_for_people(FOLLOWS, owners_of(instance))
 
 
 def connect_invalidation() -> None:

@@ -33,13 +33,14 @@ from worldcities.fragments import (
     cached_fragments,
     cached_html,
     cached_object,
+    kept_for_person,
     part_fragments,
     query_vary,
 )
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
-from .caching import FACET_SCOPES, FOLLOWS_TIMEOUT, facets_key, follows_key
+from .caching import FACET_SCOPES, FOLLOWS, facets_key
 from .caching import TIMEOUT as FACETS_TIMEOUT
 from .forms import CommentForm
 from .models import (
@@ -501,16 +502,15 @@ class Followed:
 def followed_by(user) -> Followed:
     """What ``user`` follows, kept in the cache until they follow or stop following
     something (``caching.follow_changed``)."""
-    key = follows_key(user.pk)
-    kept = cache.get(key)
-    if kept is None:
+
+    def load():
         rows = list(Follow.objects.filter(user=user).values_list("practice_id", "thematic_area_id"))
-        kept = (
+        return (
             frozenset(practice for practice, _area in rows if practice is not None),
             frozenset(area for _practice, area in rows if area is not None),
         )
-        cache.set(key, kept, FOLLOWS_TIMEOUT)
-    return Followed(*kept)
+
+    return Followed(*kept_for_person(FOLLOWS, user.pk, load))
 
 
 def areas_to_follow(user) -> list[ThematicArea]:

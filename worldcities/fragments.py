@@ -84,11 +84,32 @@ def scope_versions(scopes: Iterable[str]) -> tuple:
     return _versions_from(keys, cache.get_many(keys))
 
 
-def cache_forget(keys: Iterable[str]) -> None:
-    """Drops these keys (values kept per reader until they change) at once and again when the
-    current transaction commits: a value another request read and kept in between, from the
-    data before the change, is dropped too (``docs/caching.md`` says what is left)."""
-    keys = list(keys)
+# --- Values kept per person ---------------------------------------------------------------------
+# They are forgotten on every change of the rows they come from (``forget_for_people``); this
+# only bounds how long one outlives a change made by hand in the database.
+PERSON_TIMEOUT = 24 * 60 * 60
+
+
+def _person_key(name: str, user_id) -> str:
+    return f"{name}:{user_id}"
+
+
+def kept_for_person(name: str, user_id, load: Callable):
+    """A value of one person's that many pages read (``name``: their unread count, what they
+    follow), from the cache, else ``load()`` (kept until ``forget_for_people``)."""
+    key = _person_key(name, user_id)
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, PERSON_TIMEOUT)
+    return value
+
+
+def forget_for_people(name: str, user_ids: Iterable) -> None:
+    """Drops these people's ``name`` values at once and again when the current transaction
+    commits: a value another request read and kept in between, from the data before the
+    change, is dropped too (``docs/caching.md`` says what is left)."""
+    keys = [_person_key(name, pk) for pk in set(user_ids) - {None}]
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
