@@ -3,8 +3,9 @@
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /venv
-COPY requirements.lock /tmp/requirements.lock
-RUN /venv/bin/pip install --require-hashes -r /tmp/requirements.lock
+COPY requirements-pip.lock requirements.lock /tmp/
+RUN /venv/bin/pip install --require-hashes -r /tmp/requirements-pip.lock \
+    && /venv/bin/pip install --require-hashes -r /tmp/requirements.lock
 
 FROM python:3.11-slim-bookworm AS app
 ENV PATH=/venv/bin:$PATH \

@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 LOCK := requirements-dev.lock
+PIP_LOCK := requirements-pip.lock
 
 .DEFAULT_GOAL := help
 .PHONY: help install setup run test lint format check bench lock clean
@@ -13,9 +14,10 @@ LOCK := requirements-dev.lock
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: $(LOCK)
+$(VENV)/.installed: $(LOCK) $(PIP_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(PIP_LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
 	@touch $@
 
