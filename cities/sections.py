@@ -16,20 +16,19 @@ The section template gets ``city``, ``request`` and its context's keys, both at 
 and under ``section`` (``practices`` and ``section.practices`` alike).
 A section's ``context`` callable must keep a constant number of queries.
 
-A section that names the ``scopes`` (app labels) whose data it shows is cached
-(``worldcities.fragments``): its context is computed and its template rendered only when the
-cache does not hold it for the current versions of those scopes. Such a section is rendered
-without the request (its template gets no ``request`` or ``user``); whatever it shows
-differently to different readers must be in ``vary(request, obj)``, e.g. the reader's
-visibility class.
+A section that passes ``cached_on(request, obj)`` is cached: it returns the version names the
+section shows (``worldcities.versions``) and what else it varies on for this reader, e.g.
+``(["practices:published"], [visibility])``. Its context is computed and its template rendered
+only when those versions moved on.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from worldcities.fragments import Fragment, cached_fragments
+from worldcities import versions
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,7 @@ class Section:
     template: str
     context: Callable
     order: int = 100
-    scopes: tuple = ()
-    vary: Callable | None = None
+    cached_on: Callable | None = None
 
 
 class PageSections:
@@ -57,55 +55,47 @@ class PageSections:
         template: str,
         context: Callable,
         order: int = 100,
-        scopes=(),
-        vary: Callable | None = None,
+        cached_on: Callable | None = None,
     ):
         self._sections[key] = Section(
-            key=key,
-            template=template,
-            context=context,
-            order=order,
-            scopes=tuple(scopes),
-            vary=vary,
+            key=key, template=template, context=context, order=order, cached_on=cached_on
         )
 
     def _context(self, section, request, obj) -> dict:
         context = dict(section.context(request, obj))
         return {**context, "section": context, self.name: obj}
 
+    def _html(self, section, request, obj, *, shared=False) -> str:
+        """A section kept for other readers (``shared``) is rendered without the request, so
+        no context processor puts the reader, a CSRF token or a message into it."""
+        context = self._context(section, request, obj)
+        return render_to_string(section.template, context, request=None if shared else request)
+
     def render(self, request, obj) -> list[dict]:
-        """Each registered section rendered with its context, in order (the cached ones all
-        looked up in one round trip to the cache)."""
-        sections = sorted(self._sections.values(), key=lambda s: (s.order, s.key))
-        cached = [s for s in sections if s.scopes]
-        kept = cached_fragments(
-            [
-                Fragment(
-                    name=f"{self.name}-section:{s.key}",
-                    vary=(obj.pk, *(s.vary(request, obj) if s.vary else ())),
-                    scopes=s.scopes,
-                    template=s.template,
-                    context=lambda s=s: self._context(s, request, obj),
-                )
-                for s in cached
-            ]
-        )
-        html_of = dict(zip((s.key for s in cached), kept, strict=True))
+        """Each registered section rendered with its context, in order."""
         rendered = []
-        for s in sections:
-            html = html_of.get(s.key)
-            if html is None:
-                context = self._context(s, request, obj)
-                html = render_to_string(s.template, context, request=request)
-            rendered.append({"key": s.key, "html": html})
+        for s in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
+            if s.cached_on is None:
+                html = self._html(s, request, obj)
+            else:
+                depends_on, vary = s.cached_on(request, obj)
+                html = versions.cached(
+                    f"{self.name}-section:{s.key}",
+                    depends_on=depends_on,
+                    vary=[obj.pk, *vary],
+                    compute=lambda s=s: self._html(s, request, obj, shared=True),
+                )
+            rendered.append({"key": s.key, "html": mark_safe(html)})
         return rendered
 
 
 city_page = PageSections("city")
 
 
-def register_city_section(key: str, *, template: str, context: Callable, order: int = 100, **cache):
-    city_page.register(key, template=template, context=context, order=order, **cache)
+def register_city_section(
+    key: str, *, template: str, context: Callable, order: int = 100, cached_on=None
+):
+    city_page.register(key, template=template, context=context, order=order, cached_on=cached_on)
 
 
 def city_sections(request, city) -> list[dict]:

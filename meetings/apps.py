@@ -16,14 +16,11 @@ class MeetingsConfig(AppConfig):
 
         from .selectors import meetings_for_city, meetings_for_pairing
 
-        # Every meeting's summary is public: the sections are the same for every reader.
-        scopes = ("meetings", "twinning", "cities")
         register_city_section(
             "meetings",
             template="meetings/includes/city_meetings_section.html",
             context=lambda request, city: {"city_meetings": meetings_for_city(city, request.user)},
             order=20,
-            scopes=scopes,
         )
         register_pairing_section(
             "meetings",
@@ -32,5 +29,4 @@ class MeetingsConfig(AppConfig):
                 "pairing_meetings": meetings_for_pairing(pairing, request.user)
             },
             order=20,
-            scopes=scopes,
         )

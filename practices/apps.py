@@ -10,16 +10,12 @@ class PracticesConfig(AppConfig):
         from cities.sections import register_city_section
         from twinning.sections import register_pairing_section
 
+        from . import permissions  # noqa: F401 (importing it registers the rules)
         from .caching import connect_invalidation
-        from .permissions import visibility_key  # (importing it registers the rules)
         from .selectors import practices_for_city, practices_for_pairing
 
         connect_invalidation()
 
-        cache = {
-            "scopes": ("practices", "twinning", "cities"),
-            "vary": lambda request, obj: (visibility_key(request.user),),
-        }
         register_city_section(
             "practices",
             template="practices/includes/city_practices_section.html",
@@ -27,7 +23,6 @@ class PracticesConfig(AppConfig):
                 "city_practices": practices_for_city(city, request.user)
             },
             order=10,
-            **cache,
         )
         register_pairing_section(
             "practices",
@@ -36,5 +31,4 @@ class PracticesConfig(AppConfig):
                 "pairing_practices": practices_for_pairing(pairing, request.user)
             },
             order=10,
-            **cache,
         )

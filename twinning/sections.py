@@ -22,10 +22,10 @@ pairing_page = PageSections("pairing")
 
 
 def register_pairing_section(
-    key: str, *, template: str, context: Callable, order: int = 100, **cache
+    key: str, *, template: str, context: Callable, order: int = 100, cached_on=None
 ):
-    """``cache``: ``scopes`` and ``vary``, as for ``cities.sections.register_city_section``."""
-    pairing_page.register(key, template=template, context=context, order=order, **cache)
+    """``cached_on``: as for ``cities.sections.register_city_section``."""
+    pairing_page.register(key, template=template, context=context, order=order, cached_on=cached_on)
 
 
 def pairing_sections(request, pairing) -> list[dict]:
