@@ -17,5 +17,4 @@ class TwinningConfig(AppConfig):
             template="twinning/partials/city_pairings.html",
             context=lambda request, city: {"pairings": pairings_of_city(city)},
             order=0,
-            scopes=("twinning", "cities"),
         )

@@ -323,3 +323,53 @@ def test_an_occasion_given_as_a_date_tells_each_person_once(delegate):
         )
     assert Notification.objects.get().occasion == "2018-03-01"
     assert EmailMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_people_are_told_in_the_background_once_the_change_commits(
+    django_capture_on_commit_callbacks, django_assert_num_queries, monkeypatch
+):
+    from worldcities.notifications import tasks
+    from worldcities.users.models import User
+
+    city = CityFactory()
+    people = DelegateFactory.create_batch(3, city=city)
+    queued = []
+    monkeypatch.setattr(tasks.notify_people, "delay", lambda **payload: queued.append(payload))
+    recipients = User.objects.filter(city=city)
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
+        services.notify_people_later(
+            kind=Kind.PRACTICE_QUESTION, target=city, recipients=recipients, title="Hello"
+        )
+    assert Notification.objects.count() == 0  # nothing written in the request
+    assert len(queued) == 1
+    told = tasks.notify_people.run(**queued[0])
+    assert told == 3
+    assert set(Notification.objects.values_list("recipient_id", flat=True)) == {
+        p.pk for p in people
+    }
+    # A second delivery of the same task tells nobody twice.
+    assert tasks.notify_people.run(**queued[0]) == 0
+    assert Notification.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_no_one_is_told_of_a_thing_deleted_before_the_worker_ran(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from worldcities.notifications import tasks
+    from worldcities.users.models import User
+
+    city, target = CityFactory(), CityFactory()
+    DelegateFactory(city=city)
+    queued = []
+    monkeypatch.setattr(tasks.notify_people, "delay", lambda **payload: queued.append(payload))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_people_later(
+            kind=Kind.PRACTICE_QUESTION,
+            target=target,
+            recipients=User.objects.filter(city=city),
+            title="Hello",
+        )
+    target.delete()
+    assert tasks.notify_people.run(**queued[0]) == 0

@@ -246,6 +246,54 @@ def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice
     return len(fresh)
 
 
+def notify_people_later(
+    *,
+    kind: str,
+    target,
+    recipients,
+    title: str,
+    body: str = "",
+    url: str = "",
+    occasion: str = "",
+) -> None:
+    """``notify_many`` in the background: the same notice to everyone in ``recipients`` (a
+    queryset of users), made by a worker once the current transaction commits. The request
+    that reports the change writes nothing per person; the ids are read once, here."""
+    from .tasks import notify_people
+
+    ids = list(recipients.values_list("pk", flat=True))
+    if not ids:
+        return
+    target_type = ContentType.objects.get_for_model(target)
+    payload = {
+        "kind": kind,
+        "target_type_id": target_type.pk,
+        "target_id": target.pk,
+        "recipient_ids": ids,
+        "title": str(title),
+        "body": str(body),
+        "url": url,
+        "occasion": str(occasion),
+    }
+    transaction.on_commit(lambda: notify_people.delay(**payload))
+
+
+def notify_people_now(
+    *, kind, target_type_id, target_id, recipient_ids, title, body, url, occasion
+) -> int:
+    """The worker's side of ``notify_people_later``: idempotent, since ``notify_many`` skips
+    whoever was already told of this target on this occasion."""
+    from worldcities.users.models import User
+
+    model = ContentType.objects.get_for_id(target_type_id).model_class()
+    target = model._default_manager.filter(pk=target_id).first()
+    if target is None:  # deleted meanwhile: nothing to tell
+        return 0
+    people = User.objects.filter(pk__in=recipient_ids, is_active=True)
+    notices = [Notice(recipient=p, title=title, body=body, url=url) for p in people]
+    return notify_many(kind=kind, target=target, occasion=occasion, notices=notices)
+
+
 def email_enqueue(*, message_id: int) -> bool:
     """Hands the e-mail to a worker. If the broker is away the caller's request still
     succeeds: the e-mail stays pending and the sweep sends it once the broker is back."""

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 from .models import Delivery
@@ -20,6 +21,21 @@ def send_email(self, message_id: int) -> bool:
         services.email_record_failure(message_id=message_id, error=exc, final=final)
         if final:
             return False
+        raise self.retry(exc=exc, countdown=services.retry_delay(self.request.retries)) from exc
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=services.MAX_ATTEMPTS - 1,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def notify_people(self, **payload) -> int:
+    """Tells many people of one thing (``services.notify_people_later``)."""
+    try:
+        return services.notify_people_now(**payload)
+    except (OperationalError, InterfaceError) as exc:  # the database away for a while
         raise self.retry(exc=exc, countdown=services.retry_delay(self.request.retries)) from exc
 
 
