@@ -20,7 +20,7 @@ RUN apt-get update \
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=worldcities:worldcities . /app
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v 0 \
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
     && mkdir -p /app/var/media && chown -R worldcities:worldcities /app/var /app/staticfiles
 USER worldcities
 EXPOSE 8000

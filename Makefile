@@ -9,7 +9,7 @@ LOCK := requirements-dev.lock
 PIP_LOCK := requirements-pip.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup run test lint format check bench lock clean
+.PHONY: help install setup run test lint format check lint-imports bench lock stop-db clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ run: setup ## Set everything up and serve on http://$(HOST):$(PORT)/ with backgr
 		--pidfile=var/celery/worker.pid --schedule=var/celery/beat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install ## Run the whole test suite (PostgreSQL and Redis where reachable)
+test: install ## Run the whole test suite (on DATABASE_URL's PostgreSQL, else the embedded one)
 	$(VENV)/bin/pytest -n 2 $(if $(filter true 1 yes,$(CI)),--create-db,) $(PYTEST_ARGS)
 
 lint: install ## Lint and check formatting
@@ -50,13 +50,19 @@ format: install ## Format the code
 check: install ## Django's checks: migrations up to date, deploy settings sound
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=worldcities.settings.production SECRET_KEY=check-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=localhost \
-		$(PY) manage.py check --deploy --fail-level WARNING
+		DATABASE_URL=postgres://check@localhost/check $(PY) manage.py check --deploy --fail-level WARNING
+
+lint-imports: install ## The layers between the apps (import-linter contracts in pyproject.toml)
+	$(VENV)/bin/lint-imports
 
 lock: ## Re-resolve the lock files from pyproject.toml (needs uv)
 	uv pip compile -q pyproject.toml -p 3.11 --generate-hashes -o requirements.lock
 	uv pip compile -q pyproject.toml -p 3.11 --generate-hashes --extra dev -o requirements-dev.lock
 
-clean: ## Remove the virtualenv and local data
+stop-db: ## Stop the embedded PostgreSQL (make run and make test start it when needed)
+	@[ ! -x $(PY) ] || $(PY) -m worldcities.localdb stop
+
+clean: stop-db ## Remove the virtualenv and local data (the embedded database too)
 	rm -rf $(VENV) var staticfiles
 
 BENCH_SCALE ?= 1

@@ -1,5 +1,5 @@
 """Fixtures shared by the whole suite: people in each role, a real Celery worker on Redis, and
-the rules that skip what needs PostgreSQL, Redis or Chromium when they are absent (never in CI)."""
+the rules that skip what needs Redis or Chromium when they are absent (never in CI)."""
 
 import os
 import shutil
@@ -27,7 +27,7 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     redis = settings.TEST_REDIS_URL or "unreachable: Redis tests are skipped"
     return [
-        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} {db.get('NAME')}",
+        f"database: PostgreSQL {db.get('HOST') or ''} {db.get('NAME')}",
         f"redis: {redis}",
         f"CI: {CI}",
     ]
@@ -38,9 +38,7 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    is_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     reasons = {
-        "postgres": None if is_postgres else "needs PostgreSQL (unreachable; ran on SQLite)",
         "redis": None if settings.TEST_REDIS_URL else "needs Redis (unreachable)",
         "browser": None if chromium_path() else "needs Chromium (`apt-get install chromium`)",
     }

@@ -47,8 +47,6 @@ def platform(request):
             "delegate": bool(user and is_delegate(user)),
         },
         "LANGUAGES": settings.LANGUAGES,
-        # What the layout's cached parts (the "layout" cache) depend on besides the language.
-        "SCRIPT_PREFIX": get_script_prefix(),
         "MENU": menu(get_script_prefix()),
         "NAV_SECTION": nav_section(request),
     }

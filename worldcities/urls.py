@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -20,9 +19,7 @@ urlpatterns = [
     path("notifications/", include("worldcities.notifications.urls")),
     path("reports/", include("worldcities.reports.urls")),
     path("admin/", admin.site.urls),
-    # Choosing the language only sets a cookie: the form carries no CSRF token, so that public
-    # pages hold nothing personal and can be served from the cache (worldcities.fragments).
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("cities.urls")),
     path("", include("twinning.urls")),
     path("practices/", include("practices.urls")),

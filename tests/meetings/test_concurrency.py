@@ -14,7 +14,7 @@ from tests.cities.factories import CityFactory
 from tests.meetings.factories import MeetingFactory, QuotaFactory, RegistrationFactory, in_days
 from tests.users.factories import DelegateFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def with_a_connection(call, attempts: int = 50):

@@ -76,7 +76,6 @@ def test_worker_sends_a_due_reminder_once_when_the_task_runs_twice(celery_worker
     assert Notification.objects.filter(occasion="reminder:2d").count() == 3
 
 
-@pytest.mark.postgres
 def test_two_sweeps_at_the_same_moment_send_each_reminder_once(run_tasks):
     meeting = _due_meeting_with(8)
     barrier = threading.Barrier(2)

@@ -42,7 +42,6 @@ def test_a_reminder_enqueued_twice_is_sent_once(celery_worker_on_redis, delegate
     assert EmailMessage.objects.get(pk=notification.email_id).attempts == 1
 
 
-@pytest.mark.postgres
 def test_two_sweeps_at_once_send_each_email_once(celery_worker_on_redis, delegate):
     from django.utils import timezone
 

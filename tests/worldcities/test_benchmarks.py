@@ -1,7 +1,6 @@
 """What the benchmark reads off each response (queries and their time) and how a run's
 slowest requests appear in its report."""
 
-import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -66,7 +65,6 @@ def test_the_report_lists_the_slowest_request_of_each_page_with_nothing_cached()
     )
 
 
-@pytest.mark.postgres
 def test_a_run_records_the_database_server_and_its_shared_buffers(db):
     from worldcities.benchmarks.run import database_server
 

@@ -3,7 +3,7 @@ that refuses to write twice into one database."""
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from cities.models import City
 from meetings.models import AgendaItem, Meeting, Registration
@@ -78,7 +78,6 @@ def test_the_same_seed_gives_the_same_rows_and_another_seed_others():
     assert first["practices"] != other["practices"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stored vectors are PostgreSQL's")
 def test_search_vectors_are_filled_and_searchable():
     datagen.generate(scale=SCALE, seed=2)
     assert not Practice.objects.filter(search_vector__isnull=True).exists()

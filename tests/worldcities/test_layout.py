@@ -1,6 +1,5 @@
-"""The layout around every page: menus and footer are kept per process once rendered (the
-"layout" cache), while what belongs to the reader (name, unread count, links of their role,
-their CSRF token) and to the page (its section, its address) is always their own."""
+"""The layout around every page: what belongs to the reader (name, unread count, links of their
+role, their CSRF token) and to the page (its section, its address) is always their own."""
 
 import re
 

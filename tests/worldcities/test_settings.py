@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
+DB = "postgres://worldcities@db.example:5432/worldcities"
 
 
 def run_with_settings(module: str, code: str, **env) -> subprocess.CompletedProcess:
@@ -29,20 +30,44 @@ def run_with_settings(module: str, code: str, **env) -> subprocess.CompletedProc
     )
 
 
-def test_local_settings_default_to_sqlite_a_folder_broker_and_a_folder_cache():
+@pytest.fixture
+def embedded_dir(tmp_path):
+    """A data folder of its own for an embedded server a test starts; stopped afterwards."""
+    from worldcities import localdb
+
+    folder = tmp_path / "postgres"
+    yield folder
+    localdb.stop(folder)
+
+
+def test_local_settings_default_to_an_embedded_postgresql_a_folder_broker_and_cache(
+    embedded_dir,
+):
     result = run_with_settings(
         "worldcities.settings.local",
-        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, "
-        "settings.DEBUG, settings.CACHES['default']['BACKEND'])",
+        "from django.db import connection; connection.ensure_connection(); "
+        "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['HOST'], "
+        "connection.cursor().connection.info.server_version // 10000, "
+        "settings.CELERY_BROKER_URL, settings.DEBUG, settings.CACHES['default']['BACKEND'])",
+        EMBEDDED_POSTGRES_DIR=str(embedded_dir),
     )
     assert result.returncode == 0, result.stderr
     # The web server and the worker are two processes: they share the cache through a folder.
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
+        str(embedded_dir),
+        "18",
         "filesystem://",
         "True",
         "django.core.cache.backends.filebased.FileBasedCache",
     ]
+    # A second process finds the server running and uses it.
+    again = run_with_settings(
+        "worldcities.settings.local",
+        "from django.db import connection; connection.ensure_connection(); print('connected')",
+        EMBEDDED_POSTGRES_DIR=str(embedded_dir),
+    )
+    assert again.stdout.strip() == "connected", again.stderr
 
 
 def test_local_settings_use_postgresql_and_redis_when_their_urls_are_set():
@@ -57,7 +82,7 @@ def test_local_settings_use_postgresql_and_redis_when_their_urls_are_set():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "redis://cache.example:6379/0",
-        "worldcities.cache.RedisCache",
+        "django.core.cache.backends.redis.RedisCache",
     ]
 
 
@@ -67,35 +92,27 @@ def test_production_settings_load_with_a_secret_and_hosts():
         "print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.SESSION_COOKIE_SECURE)",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="worldcities.example.eu",
+        DATABASE_URL=DB,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['worldcities.example.eu'] True"
 
 
 @pytest.mark.parametrize(
-    ("module", "env", "backend"),
-    [
-        (
-            "worldcities.settings.production",
-            {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.eu"},
-            "locmem.LocMemCache",
-        ),
-        ("worldcities.settings.local", {}, "dummy.DummyCache"),
-        ("worldcities.settings.local", {"DEBUG": "false"}, "locmem.LocMemCache"),
-    ],
-)
-def test_the_layout_is_kept_per_process_except_while_developing(module, env, backend):
-    # While developing, templates change under the running server.
-    result = run_with_settings(module, "print(settings.CACHES['layout']['BACKEND'])", **env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"django.core.cache.backends.{backend}"
-
-
-@pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ALLOWED_HOSTS": "worldcities.example.eu"}, "Set the SECRET_KEY environment variable"),
-        ({"SECRET_KEY": "x" * 60}, "Set the ALLOWED_HOSTS environment variable"),
+        (
+            {"ALLOWED_HOSTS": "worldcities.example.eu", "DATABASE_URL": DB},
+            "Set the SECRET_KEY environment variable",
+        ),
+        (
+            {"SECRET_KEY": "x" * 60, "DATABASE_URL": DB},
+            "Set the ALLOWED_HOSTS environment variable",
+        ),
+        (
+            {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "worldcities.example.eu"},
+            "Set the DATABASE_URL environment variable",
+        ),
     ],
 )
 def test_production_settings_refuse_to_start_without_a_secret_or_hosts(env, message):
@@ -112,6 +129,7 @@ def test_production_deploy_check_reports_nothing():
         "DJANGO_SETTINGS_MODULE": "worldcities.settings.production",
         "SECRET_KEY": "a-production-grade-secret-key-with-more-than-fifty-characters-9f8e7d",
         "ALLOWED_HOSTS": "worldcities.example.eu",
+        "DATABASE_URL": DB,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -132,7 +150,6 @@ def test_test_settings_are_the_ones_in_force():
     assert settings.LANGUAGES[0][0] == "en"
 
 
-@pytest.mark.postgres
 def test_the_platform_s_connections_read_ahead_and_sort_in_memory(db):
     from django.db import connection
 

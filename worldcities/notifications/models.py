@@ -11,8 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from worldcities.fragments import KnowsLoadedOwner
-
 
 class Kind(models.TextChoices):
     PRACTICE_QUESTION = "practice_question", _("A question on one of my city's practices")
@@ -58,10 +56,7 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.kind} → {self.delivery}"
 
 
-class Notification(KnowsLoadedOwner, models.Model):
-    # Giving the notification to someone else changes both people's unread counts.
-    owner_field = "recipient_id"
-
+class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Delivery, EmailMessage, Kind, Notification, NotificationPreference
-from .selectors import unread_count_forget
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +241,6 @@ def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice
         ],
         ignore_conflicts=True,
     )
-    unread_count_forget({key[3] for key in fresh})
     return len(fresh)
 
 
@@ -430,6 +428,4 @@ def notifications_mark_read(*, user, ids=None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    marked = unread.update(read_at=timezone.now())
-    unread_count_forget([user.pk])
-    return marked
+    return unread.update(read_at=timezone.now())

@@ -87,41 +87,44 @@ TEMPLATES = [
 ]
 
 # --- Data ---------------------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# What the platform's PostgreSQL connections set for themselves (see below).
+# PostgreSQL is the one database. ``DATABASE_URL`` names the server; without it, ``local`` and
+# ``test`` start the embedded one (``worldcities.localdb``) and ``production`` refuses to start.
+DATABASE_URL = env("DATABASE_URL", default="")
+EMBEDDED_POSTGRES_DIR = Path(env("EMBEDDED_POSTGRES_DIR", default=str(VAR_DIR / "postgres")))
+# What the platform's PostgreSQL connections set for themselves. Compiling a query to machine
+# code (JIT) pays off for long analytical queries, not for a web page's. The server's default
+# 4 MB per sort or hash is too little to keep a large search's matches in memory. A search reads
+# one heap page per match (a bitmap heap scan): asking for many reads ahead of the scan keeps
+# the disk busy instead of reading one page at a time (``docs/benchmarks.md`` has the figures).
 POSTGRES_OPTIONS = "-c jit=off -c work_mem=16MB -c effective_io_concurrency=200"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
-    # The practices' facet index carries extra columns for index-only scans on PostgreSQL;
-    # SQLite builds it without them, which is all it needs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
-elif "postgresql" in DATABASES["default"]["ENGINE"]:
-    # Compiling a query to machine code (JIT) pays off for long analytical queries, not for
-    # a web page's: the facet counts over a large search took 80 ms longer with it. The
-    # server's default 4 MB per sort or hash is too little to keep a large search's matches
-    # (read once, counted per facet) in memory: they went to a temporary file and were read
-    # back from it for every facet, 10 ms more. A search reads one heap page per match
-    # (a bitmap heap scan); with the default of one read in flight, the pages of a term
-    # matching 10,000 practices that are not in memory took 430-490 ms to read from an SSD,
-    # with 200 reads asked for ahead of the scan 55-85 ms.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", POSTGRES_OPTIONS)
+
+
+def postgres(config: dict) -> dict:
+    """A database's settings with what every connection of the platform uses."""
+    config.setdefault("OPTIONS", {}).setdefault("options", POSTGRES_OPTIONS)
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def embedded_postgres(*, create: bool = True) -> dict:
+    from worldcities import localdb
+
+    return postgres(localdb.database(EMBEDDED_POSTGRES_DIR, create=create))
+
+
+DATABASES = {"default": postgres(env.db_url_config(DATABASE_URL))} if DATABASE_URL else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 
-# One cache shared by every process of the platform (web workers, Celery): cached page parts
-# and counts are invalidated through it (``worldcities.fragments``), so a per-process cache
+# One cache shared by every process of the platform (web workers, Celery): the versions of what
+# cached parts show are moved on through it (``worldcities.versions``), so a per-process cache
 # would serve one process's stale copy after another process's write.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "worldcities.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wc",
         }
@@ -134,16 +137,6 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-# The layout's unchanging parts (menus, footer: ``templates/base.html``), rendered once per
-# language and kept in each process: they change only with the code, templates or
-# translations, that is with a new process (``settings.local`` keeps nothing while developing).
-LAYOUT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "layout",
-    "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
-CACHES["layout"] = LAYOUT_CACHE
 # Sessions are read from the cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -1,5 +1,5 @@
-"""Development and ``make run``: SQLite, a folder as Celery broker and e-mail on the console,
-unless DATABASE_URL, REDIS_URL or EMAIL_URL say otherwise."""
+"""Development and ``make run``: the embedded PostgreSQL, a folder as Celery broker and e-mail
+on the console, unless DATABASE_URL, REDIS_URL or EMAIL_URL say otherwise."""
 
 from .base import *  # noqa: F403
 from .base import env
@@ -10,9 +10,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEMO_ACCOUNTS_ALLOWED = True
-if DEBUG:
-    # Templates change under a running server: render the layout afresh on every page.
-    CACHES["layout"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
 
-# SQLite, the folder broker and uploads live under var/ (not in git): make sure it exists.
+# The embedded database, the folder broker and uploads live under var/ (not in git).
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+if not DATABASES:  # noqa: F405
+    DATABASES = {"default": embedded_postgres()}  # noqa: F405

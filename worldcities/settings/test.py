@@ -1,6 +1,6 @@
-"""The test suite. It runs against PostgreSQL and Redis when they can be reached (the
-environment's DATABASE_URL / REDIS_URL, else the local servers) and on SQLite otherwise; with
-CI=true an unreachable server is an error, never a reason to skip."""
+"""The test suite, on PostgreSQL always: the server ``DATABASE_URL`` names, else the embedded one
+(``worldcities.localdb``). Redis (``REDIS_URL``, else the local server) is used where it can be
+reached; with CI=true an unreachable server is an error, never a reason to skip."""
 
 import socket
 from urllib.parse import urlsplit
@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, embedded_postgres, env
 
 CI = env.bool("CI", default=False)
 
@@ -24,15 +24,11 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
-_db_url = env("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/worldcities")
-if _reachable(_db_url, 5432):
-    DATABASES = {"default": env.db_url_config(_db_url)}
-    # The tests' connections behave as the platform's.
-    DATABASES["default"]["OPTIONS"] = {"options": POSTGRES_OPTIONS}  # noqa: F405
-elif CI:
-    raise ImproperlyConfigured(f"CI=true but PostgreSQL at {_db_url} is unreachable.")
-else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+if not DATABASES:
+    if CI:
+        raise ImproperlyConfigured("CI=true: set DATABASE_URL to the PostgreSQL server to test on.")
+    # The test runner creates its own databases on the server.
+    DATABASES = {"default": embedded_postgres(create=False)}
 
 TEST_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 if not _reachable(TEST_REDIS_URL, 6379):
@@ -40,10 +36,7 @@ if not _reachable(TEST_REDIS_URL, 6379):
         raise ImproperlyConfigured(f"CI=true but Redis at {TEST_REDIS_URL} is unreachable.")
     TEST_REDIS_URL = ""
 REDIS_URL = ""
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "layout": LAYOUT_CACHE,  # noqa: F405
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 DEBUG = False
