@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from worldcities import datagen, fragments
+from worldcities import datagen, versions
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = datagen.generate(scale=scale, seed=seed, log=self.stdout.write)
         datagen.analyze()
-        fragments.everything_changed()  # bulk writes send no model signals
+        versions.everything_changed()  # written past the services
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{name} {n}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Generated in {elapsed:.1f} s: {summary}."))

@@ -4,7 +4,7 @@ import importlib.util
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from worldcities import fragments
+from worldcities import versions
 
 # In dependency order: each app's ``seed.load()`` may use what the previous ones loaded.
 SEED_APPS = ["cities", "twinning", "practices", "meetings"]
@@ -21,6 +21,6 @@ class Command(BaseCommand):
                 counts = importlib.import_module(f"{app}.seed").load()
                 summary = ", ".join(f"{count} {name}" for name, count in counts.items())
                 self.stdout.write(f"{app}: {summary}")
-            # The seeds write in bulk too (no model signals): every cached page part goes.
-            fragments.everything_changed()
+            # The seeds write past the services: nothing cached before stays valid.
+            versions.everything_changed()
         self.stdout.write(self.style.SUCCESS("World Cities programme data loaded."))

@@ -1,0 +1,69 @@
+"""Cached values keyed on the versions of exactly what they show."""
+
+import pytest
+
+from worldcities import versions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def computed():
+    calls = []
+
+    def compute(value):
+        def run():
+            calls.append(value)
+            return value
+
+        return run
+
+    compute.calls = calls
+    return compute
+
+
+def test_a_value_is_kept_until_what_it_depends_on_moves_on(computed):
+    def read():
+        return versions.cached("thing", depends_on=["practice:1"], compute=computed("A"))
+
+    assert read() == "A"
+    assert read() == "A"
+    assert computed.calls == ["A"]
+    versions.bump("practice:1")
+    assert read() == "A"
+    assert computed.calls == ["A", "A"]
+
+
+def test_moving_one_object_on_leaves_the_others_kept(computed):
+    versions.cached("page", depends_on=["practice:1"], vary=[1], compute=computed(1))
+    versions.cached("page", depends_on=["practice:2"], vary=[2], compute=computed(2))
+    versions.bump("practice:1")
+    versions.cached("page", depends_on=["practice:1"], vary=[1], compute=computed(1))
+    versions.cached("page", depends_on=["practice:2"], vary=[2], compute=computed(2))
+    assert computed.calls == [1, 2, 1]
+
+
+def test_what_varies_is_kept_apart(computed):
+    versions.cached("list", depends_on=["practices:published"], vary=["q=a"], compute=computed("a"))
+    versions.cached("list", depends_on=["practices:published"], vary=["q=b"], compute=computed("b"))
+    assert computed.calls == ["a", "b"]
+
+
+def test_a_bulk_load_moves_everything_on(computed):
+    versions.cached("x", depends_on=["city:1"], compute=computed("x"))
+    versions.everything_changed()
+    versions.cached("x", depends_on=["city:1"], compute=computed("x"))
+    assert computed.calls == ["x", "x"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_before_the_write_commits_is_not_kept_under_the_new_version(computed):
+    """Another request may render from the rows before the commit after the bump inside the
+    transaction: the version moves on again on commit, so its copy is never served."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        versions.bump("practice:1")
+        # A concurrent reader renders the old rows and keeps them under the bumped version.
+        versions.cached("page", depends_on=["practice:1"], compute=computed("old"))
+    assert versions.cached("page", depends_on=["practice:1"], compute=computed("new")) == "new"
