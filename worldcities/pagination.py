@@ -1,6 +1,6 @@
 """Pagination for long lists."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import CharField, TextField
 
@@ -34,17 +34,20 @@ class PageByKeysPaginator(Paginator):
     # (page number, its keys) when they were read with something else (the facet counts).
     known_keys = None
 
-    def _get_page(self, object_list, number, paginator):
-        # ``object_list`` is the page's slice of the list: only its keys are read.
-        query = object_list.query
+    def page(self, number):
+        number = self.validate_number(number)
+        low = (number - 1) * self.per_page
+        high = low + self.per_page
+        if high + self.orphans >= self.count:
+            high = self.count
         keys = None
         if self.known_keys and self.known_keys[0] == number:
             keys = self.known_keys[1]
         elif self.count <= self.few:
-            keys = self._keys_ordered_here(query.low_mark, query.high_mark)
+            keys = self._keys_ordered_here(low, high)
         if keys is None:
-            keys = list(object_list.values_list("pk", flat=True))
-        return super()._get_page(self.object_list.filter(pk__in=keys), number, paginator)
+            keys = list(self.object_list[low:high].values_list("pk", flat=True))
+        return Page(self.object_list.filter(pk__in=keys), number, self)
 
     def _keys_ordered_here(self, low, high):
         """The keys of rows ``low`` to ``high`` in the list's order, or None if that order
@@ -60,7 +63,7 @@ class PageByKeysPaginator(Paginator):
         columns = [name for name, _descending in order if name != "pk"]
         rows = list(self.object_list.order_by().values_list("pk", *columns))
         # One stable sort per column, the last first, with NULL where the database puts it
-        # (above every value on PostgreSQL, below on SQLite).
+        # (PostgreSQL: above every value).
         nulls_largest = connections[self.object_list.db].features.nulls_order_largest
         for name, descending in reversed(order):
             c = 0 if name == "pk" else 1 + columns.index(name)
