@@ -68,13 +68,11 @@ def _detail_prefetches():
 
 
 def pairing_for_page(slug: str) -> Pairing:
-    """A pairing for its page, with its edition, leads and members: enough to decide what the
-    reader may do and to know what its page depends on (``pairing_page_shows``);
-    ``pairing_detail_rows`` adds the rest when the page must be rendered."""
+    """A pairing for its page, with its edition and leads: enough for its title, for what its
+    page depends on (``pairing_page_shows``) and for the rules (which read its members only
+    for a delegate). ``pairing_detail_rows`` adds the rest when the page must be rendered."""
     return get_object_or_404(
-        Pairing.objects.select_related(
-            "edition", "eu_lead__country", "partner_lead__country"
-        ).prefetch_related(_members_prefetch()),
+        Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country"),
         slug=slug,
     )
 
@@ -103,8 +101,11 @@ def pairing_page_shows(pairing: Pairing) -> list[str]:
 
 def pairing_detail_rows(pairing: Pairing) -> Pairing:
     """``pairing`` (from ``pairing_for_page``) with the rest of what its page shows, in a fixed
-    number of queries: thematic areas, topics, the edition's milestones, the status history."""
-    prefetch_related_objects([pairing], "thematic_areas", *_detail_prefetches())
+    number of queries: members, thematic areas, topics, the edition's milestones, the status
+    history."""
+    prefetch_related_objects(
+        [pairing], _members_prefetch(), "thematic_areas", *_detail_prefetches()
+    )
     return pairing
 
 

@@ -181,7 +181,7 @@ def action_progress_update(*, action: Action, by, status: str, progress: int) ->
     action = Action.objects.select_for_update().select_related("pairing__edition").get(pk=action.pk)
     action.status = status
     action.progress = progress
-    action.full_clean()
+    action.full_clean(exclude=["pairing", "owner_organisation", "owner_person"])  # unchanged
     action._history_user = by
     action.save(update_fields=["status", "progress", "updated_at"])
     versions.bump(*pairing_versions(action.pairing_id, listed=False))

@@ -95,7 +95,10 @@ def _pairing_parts(pairing, *, can_manage: bool, can_update_progress: bool) -> d
 def pairing_detail(request, slug):
     pairing = selectors.pairing_for_page(slug)
     can_manage = request.user.has_perm("twinning.manage_action_plan", pairing)
-    can_update_progress = request.user.has_perm("twinning.update_action_progress", pairing)
+    # Whoever manages the plan may update its progress: asked only of the others.
+    can_update_progress = can_manage or request.user.has_perm(
+        "twinning.update_action_progress", pairing
+    )
     parts = versions.cached(
         "twinning:pairing",
         depends_on=selectors.pairing_page_shows(pairing),
@@ -138,6 +141,14 @@ def _pairing_for(request, slug, perm):
     return pairing
 
 
+def _action_of(pairing, actions, pk):
+    """The action ``pk`` of ``pairing`` among ``actions`` (those the user may change), 404
+    otherwise; it gets the pairing as loaded, whose members and edition the rules read."""
+    action = get_object_or_404(actions.filter(pairing=pairing), pk=pk)
+    action.pairing = pairing
+    return action
+
+
 def _report(form, exc: ValidationError) -> None:
     """Puts a service's validation errors next to the fields they are about."""
     if hasattr(exc, "error_dict"):
@@ -169,9 +180,7 @@ def action_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def action_update(request, slug, pk):
     pairing = _pairing_for(request, slug, "twinning.manage_action_plan")
-    action = get_object_or_404(
-        selectors.actions_manageable_by(request.user).filter(pairing=pairing), pk=pk
-    )
+    action = _action_of(pairing, selectors.actions_manageable_by(request.user), pk)
     form = ActionForm(request.POST or None, instance=action, pairing=pairing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,9 +199,7 @@ def action_update(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def action_delete(request, slug, pk):
     pairing = _pairing_for(request, slug, "twinning.manage_action_plan")
-    action = get_object_or_404(
-        selectors.actions_manageable_by(request.user).filter(pairing=pairing), pk=pk
-    )
+    action = _action_of(pairing, selectors.actions_manageable_by(request.user), pk)
     if request.method == "POST":
         services.action_delete(action=action, by=request.user)
         messages.success(request, _("The action was deleted."))
@@ -206,9 +213,7 @@ def action_delete(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def action_progress(request, slug, pk):
     pairing = _pairing_for(request, slug, "twinning.update_action_progress")
-    action = get_object_or_404(
-        selectors.actions_progress_updatable_by(request.user).filter(pairing=pairing), pk=pk
-    )
+    action = _action_of(pairing, selectors.actions_progress_updatable_by(request.user), pk)
     form = ActionProgressForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         try:
