@@ -260,20 +260,6 @@ def test_a_delegate_sees_their_city_drafts_in_a_cached_section(client, eu_city, 
     assert draft.title not in client.get(eu_city.get_absolute_url()).content.decode()
 
 
-def test_a_kept_row_is_loaded_again_once_its_scope_changes(django_assert_num_queries):
-    from twinning.selectors import pairing_for_page
-
-    pairing = PairingFactory()
-    assert pairing_for_page(pairing.slug).pk == pairing.pk
-    with django_assert_num_queries(0):
-        kept = pairing_for_page(pairing.slug)
-    assert kept.eu_lead.name == pairing.eu_lead.name
-    city = pairing.eu_lead
-    city.name = "Tampere-Pirkanmaa"
-    city.save()
-    assert pairing_for_page(pairing.slug).eu_lead.name == "Tampere-Pirkanmaa"
-
-
 def test_a_pairing_page_shows_a_renamed_lead_city_at_once(client, delegate):
     pairing = PairingFactory()
     client.force_login(delegate)
