@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from worldcities.fragments import cached_object
+from worldcities import versions
 
 from .models import City, Country, Organisation, ThematicArea, Topic
 
@@ -33,27 +32,44 @@ class ActionCheckboxMixin:
         )
 
 
-class CachedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
-    """Choices among the related rows in use (e.g. the countries of the pairings' lead
-    cities), kept in the cache until a row of an app on the filter's path changes: finding
-    them reads every row of the list. For lists whose rows every staff member sees alike."""
+class VersionsMixin:
+    """Admin writes move the versions (``worldcities.versions``) of what they change, as the
+    services do: ``versions_of(obj)`` names them. A change moves those of the row as it was
+    too (a city that left an alliance, an action moved to another pairing); a bulk delete
+    moves those of every row it deletes."""
 
-    def field_choices(self, field, request, model_admin):
-        model = model_admin.model
-        fields = get_fields_from_path(model, self.field_path)
-        scopes = sorted(
-            {model._meta.app_label}
-            | {f.model._meta.app_label for f in fields}
-            | {f.related_model._meta.app_label for f in fields if f.related_model}
-        )
-        return cached_object(
-            "admin:related-only",
-            vary=[model._meta.label_lower, self.field_path],
-            scopes=scopes,
-            load=lambda: list(
-                super(CachedRelatedOnlyFilter, self).field_choices(field, request, model_admin)
-            ),
-        )
+    def versions_of(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    def _bump(self, *objs) -> None:
+        versions.bump(*sorted({name for obj in objs for name in self.versions_of(obj)}))
+
+    def save_model(self, request, obj, form, change):
+        before = self.model._default_manager.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        self._bump(*(row for row in (before, obj) if row is not None))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._bump(form.instance)
+
+    def delete_model(self, request, obj):
+        names = self.versions_of(obj)
+        super().delete_model(request, obj)
+        versions.bump(*names)
+
+    def delete_queryset(self, request, queryset):
+        names = sorted({name for obj in queryset for name in self.versions_of(obj)})
+        super().delete_queryset(request, queryset)
+        versions.bump(*names)
+
+
+class CitiesVersionsMixin(VersionsMixin):
+    """Countries, organisations, thematic areas and topics show wherever a city, a pairing or
+    a practice does: any change of them moves ``cities``."""
+
+    def versions_of(self, obj) -> list[str]:
+        return ["cities"]
 
 
 class EUMembershipFilter(admin.SimpleListFilter):
@@ -98,7 +114,7 @@ class CitySideFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(VersionsMixin, admin.ModelAdmin):
     list_display = ["name", "code", "eu_joined", "eu_left", "eu_member_now"]
     list_filter = [EUMembershipFilter]
     search_fields = ["name", "code"]
@@ -107,11 +123,15 @@ class CountryAdmin(admin.ModelAdmin):
     def eu_member_now(self, obj):
         return obj.is_eu_member
 
+    def versions_of(self, obj) -> list[str]:
+        """Its cities' pages show the country's name and EU membership."""
+        return ["cities", *(f"city:{pk}" for pk in obj.cities.values_list("pk", flat=True))]
+
 
 @admin.register(City)
-class CityAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class CityAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "country", "kind", "population", "latitude", "longitude", "time_zone"]
-    list_filter = [CitySideFilter, "kind", ("country", CachedRelatedOnlyFilter)]
+    list_filter = [CitySideFilter, "kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -123,11 +143,23 @@ class CityAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
         (_("Profile"), {"fields": ["website", "profile"]}),
     ]
 
+    def versions_of(self, obj) -> list[str]:
+        """The city's page, the city list, and the pages of the cities that name it: its
+        alliances, their members, the city it is part of and its districts."""
+        related = set(
+            City.objects.filter(Q(parent=obj) | Q(members=obj) | Q(alliances=obj))
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if obj.parent_id:
+            related.add(obj.parent_id)
+        return ["cities", *(f"city:{pk}" for pk in sorted({obj.pk, *related}))]
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class OrganisationAdmin(CitiesVersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "sector", "city"]
-    list_filter = ["kind", "sector", ("city__country", CachedRelatedOnlyFilter)]
+    list_filter = ["kind", "sector", ("city__country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["city"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]
@@ -140,7 +172,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(admin.ModelAdmin):
+class ThematicAreaAdmin(CitiesVersionsMixin, admin.ModelAdmin):
     list_display = ["name", "order", "topic_list"]
     search_fields = ["name", "topics__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -155,7 +187,7 @@ class ThematicAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class TopicAdmin(CitiesVersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "area", "order"]
     list_filter = ["area"]
     list_select_related = ["area"]

@@ -1,12 +1,12 @@
 """Filters of the city list. Every filter lives in the query string, so a filtered list can be
-shared as a link."""
+shared as a link. The apps built on this one add theirs (``cities.extensions``)."""
 
 import django_filters
-from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import City, Country, ThematicArea
+from . import extensions
+from .models import City, Country
 
 
 class CityFilterSet(django_filters.FilterSet):
@@ -28,30 +28,24 @@ class CityFilterSet(django_filters.FilterSet):
         method="filter_side",
         empty_label=_("Either"),
     )
-    thematic_area = django_filters.ModelChoiceFilter(
-        label=_("Thematic area"),
-        queryset=ThematicArea.objects.order_by("order", "name"),
-        to_field_name="slug",
-        method="filter_thematic_area",
-        empty_label=_("Any thematic area"),
-    )
-    edition = django_filters.ModelChoiceFilter(
-        label=_("Edition"),
-        queryset=None,
-        to_field_name="slug",
-        method="filter_edition",
-        empty_label=_("Any edition"),
-    )
 
     class Meta:
         model = City
-        fields = ["q", "country", "side", "thematic_area", "edition"]
+        fields = ["q", "country", "side"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Editions belong to the twinning app, which builds on this one: looked up by name.
-        edition_model = apps.get_model("twinning", "Edition")
-        self.filters["edition"].queryset = edition_model.objects.order_by("-start_date", "name")
+        for extension in extensions.filters.values():
+            filter_ = extension.make()
+            filter_.field_name = filter_.field_name or extension.key
+            filter_.model = self.queryset.model
+            filter_.parent = self
+            self.filters[extension.key] = filter_
+
+    @classmethod
+    def parameters(cls) -> list[str]:
+        """The names of the query string's parameters the list reads (page aside)."""
+        return [*cls.base_filters, *extensions.filters]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -71,19 +65,3 @@ class CityFilterSet(django_filters.FilterSet):
         if value == self.Side.PARTNER:
             return queryset.filter(country__eu_joined__isnull=True)
         return queryset
-
-    @staticmethod
-    def _in_pairings(queryset, **lookup):
-        """Cities that lead or join (on either side) a pairing matching ``lookup``."""
-        ((key, value),) = lookup.items()
-        return queryset.filter(
-            Q(**{f"eu_lead_pairings__{key}": value})
-            | Q(**{f"partner_lead_pairings__{key}": value})
-            | Q(**{f"pairing_memberships__pairing__{key}": value})
-        ).distinct()
-
-    def filter_thematic_area(self, queryset, name, value):
-        return self._in_pairings(queryset, thematic_areas=value)
-
-    def filter_edition(self, queryset, name, value):
-        return self._in_pairings(queryset, edition=value)

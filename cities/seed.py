@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
+from worldcities import versions
+
 from .models import City, Country, Organisation, ThematicArea, Topic
 
 D = datetime.date
@@ -231,6 +233,7 @@ def load() -> dict[str, int]:
                 slug=slugify(topic_name),
                 defaults={"name": topic_name, "order": topic_order},
             )
+    versions.bump("cities", *(f"city:{pk}" for pk in City.objects.values_list("pk", flat=True)))
     return {
         "countries": Country.objects.count(),
         "cities": City.objects.count(),

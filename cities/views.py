@@ -1,17 +1,43 @@
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from worldcities.fragments import cache_page_for_visitors, cached_html
+from worldcities import versions
 
+from . import extensions
+from .filters import CityFilterSet
+from .paging import list_query, paginate
 from .sections import city_sections
-from .selectors import city_detail_rows, city_for_page, city_list_parts
-
-# A city page shows the city, its pairings, practices and meetings.
-CITY_PAGE_SCOPES = ("cities", "twinning", "practices", "meetings")
+from .selectors import cities_public, city_detail_rows, city_for_page, city_list_rows
 
 
-@cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
+def _city_list_parts(query) -> dict:
+    """The list's filter form, its page of cities and their count, as HTML rendered without
+    the request (every reader gets the same list)."""
+    filterset = CityFilterSet(query or None, queryset=cities_public())
+    page = paginate(query, filterset.qs)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "cities": city_list_rows(page),
+        "columns": list(extensions.columns.values()),
+        "params": query,
+    }
+    return {
+        part: render_to_string(f"cities/fragments/city_list_{part}.html", context)
+        for part in ("filters", "results", "count")
+    }
+
+
 def city_list(request):
-    parts = city_list_parts(params=request.GET)
+    query = list_query(request.GET, CityFilterSet.parameters())
+    parts = versions.cached(
+        "cities:list",
+        depends_on=extensions.city_list_shows(),
+        vary=[query.urlencode()],
+        compute=lambda: _city_list_parts(query),
+    )
+    parts = {name: mark_safe(html) for name, html in parts.items()}
     if request.htmx and request.htmx.target == "city-results":
         return render(
             request, "includes/results_with_count.html", {"parts": parts, "count_id": "city-count"}
@@ -19,18 +45,18 @@ def city_list(request):
     return render(request, "cities/city_list.html", {"parts": parts})
 
 
-@cache_page_for_visitors(scopes=CITY_PAGE_SCOPES)
 def city_detail(request, slug):
     city = city_for_page(slug)
-    profile = cached_html(
+    profile = versions.cached(
         "cities:profile",
+        depends_on=[f"city:{city.pk}"],
         vary=[city.pk],
-        scopes=["cities"],
-        template="cities/fragments/city_profile.html",
-        context=lambda: {"city": city_detail_rows(city)},
+        compute=lambda: render_to_string(
+            "cities/fragments/city_profile.html", {"city": city_detail_rows(city)}
+        ),
     )
     return render(
         request,
         "cities/city_detail.html",
-        {"city": city, "profile": profile, "sections": city_sections(request, city)},
+        {"city": city, "profile": mark_safe(profile), "sections": city_sections(request, city)},
     )

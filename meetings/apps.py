@@ -12,8 +12,10 @@ class MeetingsConfig(AppConfig):
         from .caching import connect_invalidation
 
         connect_invalidation()
+        from twinning.links import register_action_link
         from twinning.sections import register_pairing_section
 
+        from .models import Meeting
         from .selectors import meetings_for_city, meetings_for_pairing
 
         register_city_section(
@@ -29,4 +31,11 @@ class MeetingsConfig(AppConfig):
                 "pairing_meetings": meetings_for_pairing(pairing, request.user)
             },
             order=20,
+        )
+        register_action_link(
+            "meetings",
+            label=_("Decided at"),
+            relation="meetings",
+            queryset=lambda: Meeting.objects.only("title"),
+            order=10,
         )

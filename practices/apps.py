@@ -8,10 +8,12 @@ class PracticesConfig(AppConfig):
 
     def ready(self):
         from cities.sections import register_city_section
+        from twinning.links import register_action_link
         from twinning.sections import register_pairing_section
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
         from .caching import connect_invalidation
+        from .models import Practice
         from .selectors import practices_for_city, practices_for_pairing
 
         connect_invalidation()
@@ -31,4 +33,11 @@ class PracticesConfig(AppConfig):
                 "pairing_practices": practices_for_pairing(pairing, request.user)
             },
             order=10,
+        )
+        register_action_link(
+            "practices",
+            label=_("Practices:"),
+            relation="practices",
+            queryset=lambda: Practice.objects.published().only("title", "slug"),
+            order=20,
         )

@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin, CachedRelatedOnlyFilter
+from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin, VersionsMixin
 from worldcities.pagination import PageByKeysPaginator
 
 from . import exports
@@ -16,7 +16,9 @@ from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingS
 from .services import (
     PAIRING_TRANSITIONS,
     edition_milestones_create,
+    edition_versions,
     pairing_set_status,
+    pairing_versions,
     pairings_set_status,
 )
 
@@ -40,7 +42,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class EditionAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "start_date",
@@ -73,6 +75,9 @@ class EditionAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
     def pairing_count(self, obj):
         return obj.pairing_total
 
+    def versions_of(self, obj) -> list[str]:
+        return edition_versions(obj.pk)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change and not form.instance.milestones.exists():
@@ -82,12 +87,15 @@ class EditionAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class MilestoneAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "kind", "start_date", "end_date", "order"]
     list_filter = ["edition", "kind"]
     list_select_related = ["edition"]
     search_fields = ["title", "edition__name"]
     autocomplete_fields = ["edition"]
+
+    def versions_of(self, obj) -> list[str]:
+        return edition_versions(obj.edition_id)
 
 
 # --- Pairings -----------------------------------------------------------------------------------
@@ -216,7 +224,9 @@ def export_pairings_xlsx(modeladmin, request, queryset):
 
 
 @admin.register(Pairing)
-class PairingAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin):
+class PairingAdmin(
+    VersionsMixin, ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin
+):
     form = PairingAdminForm
     list_display = [
         "__str__",
@@ -231,8 +241,8 @@ class PairingAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHisto
         "edition",
         "status",
         "thematic_areas",
-        ("partner_lead__country", CachedRelatedOnlyFilter),
-        ("eu_lead__country", CachedRelatedOnlyFilter),
+        ("partner_lead__country", admin.RelatedOnlyFieldListFilter),
+        ("eu_lead__country", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["edition", "eu_lead", "partner_lead"]
     list_per_page = 50
@@ -282,6 +292,9 @@ class PairingAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHisto
     def action_count(self, obj):
         return obj.action_total
 
+    def versions_of(self, obj) -> list[str]:
+        return pairing_versions(obj.pk)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         status = form.cleaned_data.get("new_status")
@@ -311,7 +324,9 @@ def export_actions_xlsx(modeladmin, request, queryset):
 
 
 @admin.register(Action)
-class ActionAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin):
+class ActionAdmin(
+    VersionsMixin, ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin
+):
     list_display = [
         "title",
         "pairing",
@@ -324,7 +339,7 @@ class ActionAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistor
     list_filter = [
         "status",
         "pairing__edition",
-        ("pairing__partner_lead__country", CachedRelatedOnlyFilter),
+        ("pairing__partner_lead__country", admin.RelatedOnlyFieldListFilter),
         "pairing__thematic_areas",
         "due_date",
     ]
@@ -345,14 +360,20 @@ class ActionAdmin(ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistor
     date_hierarchy = "due_date"
     actions = [export_actions_csv, export_actions_xlsx]
 
+    def versions_of(self, obj) -> list[str]:
+        return pairing_versions(obj.pairing_id, listed=False)
+
 
 @admin.register(PairingMember)
-class PairingMemberAdmin(AccessibleAutocompleteMixin, admin.ModelAdmin):
+class PairingMemberAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
     list_display = ["city", "side", "pairing"]
-    list_filter = ["side", "pairing__edition", ("city__country", CachedRelatedOnlyFilter)]
+    list_filter = ["side", "pairing__edition", ("city__country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["city", "pairing__eu_lead", "pairing__partner_lead"]
     search_fields = ["city__name", "pairing__eu_lead__name", "pairing__partner_lead__name"]
     autocomplete_fields = ["pairing", "city"]
+
+    def versions_of(self, obj) -> list[str]:
+        return pairing_versions(obj.pairing_id)
 
 
 @admin.register(PairingStatusChange)

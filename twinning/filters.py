@@ -61,3 +61,40 @@ class PairingFilterSet(MapFilterSet):
             | Q(topics_note__icontains=value)
             | Q(objectives__icontains=value)
         ).distinct()
+
+
+# --- Filters the city list gets from this app (``cities.extensions``) ----------------------------
+def _cities_in_pairings_with(field: str):
+    """A filter method: the cities that lead or join (on either side) a pairing whose
+    ``field`` is the value chosen."""
+
+    def method(queryset, name, value):
+        return queryset.filter(
+            Q(**{f"eu_lead_pairings__{field}": value})
+            | Q(**{f"partner_lead_pairings__{field}": value})
+            | Q(**{f"pairing_memberships__pairing__{field}": value})
+        ).distinct()
+
+    return method
+
+
+def city_thematic_area_filter():
+    """Cities in a pairing on a thematic area."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Thematic area"),
+        queryset=ThematicArea.objects.order_by("order", "name"),
+        to_field_name="slug",
+        method=_cities_in_pairings_with("thematic_areas"),
+        empty_label=_("Any thematic area"),
+    )
+
+
+def city_edition_filter():
+    """Cities in a pairing of an edition."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("-start_date", "name"),
+        to_field_name="slug",
+        method=_cities_in_pairings_with("edition"),
+        empty_label=_("Any edition"),
+    )

@@ -6,6 +6,7 @@ import datetime
 from django.utils.text import slugify
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
+from worldcities import versions
 from worldcities.seeding import upsert
 
 from .models import Edition, Milestone, Pairing
@@ -196,4 +197,9 @@ def load() -> dict[str, int]:
         if created:
             for status in LIFECYCLE:
                 pairing_set_status(pairing=pairing, status=status, note="Programme records")
+    versions.bump(
+        "pairings",
+        *(f"pairing:{pk}" for pk in Pairing.objects.values_list("pk", flat=True)),
+        *(f"edition:{edition.pk}" for edition in editions.values()),
+    )
     return {"editions": Edition.objects.count(), "pairings": Pairing.objects.count()}

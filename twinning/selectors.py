@@ -1,15 +1,25 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
-from django.http import Http404
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.shortcuts import get_object_or_404
 
 from cities.models import City, Topic
-from cities.paging import filtered_list_parts
-from worldcities.fragments import cached_object, cached_parts
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
-from .filters import PairingFilterSet
+from .links import action_link_prefetches, links_of
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
 
 
@@ -57,118 +67,89 @@ def _detail_prefetches():
     ]
 
 
-def pairing_for_detail():
-    """A pairing with everything its page shows, in a fixed number of queries."""
-    return pairings_public().prefetch_related(*_detail_prefetches())
-
-
-# The pairing page shows the pairing's cities, its actions with the meetings and practices
-# linked to them, and the people who changed its status.
-PAIRING_PAGE_SCOPES = ("twinning", "cities", "practices", "meetings", "users")
-PAIRING_SCOPES = ("twinning", "cities")
-
-
-def pairing_list_parts(*, params) -> dict:
-    """The pairing list's filters, results and count for ``params`` (the query string)."""
-    return filtered_list_parts(
-        "twinning:pairing_list",
-        params=params,
-        filterset_class=PairingFilterSet,
-        queryset=pairings_for_list(),
-        scopes=PAIRING_SCOPES,
+def pairing_for_page(slug: str) -> Pairing:
+    """A pairing for its page, with its edition and leads: enough for its title, for what its
+    page depends on (``pairing_page_shows``) and for the rules (which read its members only
+    for a delegate). ``pairing_detail_rows`` adds the rest when the page must be rendered."""
+    return get_object_or_404(
+        Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country"),
+        slug=slug,
     )
 
 
-def pairing_for_page(slug: str) -> Pairing:
-    """A pairing for its page, with its edition, leads and members: enough to decide what the
-    reader may do (and, when its parts must be rendered, ``pairing_detail_rows`` adds theirs).
-    Pairings are public, so it is kept in the cache until a pairing or city changes; write
-    paths load it afresh."""
+def pairing_for_change(slug: str) -> Pairing:
+    """A pairing whose action plan someone changes: with its edition and members, which the
+    permission rules read, and nothing else."""
+    return get_object_or_404(
+        Pairing.objects.select_related("edition", "eu_lead", "partner_lead").prefetch_related(
+            "members"
+        ),
+        slug=slug,
+    )
 
-    def load():
-        pairing = (
-            Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
-            .filter(slug=slug)
-            .first()
-        )
-        if pairing is not None:
-            prefetch_related_objects([pairing], _members_prefetch())
-        return pairing
 
-    pairing = cached_object("twinning:pairing", vary=[slug], scopes=PAIRING_SCOPES, load=load)
-    if pairing is None:
-        raise Http404
-    return pairing
+def pairing_with_memorandum(slug: str) -> Pairing:
+    return get_object_or_404(Pairing.objects.only("slug", "mou_document"), slug=slug)
+
+
+def pairing_page_shows(pairing: Pairing) -> list[str]:
+    """The version names of what a pairing's page shows: the pairing itself (its members,
+    topics, plan and history), its edition (name and cycle), and the names of the places,
+    organisations and themes it shows (``cities``)."""
+    return [f"pairing:{pairing.pk}", f"edition:{pairing.edition_id}", "cities"]
 
 
 def pairing_detail_rows(pairing: Pairing) -> Pairing:
-    """``pairing`` (from ``pairing_for_page``) with what its page shows, in a fixed number of
-    queries: ``pairing_for_detail``'s rows, prefetched on the same object."""
+    """``pairing`` (from ``pairing_for_page``) with the rest of what its page shows, in a fixed
+    number of queries: members, thematic areas, topics, the edition's milestones, the status
+    history."""
     prefetch_related_objects(
-        [pairing],
-        "thematic_areas",
-        _members_prefetch(),
-        *_detail_prefetches(),
+        [pairing], _members_prefetch(), "thematic_areas", *_detail_prefetches()
     )
     return pairing
-
-
-def pairing_parts(pairing: Pairing, *, can_manage: bool, can_update_progress: bool) -> dict:
-    """The pairing page's own parts (cached; rendered from the full rows only when needed).
-    The action plan shows buttons by two permissions: they are part of the key."""
-
-    def context():
-        full = pairing_detail_rows(pairing)
-        return {
-            "pairing": full,
-            "sides": full.sides(),
-            "actions": pairing_actions(full),
-            "can_manage": can_manage,
-            "can_update_progress": can_update_progress,
-        }
-
-    return cached_parts(
-        "twinning:pairing",
-        vary=[pairing.pk, can_manage, can_update_progress],
-        scopes=PAIRING_PAGE_SCOPES,
-        templates={
-            part: f"twinning/fragments/pairing_{part}.html" for part in ("head", "plan", "history")
-        },
-        context=context,
-    )
 
 
 def _topics_queryset():
     return Topic.objects.select_related("area").order_by("area__order", "order", "name")
 
 
-def pairing_actions(pairing: Pairing):
-    """The pairing's action plan, in order of due date, with the meetings that decided each
-    action and the published practices linked to it (the apps built on this one add them)."""
-    from django.apps import apps
-    from django.db.models import Prefetch
-
-    published = apps.get_model("practices", "Practice").objects.published().only("title", "slug")
-    return (
+def pairing_actions(pairing: Pairing) -> list[Action]:
+    """The pairing's action plan, in order of due date, each action with ``links``: what the
+    apps built on this one link to it (``twinning.links``: the meetings that agreed it, the
+    published practices that came from it)."""
+    actions = list(
         Action.objects.filter(pairing=pairing)
         .select_related("owner_organisation", "owner_person")
-        .prefetch_related(
-            Prefetch(
-                "meetings", queryset=apps.get_model("meetings", "Meeting").objects.only("title")
-            ),
-            Prefetch("practices", queryset=published),
-        )
+        .prefetch_related(*action_link_prefetches())
         .order_by("due_date", "id")
     )
+    for action in actions:
+        action.links = links_of(action)
+    return actions
 
 
 def pairings_of_city(city):
-    """The pairings a city leads or joins, on either side."""
+    """The pairings a city leads or joins, on either side, with what the city page shows of
+    them (their edition, leads and thematic areas)."""
     further = PairingMember.objects.filter(pairing=OuterRef("pk"), city=city)
     return (
-        pairings_public()
+        Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
+        .prefetch_related("thematic_areas")
         .filter(Q(eu_lead=city) | Q(partner_lead=city) | Exists(further))
         .order_by("-edition__start_date", "partner_lead__name")
+    )
+
+
+def pairing_count_of_city():
+    """How many pairings the outer city leads or joins, on either side (a subquery: the city
+    list's column)."""
+    further = PairingMember.objects.filter(pairing=OuterRef("pk"), city=OuterRef(OuterRef("pk")))
+    involving = Pairing.objects.filter(
+        Q(eu_lead=OuterRef("pk")) | Q(partner_lead=OuterRef("pk")) | Exists(further)
+    )
+    return Subquery(
+        involving.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
     )
 
 

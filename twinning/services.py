@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from worldcities.fragments import scopes_changed
+from worldcities import versions
 from worldcities.pagination import in_batches
 
 from .models import Action, Edition, Milestone, Pairing, PairingStatusChange
@@ -24,6 +24,21 @@ MILESTONE_TEMPLATE = [
     (Milestone.Kind.FOLLOW_UP, "Follow-up working meetings and field visits in the EU", 275, 7),
     (Milestone.Kind.CLOSING, "Closing meetings in the partner country", 390, 3),
 ]
+
+
+def pairing_versions(pairing_id: int, *, listed: bool = True) -> list[str]:
+    """The versions (``worldcities.versions``) a change of a pairing moves: its page's
+    (``pairing:<pk>``) and, if ``listed``, that of what lists pairings (``pairings``: the
+    pairing list, the city list's counts, the city pages' pairings, the home page). An
+    action shows on its pairing's page only."""
+    return [f"pairing:{pairing_id}", *(["pairings"] if listed else [])]
+
+
+def edition_versions(edition_id: int) -> list[str]:
+    """The versions a change of an edition moves: its pairings' pages show its name and cycle
+    (``edition:<pk>``); the lists, their filters and the home page show editions."""
+    return [f"edition:{edition_id}", "pairings"]
+
 
 # Which status may follow which.
 PAIRING_TRANSITIONS = {
@@ -47,7 +62,7 @@ def edition_milestones_create(*, edition: Edition) -> list[Milestone]:
             )
         )
     created = Milestone.objects.bulk_create(milestones)
-    scopes_changed("twinning")
+    versions.bump(*edition_versions(edition.pk))
     return created
 
 
@@ -98,6 +113,7 @@ def pairing_set_status(*, pairing: Pairing, status: str, by=None, note: str = ""
     )
     pairing.status = status
     pairing.save(update_fields=["status", "updated_at"])
+    versions.bump(*pairing_versions(pairing.pk))
     return pairing
 
 
@@ -140,6 +156,7 @@ def action_create(*, pairing: Pairing, by, **fields) -> Action:
     action.full_clean()
     action._history_user = by
     action.save()
+    versions.bump(*pairing_versions(pairing.pk, listed=False))
     return action
 
 
@@ -152,6 +169,7 @@ def action_update(*, action: Action, by, **fields) -> Action:
     action.full_clean()
     action._history_user = by
     action.save()
+    versions.bump(*pairing_versions(action.pairing_id, listed=False))
     return action
 
 
@@ -163,9 +181,10 @@ def action_progress_update(*, action: Action, by, status: str, progress: int) ->
     action = Action.objects.select_for_update().select_related("pairing__edition").get(pk=action.pk)
     action.status = status
     action.progress = progress
-    action.full_clean()
+    action.full_clean(exclude=["pairing", "owner_organisation", "owner_person"])  # unchanged
     action._history_user = by
     action.save(update_fields=["status", "progress", "updated_at"])
+    versions.bump(*pairing_versions(action.pairing_id, listed=False))
     return action
 
 
@@ -175,6 +194,7 @@ def action_delete(*, action: Action, by) -> None:
     _require(by, "twinning.manage_action_plan", action.pairing)
     action._history_user = by
     action.delete()
+    versions.bump(*pairing_versions(action.pairing_id, listed=False))
 
 
 DUE_SOON_DAYS = 7

@@ -4,35 +4,46 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
-from worldcities.fragments import cache_page_for_visitors, cached_html
+from worldcities import versions
 from worldcities.selectors import home_highlights, programme_figures
 
 logger = logging.getLogger(__name__)
 
 
-# The home page counts and lists cities, pairings, practices and meetings.
-HOME_SCOPES = ("cities", "twinning", "practices", "meetings")
+# The home page counts and lists cities, editions and pairings, thematic areas, published
+# practices and upcoming meetings.
+HOME_SHOWS = ["cities", "pairings", "practices:published", "meetings"]
+
+# What is upcoming changes with the clock, not only with the data: the next meetings may
+# stay on the page this long after they started.
+HOME_TIMEOUT = 10 * 60
 
 
-@cache_page_for_visitors(scopes=HOME_SCOPES)
-def home(request):
-    content = cached_html(
-        "home",
-        vary=[],
-        scopes=HOME_SCOPES,
-        template="fragments/home.html",
-        context=lambda: {
+def _home_content() -> str:
+    return render_to_string(
+        "fragments/home.html",
+        {
             "figures": programme_figures(),
             "editions": editions_for_home(),
             "thematic_areas": thematic_areas_with_topics(),
             **home_highlights(None),
         },
     )
-    return render(request, "home.html", {"content": content})
+
+
+def home(request):
+    """The same for every reader: rendered without the request and kept until something it
+    shows changes."""
+    content = versions.cached(
+        "home", depends_on=HOME_SHOWS, compute=_home_content, timeout=HOME_TIMEOUT
+    )
+    return render(request, "home.html", {"content": mark_safe(content)})
 
 
 def _check_database() -> None:

@@ -4,26 +4,10 @@ import pytest
 from django.urls import reverse
 
 from cities.models import City
+from tests.cities.admin_forms import city_form
 from tests.cities.factories import CityFactory, CountryFactory, PartnerCityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _city_form(country, **changes):
-    data = {
-        "name": "Atlantis",
-        "slug": "atlantis",
-        "country": country.pk,
-        "kind": "city",
-        "latitude": "45.0",
-        "longitude": "10.0",
-        "time_zone": "Europe/Rome",
-        "population": "",
-        "website": "",
-        "profile": "",
-    }
-    data.update(changes)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -40,7 +24,7 @@ def test_invalid_coordinates_are_refused_next_to_the_field(
 ):
     country = CountryFactory()
     response = client_for(programme_staff).post(
-        reverse("admin:cities_city_add"), _city_form(country, **changes)
+        reverse("admin:cities_city_add"), city_form(country, **changes)
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors[field]
@@ -51,7 +35,7 @@ def test_invalid_coordinates_are_refused_next_to_the_field(
 def test_staff_add_a_city(client_for, programme_staff):
     country = CountryFactory()
     response = client_for(programme_staff).post(
-        reverse("admin:cities_city_add"), _city_form(country)
+        reverse("admin:cities_city_add"), city_form(country)
     )
     assert response.status_code == 302
     assert City.objects.get().slug == "atlantis"

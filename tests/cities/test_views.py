@@ -1,9 +1,14 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.cities.admin_forms import city_change_form, city_form
 from tests.cities.factories import CityFactory, PartnerCityFactory
+from tests.twinning.admin_forms import new_pairing_form
 from tests.twinning.factories import PairingFactory, PairingMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +47,7 @@ def test_the_htmx_results_carry_the_count_for_screen_readers(client, eu_city, pa
 
 
 def test_logged_in_readers_get_the_list_from_the_cache_until_a_city_or_pairing_changes(
-    client_for, delegate, partner_city, edition, django_assert_num_queries
+    client_for, delegate, programme_staff, eu_city, partner_city, edition, django_assert_num_queries
 ):
     client = client_for(delegate)
     url = reverse("cities:list")
@@ -51,10 +56,18 @@ def test_logged_in_readers_get_the_list_from_the_cache_until_a_city_or_pairing_c
     with django_assert_num_queries(1):  # the reader; the filters and results come cached
         again = client.get(url, {"side": "partner"}).text
     assert again[again.index("<main") :] == first[first.index("<main") :]
-    added = PartnerCityFactory(name="Suncheon", slug="suncheon")
-    assert added.get_absolute_url() in client.get(url, {"side": "partner"}).text
+    # The same list asked for in other words is the same cached copy.
+    with django_assert_num_queries(1):
+        client.get(f"{url}?q=&side=eu&side=partner&utm_source=mail")
+
+    staff = Client()
+    staff.force_login(programme_staff)
+    added = city_form(partner_city.country, name="Suncheon", slug="suncheon")
+    assert staff.post(reverse("admin:cities_city_add"), added).status_code == 302
+    assert "/cities/suncheon/" in client.get(url, {"side": "partner"}).text
     # A new pairing changes the city's count of pairings.
-    PairingFactory(edition=edition, partner_lead=partner_city)
+    new_pairing = new_pairing_form(edition, eu_city, partner_city)
+    assert staff.post(reverse("admin:twinning_pairing_add"), new_pairing).status_code == 302
     row = re.search(
         rf'href="{partner_city.get_absolute_url()}".*?</tr>',
         client.get(url, {"side": "partner"}).text,
@@ -95,16 +108,58 @@ def test_an_alliance_lists_its_member_cities(client):
     assert alliance.get_absolute_url() in client.get(glasgow.get_absolute_url()).content.decode()
 
 
-def test_the_city_page_comes_from_the_cache_until_the_city_changes(
-    client_for, delegate, eu_city, django_assert_num_queries
+def _queries(fetch) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        fetch()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_city_page_comes_from_the_cache_until_an_admin_edits_the_city(
+    client_for, delegate, programme_staff, edition, eu_city, partner_city
 ):
+    alliance = CityFactory(name="Pirkanmaa Alliance", slug="pirkanmaa", kind="alliance")
+    alliance.members.add(eu_city)
+    pairing = PairingFactory(edition=edition, eu_lead=eu_city, partner_lead=partner_city)
     client = client_for(delegate)
     assert "Tampere" in client.get(eu_city.get_absolute_url()).text
-    with django_assert_num_queries(1):  # the reader: the city and its parts come cached
-        client.get(eu_city.get_absolute_url())
-    eu_city.name = "Tampere (Pirkanmaa)"
-    eu_city.save()
-    assert "<h1>Tampere (Pirkanmaa)" in client.get(eu_city.get_absolute_url()).text
+    assert "Tampere" in client.get(alliance.get_absolute_url()).text
+    assert "Tampere" in client.get(pairing.get_absolute_url()).text
+    again = _queries(lambda: client.get(eu_city.get_absolute_url()))
+    # The city is read; its profile (with its alliances) and its pairings come cached.
+    assert not [
+        sql
+        for sql in again
+        if "cities_city_members" in sql
+        or sql.startswith(('SELECT "twinning_', 'SELECT ("twinning_'))
+    ]
+
+    staff = Client()
+    staff.force_login(programme_staff)
+    form = city_change_form(eu_city, name="Tampere (Pirkanmaa)", profile="Lakes and saunas.")
+    change = reverse("admin:cities_city_change", args=[eu_city.pk])
+    assert staff.post(change, form).status_code == 302
+    page = client.get(eu_city.get_absolute_url()).text
+    assert "<h1>Tampere (Pirkanmaa)</h1>" in page and "Lakes and saunas." in page
+    # The pages that name the city follow: its alliance's, its pairing's.
+    assert "Tampere (Pirkanmaa)" in client.get(alliance.get_absolute_url()).text
+    assert "Tampere (Pirkanmaa)" in client.get(pairing.get_absolute_url()).text
+
+
+def test_an_admin_edit_of_a_country_shows_on_its_cities_pages(client, programme_staff, eu_city):
+    assert "(EU member state)" in client.get(eu_city.get_absolute_url()).text
+    staff = Client()
+    staff.force_login(programme_staff)
+    country = eu_city.country
+    form = {
+        "code": country.code,
+        "name": "Finland",
+        "eu_joined": "1995-01-01",
+        "eu_left": "2020-01-31",
+    }
+    change = reverse("admin:cities_country_change", args=[country.pk])
+    assert staff.post(change, form).status_code == 302
+    page = client.get(eu_city.get_absolute_url()).text
+    assert "Finland" in page and "(EU member state)" not in page
 
 
 def test_an_unknown_city_is_not_found(client):

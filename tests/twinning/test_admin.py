@@ -18,6 +18,7 @@ from tests.cities.factories import (
     ThematicAreaFactory,
     TopicFactory,
 )
+from tests.twinning.admin_forms import management, new_pairing_form
 from tests.twinning.factories import (
     ActionFactory,
     MilestoneFactory,
@@ -128,47 +129,19 @@ def test_changelists_run_flat_queries(client_for, programme_staff, assert_flat_q
 
 
 # --- Adding a pairing ---------------------------------------------------------------------------
-def _management(prefix, total=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def _new_pairing(edition, eu_city, partner_city, **extra):
-    data = {
-        "edition": edition.pk,
-        "slug": "gwangju-tampere",
-        "eu_lead": eu_city.pk if eu_city else "",
-        "partner_lead": partner_city.pk if partner_city else "",
-        "new_status": "proposed",
-        "status_note": "",
-        "topics_note": "",
-        "objectives": "Smart mobility",
-        "mou_signed_on": "",
-        **_management("members"),
-        **_management("actions"),
-        **_management("status_changes"),
-    }
-    data.update(extra)
-    return data
-
-
 def test_staff_add_a_pairing_with_a_further_member_and_an_action(
     client_for, programme_staff, edition, eu_city, partner_city
 ):
     espoo = CityFactory(name="Espoo", slug="espoo")
-    data = _new_pairing(
+    data = new_pairing_form(
         edition,
         eu_city,
         partner_city,
         new_status="selected",
         status_note="Chosen by the jury",
-        **_management("members", 1),
+        **management("members", 1),
         **{"members-0-city": espoo.pk, "members-0-side": "eu"},
-        **_management("actions", 1),
+        **management("actions", 1),
         **{
             "actions-0-title": "Bike sharing pilot",
             "actions-0-due_date": "2017-09-30",
@@ -200,7 +173,7 @@ def test_staff_add_a_pairing_with_a_further_member_and_an_action(
 def test_a_pairing_with_one_side_empty_is_refused(
     client_for, programme_staff, edition, eu_city, partner_city, changes, field, message
 ):
-    data = _new_pairing(edition, eu_city, partner_city, **changes)
+    data = new_pairing_form(edition, eu_city, partner_city, **changes)
     response = client_for(programme_staff).post(reverse("admin:twinning_pairing_add"), data)
     assert response.status_code == 200
     assert message in response.context["adminform"].form.errors[field][0]
@@ -210,11 +183,11 @@ def test_a_pairing_with_one_side_empty_is_refused(
 def test_an_action_due_before_the_edition_is_refused_when_adding(
     client_for, programme_staff, edition, eu_city, partner_city
 ):
-    data = _new_pairing(
+    data = new_pairing_form(
         edition,
         eu_city,
         partner_city,
-        **_management("actions", 1),
+        **management("actions", 1),
         **{
             "actions-0-title": "Too early",
             "actions-0-due_date": "2016-05-01",
@@ -237,11 +210,11 @@ def test_an_action_due_before_the_edition_is_refused_when_adding(
 def test_a_further_member_on_the_wrong_side_is_refused_when_adding(
     client_for, programme_staff, edition, eu_city, partner_city
 ):
-    data = _new_pairing(
+    data = new_pairing_form(
         edition,
         eu_city,
         partner_city,
-        **_management("members", 1),
+        **management("members", 1),
         **{"members-0-city": PartnerCityFactory().pk, "members-0-side": "eu"},
     )
     response = client_for(programme_staff).post(reverse("admin:twinning_pairing_add"), data)
@@ -269,7 +242,9 @@ def test_the_change_form_offers_only_the_next_steps(client_for, programme_staff,
 def test_a_status_the_lifecycle_forbids_is_refused(client_for, programme_staff, pairing):
     pairing.status = Pairing.Status.PROPOSED
     pairing.save()
-    data = _new_pairing(pairing.edition, pairing.eu_lead, pairing.partner_lead, new_status="closed")
+    data = new_pairing_form(
+        pairing.edition, pairing.eu_lead, pairing.partner_lead, new_status="closed"
+    )
     response = client_for(programme_staff).post(
         reverse("admin:twinning_pairing_change", args=[pairing.pk]), data
     )
@@ -362,7 +337,7 @@ def test_a_new_edition_in_the_admin_gets_the_cycle(client_for, programme_staff, 
             "status": "planned",
             "description": "",
             "partner_countries": [partner_city.country.pk],
-            **_management("milestones"),
+            **management("milestones"),
         },
     )
     assert response.status_code == 302

@@ -69,12 +69,12 @@ def test_logged_in_readers_get_the_list_from_the_cache_until_a_pairing_changes(
     with django_assert_num_queries(1):  # the reader; the filters and results come cached
         again = client.get(url, {"status": "active"}).text
     assert main_of(again) == main_of(first)
-    # Another query string is a list of its own, and a change shows at once.
-    other = PairingFactory(status=Pairing.Status.ACTIVE)
+    # A change through the service shows at once.
+    other = PairingFactory(status=Pairing.Status.SELECTED)
+    pairing_set_status(pairing=other, status=Pairing.Status.ACTIVE)
     changed = client.get(url, {"status": "active"}).text
     assert "2 pairings" in changed and other.get_absolute_url() in changed
-    pairing.status = Pairing.Status.CLOSED
-    pairing.save()
+    pairing_set_status(pairing=pairing, status=Pairing.Status.CLOSED)
     closed = client.get(url, {"status": "active"}).text
     assert "1 pairing" in closed and pairing.get_absolute_url() not in closed
     assert pairing.get_absolute_url() in client.get(url, {"status": "closed"}).text
