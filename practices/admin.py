@@ -143,7 +143,9 @@ class PracticeAdmin(admin.ModelAdmin):
         _changed([obj])
 
     def delete_queryset(self, request, queryset):
-        deleted = list(queryset.only("pk", "status"))
+        deleted = [
+            Practice(pk=pk, status=status) for pk, status in queryset.values_list("pk", "status")
+        ]
         super().delete_queryset(request, queryset)
         _changed(deleted)
 
@@ -163,7 +165,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:  # a question moved to another practice leaves the first one too
-            self._changed(Comment.objects.filter(pk=obj.pk).only("practice_id"))
+            self._changed(Comment.objects.filter(pk=obj.pk).order_by().only("practice_id"))
         super().save_model(request, obj, form, change)
         self._changed([obj])
 
@@ -172,7 +174,9 @@ class CommentAdmin(admin.ModelAdmin):
         self._changed([obj])
 
     def delete_queryset(self, request, queryset):
-        comments = list(queryset.only("pk", "practice_id"))
+        comments = [
+            Comment(practice_id=pk) for pk in queryset.values_list("practice_id", flat=True)
+        ]
         super().delete_queryset(request, queryset)
         self._changed(comments)
 

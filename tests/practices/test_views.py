@@ -412,6 +412,36 @@ def test_detail_page_queries_are_flat(client, assert_flat_queries, practice, par
     assert_flat_queries(make_rows, lambda: client.get(practice.get_absolute_url()), large=10)
 
 
+def test_detail_page_queries_are_flat_for_a_visitor(client, assert_flat_queries, practice):
+    def make_rows(n):
+        for _ in range(n):
+            KeyFigureFactory(practice=practice)
+            PartnerFactory(practice=practice)
+            CommentFactory(practice=practice)
+            TransferFactory(practice=practice)
+
+    assert_flat_queries(make_rows, lambda: client.get(practice.get_absolute_url()), large=10)
+
+
+def test_city_and_pairing_pages_queries_are_flat(
+    client, assert_flat_queries, delegate, eu_city, partner_city, pairing
+):
+    """Their practices sections are read for each reader: a delegate sees their city's drafts."""
+    client.force_login(delegate)
+
+    def make_rows(n):
+        for _ in range(n):
+            PracticeFactory(city=eu_city, pairing=pairing, status="draft")
+            PracticeFactory(city=eu_city, pairing=pairing)
+            TransferFactory(practice=PracticeFactory(city=partner_city), city=eu_city)
+
+    def fetch():
+        assert "Practices shared in this pairing" in client.get(pairing.get_absolute_url()).text
+        assert "Practices taken up from other cities" in client.get(eu_city.get_absolute_url()).text
+
+    assert_flat_queries(make_rows, fetch, large=10)
+
+
 def test_workspace_and_city_selector_queries_are_flat(
     client, assert_flat_queries, delegate, eu_city, partner_city
 ):
