@@ -3,7 +3,6 @@ lists with search and facet counts, a practice with all it shows, a city's pract
 
 import heapq
 from collections import Counter
-from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
@@ -422,23 +421,6 @@ def _page_number(value) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return 1
-
-
-@dataclass(frozen=True)
-class Followed:
-    """The ids of the practices and of the thematic areas someone follows."""
-
-    practices: frozenset
-    areas: frozenset
-
-
-def followed_by(user) -> Followed:
-    """What ``user`` follows, in one query."""
-    rows = list(Follow.objects.filter(user=user).values_list("practice_id", "thematic_area_id"))
-    return Followed(
-        frozenset(practice for practice, _area in rows if practice is not None),
-        frozenset(area for _practice, area in rows if area is not None),
-    )
 
 
 def areas_to_follow(user) -> list[ThematicArea]:
