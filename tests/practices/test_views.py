@@ -396,6 +396,28 @@ def test_list_page_queries_are_flat(client, assert_flat_queries, eu_city):
     assert_flat_queries(make_rows, lambda: client.get(reverse("practices:list"), {"q": "practice"}))
 
 
+def test_list_page_for_a_member_and_version_page_queries_are_flat(
+    client, assert_flat_queries, delegate, practice
+):
+    """A member's list also shows the thematic areas to follow, each saying whether they do."""
+    client.force_login(delegate)
+
+    def make_rows(n):
+        for _ in range(n):
+            area = ThematicAreaFactory()
+            PracticeFactory(thematic_areas=[area])
+            practice.follows.create(user=DelegateFactory(), thematic_area=None)
+            delegate.practice_follows.create(thematic_area=area)
+
+    def fetch():
+        assert client.get(reverse("practices:list")).status_code == 200
+        version = reverse("practices:version", kwargs={"slug": practice.slug, "number": 1})
+        assert client.get(version).status_code == 200
+
+    practice.versions.create(number=1, snapshot={"title": practice.title})
+    assert_flat_queries(make_rows, fetch, large=10)
+
+
 def test_detail_page_queries_are_flat(client, assert_flat_queries, practice, partner_delegate):
     client.force_login(partner_delegate)
 
