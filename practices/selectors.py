@@ -296,8 +296,9 @@ def _edition_order() -> dict[str, tuple]:
     }
 
 
-# What the list's facets and cards show: the published practices, and the names of the cities,
-# countries, areas, topics, pairings and editions they are counted under.
+# What the list's facets and cards show: the published practices, the names of the cities,
+# countries, areas, topics, pairings and editions they are counted under, and the pairings'
+# members, which decide each practice's side.
 LIST_DEPENDS_ON = (PUBLISHED, "cities", "pairings")
 
 
