@@ -1,7 +1,9 @@
 """The admin for programme staff. Saves go through the services' derived data (rendered
-body, side, search vector); the review lifecycle stays on the platform's pages."""
+body, search vector) and say what changed (``services.practice_changed``); the review
+lifecycle stays on the platform's pages."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Attachment,
@@ -16,7 +18,28 @@ from .models import (
     Transfer,
 )
 from .rendering import render_markdown
-from .services import practice_index, practice_side, practice_slug_new
+from .services import practice_changed, practice_index, practice_slug_new
+
+
+def _changed(practices) -> None:
+    """The pages of ``practices`` move on, and the public list if one of them is published."""
+    for practice in practices:
+        practice_changed(practice=practice, listed=practice.status == Practice.Status.PUBLISHED)
+
+
+class SideFilter(admin.SimpleListFilter):
+    """The side a practice's city is on now (``models.side_expression``)."""
+
+    title = _("side")
+    parameter_name = "side"
+
+    def lookups(self, request, model_admin):
+        return Practice.Side.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Practice.Side.values:
+            return queryset.with_side().filter(side=self.value())
+        return queryset
 
 
 class KeyFigureInline(admin.TabularInline):
@@ -78,7 +101,7 @@ class TransferInline(admin.TabularInline):
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
     list_display = ["title", "city", "status", "published_at", "adoption_count", "is_demo"]
-    list_filter = ["status", "side", "is_demo", "thematic_areas", "language"]
+    list_filter = ["status", SideFilter, "is_demo", "thematic_areas", "language"]
     search_fields = ["title", "summary", "city__name"]
     list_select_related = ["city"]
     autocomplete_fields = ["city", "author"]
@@ -88,7 +111,6 @@ class PracticeAdmin(admin.ModelAdmin):
         "cover_image",
         "status",
         "review_comment",
-        "side",
         "adoption_count",
         "submitted_at",
         "published_at",
@@ -109,20 +131,54 @@ class PracticeAdmin(admin.ModelAdmin):
         if not obj.slug:
             obj.slug = practice_slug_new(obj.title)
         obj.body_html = render_markdown(obj.body)
-        obj.side = practice_side(obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         practice_index(practice=form.instance)
+        _changed([form.instance])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _changed([obj])
+
+    def delete_queryset(self, request, queryset):
+        deleted = [
+            Practice(pk=pk, status=status) for pk, status in queryset.values_list("pk", "status")
+        ]
+        super().delete_queryset(request, queryset)
+        _changed(deleted)
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    """A question shows on its practice's page only: that page moves on."""
+
     list_display = ["practice", "author", "kind", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["practice", "author"]
     raw_id_fields = ["practice", "author"]
+
+    def _changed(self, comments) -> None:
+        for practice_id in {comment.practice_id for comment in comments}:
+            practice_changed(practice=Practice(pk=practice_id))
+
+    def save_model(self, request, obj, form, change):
+        if change:  # a question moved to another practice leaves the first one too
+            self._changed(Comment.objects.filter(pk=obj.pk).order_by().only("practice_id"))
+        super().save_model(request, obj, form, change)
+        self._changed([obj])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed([obj])
+
+    def delete_queryset(self, request, queryset):
+        comments = [
+            Comment(practice_id=pk) for pk in queryset.values_list("practice_id", flat=True)
+        ]
+        super().delete_queryset(request, queryset)
+        self._changed(comments)
 
 
 @admin.register(Follow)

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def organisation_saved(sender, instance, created=False, **_kwargs) -> None:
+    """An organisation is written by the ``cities`` app, which knows nothing of practices: its
+    practices keep its sector on their own rows (``services.organisation_changed``)."""
+    if not created:
+        from .services import organisation_changed
+
+        organisation_changed(organisation=instance)
 
 
 class PracticesConfig(AppConfig):
@@ -7,17 +17,21 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Good practices")
 
     def ready(self):
+        from cities.models import Organisation
         from cities.sections import register_city_section
         from twinning.links import register_action_link
         from twinning.sections import register_pairing_section
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
-        from .caching import connect_invalidation
         from .models import Practice
         from .selectors import practices_for_city, practices_for_pairing
 
-        connect_invalidation()
-
+        post_save.connect(
+            organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
+        )
+        # Both sections show drafts to the delegates of their city and submissions to the
+        # coordinators of their edition: they are read for each reader, in a fixed number of
+        # queries (two and one).
         register_city_section(
             "practices",
             template="practices/includes/city_practices_section.html",

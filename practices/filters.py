@@ -56,7 +56,7 @@ class PracticeFilter(django_filters.FilterSet):
         distinct=False,
     )
     side = django_filters.MultipleChoiceFilter(
-        label=_("Side"), choices=Practice.Side.choices, distinct=False
+        label=_("Side"), choices=Practice.Side.choices, method="filter_side"
     )
     edition = django_filters.ModelMultipleChoiceFilter(
         label=_("Edition"),
@@ -95,17 +95,22 @@ class PracticeFilter(django_filters.FilterSet):
     def filter_area(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(area_ids__overlaps=[area.pk for area in value])
+        return queryset.filter(area_ids__overlap=[area.pk for area in value])
 
     def filter_topic(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(topic_ids__overlaps=[topic.pk for topic in value])
+        return queryset.filter(topic_ids__overlap=[topic.pk for topic in value])
 
     def filter_sector(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(partner_sectors__overlaps=value)
+        return queryset.filter(partner_sectors__overlap=value)
+
+    def filter_side(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.with_side().filter(side__in=value)
 
     def filter_edition(self, queryset, name, value):
         if not value:

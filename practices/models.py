@@ -3,20 +3,19 @@
 Writes go through ``practices.services`` (status changes, versions, the search vector and the
 adoption counter are kept there); reads through ``practices.selectors``."""
 
-import json
+import datetime
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from worldcities.fragments import KnowsLoadedOwner
 
 
 def _generated_name(folder: str, filename: str) -> str:
@@ -33,64 +32,62 @@ def cover_upload_to(instance, filename: str) -> str:
     return _generated_name("covers", filename)
 
 
-class ListField(models.Field):
-    """A list of plain values: an array on PostgreSQL, a JSON list elsewhere."""
-
-    description = _("List of values")
-    array_type = "text[]"
-    convert = str
-
-    def db_type(self, connection):
-        return self.array_type if connection.vendor == "postgresql" else "text"
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None:
-            return None
-        value = [self.convert(v) for v in value]
-        return value if connection.vendor == "postgresql" else json.dumps(value)
-
-    def from_db_value(self, value, expression, connection):
-        if value is None:
-            return []
-        return [self.convert(v) for v in (value if isinstance(value, list) else json.loads(value))]
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = json.loads(value)
-        return [self.convert(v) for v in value or []]
-
-
-class IdListField(ListField):
-    """A list of row ids."""
-
-    description = _("List of ids")
-    array_type = "bigint[]"
-    convert = int
-
-
-@ListField.register_lookup
-class Overlaps(models.Lookup):
-    """``field__overlaps=[a, b]``: the list holds any of the values (``&&`` on PostgreSQL)."""
-
-    lookup_name = "overlaps"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        field = self.lhs.output_field
-        values = [field.convert(value) for value in self.rhs]
-        if connection.vendor == "postgresql":
-            return f"{lhs} && %s::{field.array_type}", [*params, values]
-        if not values:
-            return "0 = 1", params
-        marks = ", ".join(["%s"] * len(values))
-        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value IN ({marks}))"  # noqa: S608 - placeholders only
-        return sql, [*params, *values]
-
-
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED)
+
+    def with_side(self):
+        """Annotates each practice with ``side`` (``Practice.Side``), worked out when read
+        (``side_expression``)."""
+        if "side" in self.query.annotations:
+            return self
+        return self.annotate(side=side_expression())
+
+
+def side_expression() -> Case:
+    """The side of a practice's city, from the pairings as they are now (a city that joins the
+    other side of a pairing takes its practices along): its side in the practice's pairing;
+    without a pairing, its side in any pairing it belongs to, the EU side first; else (or if
+    the city is on neither side of the practice's pairing) its country's EU membership today.
+
+    Every set it reads is small (pairings, their further members, cities) and read once per
+    query, so a list or a count over many practices probes them instead of joining them row by
+    row; only a further member's own pairing is looked up per practice."""
+    from cities.models import City
+    from twinning.models import Pairing, PairingMember
+
+    eu, partner = Practice.Side.EU, Practice.Side.PARTNER
+    has_pairing = Q(pairing_id__isnull=False)
+
+    def members(side):
+        return PairingMember.objects.filter(side=side)
+
+    def in_its_pairing(side, lead):
+        in_this_pairing = members(side).filter(
+            pairing_id=OuterRef("pairing_id"), city_id=OuterRef("city_id")
+        )
+        return Q(**{f"pairing__{lead}": F("city_id")}) | (
+            Q(city_id__in=members(side).values("city_id")) & Exists(in_this_pairing)
+        )
+
+    def in_any_pairing(side, lead):
+        return Q(city_id__in=Pairing.objects.values(lead)) | Q(
+            city_id__in=members(side).values("city_id")
+        )
+
+    today = datetime.date.today()
+    eu_cities = City.objects.filter(country__eu_joined__lte=today).filter(
+        Q(country__eu_left__isnull=True) | Q(country__eu_left__gte=today)
+    )
+    return Case(
+        When(has_pairing & in_its_pairing(eu, "eu_lead_id"), then=Value(eu)),
+        When(has_pairing & in_its_pairing(partner, "partner_lead_id"), then=Value(partner)),
+        When(~has_pairing & in_any_pairing(eu, "eu_lead_id"), then=Value(eu)),
+        When(~has_pairing & in_any_pairing(partner, "partner_lead_id"), then=Value(partner)),
+        When(Q(city_id__in=eu_cities.values("id")), then=Value(eu)),
+        default=Value(partner),
+        output_field=models.CharField(),
+    )
 
 
 class Practice(models.Model):
@@ -117,9 +114,6 @@ class Practice(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     city = models.ForeignKey(
         "cities.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="practices"
-    )
-    side = models.CharField(
-        _("side"), max_length=10, choices=Side.choices, default=Side.EU, editable=False
     )
     pairing = models.ForeignKey(
         "twinning.Pairing",
@@ -179,9 +173,9 @@ class Practice(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # What the facet counts read of the practice's related rows, kept on its own row by
     # ``services.practices_reindex`` so that counting many results needs no join.
-    area_ids = IdListField(default=list, editable=False)
-    topic_ids = IdListField(default=list, editable=False)
-    partner_sectors = ListField(default=list, editable=False)
+    area_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    topic_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    partner_sectors = ArrayField(models.TextField(), default=list, editable=False)
     has_key_figures = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -209,7 +203,7 @@ class Practice(models.Model):
             # Every column the facet counts read of a practice (practices.selectors): counting
             # all published practices is an index-only scan, not a read of the whole table.
             models.Index(
-                fields=["status", "city", "side", "start_date", "pairing", "id"],
+                fields=["status", "city", "start_date", "pairing", "id"],
                 include=["area_ids", "topic_ids", "partner_sectors", "has_key_figures"],
                 name="practice_facet_values",
             ),
@@ -452,10 +446,8 @@ class Comment(models.Model):
         return f"{self.get_kind_display()} by {self.author} on {self.practice}"
 
 
-class Follow(KnowsLoadedOwner, models.Model):
+class Follow(models.Model):
     """Someone who wants to hear of a practice, or of new practices in a thematic area."""
-
-    owner_field = "user_id"  # what they follow is kept per person
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_follows"

@@ -55,20 +55,6 @@ def visible_q(user) -> Q:
     return published
 
 
-def visibility_key(user) -> str:
-    """Readers with the same key see the same practices (``visible_q``): the key under which a
-    cached list of practices is kept for them."""
-    if user is None or not is_member(user):
-        return "public"
-    if is_programme_staff(user):
-        return "all"
-    if is_delegate(user):
-        return f"city-{user.city_id}"
-    if is_coordinator(user):
-        return f"coordinator-{user.pk}"
-    return "public"
-
-
 # --- Object predicates --------------------------------------------------------------------------
 @rules.predicate
 def is_own_city(user, practice) -> bool:

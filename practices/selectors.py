@@ -1,48 +1,34 @@
 """Every read of practices, narrowed to what the reader may see (``permissions.visible_q``):
 lists with search and facet counts, a practice with all it shows, a city's practices."""
 
-import functools
 import heapq
-import re
 from collections import Counter
-from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Case,
+    Exists,
     F,
-    IntegerField,
+    OuterRef,
     Prefetch,
-    Q,
     TextField,
     Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
-from worldcities.fragments import (
-    cached_fragments,
-    cached_html,
-    cached_object,
-    kept_for_person,
-    part_fragments,
-    query_vary,
-)
+from worldcities import versions
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
-from .caching import FACET_SCOPES, FOLLOWS, facets_key
-from .caching import TIMEOUT as FACETS_TIMEOUT
-from .forms import CommentForm
 from .models import (
     SEARCH_CONFIG,
     Attachment,
@@ -57,6 +43,7 @@ from .models import (
 )
 from .permissions import coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
+from .services import PUBLISHED
 
 PAGE_SIZE = 12
 FACET_OPTIONS_SHOWN = 30
@@ -81,18 +68,12 @@ def _for_cards(qs):
 
 # --- Search -------------------------------------------------------------------------------------
 def practice_search(qs, q: str):
-    """Filters ``qs`` to the practices matching ``q`` and annotates ``rank`` (higher is better)
-    and ``headline`` (the matching passage, match markers included): full-text search on
-    PostgreSQL, a simpler fallback elsewhere."""
+    """Filters ``qs`` to the practices matching ``q`` (web-search syntax: ``"a phrase"``,
+    ``-word``) and annotates ``rank`` (higher is better) and ``headline`` (the matching passage,
+    match markers included)."""
     q = (q or "").strip()
     if not q:
         return qs
-    if connection.vendor == "postgresql":
-        return practice_search_postgres(qs, q)
-    return practice_search_fallback(qs, q)
-
-
-def practice_search_postgres(qs, q: str):
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
     return (
         qs.filter(search_vector=query)
@@ -114,65 +95,10 @@ def practice_search_postgres(qs, q: str):
     )
 
 
-_TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
-
-
-def parse_terms(q: str) -> tuple[list[str], list[str]]:
-    """Splits a web-search style query into wanted and excluded words or "phrases"."""
-    wanted, excluded = [], []
-    for minus_phrase, phrase, minus_word, word in _TERM.findall(q or ""):
-        text = (phrase or word).strip()
-        if not text or text.lower() == "or":
-            continue
-        (excluded if (minus_phrase or minus_word) else wanted).append(text)
-    return wanted, excluded
-
-
-def practice_search_fallback(qs, q: str):
-    """Case-insensitive substring search with the same interface: every wanted word or
-    phrase must occur, excluded ones must not; a match in the title counts most."""
-    wanted, excluded = parse_terms(q)
-    rank = Value(0, output_field=IntegerField())
-    for term in wanted:
-        qs = qs.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        )
-        rank = (
-            rank
-            + Case(When(title__icontains=term, then=4), default=0, output_field=IntegerField())
-            + Case(When(summary__icontains=term, then=2), default=0, output_field=IntegerField())
-            + Case(When(body__icontains=term, then=1), default=0, output_field=IntegerField())
-        )
-    for term in excluded:
-        qs = qs.exclude(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        )
-    return qs.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
-
-
-def fallback_headline(text: str, q: str, words: int = 30) -> str:
-    """The passage around the first wanted term, with every wanted term marked."""
-    wanted, _excluded = parse_terms(q)
-    text = re.sub(r"\s+", " ", text or "")
-    lower = text.lower()
-    positions = [lower.find(t.lower()) for t in wanted if lower.find(t.lower()) >= 0]
-    if not positions:
-        return ""
-    start = max(0, min(positions) - 80)
-    snippet = text[start : start + words * 8]
-    for term in sorted(wanted, key=len, reverse=True):
-        snippet = re.sub(
-            re.escape(term), lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", snippet, flags=re.I
-        )
-    return ("… " if start else "") + snippet + ("…" if start + words * 8 < len(text) else "")
-
-
-def with_highlights(rows, q: str):
+def with_highlights(rows):
     """Sets ``headline_html`` (escaped, matches in ``<mark>``) on each row of a page."""
     for row in rows:
         raw = getattr(row, "headline", None)
-        if raw is None and q:
-            raw = fallback_headline(f"{row.summary} … {row.body}", q)
         row.headline_html = mark_safe(highlight_to_html(raw)) if raw else ""
     return rows
 
@@ -217,18 +143,20 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     """Every facet's counts over the current results in one query: the results are selected
     once (a common table expression), grouped in one pass by each facet's column, and those
     groups counted per thematic area, topic, country, city, side, edition, partner sector,
-    start date and key figures. Areas,
-    topics, partner sectors and key figures are read from what each practice keeps on its row
-    (``services.practices_reindex``), so no count joins the results with a table of links.
+    start date and key figures. Areas, topics, partner sectors and key figures are read from
+    what each practice keeps on its row (``services.practices_reindex``), so no count joins
+    the results with a table of links; the side is worked out as the practice is read
+    (``models.side_expression``).
 
     With ``page_slice`` (offset, limit), the same query also returns the keys of that slice
-    of the results in their order (on PostgreSQL): the matches are read once for both, which
+    of the results in their order: the matches are read once for both, which
     for a search (ranked over every match) is most of the page's cost. Otherwise, and when the
     order is not a list of names, the keys are None."""
-    order = _list_order(filtered) if page_slice and connection.vendor == "postgresql" else None
+    order = _list_order(filtered) if page_slice else None
     ordered_by = [name for name, _descending in order or [] if name != "pk"]
     matched_sql, params = (
-        filtered.order_by()
+        filtered.with_side()
+        .order_by()
         .values(
             "pk",
             "city_id",
@@ -257,7 +185,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     # whole list of areas, of topics and of sectors (a few dozen different lists each), by
     # place (city, pairing, side), by start date and by "with key figures". Every count below
     # reads these few groups, never the results again. ``g`` has a flag per grouping (0 on
-    # that grouping's rows), as GROUPING() gives on PostgreSQL.
+    # that grouping's rows, from GROUPING()).
     sets = {
         "areas": ["areas"],
         "topics": ["topics"],
@@ -271,27 +199,14 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     def listed(grouping):
         return ", ".join(f"m.{column}" for column in grouping)
 
-    if connection.vendor == "postgresql":
-        flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
-        grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
-            GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
+    flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
+    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
+        GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
 
-        def per_value(column):
-            return f"""(SELECT x.value, CAST(sum(x.n) AS BIGINT) AS n
-                FROM (SELECT unnest(g.{column}) AS value, g.n FROM g WHERE g.by_{column} = 0) x
-                GROUP BY 1)"""  # noqa: S608
-    else:  # one GROUP BY per grouping, the flags set as GROUPING() would set them
-        grouped = " UNION ALL ".join(
-            f"SELECT {', '.join(f'{int(other != name)} AS by_{other}' for other in sets)}, "  # noqa: S608
-            + ", ".join(f"m.{c}" if c in grouping else f"NULL AS {c}" for c in columns)
-            + f", count(*) AS n FROM m GROUP BY {listed(grouping)}"
-            for name, grouping in sets.items()
-        )
-
-        def per_value(column):
-            return f"""(SELECT j.value AS value, sum(g.n) AS n
-                FROM g, json_each(g.{column}) j WHERE g.by_{column} = 0
-                GROUP BY 1)"""  # noqa: S608
+    def per_value(column):
+        return f"""(SELECT x.value, CAST(sum(x.n) AS BIGINT) AS n
+            FROM (SELECT unnest(g.{column}) AS value, g.n FROM g WHERE g.by_{column} = 0) x
+            GROUP BY 1)"""  # noqa: S608
 
     keys_sql = ""
     if order is not None:
@@ -381,15 +296,33 @@ def _edition_order() -> dict[str, tuple]:
     }
 
 
+# What the list's facets and cards show: the published practices, the names of the cities,
+# countries, areas, topics, pairings and editions they are counted under, and the pairings'
+# members, which decide each practice's side.
+LIST_DEPENDS_ON = (PUBLISHED, "cities", "pairings")
+
+
+def query_pairs(params, *, leave_out=()) -> list[tuple[str, tuple[str, ...]]]:
+    """A query string, normalised: the same whatever the order of its parameters (a list
+    filtered by the same choices is the same list), but not of one parameter's values (where
+    a filter reads one value, it reads the last)."""
+    return sorted((key, tuple(params.getlist(key))) for key in params if key not in leave_out)
+
+
 def facet_rows_cached(filtered, params, page_slice=None):
-    """The facet rows for ``params`` from the cache, else counted (and kept): returns them
-    with the keys of ``page_slice`` when they were read in the same query, else None."""
-    key = facets_key(params)
+    """The facet rows for ``params`` from the cache while the published practices stay the
+    same, else counted (and kept): returns them with the keys of ``page_slice`` when they were
+    read in the same query, else None. The page and the order change no count."""
+    key = versions.cache_key(
+        "practices:facets",
+        depends_on=LIST_DEPENDS_ON,
+        vary=query_pairs(params, leave_out=("page", "sort")),
+    )
     rows = cache.get(key)
     keys = None
     if rows is None:
         rows, keys = _facet_rows(filtered, page_slice)
-        cache.set(key, rows, FACETS_TIMEOUT)
+        cache.set(key, rows, versions.TIMEOUT)
     return rows, keys
 
 
@@ -476,7 +409,7 @@ def practice_list(*, user, params):
         if keys is not None:
             paginator.known_keys = (number, keys)
     page = paginator.get_page(params.get("page"))
-    with_highlights(page.object_list, params.get("q", ""))
+    with_highlights(page.object_list)
     return {
         "filterset": filterset,
         "page": page,
@@ -491,131 +424,99 @@ def _page_number(value) -> int:
         return 1
 
 
-@dataclass(frozen=True)
-class Followed:
-    """The ids of the practices and of the thematic areas someone follows."""
-
-    practices: frozenset
-    areas: frozenset
-
-
-def followed_by(user) -> Followed:
-    """What ``user`` follows, kept in the cache until they follow or stop following
-    something (``caching.follow_changed``)."""
-
-    def load():
-        rows = list(Follow.objects.filter(user=user).values_list("practice_id", "thematic_area_id"))
-        return (
-            frozenset(practice for practice, _area in rows if practice is not None),
-            frozenset(area for _practice, area in rows if area is not None),
-        )
-
-    return Followed(*kept_for_person(FOLLOWS, user.pk, load))
-
-
 def areas_to_follow(user) -> list[ThematicArea]:
-    """The thematic areas, each saying whether ``user`` follows it: no query while the areas
-    and what the reader follows are kept."""
-    areas = cached_object(
-        "practices:areas",
-        vary=[],
-        scopes=["cities"],
-        load=lambda: list(ThematicArea.objects.all()),
-    )
-    followed = followed_by(user).areas
-    for area in areas:
-        area.followed = area.pk in followed
-    return areas
+    """The thematic areas, each saying (``followed``) whether ``user`` follows it: one query."""
+    followed = Follow.objects.filter(user=user, thematic_area=OuterRef("pk"))
+    return list(ThematicArea.objects.annotate(followed=Exists(followed)))
 
 
 def practice_results_html(*, params) -> str:
-    """The results part of the list page (facets, cards, pages) for ``params``, from the
-    cache while no practice, pairing or city changed."""
-    canonical = query_vary(params)
+    """The results part of the list page (facets, cards, pages) for ``params``: the same for
+    every reader (only published practices are listed), kept until the published practices
+    or the names they are listed under change."""
+    canonical = query_pairs(params)
 
-    def context():
+    def render():
         query = params.copy()
         query.pop("page", None)
-        return {
+        context = {
             **practice_list(user=None, params=params),
             "query_without_page": query.urlencode(),
             "has_query": bool(canonical),
             "q": params.get("q", ""),
         }
+        return render_to_string("practices/partials/practice_results.html", context)
 
-    return cached_html(
-        "practices:results",
-        vary=canonical,
-        scopes=FACET_SCOPES,
-        template="practices/partials/practice_results.html",
-        context=context,
+    return mark_safe(
+        versions.cached(
+            "practices:results", depends_on=LIST_DEPENDS_ON, vary=canonical, compute=render
+        )
     )
 
 
 # --- One practice -------------------------------------------------------------------------------
-# What the practice page shows comes from these apps' rows (cities and organisations, pairings
-# and actions, the practice's own rows, the names of people).
-DETAIL_SCOPES = ("practices", "twinning", "cities", "users")
-DETAIL_PARTS = {
-    part: f"practices/fragments/practice_{part}.html"
-    for part in ("header", "body", "uptake", "comments", "versions", "comment_form")
-}
+# The parts of the practice page that are the same for every reader who may see it.
+DETAIL_PARTS = ("header", "body", "uptake", "comments", "versions", "history")
 
-
-# What the practice page needs of the practice itself besides its cached parts: what the
-# reader may do with it (its status and city) and its title, language and review comment.
-PAGE_FIELDS = ("pk", "slug", "title", "status", "city_id", "language", "review_comment")
+# What the practice page needs of the practice itself besides its parts: what the reader may
+# do with it (its status and city), its title, language and review comment, and the names of
+# what its parts show.
+PAGE_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "status",
+    "city_id",
+    "pairing_id",
+    "language",
+    "review_comment",
+)
 
 
 def practice_for_page(*, user, slug: str) -> Practice:
-    """The few fields of the practice its page needs around the cached parts, or 404 if
-    ``user`` may not see it. ``following`` says whether the reader follows it. A published
-    practice, which every reader may see, is kept in the cache until a practice changes."""
-    loaded = {}
-
-    def load():
-        practice = practices_visible(user).only(*PAGE_FIELDS).filter(slug=slug).first()
-        loaded["practice"] = practice
-        # Only a published practice is the same for every reader: only that one is kept.
-        published = practice is not None and practice.status == Practice.Status.PUBLISHED
-        return practice if published else None
-
-    practice = cached_object("practices:page", vary=[slug], scopes=["practices"], load=load)
-    practice = practice or loaded.get("practice")
+    """The few fields of the practice its page needs around its parts, in one query, or 404
+    if ``user`` may not see it. ``following`` says whether the reader follows it."""
+    practices = practices_visible(user).only(*PAGE_FIELDS)
+    if user.is_authenticated:
+        follows = Follow.objects.filter(user=user, practice=OuterRef("pk"))
+        practices = practices.annotate(following=Exists(follows))
+    practice = practices.filter(slug=slug).first()
     if practice is None:
         raise Http404
-    practice.following = user.is_authenticated and practice.pk in followed_by(user).practices
+    practice.following = getattr(practice, "following", False)
     return practice
 
 
-def _history_context(practice: Practice) -> dict:
-    changes = PracticeStatusChange.objects.filter(practice=practice)
-    return {"history": list(changes.select_related("changed_by"))}
+def practice_page_names(practice: Practice) -> list[str]:
+    """The versions (``worldcities.versions``) of what the practice page's parts show: the
+    practice with its own rows, the names of cities, areas, topics and organisations, and
+    its pairing with its actions."""
+    names = [f"practice:{practice.pk}", "cities"]
+    if practice.pairing_id:
+        names.append(f"pairing:{practice.pairing_id}")
+    return names
 
 
-def practice_parts(practice: Practice, *, history: bool = False) -> dict:
-    """The parts of the practice page that are the same for every reader who may see it,
-    rendered from ``practice_detail_rows`` only when the cache does not hold them. With
-    ``history``, also its review history (for those who may change, review or archive it),
-    looked up in the same round trip to the cache."""
-    history_part = {"history": "practices/fragments/practice_history.html"} if history else {}
-    fragments = part_fragments(
+def practice_parts(practice: Practice) -> dict[str, str]:
+    """The HTML of each of the practice page's parts (``DETAIL_PARTS``), from the cache while
+    what they show stays the same, else rendered from ``practice_detail_rows`` (without the
+    request: nothing of the reader goes in). The review history is among them; the page
+    shows it only to those who may change, review or archive the practice."""
+
+    def render():
+        context = {"practice": practice_detail_rows(practice.pk)}
+        return {
+            part: render_to_string(f"practices/parts/practice_{part}.html", context)
+            for part in DETAIL_PARTS
+        }
+
+    parts = versions.cached(
         "practices:detail",
+        depends_on=practice_page_names(practice),
         vary=[practice.pk],
-        scopes=DETAIL_SCOPES,
-        templates=DETAIL_PARTS,
-        context=lambda: {
-            "practice": practice_detail_rows(practice.pk),
-            "comment_form": CommentForm(prefix="comment"),
-        },
-    ) + part_fragments(
-        "practices",
-        vary=[practice.pk],
-        scopes=DETAIL_SCOPES,
-        templates=history_part,
-        context=functools.partial(_history_context, practice),
+        compute=render,
     )
-    return dict(zip([*DETAIL_PARTS, *history_part], cached_fragments(fragments), strict=True))
+    return {part: mark_safe(html) for part, html in parts.items()}
 
 
 def practice_detail_rows(pk: int) -> Practice:
@@ -667,6 +568,10 @@ def practice_detail_rows(pk: int) -> Practice:
         Prefetch("versions", queryset=PracticeVersion.objects.defer("snapshot")),
         Prefetch("transfers", queryset=Transfer.objects.select_related("city")),
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        Prefetch(
+            "status_changes",
+            queryset=PracticeStatusChange.objects.select_related("changed_by"),
+        ),
     )
     return practice
 
@@ -690,13 +595,14 @@ def practices_for_pairing(pairing, user, limit: int = 20):
 
 def practices_for_city(city, user) -> dict:
     """What a city's page shows: the practices it wrote (that ``user`` may see) and the
-    practices it took up from other cities, with how far it got."""
+    practices it took up from other cities, with how far it got (two queries)."""
     visible = practices_visible(user)
+    own = visible.filter(city=city).only("slug", "title", "status", "adoption_count", "city_id")
     return {
-        "own": list(_for_cards(visible.filter(city=city)).order_by("-published_at", "-created_at")),
+        "own": list(own.order_by("-published_at", "-created_at")),
         "taken_up": list(
             Transfer.objects.filter(city=city, practice__in=visible.values("pk"))
-            .select_related("practice__city__country")
+            .select_related("practice__city")
             .order_by("-updated_at")
         ),
     }

@@ -6,8 +6,8 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import BigIntegerField, Exists, OuterRef, Subquery, TextField, Value
+from django.db import transaction
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from twinning.models import Pairing, PairingMember
-from worldcities.fragments import scopes_changed
+from worldcities import versions
 from worldcities.notifications.models import Kind
-from worldcities.notifications.services import notify
+from worldcities.notifications.services import notify, notify_people_later
 
 from .models import (
     SEARCH_CONFIG,
@@ -46,31 +45,22 @@ TRANSITIONS = {
 TRANSFER_ORDER = [Transfer.Status.INTERESTED, Transfer.Status.ADAPTING, Transfer.Status.ADOPTED]
 
 
+# --- What cached pages show ---------------------------------------------------------------------
+PUBLISHED = "practices:published"
+
+
+def practice_changed(*, practice: Practice, listed: bool = False) -> None:
+    """Says that what the practice's page shows changed (``worldcities.versions``), and with
+    ``listed`` that the public list's cards or counts did too: called by every service that
+    writes a practice or a row its page shows. ``listed`` is for a practice that is, or was
+    until this change, published."""
+    names = [f"practice:{practice.pk}"]
+    if listed:
+        names.append(PUBLISHED)
+    versions.bump(*names)
+
+
 # --- Derived data -------------------------------------------------------------------------------
-def practice_side(practice: Practice) -> str:
-    """The side of the practice's city: from its pairing, else from any pairing the city is
-    in, else from its country's EU membership today."""
-    city_id = practice.city_id
-    pairings = Pairing.objects.filter(pk=practice.pairing_id) if practice.pairing_id else None
-    if pairings is None:
-        pairings = Pairing.objects.all()
-    if (
-        pairings.filter(eu_lead_id=city_id).exists()
-        or PairingMember.objects.filter(
-            pairing__in=pairings, city_id=city_id, side=PairingMember.Side.EU
-        ).exists()
-    ):
-        return Practice.Side.EU
-    if (
-        pairings.filter(partner_lead_id=city_id).exists()
-        or PairingMember.objects.filter(
-            pairing__in=pairings, city_id=city_id, side=PairingMember.Side.PARTNER
-        ).exists()
-    ):
-        return Practice.Side.PARTNER
-    return Practice.Side.EU if practice.city.country.is_eu_member else Practice.Side.PARTNER
-
-
 def practice_index(*, practice: Practice) -> None:
     """Refreshes what search and the facet counts read from the practice's own row (see
     ``practices_reindex``)."""
@@ -79,53 +69,45 @@ def practice_index(*, practice: Practice) -> None:
 
 def practices_reindex(practices) -> None:
     """Refreshes, for every practice of the queryset ``practices``, the stored weighted search
-    vector (title A, summary B, body C; PostgreSQL only) and what the facet counts read
-    instead of joining: the ids of its thematic areas and topics, its partners' sectors, and
-    whether it has key figures. Called after every write to those rows (``practice_save``,
-    the admin) and when an organisation's sector changes (``caching.organisation_saved``)."""
-    if connection.vendor == "postgresql":
+    vector (title A, summary B, body C) and what the facet counts read instead of joining: the
+    ids of its thematic areas and topics, its partners' sectors, and whether it has key
+    figures. Called after every write to those rows (``practice_save``, the admin) and when an
+    organisation changes (``organisation_changed``); the caller says what
+    changed (``practice_changed``)."""
 
-        def values(model, column, base=BigIntegerField):
-            rows = model.objects.filter(practice_id=OuterRef("pk")).order_by()
-            agg = ArrayAgg(column, distinct=True, order_by=column)
-            first = rows.values("practice_id").annotate(values=agg).values("values")
-            return Coalesce(Subquery(first), Cast(Value("{}"), ArrayField(base())))
+    def values(model, column, base=BigIntegerField):
+        rows = model.objects.filter(practice_id=OuterRef("pk")).order_by()
+        agg = ArrayAgg(column, distinct=True, order_by=column)
+        first = rows.values("practice_id").annotate(values=agg).values("values")
+        return Coalesce(Subquery(first), Cast(Value("{}"), ArrayField(base())))
 
-        practices.order_by().update(
-            search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=SEARCH_CONFIG),
-            area_ids=values(Practice.thematic_areas.through, "thematicarea_id"),
-            topic_ids=values(Practice.topics.through, "topic_id"),
-            partner_sectors=values(PracticePartner, "organisation__sector", TextField),
-            has_key_figures=Exists(KeyFigure.objects.filter(practice_id=OuterRef("pk"))),
-        )
-    else:
-        _reindex_in_python(practices)
-    scopes_changed("practices", "practice-facets")
+    practices.order_by().update(
+        search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG),
+        area_ids=values(Practice.thematic_areas.through, "thematicarea_id"),
+        topic_ids=values(Practice.topics.through, "topic_id"),
+        partner_sectors=values(PracticePartner, "organisation__sector", TextField),
+        has_key_figures=Exists(KeyFigure.objects.filter(practice_id=OuterRef("pk"))),
+    )
 
 
-def _reindex_in_python(practices) -> None:
-    """The facet values of ``practices`` put together in Python from the link rows (four reads
-    and a bulk update), stored as JSON lists: for databases without arrays (SQLite)."""
-    rows = {pk: Practice(pk=pk) for pk in practices.values_list("pk", flat=True)}
-    for row in rows.values():
-        row.area_ids, row.topic_ids, row.partner_sectors = [], [], []
-        row.has_key_figures = False
-    for model, column, field in (
-        (Practice.thematic_areas.through, "thematicarea_id", "area_ids"),
-        (Practice.topics.through, "topic_id", "topic_ids"),
-        (PracticePartner, "organisation__sector", "partner_sectors"),
-    ):
-        pairs = model.objects.filter(practice_id__in=rows).values_list("practice_id", column)
-        for practice_id, value in pairs.order_by(column).distinct():
-            getattr(rows[practice_id], field).append(value)
-    for practice_id in KeyFigure.objects.filter(practice_id__in=rows).values_list(
-        "practice_id", flat=True
-    ):
-        rows[practice_id].has_key_figures = True
-    fields = ["area_ids", "topic_ids", "partner_sectors", "has_key_figures"]
-    Practice.objects.bulk_update(rows.values(), fields, batch_size=500)
+def organisation_changed(*, organisation) -> None:
+    """The practices an organisation is a partner of show its name and keep its sector for the
+    counts: they are reindexed, their pages move on, and the public list if one of them is
+    published."""
+    rows = list(
+        Practice.objects.filter(partners__organisation=organisation)
+        .values_list("pk", "status")
+        .distinct()
+    )
+    if not rows:
+        return
+    practices_reindex(Practice.objects.filter(pk__in=[pk for pk, _status in rows]))
+    names = [f"practice:{pk}" for pk, _status in rows]
+    if any(status == S.PUBLISHED for _pk, status in rows):
+        names.append(PUBLISHED)
+    versions.bump(*names)
 
 
 RESERVED_SLUGS = {"new", "mine", "preview", "areas"}
@@ -210,7 +192,6 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
             raise PermissionDenied(_("You may not edit this practice."))
         practice.status = current.status
     practice.body_html = render_markdown(practice.body)
-    practice.side = practice_side(practice)
     practice.full_clean()
     practice.save()
     for name, value in (m2m or {}).items():
@@ -219,8 +200,10 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         formset.instance = practice
         formset.save()
     practice_index(practice=practice)
-    if not creating and practice.status == S.PUBLISHED:
+    published = practice.status == S.PUBLISHED
+    if not creating and published:
         _version_add(practice=practice, by=by)
+    practice_changed(practice=practice, listed=published)
     return practice
 
 
@@ -246,6 +229,7 @@ def practice_submit(*, practice: Practice, by) -> Practice:
     practice = _move(practice=practice, to=S.SUBMITTED, by=by)
     practice.submitted_at = timezone.now()
     practice.save(update_fields=["status", "submitted_at", "updated_at"])
+    practice_changed(practice=practice)
     return practice
 
 
@@ -260,6 +244,7 @@ def practice_publish(*, practice: Practice, by) -> Practice:
     _version_add(practice=practice, by=by)
     _tell_city_about_review(practice, by, published=True)
     _tell_followers_about_publication(practice)
+    practice_changed(practice=practice, listed=True)
     return practice
 
 
@@ -276,6 +261,7 @@ def practice_return(*, practice: Practice, by, comment: str) -> Practice:
     practice.review_comment = comment
     practice.save(update_fields=["status", "review_comment", "updated_at"])
     _tell_city_about_review(practice, by, published=False)
+    practice_changed(practice=practice)
     return practice
 
 
@@ -285,6 +271,7 @@ def practice_archive(*, practice: Practice, by) -> Practice:
         raise PermissionDenied(_("You may not archive this practice."))
     practice = _move(practice=practice, to=S.ARCHIVED, by=by)
     practice.save(update_fields=["status", "updated_at"])
+    practice_changed(practice=practice, listed=True)
     return practice
 
 
@@ -325,15 +312,20 @@ def practice_transfer_set(
     transfer.updated_by = by
     transfer.full_clean()
     transfer.save()
-    practice.adoption_count = practice.transfers.filter(status=Transfer.Status.ADOPTED).count()
-    practice.save(update_fields=["adoption_count"])
+    adoptions = practice.transfers.filter(status=Transfer.Status.ADOPTED).count()
+    counted = adoptions != practice.adoption_count
+    if counted:
+        practice.adoption_count = adoptions
+        practice.save(update_fields=["adoption_count"])
+    # A card shows the adoptions and the list sorts by them; the rest shows on the page only.
+    practice_changed(practice=practice, listed=counted and practice.status == S.PUBLISHED)
     return transfer
 
 
 @transaction.atomic
 def comment_create(*, practice: Practice, by, body: str, kind: str = Comment.Kind.QUESTION):
     """Adds a question or comment; the delegates of the practice's city are told (on the site,
-    and by e-mail as each of them chose)."""
+    and by e-mail as each of them chose) in the background once it is committed."""
     if not can(by, "comment", practice):
         raise PermissionDenied(_("Log in to ask a question."))
     comment = Comment(practice=practice, author=by, body=(body or "").strip(), kind=kind)
@@ -344,15 +336,15 @@ def comment_create(*, practice: Practice, by, body: str, kind: str = Comment.Kin
         "title": practice.title,
         "author": by,
     }
-    for delegate in _city_delegates(practice).exclude(pk=by.pk):
-        notify(
-            recipient=delegate,
-            kind=Kind.PRACTICE_QUESTION,
-            target=comment,
-            title=title,
-            body=comment.body,
-            url=practice.get_absolute_url(),
-        )
+    notify_people_later(
+        kind=Kind.PRACTICE_QUESTION,
+        target=comment,
+        recipients=_city_delegates(practice).exclude(pk=by.pk),
+        title=title,
+        body=comment.body,
+        url=practice.get_absolute_url(),
+    )
+    practice_changed(practice=practice)
     return comment
 
 
@@ -371,42 +363,36 @@ def _tell_city_about_review(practice: Practice, by, *, published: bool) -> None:
     else:
         title = _("“%(title)s” is returned for changes") % {"title": practice.title}
         body = practice.review_comment
-    for delegate in _city_delegates(practice).exclude(pk=getattr(by, "pk", None)):
-        notify(
-            recipient=delegate,
-            kind=Kind.PRACTICE_RETURNED,
-            target=practice,
-            title=title,
-            body=body,
-            url=practice.get_absolute_url(),
-            occasion=occasion,
-        )
+    notify_people_later(
+        kind=Kind.PRACTICE_RETURNED,
+        target=practice,
+        recipients=_city_delegates(practice).exclude(pk=getattr(by, "pk", None)),
+        title=title,
+        body=body,
+        url=practice.get_absolute_url(),
+        occasion=occasion,
+    )
 
 
 def _tell_followers_about_publication(practice: Practice) -> None:
     """Followers of the practice hear of each new published version; followers of its
     thematic areas hear of its first publication."""
+    from worldcities.users.models import User
+
     version = practice.versions.count()
-    areas = list(practice.thematic_areas.values_list("pk", flat=True))
-    follows = Follow.objects.filter(practice=practice)
+    follows = Q(practice_follows__practice=practice)
     if version == 1:
-        follows = follows | Follow.objects.filter(thematic_area_id__in=areas)
-    follows = follows.select_related("user").order_by("pk")
-    told = set()
-    for follow in follows:
-        if follow.user_id in told or not follow.user.is_active:
-            continue
-        told.add(follow.user_id)
-        notify(
-            recipient=follow.user,
-            kind=Kind.PRACTICE_PUBLISHED,
-            target=practice,
-            title=_("Published: “%(title)s” (%(city)s)")
-            % {"title": practice.title, "city": practice.city},
-            body=practice.summary,
-            url=practice.get_absolute_url(),
-            occasion=f"version:{version}",
-        )
+        follows |= Q(practice_follows__thematic_area__practices=practice)
+    notify_people_later(
+        kind=Kind.PRACTICE_PUBLISHED,
+        target=practice,
+        recipients=User.objects.filter(follows, is_active=True).distinct(),
+        title=_("Published: “%(title)s” (%(city)s)")
+        % {"title": practice.title, "city": practice.city},
+        body=practice.summary,
+        url=practice.get_absolute_url(),
+        occasion=f"version:{version}",
+    )
 
 
 def moderation_digest_send() -> int:

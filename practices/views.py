@@ -14,10 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cities.models import ThematicArea
 from worldcities.downloads import file_download
-from worldcities.fragments import cache_page_for_visitors
 
 from . import selectors, services
-from .caching import FACET_SCOPES
 from .filters import PracticeFilter
 from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
 from .models import Practice
@@ -32,11 +30,9 @@ def _require(user, action, practice=None):
 
 # --- Finding practices --------------------------------------------------------------------------
 @require_GET
-@cache_page_for_visitors(scopes=FACET_SCOPES)
 def practice_list(request):
     # The results (facets, cards, pages) are the same for every reader: only published
-    # practices are listed. They are cached per query string until a practice, pairing or
-    # city changes.
+    # practices are listed (``selectors.practice_results_html``).
     results = selectors.practice_results_html(params=request.GET)
     if request.htmx and not request.htmx.boosted:
         return HttpResponse(results)
@@ -57,10 +53,10 @@ def _detail_context(request, practice, **forms):
     may do with it (their buttons and forms, never cached)."""
     user = request.user
     can_do = abilities(user, practice)
-    history = can_do["change"] or can_do["review"] or can_do["archive"]
     context = {
         "practice": practice,
-        "parts": selectors.practice_parts(practice, history=history),
+        "parts": selectors.practice_parts(practice),
+        "show_history": can_do["change"] or can_do["review"] or can_do["archive"],
         "can": can_do,
         "following": can_do["follow"] and practice.following,
         "is_preview": practice.status != Practice.Status.PUBLISHED,
@@ -71,15 +67,13 @@ def _detail_context(request, practice, **forms):
             instance=my_transfer, prefix="transfer"
         )
     if can_do["comment"]:
-        # The empty form's fields come with the page's parts; a form with errors is live.
-        context["comment_form"] = forms.get("comment_form")
+        context["comment_form"] = forms.get("comment_form") or CommentForm(prefix="comment")
     if can_do["review"]:
         context["review_form"] = forms.get("review_form") or ReviewForm(prefix="review")
     return context
 
 
 @require_GET
-@cache_page_for_visitors(scopes=selectors.DETAIL_SCOPES)
 def practice_detail(request, slug):
     practice = selectors.practice_for_page(user=request.user, slug=slug)
     return render(request, "practices/practice_detail.html", _detail_context(request, practice))

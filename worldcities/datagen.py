@@ -360,7 +360,6 @@ class Generator:
                     topics = pairing.chosen_topics
                 else:
                     city = rng.choice(cities)
-                    side = "eu" if city.country.eu_joined else "partner"
                     topics = rng.sample(tax.topics, k=rng.randint(1, 2))
                 words = [w for _t, _a, ws in topics for w in ws]
                 title, summary, body = self.practice_text(words, city.name)
@@ -375,7 +374,6 @@ class Generator:
                         body=body,
                         body_html=f"<p>{escape(body)}</p>",
                         city=city,
-                        side=side,
                         pairing=pairing,
                         start_date=begun,
                         ongoing=rng.random() < 0.5,

@@ -14,8 +14,16 @@ from practices.models import (
     Transfer,
 )
 from practices.rendering import render_markdown
-from practices.services import practice_index
+from practices.services import practice_changed, practice_index
 from tests.cities.factories import CityFactory, OrganisationFactory
+
+
+def written(practice: Practice, *, index: bool = False) -> None:
+    """What every write path does after writing a practice or a row its page shows: refresh
+    what it keeps for search and the counts, and say what changed."""
+    if index:
+        practice_index(practice=practice)
+    practice_changed(practice=practice, listed=practice.status == Practice.Status.PUBLISHED)
 
 
 class PracticeFactory(factory.django.DjangoModelFactory):
@@ -53,7 +61,7 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def indexed(obj, create, extracted, **kwargs):
         if create:
-            practice_index(practice=obj)
+            written(obj, index=True)
 
 
 class KeyFigureFactory(factory.django.DjangoModelFactory):
@@ -71,7 +79,7 @@ class KeyFigureFactory(factory.django.DjangoModelFactory):
     def indexed(obj, create, extracted, **kwargs):
         # As every write path does (the practice form, the admin): see practices_reindex.
         if create:
-            practice_index(practice=obj.practice)
+            written(obj.practice, index=True)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -86,21 +94,28 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def indexed(obj, create, extracted, **kwargs):
         if create:
-            practice_index(practice=obj.practice)
+            written(obj.practice, index=True)
 
 
 class LinkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PracticeLink
+        skip_postgeneration_save = True
 
     practice = factory.SubFactory(PracticeFactory)
     title = "Project page"
     url = "https://example.org/project"
 
+    @factory.post_generation
+    def shown(obj, create, extracted, **kwargs):
+        if create:
+            written(obj.practice)
+
 
 class AttachmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Attachment
+        skip_postgeneration_save = True
 
     practice = factory.SubFactory(PracticeFactory)
     title = "Report"
@@ -109,20 +124,37 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = 22
 
+    @factory.post_generation
+    def shown(obj, create, extracted, **kwargs):
+        if create:
+            written(obj.practice)
+
 
 class TransferFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Transfer
+        skip_postgeneration_save = True
 
     practice = factory.SubFactory(PracticeFactory)
     city = factory.SubFactory(CityFactory)
     status = Transfer.Status.INTERESTED
 
+    @factory.post_generation
+    def shown(obj, create, extracted, **kwargs):
+        if create:
+            written(obj.practice)
+
 
 class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
+        skip_postgeneration_save = True
 
     practice = factory.SubFactory(PracticeFactory)
     author = factory.SubFactory("tests.users.factories.DelegateFactory")
     body = "How did you finance it?"
+
+    @factory.post_generation
+    def shown(obj, create, extracted, **kwargs):
+        if create:
+            written(obj.practice)

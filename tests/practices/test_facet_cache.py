@@ -1,10 +1,10 @@
-"""The practice list's facet counts are cached per filter combination, and any write that can
-change a count makes the next list count afresh."""
+"""The practice list's facet counts are kept per filter combination under the version of the
+published practices (``practices:published``): every service that can change a count moves it
+on, and nothing else does."""
 
 import pytest
 from django.http import QueryDict
 
-from practices.models import Practice
 from practices.selectors import practice_list
 from tests.cities.factories import CityFactory, ThematicAreaFactory
 from tests.practices.factories import KeyFigureFactory, PracticeFactory
@@ -33,12 +33,13 @@ def test_counts_come_from_the_cache_until_a_practice_changes(django_assert_num_q
     assert (facets["area"], facets["city"], total) == ({"smart-city": 2}, {"busan": 2}, 2)
 
 
-def test_an_archived_practice_leaves_the_counts():
+def test_an_archived_practice_leaves_the_counts(programme_staff):
+    from practices.services import practice_archive
+
     first = PracticeFactory()
     PracticeFactory()
     assert _counts()[1] == 2
-    first.status = Practice.Status.ARCHIVED
-    first.save()
+    practice_archive(practice=first, by=programme_staff)
     assert _counts()[1] == 1
 
 
@@ -106,18 +107,16 @@ def test_a_chosen_value_stays_in_a_shortened_facet_in_its_usual_place(monkeypatc
     assert facet["hidden"] == 1
 
 
-def test_a_question_or_a_follow_leaves_the_counts_cached(
+def test_a_question_a_follow_or_an_interest_leaves_the_counts_cached(
     delegate, partner_delegate, django_assert_num_queries
 ):
-    from practices.models import Follow
-    from practices.services import comment_create
+    from practices.services import comment_create, follow_toggle, practice_transfer_set
 
-    practice = PracticeFactory()
+    practice = PracticeFactory(city=delegate.city)
     _counts()
     comment_create(practice=practice, by=partner_delegate, body="How?")
-    Follow.objects.create(user=delegate, practice=practice)
-    practice.adoption_count = 1
-    practice.save(update_fields=["adoption_count"])
+    follow_toggle(user=partner_delegate, practice=practice)
+    practice_transfer_set(practice=practice, by=partner_delegate, status="interested")
     with django_assert_num_queries(3):  # the page's keys, rows and areas: counts stayed
         _counts("page=1")
 

@@ -61,8 +61,8 @@ def test_filter_city():
 
 
 def test_filter_side():
-    PracticeFactory(title="Partner", side=Practice.Side.PARTNER)
-    PracticeFactory(title="Eu", side=Practice.Side.EU)
+    PracticeFactory(title="Partner", city=CityFactory(country=PartnerCountryFactory()))
+    PracticeFactory(title="Eu")
     assert results("side=partner") == ["Partner"]
     assert sorted(results("side=eu&side=partner")) == ["Eu", "Partner"]
 

@@ -18,6 +18,12 @@ from tests.users.factories import DelegateFactory
 S = Practice.Status
 pytestmark = pytest.mark.django_db
 
+# Queries of each write, the same however many people hear of it.
+QUESTION_QUERIES = 6
+TRANSFER_QUERIES = 10
+FOLLOW_QUERIES = 4
+DRAFT_SAVE_QUERIES = 11
+
 
 def test_save_creates_a_draft_of_the_delegates_city_with_rendered_body(delegate, pairing):
     area = ThematicAreaFactory()
@@ -30,7 +36,7 @@ def test_save_creates_a_draft_of_the_delegates_city_with_rendered_body(delegate,
     assert practice.city == delegate.city
     assert practice.author == delegate
     assert practice.slug == "smart-grid-pilot"
-    assert practice.side == Practice.Side.EU
+    assert Practice.objects.with_side().get(pk=practice.pk).side == Practice.Side.EU
     assert practice.body_html == "<p><strong>Bold</strong> move</p>"
     assert list(practice.thematic_areas.all()) == [area]
 
@@ -45,7 +51,7 @@ def test_partner_city_practice_is_on_the_partner_side(partner_delegate, pairing)
     practice = practice_save(
         practice=Practice(title="Bikes", summary="S", body="B"), by=partner_delegate
     )
-    assert practice.side == Practice.Side.PARTNER
+    assert Practice.objects.with_side().get(pk=practice.pk).side == Practice.Side.PARTNER
 
 
 def test_submit_moves_draft_to_submitted_and_records_it(make_practice, delegate):
@@ -164,11 +170,35 @@ def test_own_city_cannot_take_up_its_own_practice(practice, delegate):
         practice_transfer_set(practice=practice, by=delegate, status="interested")
 
 
-def test_comment_tells_the_citys_delegates(practice, partner_delegate, delegate):
+@pytest.fixture
+def queued(monkeypatch):
+    """The background notices enqueued once a change commits (``notify_people_later``)."""
+    from worldcities.notifications import tasks
+
+    payloads = []
+    monkeypatch.setattr(tasks.notify_people, "delay", lambda **payload: payloads.append(payload))
+    return payloads
+
+
+def run_queued(payloads) -> None:
+    """What the worker does with each of them."""
+    from worldcities.notifications.tasks import notify_people
+
+    for payload in payloads:
+        notify_people.run(**payload)
+
+
+def test_comment_tells_the_citys_delegates_in_the_background(
+    practice, partner_delegate, delegate, queued, django_capture_on_commit_callbacks
+):
     from worldcities.notifications.models import EmailMessage, Notification
 
     colleague = DelegateFactory(email="colleague@example.org", city=delegate.city)
-    comment_create(practice=practice, by=partner_delegate, body="What did it cost?")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(practice=practice, by=partner_delegate, body="What did it cost?")
+    assert not Notification.objects.exists()  # nothing written per person in the request
+    assert len(queued) == 1
+    run_queued(queued)
     told = Notification.objects.filter(kind="practice_question")
     assert sorted(n.recipient.email for n in told) == sorted([delegate.email, colleague.email])
     assert all(n.body == "What did it cost?" for n in told)
@@ -179,7 +209,12 @@ def test_comment_tells_the_citys_delegates(practice, partner_delegate, delegate)
 
 
 def test_publishing_and_returning_tell_the_city_and_followers(
-    make_practice, delegate, coordinator, partner_delegate
+    make_practice,
+    delegate,
+    coordinator,
+    partner_delegate,
+    queued,
+    django_capture_on_commit_callbacks,
 ):
     from worldcities.notifications.models import Notification
 
@@ -187,12 +222,18 @@ def test_publishing_and_returning_tell_the_city_and_followers(
     area = ThematicAreaFactory()
     practice.thematic_areas.add(area)
     Follow.objects.create(user=partner_delegate, thematic_area=area)
-    practice = practice_return(practice=practice, by=coordinator, comment="Add the budget.")
+    with django_capture_on_commit_callbacks(execute=True):
+        practice = practice_return(practice=practice, by=coordinator, comment="Add the budget.")
+    run_queued(queued)
     returned = Notification.objects.get(recipient=delegate)
     assert "returned for changes" in returned.title
     assert returned.body == "Add the budget."
-    practice = practice_submit(practice=practice, by=delegate)
-    practice_publish(practice=practice, by=coordinator)
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        practice = practice_submit(practice=practice, by=delegate)
+        practice_publish(practice=practice, by=coordinator)
+    run_queued(queued)
+    run_queued(queued)  # a task delivered twice tells nobody twice
     assert (
         Notification.objects.filter(recipient=delegate, title__contains="is published").count() == 1
     )
@@ -213,3 +254,30 @@ def test_follow_toggles_practice_and_area(practice, partner_delegate):
     assert Follow.objects.count() == 2
     assert follow_toggle(user=partner_delegate, practice=practice) is False
     assert list(Follow.objects.values_list("thematic_area", flat=True)) == [area.pk]
+
+
+# --- Writes answer in a fixed number of queries ------------------------------------------------
+@pytest.mark.parametrize("delegates", [1, 25])
+def test_a_question_takes_the_same_queries_however_many_delegates_the_city_has(
+    practice, partner_delegate, delegate, delegates, queued, django_assert_num_queries
+):
+    DelegateFactory.create_batch(delegates, city=delegate.city)
+    comment_create(practice=practice, by=partner_delegate, body="Warm-up.")  # content types
+    with django_assert_num_queries(QUESTION_QUERIES):
+        comment_create(practice=practice, by=partner_delegate, body="What did it cost?")
+
+
+@pytest.mark.parametrize("delegates", [1, 25])
+def test_a_transfer_a_follow_and_a_draft_save_take_the_same_queries_however_many_delegates(
+    make_practice, practice, partner_delegate, delegate, delegates, django_assert_num_queries
+):
+    DelegateFactory.create_batch(delegates, city=delegate.city)
+    DelegateFactory.create_batch(delegates, city=partner_delegate.city)
+    with django_assert_num_queries(TRANSFER_QUERIES):
+        practice_transfer_set(practice=practice, by=partner_delegate, status="interested")
+    with django_assert_num_queries(FOLLOW_QUERIES):
+        follow_toggle(user=partner_delegate, practice=practice)
+    draft = make_practice(status=S.DRAFT)
+    draft.title = "Renamed"
+    with django_assert_num_queries(DRAFT_SAVE_QUERIES):
+        practice_save(practice=draft, by=delegate)

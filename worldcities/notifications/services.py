@@ -257,8 +257,6 @@ def notify_people_later(
     """``notify_many`` in the background: the same notice to everyone in ``recipients`` (a
     queryset of users), made by a worker once the current transaction commits. The request
     that reports the change writes nothing per person; the ids are read once, here."""
-    from .tasks import notify_people
-
     ids = list(recipients.values_list("pk", flat=True))
     if not ids:
         return
@@ -273,7 +271,21 @@ def notify_people_later(
         "url": url,
         "occasion": str(occasion),
     }
-    transaction.on_commit(lambda: notify_people.delay(**payload))
+    transaction.on_commit(lambda: _notify_people_enqueue(payload))
+
+
+def _notify_people_enqueue(payload: dict) -> None:
+    """Hands the notices to a worker. If the broker is away, the request that made the change
+    still succeeds: the notices are made here instead, and their e-mails wait in the outbox
+    for the sweep."""
+    from .tasks import notify_people
+
+    try:
+        notify_people.delay(**payload)
+    except Exception as exc:  # the broker's client raises many kinds of connection error
+        logger.warning("could not enqueue notices (%s); making them now", exc)
+        with transaction.atomic():
+            notify_people_now(**payload)
 
 
 def notify_people_now(

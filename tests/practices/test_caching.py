@@ -1,0 +1,177 @@
+"""What the practice pages keep (``worldcities.versions``): a practice's page under its own
+version, the list's facets and cards under the published practices' version. A write moves on
+only the versions of what it changed, so the rest stays served from the cache, and what did
+change shows at once."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from practices.models import Practice
+from practices.services import comment_create
+from tests.cities.factories import CityFactory, CountryFactory, ThematicAreaFactory
+from twinning.models import PairingMember
+from worldcities import versions
+
+from .factories import PracticeFactory
+from .test_views import practice_post
+
+pytestmark = pytest.mark.django_db
+
+
+def read(client, url) -> tuple[int, str]:
+    """The number of queries a page took, and its HTML."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_a_question_on_one_practice_leaves_the_other_pages_cached_and_shows_at_once(
+    client, make_practice, partner_delegate
+):
+    a = make_practice(title="Open mobility data")
+    b = make_practice(title="Solar roofs")
+    pages = {"b": b.get_absolute_url(), "list": reverse("practices:list")}
+    served = {}
+    for name, url in pages.items():
+        first, _html = read(client, url)
+        served[name], _html = read(client, url)
+        assert served[name] < first, name  # the second reader gets the cached copy
+    read(client, a.get_absolute_url())
+
+    asker = Client()
+    asker.force_login(partner_delegate)
+    response = asker.post(
+        reverse("practices:comment", kwargs={"slug": a.slug}),
+        {"comment-kind": "question", "comment-body": "Who paid for the sensors?"},
+    )
+    assert response.status_code == 302
+
+    for name, url in pages.items():
+        assert read(client, url)[0] == served[name], name  # still the cached copy
+    assert "Who paid for the sensors?" in read(client, a.get_absolute_url())[1]
+    assert "Who paid for the sensors?" not in read(client, pages["b"])[1]
+
+
+def test_an_edit_of_a_published_practice_shows_on_the_list_and_its_page_at_once(
+    client, make_practice, delegate
+):
+    practice = make_practice(title="Hydrogen buses")
+    list_url = reverse("practices:list")
+    reader = Client()
+    assert "Hydrogen buses" in read(reader, list_url)[1]
+    assert "Hydrogen buses" in read(reader, practice.get_absolute_url())[1]
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:edit", kwargs={"slug": practice.slug}),
+        practice_post(ThematicAreaFactory(), title="Hydrogen ferries", then="save"),
+    )
+    assert response.status_code == 302
+    for url in (list_url, practice.get_absolute_url()):
+        html = read(reader, url)[1]
+        assert "Hydrogen ferries" in html and "Hydrogen buses" not in html
+
+
+def test_a_question_on_a_practice_moves_only_its_own_version(make_practice, partner_delegate):
+    a, b = make_practice(), make_practice()
+    names = [f"practice:{a.pk}", f"practice:{b.pk}", "practices:published"]
+    before = versions.current(names)
+    comment_create(practice=a, by=partner_delegate, body="How long did it take?")
+    after = versions.current(names)
+    assert after[0] != before[0]
+    assert after[1:] == before[1:]
+
+
+def test_a_practice_deleted_in_the_admin_leaves_the_list_at_once(client, programme_staff):
+    practice = PracticeFactory(title="Street lights")
+    assert "Street lights" in read(client, reverse("practices:list"))[1]
+    staff = Client()
+    staff.force_login(programme_staff)
+    response = staff.post(
+        reverse("admin:practices_practice_changelist"),
+        {"action": "delete_selected", "_selected_action": [practice.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Practice.objects.exists()
+    assert "Street lights" not in read(client, reverse("practices:list"))[1]
+
+
+def test_a_city_moved_across_its_pairing_lists_its_practices_on_the_new_side(client, pairing):
+    """Glasgow joined the pairing's EU side while its country was in the EU; the pairing then
+    moves it to the partner side. Its practices are on the side it is on now."""
+    britain = CountryFactory(
+        code="GB",
+        name="United Kingdom",
+        eu_joined=datetime.date(1973, 1, 1),
+        eu_left=datetime.date(2020, 1, 31),
+    )
+    glasgow = CityFactory(name="Glasgow", slug="glasgow", country=britain)
+    member = PairingMember.objects.create(pairing=pairing, city=glasgow, side="eu")
+    PracticeFactory(title="Within the pairing", city=glasgow, pairing=pairing)
+    PracticeFactory(title="On its own", city=glasgow, pairing=None)
+    PracticeFactory(title="Of the lead", city=pairing.eu_lead, pairing=pairing)
+
+    def side_counts():
+        html = read(client, reverse("practices:list"))[1]
+        facet = html.split("<legend>Side</legend>")[1].split("</fieldset>")[0]
+        return {
+            value: int(count)
+            for value, count in re.findall(
+                r'name="side" value="(\w+)".*?facet-count">\((\d+)\)', facet, flags=re.S
+            )
+        }
+
+    def titles(query):
+        html = read(client, f"{reverse('practices:list')}?{query}")[1]
+        return sorted(
+            title for title in ("Within the pairing", "On its own", "Of the lead") if title in html
+        )
+
+    assert side_counts() == {"eu": 3}
+    assert titles("side=partner") == []
+
+    member.side = PairingMember.Side.PARTNER
+    member.save()
+    versions.bump(f"pairing:{pairing.pk}", "pairings")  # as the pairing's own write does
+
+    assert side_counts() == {"eu": 1, "partner": 2}
+    assert titles("side=partner") == ["On its own", "Within the pairing"]
+    assert titles("side=eu") == ["Of the lead"]
+    sides = dict(Practice.objects.with_side().values_list("title", "side"))
+    assert sides == {
+        "Within the pairing": "partner",
+        "On its own": "partner",
+        "Of the lead": "eu",
+    }
+
+
+def test_the_side_follows_the_pairing_then_any_pairing_then_the_country(pairing, partner_city):
+    """A city's side in the practice's own pairing wins; without a pairing, its side in any
+    pairing (the EU side first); else its country's EU membership today."""
+    eu_country_city = CityFactory(slug="lisbon")
+    left = CountryFactory(eu_joined=datetime.date(1973, 1, 1), eu_left=datetime.date(2020, 1, 31))
+    joins_later = CountryFactory(eu_joined=datetime.date.today() + datetime.timedelta(days=30))
+    rows = {
+        "partner lead in its pairing": (partner_city, pairing),
+        "partner lead on its own": (partner_city, None),
+        "EU country, no pairing": (eu_country_city, None),
+        "left the EU": (CityFactory(slug="leeds", country=left), None),
+        "joins later": (CityFactory(slug="zagreb", country=joins_later), None),
+        "not in its pairing": (eu_country_city, pairing),
+    }
+    for title, (city, in_pairing) in rows.items():
+        PracticeFactory(title=title, city=city, pairing=in_pairing)
+    assert dict(Practice.objects.with_side().values_list("title", "side")) == {
+        "partner lead in its pairing": "partner",
+        "partner lead on its own": "partner",
+        "EU country, no pairing": "eu",
+        "left the EU": "partner",
+        "joins later": "partner",
+        "not in its pairing": "eu",
+    }
