@@ -8,10 +8,6 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from cities.sections import register_city_section
-
-        from .caching import connect_invalidation
-
-        connect_invalidation()
         from twinning.sections import register_pairing_section
 
         from .selectors import meetings_for_city, meetings_for_pairing
