@@ -481,7 +481,7 @@ def _fill_from_waitlist(meeting: Meeting, prefer_city_id=None) -> list[Registrat
         .values_list("city_id", "n")
     )
     total = sum(taken.values())
-    quotas = dict(meeting.quotas.values_list("city_id", "places"))
+    quotas = dict(meeting.quotas.order_by().values_list("city_id", "places"))
     promoted = []
     for registration in waiting:
         if meeting.capacity is not None and total >= meeting.capacity:
