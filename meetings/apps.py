@@ -10,13 +10,16 @@ class MeetingsConfig(AppConfig):
         from cities.sections import register_city_section
         from twinning.sections import register_pairing_section
 
-        from .selectors import meetings_for_city, meetings_for_pairing
+        from .selectors import LIST_SHOWS, clock, meetings_for_city, meetings_for_pairing
 
+        # Both sections show meetings as the list does (with their host city), so they are
+        # kept under the same versions; the city's splits upcoming from past by the clock.
         register_city_section(
             "meetings",
             template="meetings/includes/city_meetings_section.html",
             context=lambda request, city: {"city_meetings": meetings_for_city(city, request.user)},
             order=20,
+            cached_on=lambda request, city: (LIST_SHOWS, [clock()]),
         )
         register_pairing_section(
             "meetings",
@@ -25,4 +28,5 @@ class MeetingsConfig(AppConfig):
                 "pairing_meetings": meetings_for_pairing(pairing, request.user)
             },
             order=20,
+            cached_on=lambda request, pairing: (LIST_SHOWS, []),
         )

@@ -3,6 +3,7 @@
 import calendar
 import datetime
 import random
+import time
 from collections import defaultdict
 
 from django.core.paginator import Paginator
@@ -41,6 +42,12 @@ LIST_SHOWS = ("meetings", "cities", "pairings")
 # Upcoming and past depend on the clock: a meeting that has just ended may stay under
 # "Upcoming" this long.
 LIST_TIMEOUT = 5 * 60
+
+
+def clock() -> int:
+    """A number that moves on every ``LIST_TIMEOUT``: in the vary of what else splits upcoming
+    from past meetings (the city page's section)."""
+    return int(time.time() // LIST_TIMEOUT)
 
 
 def list_params(params) -> QueryDict:
