@@ -691,3 +691,20 @@ def test_a_refused_status_change_shows_the_error_in_the_coordinators_panel(
     assert meeting.status != "postponed-forever"
     # Afterwards the page shows the panel again, without the error.
     assert "Select a valid choice" not in client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+def test_city_and_pairing_pages_show_a_meeting_s_change_at_once(
+    client, meeting, eu_city, pairing, coordinator
+):
+    from meetings import services
+
+    pages = [eu_city.get_absolute_url(), pairing.get_absolute_url()]
+    for url in pages:
+        assert meeting.title in client.get(url).text  # now kept in the cache
+    services.meeting_update(meeting=meeting, by=coordinator, title="Renamed working meeting")
+    for url in pages:
+        body = client.get(url).text
+        assert "Renamed working meeting" in body and meeting.title not in body
+    services.meeting_set_status(meeting=meeting, status="cancelled", by=coordinator)
+    for url in pages:
+        assert "badge-cancelled" in client.get(url).text
