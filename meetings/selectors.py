@@ -311,14 +311,17 @@ def meeting_page_parts(meeting: Meeting, *, details: bool) -> dict:
     request: nothing of the reader goes in."""
 
     def compute() -> dict:
-        context = {"meeting": meeting, "details": details}
+        # Read after the versions were: a row read before could predate a change whose
+        # version came in between, and would be kept under it.
+        fresh = meetings_visible(None).filter(pk=meeting.pk).first() or meeting
+        context = {"meeting": fresh, "details": details}
         parts = {"summary": render_to_string("meetings/includes/meeting_summary.html", context)}
         if details:
-            context["pairings"] = pairings_served(meeting)
-            context["delegations"] = delegations_for(meeting)
+            context["pairings"] = pairings_served(fresh)
+            context["delegations"] = delegations_for(fresh)
             for name in ("practical", "record"):
                 parts[name] = render_to_string(f"meetings/includes/meeting_{name}.html", context)
-            parts["agenda"] = list(agenda_for(meeting))
+            parts["agenda"] = list(agenda_for(fresh))
         return parts
 
     return versions.cached(
