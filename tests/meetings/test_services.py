@@ -383,6 +383,9 @@ def test_outcome_becomes_an_action_of_the_pairing(held_meeting, coordinator, pai
     assert outcome.action == action and action.pairing == pairing
     assert list(held_meeting.actions.all()) == [action]
     assert action.owner_person == delegate
+    assert (action.status, action.progress) == ("planned", 0)
+    # Made through the twinning app's service: its history says who added it.
+    assert action.history.get().history_user == coordinator
 
 
 def test_outcome_for_a_pairing_not_served_is_refused(held_meeting, coordinator, edition):
