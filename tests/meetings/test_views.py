@@ -488,6 +488,40 @@ def test_detail_queries_are_flat(client_for, assert_flat_queries, coordinator, m
     assert_flat_queries(make, lambda: client.get(f"/meetings/{meeting.pk}/"))
 
 
+@pytest.mark.parametrize("reader", ["visitor", "holder", "outsider"])
+def test_detail_queries_are_flat_for_every_reader(
+    client_for, assert_flat_queries, meeting, eu_city, delegate, outsider, reader
+):
+    """With nothing cached and in the steady state, for a visitor, a delegate holding a place
+    (with visits signed up for) and a delegate of a city outside the edition."""
+    from meetings.models import AgendaSignup
+    from worldcities import versions
+
+    RegistrationFactory(meeting=meeting, person=delegate)
+    counter = iter(range(1000))
+
+    def make(n):
+        for _ in range(n):
+            i = next(counter)
+            item = AgendaItemFactory(meeting=meeting, kind="field_visit", capacity=3)
+            AgendaSignup.objects.create(item=item, person=delegate)
+            RegistrationFactory(
+                meeting=meeting,
+                person=DelegateFactory(email=f"h{i}@example.org", city=eu_city),
+                status="waitlisted" if i % 2 else "confirmed",
+            )
+
+    client = client_for({"visitor": None, "holder": delegate, "outsider": outsider}[reader])
+    url = f"/meetings/{meeting.pk}/"
+    assert_flat_queries(make, lambda: client.get(url))
+    client.get(url)
+    warm = queries_of(lambda: client.get(url))
+    make(10)
+    versions.bump(f"meeting:{meeting.pk}")  # the factories write past the services
+    client.get(url)
+    assert queries_of(lambda: client.get(url)) == warm
+
+
 def test_registrations_queries_are_flat(
     client_for, assert_flat_queries, coordinator, meeting, eu_city
 ):
