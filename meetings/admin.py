@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from worldcities import versions
+
 from .models import (
     AgendaItem,
     CalendarFeedToken,
@@ -55,10 +57,44 @@ class MeetingAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        versions.bump(f"meeting:{obj.pk}", "meetings")
+
+    def save_related(self, request, form, formsets, change):
+        # Quotas, agenda items, outcomes and the pairings served (which the list filters on).
+        super().save_related(request, form, formsets, change)
+        versions.bump(f"meeting:{form.instance.pk}", "meetings")
+
+    def delete_model(self, request, obj):
+        versions.bump(f"meeting:{obj.pk}", "meetings")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        ids = queryset.values_list("pk", flat=True)
+        versions.bump(*(f"meeting:{pk}" for pk in ids), "meetings")
+        super().delete_queryset(request, queryset)
+
+
+class BumpsItsMeeting:
+    """A row shown on its meeting's page: a change in the admin moves that meeting's version
+    (and the one it belonged to before, if it moved to another meeting)."""
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("meeting") if change else None
+        super().save_model(request, obj, form, change)
+        versions.bump(*{f"meeting:{pk}" for pk in (before, obj.meeting_id) if pk})
+
+    def delete_model(self, request, obj):
+        versions.bump(f"meeting:{obj.meeting_id}")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        ids = set(queryset.values_list("meeting_id", flat=True))
+        versions.bump(*(f"meeting:{pk}" for pk in ids))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(BumpsItsMeeting, admin.ModelAdmin):
     list_display = ["person", "meeting", "city", "status", "attended", "needs_visa_letter"]
     list_filter = ["status", "attended", "meeting__edition"]
     search_fields = ["person__email", "person__full_name", "meeting__title"]
@@ -68,7 +104,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(BumpsItsMeeting, admin.ModelAdmin):
     list_display = ["meeting", "overall", "content", "organisation", "usefulness", "created_at"]
     list_filter = ["meeting"]
     list_select_related = ["meeting"]

@@ -8,21 +8,20 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from cities.sections import register_city_section
-
-        from .caching import connect_invalidation
-
-        connect_invalidation()
         from twinning.links import register_action_link
         from twinning.sections import register_pairing_section
 
         from .models import Meeting
-        from .selectors import meetings_for_city, meetings_for_pairing
+        from .selectors import LIST_SHOWS, clock, meetings_for_city, meetings_for_pairing
 
+        # Both sections show meetings as the list does (with their host city), so they are
+        # kept under the same versions; the city's splits upcoming from past by the clock.
         register_city_section(
             "meetings",
             template="meetings/includes/city_meetings_section.html",
             context=lambda request, city: {"city_meetings": meetings_for_city(city, request.user)},
             order=20,
+            cached_on=lambda request, city: (LIST_SHOWS, [clock()]),
         )
         register_pairing_section(
             "meetings",
@@ -31,6 +30,7 @@ class MeetingsConfig(AppConfig):
                 "pairing_meetings": meetings_for_pairing(pairing, request.user)
             },
             order=20,
+            cached_on=lambda request, pairing: (LIST_SHOWS, []),
         )
         register_action_link(
             "meetings",

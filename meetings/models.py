@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from worldcities.fragments import KnowsLoadedOwner
-
 DEFAULT_REMINDER_DAYS = (14, 2)
 MAX_REMINDER_DAYS = 90
 
@@ -320,10 +318,7 @@ def _window(meeting: Meeting) -> str:
     return f"{start} – {end} {meeting.time_zone}"
 
 
-class Registration(KnowsLoadedOwner, models.Model):
-    # The meetings each person has a registration for are kept per person (meetings.caching).
-    owner_field = "person_id"
-
+class Registration(models.Model):
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
         REGISTERED = "registered", _("Registered")

@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from worldcities.notifications.models import Kind
-from worldcities.notifications.services import Notice, notify, notify_many
+from worldcities.notifications.services import Notice, notify, notify_each, notify_many
 
 from . import ical
 from .models import Meeting, Registration
@@ -73,8 +73,8 @@ def stamp(value) -> str:
 
 
 # --- Registrations ------------------------------------------------------------------------------
-def registration_notice(registration: Registration, *, promoted: bool = False) -> None:
-    """Tells a person where their registration stands, once per change."""
+def _registration_notice(registration: Registration, *, promoted: bool) -> tuple | None:
+    """What a person is told of where their registration stands: (occasion, notice)."""
     meeting, person = registration.meeting, registration.person
     status = registration.status
     with translation.override(_language(person)):
@@ -87,23 +87,38 @@ def registration_notice(registration: Registration, *, promoted: bool = False) -
         elif status == Registration.Status.WAITLISTED:
             notice, title = "waitlisted", _("On the waiting list: %(title)s")
         else:
-            return
+            return None
         leads = {
             "promoted": _("You have a place at this meeting."),
             "confirmed": _("Your place at this meeting is confirmed."),
             "registered": _("The coordinators will confirm your place."),
             "waitlisted": _("You are on the waiting list; we will tell you if a place comes free."),
         }
-        body = f"{leads[notice]}\n\n{meeting_facts(meeting, person)}"
-        notify(
-            recipient=person,
-            kind=Kind.REGISTRATION,
-            target=registration,
-            title=title % {"title": meeting.title},
-            body=body,
-            url=meeting.get_absolute_url(),
-            occasion=f"{notice}:{stamp(registration.updated_at)}",
+        return (
+            f"{notice}:{stamp(registration.updated_at)}",
+            Notice(
+                recipient=person,
+                title=title % {"title": meeting.title},
+                body=f"{leads[notice]}\n\n{meeting_facts(meeting, person)}",
+                url=meeting.get_absolute_url(),
+            ),
         )
+
+
+def registration_notice(registration: Registration, *, promoted: bool = False) -> None:
+    """Tells a person where their registration stands, once per change."""
+    registration_notices([registration], promoted=promoted)
+
+
+def registration_notices(registrations, *, promoted: bool = False) -> None:
+    """``registration_notice`` for many registrations (those promoted from a waiting list at
+    once), in a fixed number of queries."""
+    occasions = []
+    for registration in registrations:
+        told = _registration_notice(registration, promoted=promoted)
+        if told is not None:
+            occasions.append((registration, told[0], [told[1]]))
+    notify_each(kind=Kind.REGISTRATION, occasions=occasions)
 
 
 def invitation_notice(registration: Registration) -> None:
@@ -152,18 +167,21 @@ def invitation_reminder(
 
 
 # --- The meeting as a whole ---------------------------------------------------------------------
-def meeting_cancelled_notice(meeting: Meeting, person) -> None:
-    with translation.override(_language(person)):
-        body = "\n\n".join([_("This meeting will not take place."), meeting_facts(meeting, person)])
-        notify(
-            recipient=person,
-            kind=Kind.MEETING_CHANGED,
-            target=meeting,
-            title=_("Cancelled: %(title)s") % {"title": meeting.title},
-            body=body,
-            url=meeting.get_absolute_url(),
-            occasion="cancelled",
+def meeting_cancelled_notice(meeting: Meeting, people) -> int:
+    """Tells everyone on the list that the meeting will not take place (once)."""
+    items = []
+    for person in people:
+        with translation.override(_language(person)):
+            body = "\n\n".join(
+                [_("This meeting will not take place."), meeting_facts(meeting, person)]
+            )
+            title = _("Cancelled: %(title)s") % {"title": meeting.title}
+        items.append(
+            Notice(recipient=person, title=title, body=body, url=meeting.get_absolute_url())
         )
+    return notify_many(
+        kind=Kind.MEETING_CHANGED, target=meeting, occasion="cancelled", notices=items
+    )
 
 
 def meeting_moved_notice(meeting: Meeting, people) -> int:
@@ -227,21 +245,29 @@ EVALUATION_REQUEST = "evaluation"
 EVALUATION_REMINDER = "evaluation-reminder"
 
 
-def evaluation_request(meeting: Meeting, person, *, reminder: bool = False) -> None:
+def evaluation_request(meeting: Meeting, people, *, reminder: bool = False) -> int:
+    """Asks those who attended for their evaluation (or reminds them), once each."""
     url = reverse("meetings:evaluation", args=[meeting.pk])
-    with translation.override(_language(person)):
-        if reminder:
-            title = _("Reminder, your evaluation: %(title)s")
-            lead = _("You have not yet evaluated this meeting. It takes two minutes.")
-        else:
-            title = _("Your evaluation: %(title)s")
-            lead = _("Thank you for coming. Please tell us how the meeting went.")
-        notify(
-            recipient=person,
-            kind=Kind.EVALUATION,
-            target=meeting,
-            title=title % {"title": meeting.title},
-            body=f"{lead}\n{settings.SITE_URL.rstrip('/')}{url}",
-            url=url,
-            occasion=EVALUATION_REMINDER if reminder else EVALUATION_REQUEST,
-        )
+    items = []
+    for person in people:
+        with translation.override(_language(person)):
+            if reminder:
+                title = _("Reminder, your evaluation: %(title)s")
+                lead = _("You have not yet evaluated this meeting. It takes two minutes.")
+            else:
+                title = _("Your evaluation: %(title)s")
+                lead = _("Thank you for coming. Please tell us how the meeting went.")
+            items.append(
+                Notice(
+                    recipient=person,
+                    title=title % {"title": meeting.title},
+                    body=f"{lead}\n{settings.SITE_URL.rstrip('/')}{url}",
+                    url=url,
+                )
+            )
+    return notify_many(
+        kind=Kind.EVALUATION,
+        target=meeting,
+        occasion=EVALUATION_REMINDER if reminder else EVALUATION_REQUEST,
+        notices=items,
+    )

@@ -27,12 +27,33 @@ def edition_city_ids(edition_id: int) -> set[int]:
 
 def meeting_city_ids(meeting) -> set[int]:
     """The cities whose delegates take part in a meeting: the edition's, the host, and any city
-    given a quota. Computed once per meeting object."""
+    given a quota. One query, computed once per meeting object."""
     cached = getattr(meeting, "_city_ids", None)
     if cached is None:
-        cached = edition_city_ids(meeting.edition_id)
+        from twinning.models import Pairing, PairingMember
+
+        from .models import DelegationQuota
+
+        pairings = (
+            Pairing.objects.filter(edition_id=meeting.edition_id)
+            .exclude(status=Pairing.Status.WITHDRAWN)
+            .order_by()
+        )
+        ids = (
+            pairings.values_list("eu_lead_id")
+            .union(
+                pairings.values_list("partner_lead_id"),
+                PairingMember.objects.filter(pairing__in=pairings)
+                .order_by()
+                .values_list("city_id"),
+                DelegationQuota.objects.filter(meeting_id=meeting.pk)
+                .order_by()
+                .values_list("city_id"),
+            )
+            .order_by()
+        )
+        cached = {city_id for (city_id,) in ids}
         cached.add(meeting.host_city_id)
-        cached.update(meeting.quotas.values_list("city_id", flat=True))
         meeting._city_ids = cached
     return cached
 
@@ -68,19 +89,12 @@ def is_edition_delegate(user, meeting) -> bool:
 
 def registration_of(meeting, user):
     """The person's registration for the meeting, or None (one at most): looked up once per
-    meeting object, for the rules below and the page alike, and only where the person has
-    one (``caching.registered_meeting_ids``)."""
+    meeting object, for the rules below and the page alike."""
     if not is_member(user):
         return None
     known = meeting.__dict__.setdefault("_registration_of", {})
     if user.pk not in known:
-        from .caching import registered_meeting_ids
-
-        known[user.pk] = (
-            meeting.registrations.filter(person=user).order_by("pk").first()
-            if meeting.pk in registered_meeting_ids(user)
-            else None
-        )
+        known[user.pk] = meeting.registrations.filter(person=user).order_by("pk").first()
     return known[user.pk]
 
 

@@ -2,29 +2,22 @@
 
 import calendar
 import datetime
-import functools
 import random
+import time
 from collections import defaultdict
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from twinning.models import Pairing
-from worldcities.fragments import (
-    Fragment,
-    cached_fragments,
-    cached_object,
-    cached_parts,
-    csrf_placeholder,
-    query_vary,
-)
+from worldcities import versions
 
 from . import permissions
 from .filters import MeetingFilter
-from .forms import StatusForm
 from .models import (
     RATING_FIELDS,
     AgendaItem,
@@ -41,73 +34,82 @@ def meetings_visible(user):
     return Meeting.objects.select_related("edition", "host_city__country")
 
 
-# Meeting pages show meetings with their edition, host city and pairings, and the actions
-# decided at them.
-MEETING_PAGE_SCOPES = ("meetings", "twinning", "cities")
 PER_PAGE = 20
+FILTERS = ("edition", "kind", "host_city", "country", "thematic_area")
+PAGES = ("upcoming_page", "page")
+# The list shows meetings with their edition and host city, and filters on them.
+LIST_SHOWS = ("meetings", "cities", "pairings")
+# Upcoming and past depend on the clock: a meeting that has just ended may stay under
+# "Upcoming" this long.
+LIST_TIMEOUT = 5 * 60
+
+
+def clock() -> int:
+    """A number that moves on every ``LIST_TIMEOUT``: in the vary of what else splits upcoming
+    from past meetings (the city page's section)."""
+    return int(time.time() // LIST_TIMEOUT)
+
+
+def list_params(params) -> QueryDict:
+    """The list's query string reduced to what changes the list: the filters given, in a fixed
+    order, and page numbers past the first. Equal lists get equal query strings (and one
+    cached copy); anything else in the address is left out."""
+    query = QueryDict(mutable=True)
+    for name in FILTERS:
+        value = params.get(name, "").strip()
+        if value:
+            query[name] = value
+    for name in PAGES:
+        value = params.get(name, "")
+        if value.isdigit() and int(value) > 1:
+            query[name] = str(int(value))
+    return query
 
 
 def list_query(params) -> str:
-    """The list's query string without its page numbers (for the links to other views)."""
-    query = params.copy()
-    query.pop("page", None)
-    query.pop("upcoming_page", None)
+    """The list's filters as a query string, without page numbers (for links to other views)."""
+    query = list_params(params)
+    for name in PAGES:
+        query.pop(name, None)
     return query.urlencode()
 
 
-def meeting_list_parts(*, params) -> dict:
+def meeting_list_html(params) -> str:
     """The meeting list's filters and its upcoming and past meetings for ``params`` (the query
-    string). Every meeting's summary is public, so they are the same for every reader:
-    rendered once and kept until a meeting, pairing or city changes, and at most ``TIMEOUT``
-    (a meeting moves from upcoming to past with the clock)."""
+    string). Every meeting's summary is public, so they are the same for every reader: kept
+    under the version of the meetings, cities and pairings they show, and at most
+    ``LIST_TIMEOUT`` (a meeting moves from upcoming to past with the clock)."""
+    query = list_params(params)
 
-    def context():
-        filterset = MeetingFilter(params or None, queryset=meetings_visible(None))
+    def render() -> str:
+        filterset = MeetingFilter(query or None, queryset=meetings_visible(None))
         meetings = filterset.qs if filterset.is_bound else filterset.queryset
         now = timezone.now()
         upcoming = Paginator(
             meetings.filter(ends_at__gte=now).order_by("starts_at", "id"), PER_PAGE
         )
         past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id"), PER_PAGE)
-        return {
-            "filter": filterset,
-            "upcoming": upcoming.get_page(params.get("upcoming_page")),
-            "past": past.get_page(params.get("page")),
-            "query": list_query(params),
-        }
+        return render_to_string(
+            "meetings/includes/meeting_list_results.html",
+            {
+                "filter": filterset,
+                "upcoming": upcoming.get_page(query.get("upcoming_page")),
+                "past": past.get_page(query.get("page")),
+                "query": list_query(query),
+            },
+        )
 
-    return cached_parts(
+    return versions.cached(
         "meetings:list",
-        vary=query_vary(params),
-        scopes=MEETING_PAGE_SCOPES,
-        templates={
-            part: f"meetings/fragments/meeting_list_{part}.html" for part in ("filters", "lists")
-        },
-        context=context,
+        depends_on=LIST_SHOWS,
+        vary=[query.urlencode()],
+        compute=render,
+        timeout=LIST_TIMEOUT,
     )
 
 
 def meeting_get(user, pk: int) -> Meeting:
     return get_object_or_404(meetings_visible(user), pk=pk)
-
-
-def meeting_for_page(user, pk: int) -> Meeting:
-    """The meeting for its page, with the cities whose delegates take part (for the rules).
-    Every meeting's summary is public, so it is kept in the cache until a meeting, pairing or
-    city changes; write paths load it afresh with ``meeting_get``."""
-
-    def load():
-        meeting = meetings_visible(user).filter(pk=pk).first()
-        if meeting is not None:
-            permissions.meeting_city_ids(meeting)  # computed once, kept with the meeting
-        return meeting
-
-    meeting = cached_object(
-        "meetings:meeting", vary=[pk], scopes=("meetings", "twinning", "cities"), load=load
-    )
-    if meeting is None:
-        raise Http404
-    return meeting
 
 
 def upcoming_meetings(qs=None):
@@ -168,8 +170,10 @@ def month_grid(qs, year: int, month: int) -> list[list[dict]]:
 
 
 def agenda_for(meeting: Meeting):
+    """The agenda's rows, loaded without the meeting object (so they can be kept without it)."""
     return (
-        meeting.agenda_items.select_related("thematic_area")
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .select_related("thematic_area")
         .prefetch_related("organisations")
         .annotate(signup_count=Count("signups"))
         .order_by("starts_at", "id")
@@ -181,7 +185,7 @@ def signed_up_items(meeting: Meeting, user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     return frozenset(
-        AgendaSignup.objects.filter(item__meeting=meeting, person=user).values_list(
+        AgendaSignup.objects.filter(item__meeting_id=meeting.pk, person=user).values_list(
             "item_id", flat=True
         )
     )
@@ -292,65 +296,37 @@ def pairings_served(meeting: Meeting):
     return meeting.pairings.select_related("eu_lead", "partner_lead")
 
 
-# The meeting page's details show its host, pairings, delegations (people's names) and the
-# actions decided at it.
-DETAIL_SCOPES = ("meetings", "twinning", "cities", "users")
+def page_shows(meeting: Meeting) -> list[str]:
+    """The versions the shared parts of a meeting's page depend on: the meeting (its agenda,
+    delegations, minutes), its host city and the pairings it names."""
+    return [f"meeting:{meeting.pk}", f"city:{meeting.host_city_id}", "pairings"]
 
 
-def meeting_parts(
-    meeting: Meeting,
-    *,
-    details: bool,
-    manage: bool = False,
-    holds_place: bool = False,
-    signed_up: frozenset[int] = frozenset(),
-) -> dict:
-    """The parts of a meeting's page, each kept in the cache (all looked up in one round
-    trip): its summary (with the venue and capacity for those who see the details); for its
-    coordinators, their panel; for those who see the details, the practical information and
-    pairings served, the agenda, and the delegations, minutes and actions agreed.
+def meeting_page_parts(meeting: Meeting, *, details: bool) -> dict:
+    """The parts of a meeting's page that are the same for every reader of a class (those who
+    see its details, those who do not), kept under ``page_shows``: the summary (with the venue
+    and capacity for those who see the details) and, for those who see the details, the
+    practical information and pairings served, the delegations and minutes, and the agenda's
+    rows (rendered per reader: their sign-up and coordinator buttons). Rendered without the
+    request: nothing of the reader goes in."""
 
-    The agenda's buttons depend on the reader (coordinator or not, holding a place or not,
-    visits signed up for), so it is kept per such state. Parts with forms are rendered with a
-    placeholder for the CSRF token: pass them through ``worldcities.fragments.with_csrf_token``.
-    """
-    data = functools.cache(
-        lambda: {
-            "meeting": meeting,
-            "details": details,
-            "pairings": pairings_served(meeting),
-            "delegations": delegations_for(meeting),
-            "outcomes": outcomes_for(meeting),
-        }
+    def compute() -> dict:
+        # Read after the versions were: a row read before could predate a change whose
+        # version came in between, and would be kept under it.
+        fresh = meetings_visible(None).filter(pk=meeting.pk).first() or meeting
+        context = {"meeting": fresh, "details": details}
+        parts = {"summary": render_to_string("meetings/includes/meeting_summary.html", context)}
+        if details:
+            context["pairings"] = pairings_served(fresh)
+            context["delegations"] = delegations_for(fresh)
+            for name in ("practical", "record"):
+                parts[name] = render_to_string(f"meetings/includes/meeting_{name}.html", context)
+            parts["agenda"] = list(agenda_for(fresh))
+        return parts
+
+    return versions.cached(
+        "meetings:page",
+        depends_on=page_shows(meeting),
+        vary=[meeting.pk, details],
+        compute=compute,
     )
-    coordination = functools.cache(
-        lambda: {
-            "meeting": meeting,
-            "status_form": StatusForm(initial={"status": meeting.status}),
-            "csrf_token": csrf_placeholder(),
-        }
-    )
-    agenda = functools.cache(
-        lambda: {
-            "meeting": meeting,
-            "agenda": agenda_for(meeting),
-            "manage": manage,
-            "holds_place": holds_place,
-            "signed_up": signed_up,
-            "csrf_token": csrf_placeholder(),
-        }
-    )
-    reader = (manage, holds_place, tuple(sorted(signed_up)))
-
-    def part(name, vary, context):
-        template = f"meetings/fragments/meeting_{name}.html"
-        return Fragment(f"meetings:detail:{name}", vary, DETAIL_SCOPES, template, context)
-
-    parts = {"summary": part("summary", (meeting.pk, details), data)}
-    if manage:
-        parts["coordination"] = part("coordination", (meeting.pk,), coordination)
-    if details:
-        parts["practical"] = part("practical", (meeting.pk,), data)
-        parts["agenda"] = part("agenda", (meeting.pk, *reader), agenda)
-        parts["record"] = part("record", (meeting.pk,), data)
-    return dict(zip(parts, cached_fragments(list(parts.values())), strict=True))

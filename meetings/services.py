@@ -8,14 +8,15 @@ import markdown
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField
+from django.db.models import CharField, Count
 from django.db.models.functions import Cast
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.models import Action, Pairing, PairingMember
-from worldcities.fragments import scopes_changed
+from twinning.models import Pairing, PairingMember
+from twinning.services import action_agreed_create
+from worldcities import versions
 from worldcities.pagination import in_batches
 from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_programme_staff
@@ -132,7 +133,7 @@ def meeting_default_quotas(*, meeting: Meeting) -> list[DelegationQuota]:
         if city.pk not in existing
     ]
     created = DelegationQuota.objects.bulk_create(quotas)
-    scopes_changed("meetings")
+    versions.bump(f"meeting:{meeting.pk}")
     return created
 
 
@@ -150,18 +151,22 @@ def meeting_create(*, edition, by: User | None, pairings=(), **fields) -> Meetin
     meeting.save()
     meeting.pairings.set(pairings)
     meeting_default_quotas(meeting=meeting)
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
     return meeting
 
 
 # A change to any of these is news for everyone on the meeting's list.
 MOVING_FIELDS = ("starts_at", "ends_at", "host_city_id", "venue", "address", "online_url")
+# What the meeting list (and the home, city and pairing pages' lists of meetings) show of a
+# meeting or filter it on, besides its status and the pairings it serves.
+LISTED_FIELDS = ("kind", "title", "starts_at", "ends_at", "host_city_id")
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Meeting:
     _require(can_manage(by, meeting))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    before = {name: getattr(meeting, name) for name in MOVING_FIELDS}
+    before = {name: getattr(meeting, name) for name in {*MOVING_FIELDS, *LISTED_FIELDS}}
     for name, value in fields.items():
         if name not in MEETING_FIELDS or name == "status":
             raise TypeError(f"meeting_update() cannot change {name!r}")
@@ -179,10 +184,14 @@ def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Me
                 }
             )
     meeting.save()
+    listed = any(getattr(meeting, name) != before[name] for name in LISTED_FIELDS)
     if pairings is not None:
+        served = set(meeting.pairings.values_list("pk", flat=True))
+        listed = listed or served != {p.pk for p in pairings}
         meeting.pairings.set(pairings)
+    versions.bump(f"meeting:{meeting.pk}", *(["meetings"] if listed else []))
     _fill_from_waitlist(meeting)
-    if any(getattr(meeting, name) != value for name, value in before.items()):
+    if any(getattr(meeting, name) != before[name] for name in MOVING_FIELDS):
         on_the_list = Registration.objects.filter(
             meeting=meeting, status__in=Registration.ACTIVE
         ).select_related("person__city")
@@ -212,12 +221,12 @@ def meeting_set_status(*, meeting: Meeting, status: str, by: User) -> Meeting:
         raise ValidationError({"status": _("A meeting is held only once it has started.")})
     meeting.status = status
     meeting.save(update_fields=["status", "updated_at"])
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
     if status == Meeting.Status.CANCELLED:
         on_list = Registration.objects.filter(
             meeting=meeting, status__in=Registration.ACTIVE
         ).select_related("person__city")
-        for registration in on_list:
-            notices.meeting_cancelled_notice(meeting, registration.person)
+        notices.meeting_cancelled_notice(meeting, [r.person for r in on_list])
     return meeting
 
 
@@ -247,6 +256,7 @@ def quotas_update(*, meeting: Meeting, by: User, places: dict) -> list[Delegatio
         raise ValidationError(errors)
     for quota in saved:
         quota.save()
+    versions.bump(f"meeting:{meeting.pk}")
     _fill_from_waitlist(meeting)
     return saved
 
@@ -259,6 +269,8 @@ def agenda_item_create(*, meeting: Meeting, by: User, organisations=(), **fields
     item.full_clean()
     item.save()
     item.organisations.set(organisations)
+    # The list filters on the thematic areas of the agenda.
+    versions.bump(f"meeting:{meeting.pk}", *(["meetings"] if item.thematic_area_id else []))
     return item
 
 
@@ -266,6 +278,7 @@ def agenda_item_create(*, meeting: Meeting, by: User, organisations=(), **fields
 def agenda_item_update(*, item: AgendaItem, by: User, organisations=None, **fields) -> AgendaItem:
     _require(can_manage(by, item.meeting))
     item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    area_before = item.thematic_area_id
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
@@ -279,12 +292,15 @@ def agenda_item_update(*, item: AgendaItem, by: User, organisations=None, **fiel
     item.save()
     if organisations is not None:
         item.organisations.set(organisations)
+    listed = item.thematic_area_id != area_before
+    versions.bump(f"meeting:{item.meeting_id}", *(["meetings"] if listed else []))
     return item
 
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     _require(can_manage(by, item.meeting))
+    versions.bump(f"meeting:{item.meeting_id}", *(["meetings"] if item.thematic_area_id else []))
     item.delete()
 
 
@@ -306,12 +322,14 @@ def agenda_signup(*, item: AgendaItem, person: User) -> AgendaSignup:
             _("The visit “%(title)s” is full (%(places)s places).")
             % {"title": item.title, "places": item.capacity}
         )
+    versions.bump(f"meeting:{item.meeting_id}")
     return AgendaSignup.objects.create(item=item, person=person)
 
 
 @transaction.atomic
 def agenda_signup_cancel(*, item: AgendaItem, person: User) -> None:
-    AgendaSignup.objects.filter(item=item, person=person).delete()
+    if AgendaSignup.objects.filter(item=item, person=person).delete()[0]:
+        versions.bump(f"meeting:{item.meeting_id}")
 
 
 # --- Registrations ------------------------------------------------------------------------------
@@ -400,6 +418,7 @@ def registration_register(
         registration.waitlisted_at = timezone.now()
     registration.full_clean(validate_constraints=False, validate_unique=False)
     registration.save()
+    versions.bump(f"meeting:{meeting.pk}")
     _notify(registration, meeting)
     return registration
 
@@ -442,24 +461,48 @@ def registration_message(registration: Registration) -> str:
 
 def _fill_from_waitlist(meeting: Meeting, prefer_city_id=None) -> list[Registration]:
     """Gives free places to the waiting list, first come first served: the freed city's
-    waiting list first, then any city whose quota has room. Call with the meeting locked."""
-    promoted = []
+    waiting list first, then any city whose quota has room. Call with the meeting locked.
+    A fixed number of queries however long the list and however many are promoted."""
     waiting = list(
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, status=Registration.Status.WAITLISTED)
+        .select_related("person__city")
         .order_by("waitlisted_at", "id")
     )
+    if not waiting:
+        return []
     if prefer_city_id is not None:
         waiting.sort(key=lambda r: r.city_id != prefer_city_id)
+    taken = dict(
+        Registration.objects.filter(meeting=meeting, status__in=Registration.HOLDING)
+        .order_by()
+        .values("city_id")
+        .annotate(n=Count("id"))
+        .values_list("city_id", "n")
+    )
+    total = sum(taken.values())
+    quotas = dict(meeting.quotas.order_by().values_list("city_id", "places"))
+    promoted = []
     for registration in waiting:
-        if meeting.capacity is not None and _places_taken(meeting) >= meeting.capacity:
+        if meeting.capacity is not None and total >= meeting.capacity:
             break
-        if not _room_for(meeting, registration.city_id):
+        city_id = registration.city_id
+        if city_id in quotas and taken.get(city_id, 0) >= quotas[city_id]:
             continue
-        registration.status = _place_status(meeting)
-        registration.save(update_fields=["status", "updated_at"])
-        _notify(registration, meeting, promoted=True)
+        taken[city_id] = taken.get(city_id, 0) + 1
+        total += 1
         promoted.append(registration)
+    if not promoted:
+        return []
+    status, now = _place_status(meeting), timezone.now()
+    Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
+        status=status, updated_at=now
+    )
+    for registration in promoted:
+        registration.status, registration.updated_at = status, now
+        registration.meeting = meeting
+    versions.bump(f"meeting:{meeting.pk}")
+    notices.registration_notices(promoted, promoted=True)
     return promoted
 
 
@@ -478,6 +521,7 @@ def registration_cancel(*, registration: Registration, by: User) -> Registration
     else:
         raise ValidationError(_("This registration is already cancelled."))
     registration.save(update_fields=["status", "updated_at"])
+    versions.bump(f"meeting:{meeting.pk}")
     AgendaSignup.objects.filter(item__meeting=meeting, person_id=registration.person_id).delete()
     if held and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
         _fill_from_waitlist(meeting, prefer_city_id=registration.city_id)
@@ -492,6 +536,7 @@ def registration_confirm(*, registration: Registration, by: User) -> Registratio
         raise ValidationError(_("Only a registration awaiting confirmation can be confirmed."))
     registration.status = Registration.Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
+    versions.bump(f"meeting:{registration.meeting_id}")
     _notify(registration, registration.meeting)
     return registration
 
@@ -539,6 +584,7 @@ def registration_invite(
     registration.invited_by = by
     registration.invited_at = timezone.now()
     registration.save()
+    versions.bump(f"meeting:{meeting.pk}")
     registration.meeting = meeting
     notices.invitation_notice(registration)
     return registration
@@ -562,6 +608,7 @@ def registration_update_logistics(
     registration.needs_visa_letter = needs_visa_letter
     registration.full_clean(validate_constraints=False, validate_unique=False)
     registration.save()
+    versions.bump(f"meeting:{registration.meeting_id}")
     return registration
 
 
@@ -585,6 +632,7 @@ def minutes_record(*, meeting: Meeting, minutes: str, by: User) -> Meeting:
     meeting.minutes_html = render_minutes(minutes)
     meeting.minutes_updated_at = timezone.now()
     meeting.save(update_fields=["minutes", "minutes_html", "minutes_updated_at", "updated_at"])
+    versions.bump(f"meeting:{meeting.pk}")
     return meeting
 
 
@@ -601,13 +649,13 @@ def attendance_record(*, meeting: Meeting, attended_ids, by: User) -> int:
     holders = Registration.objects.filter(meeting=meeting, status__in=Registration.HOLDING)
     holders.filter(pk__in=attended_ids).update(attended=True, updated_at=timezone.now())
     holders.exclude(pk__in=attended_ids).update(attended=False, updated_at=timezone.now())
-    scopes_changed("meetings")
-    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED):
+    held = meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED)
+    if held:
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["status", "updated_at"])
+    versions.bump(f"meeting:{meeting.pk}", *(["meetings"] if held else []))
     attendees = list(holders.filter(attended=True).select_related("person"))
-    for registration in attendees:
-        notices.evaluation_request(meeting, registration.person)
+    notices.evaluation_request(meeting, [r.person for r in attendees])
     return len(attendees)
 
 
@@ -628,16 +676,16 @@ def outcome_create(
     served = meeting.pairings.all() or Pairing.objects.filter(edition=meeting.edition)
     if not served.filter(pk=pairing.pk).exists():
         raise ValidationError({"pairing": _("This meeting does not serve that pairing.")})
-    action = Action(
+    action = action_agreed_create(
         pairing=pairing,
+        by=by,
         title=title,
         description=description,
         owner_person=owner_person,
         owner_organisation=owner_organisation,
         due_date=due_date,
     )
-    action.full_clean()
-    action.save()
+    versions.bump(f"meeting:{meeting.pk}")
     return MeetingOutcome.objects.create(meeting=meeting, action=action, recorded_by=by)
 
 
@@ -677,6 +725,7 @@ def evaluation_submit(
             evaluation.save()
     except IntegrityError as exc:
         raise ValidationError(_("You have already evaluated this meeting.")) from exc
+    versions.bump(f"meeting:{meeting.pk}")
     return evaluation
 
 
@@ -874,8 +923,13 @@ def evaluation_reminders_send(
     )
     sent = 0
     for batch in in_batches(pending, batch_size):
+        by_meeting = {}
+        for registration in batch:
+            by_meeting.setdefault(registration.meeting_id, (registration.meeting, []))[1].append(
+                registration.person
+            )
         with transaction.atomic():
-            for registration in batch:
-                notices.evaluation_request(registration.meeting, registration.person, reminder=True)
+            for meeting, people in by_meeting.values():
+                notices.evaluation_request(meeting, people, reminder=True)
         sent += len(batch)
     return sent

@@ -8,14 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-
-from worldcities.fragments import cache_page_for_visitors, with_csrf_token
 
 from . import ical, selectors, services
 from .filters import MeetingFilter
@@ -58,13 +55,12 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 # --- Calendar -----------------------------------------------------------------------------------
-@cache_page_for_visitors(scopes=selectors.MEETING_PAGE_SCOPES)
 def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
         {
-            "parts": selectors.meeting_list_parts(params=request.GET),
+            "results": selectors.meeting_list_html(request.GET),
             "query": selectors.list_query(request.GET),
             "can_create": request.user.has_perm("meetings.create_meeting"),
         },
@@ -127,45 +123,42 @@ def feed_settings(request):
 
 
 # --- One meeting --------------------------------------------------------------------------------
-def _detail_context(request, meeting: Meeting) -> dict:
+def _detail_context(request, meeting: Meeting, status_form=None) -> dict:
+    """The shared parts come from ``selectors.meeting_page_parts``; what is the reader's own
+    (their registration, the agenda's buttons, the coordinators' panel and its form) is
+    rendered on every request around them."""
     user = request.user
     details = user.has_perm("meetings.view_meeting_details", meeting)
     manage = user.has_perm("meetings.manage_meeting", meeting)
     registration = selectors.registration_of(meeting, user)
+    holding = registration is not None and registration.holds_place
+    in_play = registration is not None and registration.status in Registration.ACTIVE
     context = {
         "meeting": meeting,
         "details": details,
         "manage": manage,
         "registration": registration,
         "waitlist_position": registration and services.waitlist_position(registration),
-    }
-    holding = registration is not None and registration.holds_place
-    parts = selectors.meeting_parts(
-        meeting,
-        details=details,
-        manage=manage,
-        holds_place=holding,
-        signed_up=selectors.signed_up_items(meeting, user) if holding and details else frozenset(),
-    )
-    context["parts"] = {name: with_csrf_token(request, html) for name, html in parts.items()}
-    in_play = registration is not None and registration.status in Registration.ACTIVE
-    context["can_register"] = (
-        not in_play or registration.status == Registration.Status.INVITED
-    ) and user.has_perm("meetings.register", meeting)
-    context["holds_place"] = holding
-    context["in_play"] = in_play
-    context["can_evaluate"] = (
-        registration is not None
+        "parts": selectors.meeting_page_parts(meeting, details=details),
+        "holds_place": holding,
+        "in_play": in_play,
+        "can_register": (not in_play or registration.status == Registration.Status.INVITED)
+        and user.has_perm("meetings.register", meeting),
+        "can_evaluate": registration is not None
         and registration.attended
         and services.evaluation_open(meeting)
-        and not Evaluation.objects.filter(meeting=meeting, person=user).exists()
-    )
+        and not Evaluation.objects.filter(meeting=meeting, person=user).exists(),
+    }
+    if details:
+        context["outcomes"] = selectors.outcomes_for(meeting)
+        context["signed_up"] = selectors.signed_up_items(meeting, user) if holding else frozenset()
+    if manage:
+        context["status_form"] = status_form or StatusForm(initial={"status": meeting.status})
     return context
 
 
-@cache_page_for_visitors(scopes=selectors.MEETING_PAGE_SCOPES)
 def meeting_detail(request, pk: int):
-    meeting = selectors.meeting_for_page(request.user, pk)
+    meeting = selectors.meeting_get(request.user, pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 
@@ -226,12 +219,7 @@ def meeting_status(request, pk: int):
         else:
             messages.success(request, _("The meeting's status is saved."))
             return redirect("meetings:detail", pk=meeting.pk)
-    context = _detail_context(request, meeting)
-    context["parts"]["coordination"] = render_to_string(
-        "meetings/fragments/meeting_coordination.html",
-        {"meeting": meeting, "status_form": form},
-        request=request,
-    )
+    context = _detail_context(request, meeting, status_form=form)
     return render(request, "meetings/meeting_detail.html", context, status=400)
 
 

@@ -257,3 +257,14 @@ def action_reminders_send(
                 notify_each(kind=Kind.ACTION_DUE, occasions=occasions)
             counts[phase] += len(batch)
     return counts
+
+
+@transaction.atomic
+def action_agreed_create(*, pairing: Pairing, by, **fields) -> Action:
+    """An action agreed elsewhere (an outcome of a meeting) added to the pairing's plan: the
+    plan's own fields only, so it starts planned, at 0 %, and the same check, validation and
+    history as ``action_create``. Other apps add actions through this, never by hand."""
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise ValueError(f"fields not allowed here: {sorted(unknown)}")
+    return action_create(pairing=pairing, by=by, **fields)

@@ -259,8 +259,7 @@ def test_cancelled_meeting_emails_everyone_once(
     assert all("Asia/Seoul" in m.body and m.alternatives for m in mail.outbox)
     # Telling them again (a retried request, a second click) sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
-        for person in people[1:]:
-            notices.meeting_cancelled_notice(meeting, person)
+        assert notices.meeting_cancelled_notice(meeting, people[1:]) == 0
     assert len(mail.outbox) == 5
 
 
@@ -384,6 +383,9 @@ def test_outcome_becomes_an_action_of_the_pairing(held_meeting, coordinator, pai
     assert outcome.action == action and action.pairing == pairing
     assert list(held_meeting.actions.all()) == [action]
     assert action.owner_person == delegate
+    assert (action.status, action.progress) == ("planned", 0)
+    # Made through the twinning app's service: its history says who added it.
+    assert action.history.get().history_user == coordinator
 
 
 def test_outcome_for_a_pairing_not_served_is_refused(held_meeting, coordinator, edition):
@@ -481,3 +483,92 @@ def test_moving_a_meeting_tells_everyone_on_its_list_once(edition, coordinator):
     told = Notification.objects.filter(kind="meeting_changed")
     assert sorted(n.recipient_id for n in told) == sorted(p.pk for p in people)
     assert all(n.title == f"Changed: {meeting.title}" for n in told)
+
+
+# --- Writes cost the same however many people ---------------------------------------------------
+def _queries(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def _full_meeting_with_waiting(meeting, city, waiting: int, start: int):
+    """Registers five people of ``city`` and ``waiting`` more (its quota's five places are
+    taken by then: they are waitlisted)."""
+    people = delegates(city, 5 + waiting, start=start)
+    for person in people:
+        services.registration_register(meeting=meeting, person=person)
+    return people
+
+
+def test_registering_withdrawing_and_promotion_cost_the_same_however_long_the_list(
+    edition, pairing, partner_city, eu_city
+):
+    """Registration, withdrawal with a promotion from the waiting list and an evaluation
+    answer make as many queries with a long waiting list as with a short one."""
+    counts = {}
+    for n in (1, 21):
+        meeting = MeetingFactory(edition=edition, host_city=partner_city, pairings=[pairing])
+        services.meeting_default_quotas(meeting=meeting)
+        people = _full_meeting_with_waiting(meeting, eu_city, n, start=1000 * n)
+        newcomer = DelegateFactory(email=f"new{n}@example.org", city=eu_city)
+        register = _queries(
+            lambda m=meeting, p=newcomer: services.registration_register(meeting=m, person=p)
+        )
+        holder = Registration.objects.get(meeting=meeting, person=people[0])
+        withdraw = _queries(
+            lambda h=holder, p=people[0]: services.registration_cancel(registration=h, by=p)
+        )
+        assert Registration.objects.get(meeting=meeting, person=people[5]).status == "confirmed"
+        counts[n] = (register, withdraw)
+    assert counts[1] == counts[21]
+
+
+def test_raising_a_quota_promotes_many_in_a_fixed_number_of_queries(
+    meeting, eu_city, coordinator, run_tasks, django_capture_on_commit_callbacks
+):
+    counts = []
+    # Two waiting, then seventeen (everyone registered in the second round waits).
+    for waiting, places, promoted in ((2, 7, 2), (12, 24, 17)):
+        _full_meeting_with_waiting(meeting, eu_city, waiting, start=100 * places)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            counts.append(
+                _queries(
+                    lambda p=places: services.quotas_update(
+                        meeting=meeting,
+                        by=User.objects.get(pk=coordinator.pk),  # as each request loads them
+                        places={eu_city: p},
+                    )
+                )
+            )
+        assert not Registration.objects.filter(meeting=meeting, status="waitlisted").exists()
+        assert len(mail.outbox) == promoted
+        assert {m.subject for m in mail.outbox} == {f"A place came free for you: {meeting.title}"}
+    assert counts[0] == counts[1]
+
+
+def test_an_evaluation_answer_costs_the_same_however_many_attended(
+    held_meeting, eu_city, coordinator
+):
+    counts = []
+    for n in (1, 15):
+        people = delegates(eu_city, n, start=500 * n)
+        for person in people:
+            RegistrationFactory(meeting=held_meeting, person=person, attended=True)
+        counts.append(
+            _queries(
+                lambda p=people[0]: services.evaluation_submit(
+                    meeting=held_meeting,
+                    person=p,
+                    overall=4,
+                    content=4,
+                    organisation=4,
+                    usefulness=4,
+                )
+            )
+        )
+    assert counts[0] == counts[1]

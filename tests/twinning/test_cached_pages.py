@@ -215,9 +215,12 @@ def test_an_admin_edit_of_a_thematic_area_or_organisation_shows_on_pairing_pages
 def test_the_home_page_comes_from_the_cache_until_what_it_shows_changes(
     client, pairing, django_assert_num_queries
 ):
+    def main(html):  # the footer's language form carries each response's own CSRF token
+        return html[html.index("<main") : html.index("</main>")]
+
     first = client.get("/").text
     with django_assert_num_queries(0):
-        assert client.get("/").text == first
+        assert main(client.get("/").text) == main(first)
     # Writes that show nowhere on it keep it.
     ActionFactory(pairing=pairing, due_date=datetime.date(2018, 1, 31))
     OrganisationFactory()
