@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class WorldCitiesConfig(AppConfig):
     name = "worldcities"
     verbose_name = _("World Cities Exchange")
-
-    def ready(self):
-        from . import fragments
-
-        fragments.connect()
