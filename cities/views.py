@@ -51,8 +51,10 @@ def city_detail(request, slug):
         "cities:profile",
         depends_on=[f"city:{city.pk}"],
         vary=[city.pk],
+        # Read again once the versions are known: a change committed since the first read is
+        # never kept under its new version.
         compute=lambda: render_to_string(
-            "cities/fragments/city_profile.html", {"city": city_detail_rows(city)}
+            "cities/fragments/city_profile.html", {"city": city_detail_rows(city_for_page(slug))}
         ),
     )
     return render(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from twinning.models import Action
+from twinning.services import action_links_changed
 from worldcities import versions
 
 from .models import (
@@ -56,6 +58,8 @@ class MeetingAdmin(admin.ModelAdmin):
             obj.slug = meeting_slug(obj)
         if not change:
             obj.created_by = request.user
+        else:  # the actions decided at it list its title, and the outcomes may change
+            action_links_changed(actions=Action.objects.filter(meetings=obj.pk))
         super().save_model(request, obj, form, change)
         versions.bump(f"meeting:{obj.pk}", "meetings")
 
@@ -63,14 +67,15 @@ class MeetingAdmin(admin.ModelAdmin):
         # Quotas, agenda items, outcomes and the pairings served (which the list filters on).
         super().save_related(request, form, formsets, change)
         versions.bump(f"meeting:{form.instance.pk}", "meetings")
+        action_links_changed(actions=Action.objects.filter(meetings=form.instance.pk))
 
     def delete_model(self, request, obj):
-        versions.bump(f"meeting:{obj.pk}", "meetings")
-        super().delete_model(request, obj)
+        self.delete_queryset(request, Meeting.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        ids = queryset.values_list("pk", flat=True)
+        ids = list(queryset.values_list("pk", flat=True))
         versions.bump(*(f"meeting:{pk}" for pk in ids), "meetings")
+        action_links_changed(actions=Action.objects.filter(meetings__in=ids))
         super().delete_queryset(request, queryset)
 
 

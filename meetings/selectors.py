@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from twinning.models import Pairing
 from worldcities import versions
+from worldcities.users.services import PEOPLE
 
 from . import permissions
 from .filters import MeetingFilter
@@ -298,8 +299,9 @@ def pairings_served(meeting: Meeting):
 
 def page_shows(meeting: Meeting) -> list[str]:
     """The versions the shared parts of a meeting's page depend on: the meeting (its agenda,
-    delegations, minutes), its host city and the pairings it names."""
-    return [f"meeting:{meeting.pk}", f"city:{meeting.host_city_id}", "pairings"]
+    delegations, minutes), its host city, the names of the cities, organisations and themes of
+    its delegations and agenda (``cities``), the pairings it names, and people's names."""
+    return [f"meeting:{meeting.pk}", f"city:{meeting.host_city_id}", "cities", "pairings", PEOPLE]
 
 
 def meeting_page_parts(meeting: Meeting, *, details: bool) -> dict:

@@ -14,8 +14,8 @@ from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.models import Pairing, PairingMember
-from twinning.services import action_agreed_create
+from twinning.models import Action, Pairing, PairingMember
+from twinning.services import action_agreed_create, action_links_changed
 from worldcities import versions
 from worldcities.pagination import in_batches
 from worldcities.users.models import Role, User
@@ -190,6 +190,8 @@ def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Me
         listed = listed or served != {p.pk for p in pairings}
         meeting.pairings.set(pairings)
     versions.bump(f"meeting:{meeting.pk}", *(["meetings"] if listed else []))
+    if meeting.title != before["title"]:  # the actions decided at it name it
+        action_links_changed(actions=Action.objects.filter(meetings=meeting.pk))
     _fill_from_waitlist(meeting)
     if any(getattr(meeting, name) != before[name] for name in MOVING_FIELDS):
         on_the_list = Registration.objects.filter(

@@ -5,6 +5,9 @@ lifecycle stays on the platform's pages."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from twinning.models import Action
+from twinning.services import action_links_changed
+
 from .models import (
     Attachment,
     Comment,
@@ -131,6 +134,8 @@ class PracticeAdmin(admin.ModelAdmin):
         if not obj.slug:
             obj.slug = practice_slug_new(obj.title)
         obj.body_html = render_markdown(obj.body)
+        if change:  # the actions it answered until now, if they change
+            action_links_changed(actions=Action.objects.filter(practices=obj.pk))
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -139,15 +144,15 @@ class PracticeAdmin(admin.ModelAdmin):
         _changed([form.instance])
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _changed([obj])
+        self.delete_queryset(request, Practice.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
+        # What the deleted practices were shown on, named while they still exist.
         deleted = [
             Practice(pk=pk, status=status) for pk, status in queryset.values_list("pk", "status")
         ]
-        super().delete_queryset(request, queryset)
         _changed(deleted)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Comment)

@@ -28,6 +28,7 @@ from twinning.models import Edition, Pairing, PairingMember
 from worldcities import versions
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
+from worldcities.users.services import PEOPLE
 
 from .models import (
     SEARCH_CONFIG,
@@ -490,8 +491,8 @@ def practice_for_page(*, user, slug: str) -> Practice:
 def practice_page_names(practice: Practice) -> list[str]:
     """The versions (``worldcities.versions``) of what the practice page's parts show: the
     practice with its own rows, the names of cities, areas, topics and organisations, and
-    its pairing with its actions."""
-    names = [f"practice:{practice.pk}", "cities"]
+    its pairing with its actions, and the names of people (who asked, who reviewed)."""
+    names = [f"practice:{practice.pk}", "cities", PEOPLE]
     if practice.pairing_id:
         names.append(f"pairing:{practice.pairing_id}")
     return names

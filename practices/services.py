@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from twinning.models import Action
+from twinning.services import action_links_changed
 from worldcities import versions
 from worldcities.notifications.models import Kind
 from worldcities.notifications.services import notify, notify_people_later
@@ -57,6 +59,8 @@ def practice_changed(*, practice: Practice, listed: bool = False) -> None:
     names = [f"practice:{practice.pk}"]
     if listed:
         names.append(PUBLISHED)
+        # The action plans of its pairing list the published practices their actions led to.
+        action_links_changed(actions=Action.objects.filter(practices=practice.pk))
     versions.bump(*names)
 
 
@@ -194,6 +198,9 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
     practice.body_html = render_markdown(practice.body)
     practice.full_clean()
     practice.save()
+    if not creating and practice.status == S.PUBLISHED and "actions" in (m2m or {}):
+        # The actions it no longer answers stop listing it.
+        action_links_changed(actions=Action.objects.filter(practices=practice.pk))
     for name, value in (m2m or {}).items():
         getattr(practice, name).set(value)
     for formset in formsets:

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from cities.models import City, Topic
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
+from worldcities.users.services import PEOPLE
 
 from .links import action_link_prefetches, links_of
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
@@ -95,8 +96,9 @@ def pairing_with_memorandum(slug: str) -> Pairing:
 def pairing_page_shows(pairing: Pairing) -> list[str]:
     """The version names of what a pairing's page shows: the pairing itself (its members,
     topics, plan and history), its edition (name and cycle), and the names of the places,
-    organisations and themes it shows (``cities``)."""
-    return [f"pairing:{pairing.pk}", f"edition:{pairing.edition_id}", "cities"]
+    organisations and themes it shows (``cities``), and of people (owners, who changed the
+    status: ``people``)."""
+    return [f"pairing:{pairing.pk}", f"edition:{pairing.edition_id}", "cities", PEOPLE]
 
 
 def pairing_detail_rows(pairing: Pairing) -> Pairing:

@@ -40,6 +40,15 @@ def edition_versions(edition_id: int) -> list[str]:
     return [f"edition:{edition_id}", "pairings"]
 
 
+def action_links_changed(*, actions) -> None:
+    """Says that something these actions link to (``twinning.links``: a practice, a meeting)
+    was published, renamed, withdrawn or deleted, or that the links themselves changed: their
+    pairings' pages list the links. ``actions`` is a queryset of actions, read at once (so,
+    for a delete or a change of links, call it before as well as after)."""
+    pairing_ids = set(actions.order_by().values_list("pairing_id", flat=True))
+    versions.bump(*(f"pairing:{pk}" for pk in pairing_ids))
+
+
 # Which status may follow which.
 PAIRING_TRANSITIONS = {
     Pairing.Status.PROPOSED: {Pairing.Status.SELECTED, Pairing.Status.WITHDRAWN},

@@ -103,8 +103,12 @@ def pairing_detail(request, slug):
         "twinning:pairing",
         depends_on=selectors.pairing_page_shows(pairing),
         vary=[pairing.pk, can_manage, can_update_progress],
+        # Read again once the versions are known: a change committed since the first read is
+        # never kept under its new version.
         compute=lambda: _pairing_parts(
-            pairing, can_manage=can_manage, can_update_progress=can_update_progress
+            selectors.pairing_for_page(slug),
+            can_manage=can_manage,
+            can_update_progress=can_update_progress,
         ),
     )
     return render(

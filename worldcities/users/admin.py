@@ -2,9 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from worldcities.versions import everything_changed
+
 from .forms import AdminUserCreationForm
 from .models import User
-from .services import account_email_register, user_create
+from .services import account_email_register, people_changed, user_create
 
 
 @admin.register(User)
@@ -46,6 +48,7 @@ class UserAdmin(BaseUserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             account_email_register(user=obj)
+            people_changed()
             return
         created = user_create(
             email=obj.email,
@@ -60,3 +63,11 @@ class UserAdmin(BaseUserAdmin):
         obj._state.adding = False
         obj._state.db = created._state.db
         messages.info(request, _("An e-mail to set a password is on its way to %s.") % obj.email)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)  # their questions and registrations go with them
+        everything_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        everything_changed()

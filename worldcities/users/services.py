@@ -7,7 +7,26 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from worldcities import versions
+
 from .models import Role, User
+
+# The version (``worldcities.versions``) of people's names as cached pages show them (who
+# asked a question, who owns an action, who changed a status, a meeting's delegations).
+PEOPLE = "people"
+
+
+def people_changed() -> None:
+    versions.bump(PEOPLE)
+
+
+@transaction.atomic
+def profile_update(*, form) -> User:
+    """Saves a person's own profile (``ProfileForm``, valid): their name shows on pages."""
+    user = form.save()
+    if "full_name" in form.changed_data:
+        people_changed()
+    return user
 
 
 def password_set_url(user: User) -> str:
