@@ -7,9 +7,11 @@ over its standard input and output, one line each way:
 
 - it picks its people, practices, meetings and actions from the database, then prints
   ``ready {"pools": ...}``;
-- ``go`` starts the writes at ``--rate`` per second; ``stop`` ends them, and it prints one
-  JSON line with every write made since ``go`` (kind, milliseconds, queries, time in SQL,
-  status) and the process's CPU seconds;
+- ``go`` starts the writes at ``--rate`` per second; ``phase saturated`` and ``phase paced``
+  say what the readers are doing meanwhile (each write is labelled with it); ``stop`` ends
+  the writes, and it prints one JSON line with every write made since ``go`` (kind, status,
+  milliseconds, queries, time in SQL and in the request, phase) and the CPU seconds the
+  writer itself used meanwhile;
 - ``quit`` (or the end of its input) ends the process.
 
 Each write is one small function below (``write_*``) that knows its URL and form: when a view
@@ -45,6 +47,9 @@ PUBLISH_EVERY = 15
 POOL_SIZE = 40
 # What each write answers when it did what it was asked (a redirect to the page it changed).
 DONE = {302, 303}
+# What the pages' readers were doing when a write was made: saturating the server (``wrk``)
+# or reading at a fixed rate below saturation (the latencies a person would see).
+SATURATED, PACED = "saturated", "paced"
 
 
 # --- Bookkeeping ----------------------------------------------------------------------------
@@ -55,6 +60,8 @@ class Write:
     ms: float
     queries: int | None
     sql_ms: float | None
+    request_ms: float | None = None
+    phase: str = PACED
     late_ms: float = 0.0
 
     @property
@@ -72,25 +79,34 @@ def percentile(values: list[float], p: float) -> float | None:
 
 def summarise(writes: list[dict]) -> dict[str, dict]:
     """Per kind of write, in rotation order: how many, how many failed (and with which
-    statuses), latency p50/p95/max and queries (min–max) of those that did what they were
-    asked, and their time in SQL at p95."""
+    statuses), and of those that did what they were asked: the latency the writer saw (p50,
+    p95 and max) while the pages were read at a fixed rate below saturation, its p95 while
+    ``wrk`` saturated the server (a write then waits for a free worker), the p95 of the time
+    spent in the request itself (``X-Request-Ms``) and in SQL, and the queries (min–max)."""
     order = [*ROTATION, "publish"]
     kinds = sorted({w["kind"] for w in writes}, key=lambda k: (order.index(k), k))
     summary = {}
     for kind in kinds:
         rows = [w for w in writes if w["kind"] == kind]
         done = [w for w in rows if w["status"] in DONE]
+        paced = [w["ms"] for w in done if w.get("phase", PACED) == PACED]
         queries = [w["queries"] for w in done if w["queries"] is not None]
         summary[kind] = {
             "count": len(rows),
             "failed": len(rows) - len(done),
             "failed_statuses": sorted({w["status"] for w in rows if w["status"] not in DONE}),
-            "p50_ms": percentile([w["ms"] for w in done], 50),
-            "p95_ms": percentile([w["ms"] for w in done], 95),
-            "max_ms": max((w["ms"] for w in done), default=None),
+            "p50_ms": percentile(paced, 50),
+            "p95_ms": percentile(paced, 95),
+            "max_ms": max(paced, default=None),
+            "saturated_p95_ms": percentile(
+                [w["ms"] for w in done if w.get("phase") == SATURATED], 95
+            ),
+            "request_p95_ms": percentile(
+                [w["request_ms"] for w in done if w.get("request_ms") is not None], 95
+            ),
+            "sql_p95_ms": percentile([w["sql_ms"] for w in done if w["sql_ms"] is not None], 95),
             "queries_min": min(queries, default=None),
             "queries_max": max(queries, default=None),
-            "sql_p95_ms": percentile([w["sql_ms"] for w in done if w["sql_ms"] is not None], 95),
         }
     return summary
 
@@ -221,15 +237,28 @@ class Client:
             ms = 1000 * (time.perf_counter() - started)
         finally:
             conn.close()
-        queries = response.getheader("X-Queries")
-        sql_ms = response.getheader("X-Queries-Ms")
-        return (
-            response.status,
-            round(ms, 1),
-            int(queries) if queries else None,
-            float(sql_ms) if sql_ms else None,
-            content.decode("utf-8", "replace"),
+        return Reply(
+            status=response.status,
+            ms=round(ms, 1),
+            queries=_number(response.getheader("X-Queries"), int),
+            sql_ms=_number(response.getheader("X-Queries-Ms"), float),
+            request_ms=_number(response.getheader("X-Request-Ms"), float),
+            text=content.decode("utf-8", "replace"),
         )
+
+
+def _number(header: str | None, kind):
+    return kind(header) if header else None
+
+
+@dataclass
+class Reply:
+    status: int
+    ms: float
+    queries: int | None
+    sql_ms: float | None
+    request_ms: float | None
+    text: str
 
 
 # --- Whom and what the writes are about -----------------------------------------------------
@@ -300,6 +329,7 @@ class Writer:
         self.staff = self.person(User.objects.get(email=f"staff@{GENERATED_DOMAIN}"))
         self.registered: list[tuple[int, Person]] = []  # waiting for their withdrawal
         self.followed: list[tuple[str, Person]] = []  # waiting for their unfollow
+        self.phase = PACED
 
     def person(self, user) -> Person:
         if user.pk not in self.people:
@@ -307,8 +337,16 @@ class Writer:
         return self.people[user.pk]
 
     def post(self, kind: str, person: Person, path: str, data) -> Write:
-        status, ms, queries, sql_ms, _body = self.client.request(person, "POST", path, data)
-        return Write(kind, status, ms, queries, sql_ms)
+        reply = self.client.request(person, "POST", path, data)
+        return Write(
+            kind,
+            reply.status,
+            reply.ms,
+            reply.queries,
+            reply.sql_ms,
+            request_ms=reply.request_ms,
+            phase=self.phase,
+        )
 
     def write(self, n: int) -> Write:
         """The ``n``-th write of the rotation."""
@@ -343,8 +381,7 @@ def write_draft_save(w: Writer) -> Write:
     slug, user = w.rng.choice(w.pools["drafts"])
     person = w.person(user)
     path = f"/practices/{slug}/edit/"
-    _status, _ms, _q, _sql, html = w.client.request(person, "GET", path)
-    fields = form_with(html, "title", "body")
+    fields = form_with(w.client.request(person, "GET", path).text, "title", "body")
     marker = "\n\nLast reviewed at "
     data = [
         (name, value.split(marker)[0] + f"{marker}{time.strftime('%H:%M:%S')}.")
@@ -427,7 +464,7 @@ def write_steadily(writer: Writer, rate: float, stop: threading.Event, done: lis
         try:
             made = writer.write(n)
         except Exception as error:  # a write that cannot be made is reported as failed
-            made = Write(kind_of(n), 0, 0.0, None, None)
+            made = Write(kind_of(n), 0, 0.0, None, None, phase=writer.phase)
             print(f"write {n} failed: {error!r}", file=sys.stderr, flush=True)
         n += 1
         made.late_ms = round(late, 1)
@@ -474,6 +511,8 @@ def main(argv=None) -> None:
             started_cpu = cpu_seconds()
             thread = threading.Thread(target=run, daemon=True)
             thread.start()
+        elif command.startswith("phase "):
+            writer.phase = command.removeprefix("phase ")
         elif command == "stop" and thread is not None:
             stop.set()
             thread.join()
