@@ -31,7 +31,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from worldcities.benchmarks.writer import DONE, PACED, SATURATED, percentile, summarise
+from worldcities.benchmarks.writer import PACED, SATURATED, percentile, summarise
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -488,7 +488,7 @@ def compared(reads_only: dict, mixed: dict, writes: dict) -> dict:
         "rps_ratio": _ratio(mixed["rps"], reads_only["rps"]),
         "p99_ratio": _ratio(mixed["p99_ms"], reads_only["p99_ms"]),
         "writes": len(writes["writes"]),
-        "writes_failed": sum(1 for w in writes["writes"] if w["status"] not in DONE),
+        "writes_failed": sum(1 for w in writes["writes"] if not w["ok"]),
         "writer_cpu_seconds": writes["cpu_seconds"],
     }
     return result

@@ -45,7 +45,8 @@ ROTATION = (
 )
 PUBLISH_EVERY = 15
 POOL_SIZE = 40
-# What each write answers when it did what it was asked (a redirect to the page it changed).
+# What each write answers when it did what it was asked: a redirect to the page it changed
+# (not to the login page).
 DONE = {302, 303}
 # What the pages' readers were doing when a write was made: saturating the server (``wrk``)
 # or reading at a fixed rate below saturation (the latencies a person would see).
@@ -63,10 +64,7 @@ class Write:
     request_ms: float | None = None
     phase: str = PACED
     late_ms: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status in DONE
+    ok: bool = False
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -88,13 +86,13 @@ def summarise(writes: list[dict]) -> dict[str, dict]:
     summary = {}
     for kind in kinds:
         rows = [w for w in writes if w["kind"] == kind]
-        done = [w for w in rows if w["status"] in DONE]
+        done = [w for w in rows if w["ok"]]
         paced = [w["ms"] for w in done if w.get("phase", PACED) == PACED]
         queries = [w["queries"] for w in done if w["queries"] is not None]
         summary[kind] = {
             "count": len(rows),
             "failed": len(rows) - len(done),
-            "failed_statuses": sorted({w["status"] for w in rows if w["status"] not in DONE}),
+            "failed_statuses": sorted({w["status"] for w in rows if not w["ok"]}),
             "p50_ms": percentile(paced, 50),
             "p95_ms": percentile(paced, 95),
             "max_ms": max(paced, default=None),
@@ -243,6 +241,7 @@ class Client:
             queries=_number(response.getheader("X-Queries"), int),
             sql_ms=_number(response.getheader("X-Queries-Ms"), float),
             request_ms=_number(response.getheader("X-Request-Ms"), float),
+            location=response.getheader("Location") or "",
             text=content.decode("utf-8", "replace"),
         )
 
@@ -258,7 +257,12 @@ class Reply:
     queries: int | None
     sql_ms: float | None
     request_ms: float | None
+    location: str
     text: str
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE and "/login/" not in self.location
 
 
 # --- Whom and what the writes are about -----------------------------------------------------
@@ -346,6 +350,7 @@ class Writer:
             reply.sql_ms,
             request_ms=reply.request_ms,
             phase=self.phase,
+            ok=reply.done,
         )
 
     def write(self, n: int) -> Write:
