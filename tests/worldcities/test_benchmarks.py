@@ -287,3 +287,65 @@ def test_the_mixed_targets_are_judged_for_public_pages_and_every_write():
     assert rows[("write: question", "p95_ms")] == (30.0, True)
     # A write kind with failures does not meet its target, however fast the others were.
     assert rows[("write: draft_save", "p95_ms")] == (70.0, False)
+
+
+def test_each_write_of_the_writer_does_what_a_person_would_do(live_server):
+    """Against the running platform, as in the benchmark: every kind of write is a POST by a
+    generated person with the right to make it, and changes what it says it changes."""
+    from random import Random
+
+    from meetings.models import Registration
+    from practices.models import Comment, Follow, Practice
+    from tests.cities.factories import CityFactory, PartnerCityFactory, ThematicAreaFactory
+    from tests.meetings.factories import MeetingFactory
+    from tests.practices.factories import PracticeFactory
+    from tests.twinning.factories import ActionFactory, EditionFactory, PairingFactory
+    from tests.users.factories import DelegateFactory, ProgrammeStaffFactory
+    from worldcities.benchmarks.writer import WRITES, Writer, pick
+
+    edition = EditionFactory()
+    eu, partner = CityFactory(), PartnerCityFactory()
+    pairing = PairingFactory(edition=edition, eu_lead=eu, partner_lead=partner)
+    action = ActionFactory(pairing=pairing, status="planned", progress=0)
+    person = DelegateFactory(email="user1@gen.example.org", city=eu)
+    ProgrammeStaffFactory(email="staff@gen.example.org")
+    area = ThematicAreaFactory()
+    published = PracticeFactory(city=partner, thematic_areas=[area])
+    draft = PracticeFactory(status=Practice.Status.DRAFT, city=eu, thematic_areas=[area])
+    submitted = PracticeFactory(status=Practice.Status.SUBMITTED, thematic_areas=[area])
+    meeting = MeetingFactory(edition=edition, host_city=partner)
+
+    writer = Writer(live_server.url, pick(Random(0)), Random(0))
+
+    def write(kind):
+        made = WRITES[kind](writer)
+        assert made.ok, made
+        assert made.kind == kind
+
+    write("question")
+    assert Comment.objects.filter(practice=published, author=person, kind="question").exists()
+
+    write("draft_save")
+    draft.refresh_from_db()
+    assert "Last reviewed at" in draft.body
+    assert draft.status == Practice.Status.DRAFT
+    assert list(draft.thematic_areas.all()) == [area]
+
+    write("register")
+    assert Registration.objects.get(meeting=meeting, person=person).status in Registration.ACTIVE
+    write("withdraw")
+    assert Registration.objects.get(meeting=meeting, person=person).status == "cancelled"
+
+    write("follow")
+    assert Follow.objects.filter(user=person, practice=published).exists()
+    write("unfollow")
+    assert not Follow.objects.filter(user=person, practice=published).exists()
+
+    write("action_progress")
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    assert 1 <= action.progress <= 99
+
+    write("publish")
+    submitted.refresh_from_db()
+    assert submitted.status == Practice.Status.PUBLISHED
