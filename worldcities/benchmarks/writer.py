@@ -331,8 +331,8 @@ class Writer:
         self.rng = rng
         self.people: dict[int, Person] = {}
         self.staff = self.person(User.objects.get(email=f"staff@{GENERATED_DOMAIN}"))
-        self.registered: list[tuple[int, Person]] = []  # waiting for their withdrawal
-        self.followed: list[tuple[str, Person]] = []  # waiting for their unfollow
+        self.registered: list[tuple] = []  # (meeting pk, user) waiting for their withdrawal
+        self.followed: list[tuple] = []  # (practice slug, user) waiting for their unfollow
         self.phase = PACED
 
     def person(self, user) -> Person:
@@ -398,7 +398,7 @@ def write_draft_save(w: Writer) -> Write:
 
 
 def write_register(w: Writer) -> Write:
-    meeting_pk, user = w.rng.choice(w.pools["meetings"])
+    meeting_pk, user = w.rng.choice([m for m in w.pools["meetings"] if m not in w.registered])
     person = w.person(user)
     done = w.post("register", person, f"/meetings/{meeting_pk}/register/", {})
     if done.ok:
@@ -418,8 +418,9 @@ def write_withdraw(w: Writer) -> Write:
 
 
 def write_follow(w: Writer) -> Write:
-    slug = w.rng.choice(w.pools["published"])
-    user = w.rng.choice(w.pools["delegates"])
+    slug, user = w.rng.choice(w.pools["published"]), w.rng.choice(w.pools["delegates"])
+    if (slug, user) in w.followed:  # the toggle would unfollow
+        return write_unfollow(w)
     done = w.post("follow", w.person(user), f"/practices/{slug}/follow/", {})
     if done.ok:
         w.followed.append((slug, user))
