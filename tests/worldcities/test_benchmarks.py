@@ -349,3 +349,56 @@ def test_each_write_of_the_writer_does_what_a_person_would_do(live_server):
     write("publish")
     submitted.refresh_from_db()
     assert submitted.status == Practice.Status.PUBLISHED
+
+
+def test_slow_writes_overlap_so_that_the_rate_holds(db, monkeypatch):
+    """A write slower than the interval does not hold the next one back, and a practice is
+    unfollowed only by whoever followed it, once the follow was done."""
+    import threading
+    import time
+    from random import Random
+
+    from tests.users.factories import DelegateFactory, ProgrammeStaffFactory
+    from worldcities.benchmarks import writer as bench_writer
+
+    ProgrammeStaffFactory(email="staff@gen.example.org")
+    people = DelegateFactory.create_batch(3)
+    pools = {"delegates": people, "published": ["a", "b", "c"], "submitted": []}
+    writer = bench_writer.Writer("http://127.0.0.1:1", pools, Random(0))
+    for person in people:
+        writer.person(person)  # logged in beforehand, in this thread
+
+    sent, under_way, most = [], [0], [0]
+    lock = threading.Lock()
+
+    class SlowServer:
+        def request(self, person, method, path, data=None):
+            with lock:
+                under_way[0] += 1
+                most[0] = max(most[0], under_way[0])
+                sent.append((person.email, path))
+            time.sleep(0.06)
+            with lock:
+                under_way[0] -= 1
+            return bench_writer.Reply(302, 60.0, 4, 1.0, 2.0, "/practices/a/", "")
+
+    writer.client = SlowServer()
+    monkeypatch.setattr(bench_writer, "ROTATION", ("follow", "question", "unfollow"))
+    done = []
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    following = bench_writer.write_steadily(writer, 40, stop, done, 0)
+
+    assert following == len(done)
+    assert abs(len(done) - 20) <= 4  # 40 a second for half a second
+    assert all(write["ok"] for write in done)
+    assert most[0] > 1  # they overlapped
+    kinds = [write["kind"] for write in done]
+    assert {"follow", "question", "unfollow"} <= set(kinds)
+    # Every unfollow toggles a pair that a finished follow had toggled on.
+    toggled: dict = {}
+    for email, path in sent:
+        if path.endswith("/follow/"):
+            toggled[(email, path)] = not toggled.get((email, path), False)
+    assert sum(toggled.values()) == len(writer.followed)
+    assert not writer.busy

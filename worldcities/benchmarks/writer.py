@@ -27,6 +27,7 @@ import secrets
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.client import HTTPConnection
@@ -45,6 +46,7 @@ ROTATION = (
 )
 PUBLISH_EVERY = 15
 POOL_SIZE = 40
+WRITERS = 4  # writes under way at once, at most
 # What each write answers when it did what it was asked: a redirect to the page it changed
 # (not to the login page).
 DONE = {302, 303}
@@ -330,18 +332,28 @@ class Writer:
         self.pools = pools
         self.rng = rng
         self.people: dict[int, Person] = {}
+        # Writes overlap when one takes longer than the interval: what they choose and what
+        # they leave for later is taken and handed back under this lock.
+        self.lock = threading.RLock()
         self.staff = self.person(User.objects.get(email=f"staff@{GENERATED_DOMAIN}"))
         self.registered: list[tuple] = []  # (meeting pk, user) waiting for their withdrawal
         self.followed: list[tuple] = []  # (practice slug, user) waiting for their unfollow
+        self.busy: list[tuple] = []  # being registered or followed right now
         self.phase = PACED
 
     def person(self, user) -> Person:
-        if user.pk not in self.people:
-            self.people[user.pk] = Person(email=user.email, session=log_in(user))
-        return self.people[user.pk]
+        with self.lock:
+            if user.pk not in self.people:
+                self.people[user.pk] = Person(email=user.email, session=log_in(user))
+            return self.people[user.pk]
 
     def post(self, kind: str, person: Person, path: str, data) -> Write:
-        reply = self.client.request(person, "POST", path, data)
+        """The write, as the server answered it (status 0 if it did not answer)."""
+        try:
+            reply = self.client.request(person, "POST", path, data)
+        except OSError as error:
+            print(f"{kind} {path}: {error!r}", file=sys.stderr, flush=True)
+            return Write(kind, 0, 0.0, None, None, phase=self.phase)
         return Write(
             kind,
             reply.status,
@@ -355,14 +367,44 @@ class Writer:
 
     def write(self, n: int) -> Write:
         """The ``n``-th write of the rotation."""
-        kind = kind_of(n)
-        if kind == "publish" and not self.pools["submitted"]:
-            kind = ROTATION[n % len(ROTATION)]
-        if kind == "withdraw" and not self.registered:
-            kind = "register"
-        if kind == "unfollow" and not self.followed:
-            kind = "follow"
-        return WRITES[kind](self)
+        with self.lock:
+            kind = kind_of(n)
+            if kind == "publish" and not self.pools["submitted"]:
+                kind = ROTATION[n % len(ROTATION)]
+            if kind == "withdraw" and not self.registered:
+                kind = "register"
+            if kind == "unfollow" and not self.followed:
+                kind = "follow"
+            write = WRITES[kind]
+        return write(self)
+
+    def take(self, pool: list, exclude: list):
+        """One of ``pool`` that is not in ``exclude`` nor being written about, now marked busy
+        (None if there is none)."""
+        with self.lock:
+            free = [i for i in pool if i not in exclude and i not in self.busy]
+            if not free:
+                return None
+            item = self.rng.choice(free)
+            self.busy.append(item)
+            return item
+
+    def release(self, item, done: Write, keep_in: list | None = None) -> Write:
+        """``item`` is no longer being written about; kept in ``keep_in`` if the write was done."""
+        with self.lock:
+            self.busy.remove(item)
+            if done.ok and keep_in is not None:
+                keep_in.append(item)
+        return done
+
+    def pop(self, pool: list):
+        """The first of ``pool``, now marked busy (None if the pool is empty)."""
+        with self.lock:
+            if not pool:
+                return None
+            item = pool.pop(0)
+            self.busy.append(item)
+            return item
 
 
 def kind_of(n: int) -> str:
@@ -373,8 +415,9 @@ def kind_of(n: int) -> str:
 
 
 def write_question(w: Writer) -> Write:
-    slug = w.rng.choice(w.pools["published"])
-    person = w.person(w.rng.choice(w.pools["delegates"]))
+    with w.lock:
+        slug = w.rng.choice(w.pools["published"])
+        person = w.person(w.rng.choice(w.pools["delegates"]))
     body = f"How did you fund the first year? (asked at {time.strftime('%H:%M:%S')})"
     data = {"comment-kind": "question", "comment-body": body}
     return w.post("question", person, f"/practices/{slug}/comments/", data)
@@ -383,7 +426,8 @@ def write_question(w: Writer) -> Write:
 def write_draft_save(w: Writer) -> Write:
     """A delegate opens their city's draft in the editor (not measured) and saves it with one
     sentence changed."""
-    slug, user = w.rng.choice(w.pools["drafts"])
+    with w.lock:
+        slug, user = w.rng.choice(w.pools["drafts"])
     person = w.person(user)
     path = f"/practices/{slug}/edit/"
     fields = form_with(w.client.request(person, "GET", path).text, "title", "body")
@@ -398,43 +442,47 @@ def write_draft_save(w: Writer) -> Write:
 
 
 def write_register(w: Writer) -> Write:
-    meeting_pk, user = w.rng.choice([m for m in w.pools["meetings"] if m not in w.registered])
-    person = w.person(user)
-    done = w.post("register", person, f"/meetings/{meeting_pk}/register/", {})
-    if done.ok:
-        w.registered.append((meeting_pk, user))
-    return done
+    if (chosen := w.take(w.pools["meetings"], exclude=w.registered)) is None:
+        raise LookupError("every meeting of the pool is taken")
+    meeting_pk, user = chosen
+    done = w.post("register", w.person(user), f"/meetings/{meeting_pk}/register/", {})
+    return w.release(chosen, done, keep_in=w.registered)
 
 
 def write_withdraw(w: Writer) -> Write:
     from meetings.models import Registration
 
-    meeting_pk, user = w.registered.pop(0)
+    if (chosen := w.pop(w.registered)) is None:  # taken by a write made meanwhile
+        return write_register(w)
+    meeting_pk, user = chosen
     registration = (
         Registration.objects.filter(meeting_id=meeting_pk, person=user).order_by("-pk").first()
     )
     path = f"/meetings/{meeting_pk}/registrations/{registration.pk}/cancel/"
-    return w.post("withdraw", w.person(user), path, {})
+    return w.release(chosen, w.post("withdraw", w.person(user), path, {}))
 
 
 def write_follow(w: Writer) -> Write:
-    slug, user = w.rng.choice(w.pools["published"]), w.rng.choice(w.pools["delegates"])
-    if (slug, user) in w.followed:  # the toggle would unfollow
+    with w.lock:
+        pair = (w.rng.choice(w.pools["published"]), w.rng.choice(w.pools["delegates"]))
+    if (chosen := w.take([pair], exclude=w.followed)) is None:  # the toggle would unfollow
         return write_unfollow(w)
+    slug, user = chosen
     done = w.post("follow", w.person(user), f"/practices/{slug}/follow/", {})
-    if done.ok:
-        w.followed.append((slug, user))
-    return done
+    return w.release(chosen, done, keep_in=w.followed)
 
 
 def write_unfollow(w: Writer) -> Write:
-    slug, user = w.followed.pop(0)
-    return w.post("unfollow", w.person(user), f"/practices/{slug}/follow/", {})
+    if (chosen := w.pop(w.followed)) is None:
+        return write_follow(w)
+    slug, user = chosen
+    return w.release(chosen, w.post("unfollow", w.person(user), f"/practices/{slug}/follow/", {}))
 
 
 def write_action_progress(w: Writer) -> Write:
-    slug, action_pk, user = w.rng.choice(w.pools["actions"])
-    data = {"status": "in_progress", "progress": w.rng.randint(1, 99)}
+    with w.lock:
+        slug, action_pk, user = w.rng.choice(w.pools["actions"])
+        data = {"status": "in_progress", "progress": w.rng.randint(1, 99)}
     return w.post(
         "action_progress", w.person(user), f"/pairings/{slug}/actions/{action_pk}/progress/", data
     )
@@ -442,9 +490,10 @@ def write_action_progress(w: Writer) -> Write:
 
 def write_publish(w: Writer) -> Write:
     """Programme staff publish a submitted practice (each one once)."""
-    slug = w.pools["submitted"].pop()
+    if (slug := w.pop(w.pools["submitted"])) is None:
+        return write_question(w)
     data = {"review-decision": "publish", "review-comment": ""}
-    return w.post("publish", w.staff, f"/practices/{slug}/review/", data)
+    return w.release(slug, w.post("publish", w.staff, f"/practices/{slug}/review/", data))
 
 
 WRITES = {
@@ -461,21 +510,29 @@ WRITES = {
 
 # --- The process ----------------------------------------------------------------------------
 def write_steadily(writer: Writer, rate: float, stop: threading.Event, done: list, n0: int) -> int:
-    """Writes at ``rate`` per second until ``stop`` is set; returns the next write's number."""
+    """Starts a write every ``1 / rate`` seconds until ``stop`` is set, whether or not the
+    ones before have finished (as people write, each on their own): a few threads make them,
+    so a write starts late only when that many are still under way. Waits for the writes
+    under way; returns the next write's number."""
     n = n0
-    for due in schedule(rate, time.perf_counter()):
-        if stop.wait(max(0.0, due - time.perf_counter())):
-            break
-        late = 1000 * (time.perf_counter() - due)
-        try:
-            made = writer.write(n)
-        except Exception as error:  # a write that cannot be made is reported as failed
-            made = Write(kind_of(n), 0, 0.0, None, None, phase=writer.phase)
-            print(f"write {n} failed: {error!r}", file=sys.stderr, flush=True)
-        n += 1
-        made.late_ms = round(late, 1)
-        done.append(made.__dict__)
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for due in schedule(rate, time.perf_counter()):
+            if stop.wait(max(0.0, due - time.perf_counter())):
+                break
+            pool.submit(_write_one, writer, n, due, done)
+            n += 1
     return n
+
+
+def _write_one(writer: Writer, n: int, due: float, done: list) -> None:
+    late = 1000 * (time.perf_counter() - due)
+    try:
+        made = writer.write(n)
+    except Exception as error:  # a write that cannot be made is reported as failed
+        made = Write(kind_of(n), 0, 0.0, None, None, phase=writer.phase)
+        print(f"write {n} failed: {error!r}", file=sys.stderr, flush=True)
+    made.late_ms = round(late, 1)
+    done.append(made.__dict__)
 
 
 def cpu_seconds() -> float:
