@@ -55,6 +55,11 @@ TARGETS = {
 MIXED_TARGETS = {"rps_ratio": 0.8, "p99_ratio": 3.0, "p99_ms": 150}
 WRITE_TARGETS = {"p95_ms": 50}
 NOT_PUBLIC = {"ceiling", "admin_pairings"}
+MIXED_CHECKS = (
+    ("mixed req/s ÷ reads-only", "rps_ratio", lambda value, target: value >= target),
+    ("mixed p99 ÷ reads-only", "p99_ratio", lambda value, target: value <= target),
+    ("mixed p99_ms", "p99_ms", lambda value, target: value < target),
+)
 
 
 def log(message: str) -> None:
@@ -216,7 +221,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def forget_cached_pages() -> None:
-    """Nothing is cached any more: every cached page part and value goes."""
+    """Empties the cache: every cached part and value goes."""
     from django.core.cache import cache
 
     cache.clear()
@@ -391,7 +396,8 @@ def steady_state(base, page, paths, cookie, duration, rate=None, phase=None) -> 
     rate below saturation (``rate``, else half the measured throughput, at most 40 per
     second). ``phase`` hears which of the two is under way (the writer labels its writes)."""
     paths_file, ceiling_file = WORK / f"{page}.txt", WORK / "ceiling.txt"
-    (phase or (lambda name: None))(SATURATED)
+    phase = phase or (lambda name: None)
+    phase(SATURATED)
     if page == "ceiling":
         measured = run_wrk(base, paths_file, cookie, duration)
         measured |= {"ceiling_rps": measured["rps"], "R": 1.0, "R_range": [1.0, 1.0]}
@@ -400,7 +406,7 @@ def steady_state(base, page, paths, cookie, duration, rate=None, phase=None) -> 
     rate = rate or max(2.0, min(0.5 * measured["rps"], 40.0))
     # At least LATENCY_SAMPLES requests: the p95 of twenty would be their slowest.
     seconds = max(4, duration // 2, math.ceil(LATENCY_SAMPLES / rate))
-    (phase or (lambda name: None))(PACED)
+    phase(PACED)
     return measured | fixed_rate_latency(base, paths, cookie, rate, seconds)
 
 
@@ -453,7 +459,8 @@ class WriterProcess:
 
     def close(self) -> None:
         if self.process.poll() is None:
-            self.tell("quit")
+            with contextlib.suppress(BrokenPipeError):
+                self.tell("quit")
             self.process.wait(timeout=30)
 
 
@@ -600,22 +607,11 @@ def mixed_verdicts(results: dict) -> list[dict]:
             mixed = measured.get("mixed")
             if page in NOT_PUBLIC or not mixed:
                 continue
-            for metric, value, limit, ok in (
-                ("mixed req/s ÷ reads-only", mixed["rps_ratio"], MIXED_TARGETS["rps_ratio"], None),
-                ("mixed p99 ÷ reads-only", mixed["p99_ratio"], MIXED_TARGETS["p99_ratio"], None),
-                ("mixed p99_ms", mixed["p99_ms"], MIXED_TARGETS["p99_ms"], None),
-            ):
-                if value is None:
-                    ok = False
-                elif metric.startswith("mixed req/s"):
-                    ok = value >= limit
-                elif metric == "mixed p99_ms":
-                    ok = value < limit
-                else:
-                    ok = value <= limit
+            for metric, key, meets in MIXED_CHECKS:
+                value, limit = mixed[key], MIXED_TARGETS[key]
                 rows.append(
                     {"mode": mode, "page": page, "metric": metric, "target": limit}
-                    | {"value": value, "met": ok}
+                    | {"value": value, "met": value is not None and meets(value, limit)}
                 )
     for kind, write in results.get("writes", {}).get("kinds", {}).items():
         limit = WRITE_TARGETS["p95_ms"]
