@@ -44,6 +44,57 @@ def _pages_table(pages: dict) -> list[str]:
     return lines
 
 
+def _number(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def _range(low, high) -> str:
+    if low is None:
+        return "—"
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def _mixed_table(pages: dict) -> list[str]:
+    """Each page reads-only and mixed, side by side, with the ratios the targets judge."""
+    lines = [
+        "| page | req/s reads-only | req/s mixed | mixed ÷ reads-only | R reads-only | R mixed "
+        "| p50 ms reads-only | p50 ms mixed | p95 ms reads-only | p95 ms mixed "
+        "| p99 ms reads-only | p99 ms mixed | p99 mixed ÷ reads-only | writes (failed) |",
+        "| --- " + "| ---: " * 13 + "|",
+    ]
+    for page, m in pages.items():
+        mixed = m.get("mixed")
+        if not mixed:
+            continue
+        lines.append(
+            f"| {LABELS.get(page, page)} | {m['rps']} | {mixed['rps']} "
+            f"| {_number(mixed['rps_ratio'])} | {m['R']} | {mixed['R']} "
+            f"| {m['p50_ms']} | {mixed['p50_ms']} | {m['p95_ms']} | {mixed['p95_ms']} "
+            f"| {m['p99_ms']} | {mixed['p99_ms']} | {_number(mixed['p99_ratio'])} "
+            f"| {mixed['writes']} ({mixed['writes_failed']}) |"
+        )
+    return lines
+
+
+def _writes_table(writes: dict) -> list[str]:
+    lines = [
+        "| write | count | failed | p50 ms | p95 ms | max ms | p95 ms, server saturated "
+        "| p95 ms in the request | p95 ms in SQL | queries |",
+        "| --- " + "| ---: " * 9 + "|",
+    ]
+    for kind, w in writes.get("kinds", {}).items():
+        failed = str(w["failed"])
+        if w["failed_statuses"]:
+            failed += f" ({', '.join(str(s) for s in w['failed_statuses'])})"
+        lines.append(
+            f"| {kind.replace('_', ' ')} | {w['count']} | {failed} | {_number(w['p50_ms'])} "
+            f"| {_number(w['p95_ms'])} | {_number(w['max_ms'])} "
+            f"| {_number(w['saturated_p95_ms'])} | {_number(w['request_p95_ms'])} "
+            f"| {_number(w['sql_p95_ms'])} | {_range(w['queries_min'], w['queries_max'])} |"
+        )
+    return lines
+
+
 def render(results: dict) -> str:
     machine = results["machine"]
     rows = results.get("rows", {})
@@ -55,7 +106,13 @@ def render(results: dict) -> str:
         f"- **Machine:** {machine['cpus']} CPUs ({machine['cpu']}), {machine['memory_gib']} GiB, "
         f"Python {machine['python']}, {machine['system']}",
         f"- **Command:** `make bench BENCH_SCALE={results['scale']:g}` "
-        f"(seed {results['seed']}, {results['duration_s']} s per page, {results['gunicorn']})",
+        f"(seed {results['seed']}, {results['duration_s']} s per page, {results['gunicorn']}"
+        + (
+            f", mixed pass at {results['write_rate']:g} writes/s with one Celery worker"
+            if results.get("write_rate")
+            else ""
+        )
+        + ")",
         "- **Data:** " + ", ".join(f"{n:,} {name}" for name, n in rows.items()),
     ]
     if database := results.get("database"):
@@ -65,8 +122,22 @@ def render(results: dict) -> str:
         )
     if "generate_seconds" in results:
         lines.append(f"- **Generation:** {results['generate_seconds']} s")
-    for mode, title in (("anonymous", "Anonymous"), ("logged_in", "Logged in (programme staff)")):
+    titles = (("anonymous", "Anonymous"), ("logged_in", "Logged in (programme staff)"))
+    for mode, title in titles:
         lines += ["", f"### {title}", "", *_pages_table(results["pages"][mode])]
+    if writes := results.get("writes"):
+        rate = f"{writes['rate']:g} write{'s' if writes['rate'] != 1 else ''} per second"
+        for mode, title in titles:
+            lines += ["", f"### Reads-only and mixed ({rate}): {title.lower()}", ""]
+            lines += _mixed_table(results["pages"][mode])
+        lines += ["", f"### Writes during the mixed passes ({rate})", "", *_writes_table(writes)]
+        lines += [
+            "",
+            f"{writes['total']} writes; the writer's own CPU: {writes['writer_cpu_seconds']} s; "
+            f"p95 of a write's start after its due time: {writes['late_p95_ms']} ms.",
+        ]
+    elif "write_rate" in results:
+        lines += ["", "No mixed pass (`--write-rate 0`)."]
     lines += ["", "### Slowest with nothing cached", ""]
     lines += ["| page | mode | URL | ms | of which SQL ms |", "| --- | --- | --- | ---: | ---: |"]
     for mode in ("anonymous", "logged_in"):

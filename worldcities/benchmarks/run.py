@@ -3,10 +3,14 @@ under production settings (plus ``worldcities.settings.bench``) on 127.0.0.1, an
 key page against the ceiling view. Results go to ``docs/benchmarks.md`` and
 ``docs/benchmarks.json``. See ``docs/benchmarks.md`` for how to read them.
 
-    python -m worldcities.benchmarks.run [--scale 1] [--duration 8] [--reuse]
+Each page is measured reads-only, then again while ``worldcities.benchmarks.writer`` writes
+at a steady rate (``--write-rate``, 1 a second by default; 0 skips the mixed pass).
+
+    python -m worldcities.benchmarks.run [--scale 1] [--duration 8] [--reuse] [--write-rate 1]
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import math
@@ -27,6 +31,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from worldcities.benchmarks.writer import PACED, SATURATED, percentile, summarise
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 WORK = ROOT / "var" / "bench"
@@ -45,6 +51,15 @@ TARGETS = {
     "meeting_detail": {"R": 0.40, "queries": 12},
     "admin_pairings": {"p95_ms": 200},
 }
+# The mixed mode's: every public page, mixed against reads-only, and every kind of write.
+MIXED_TARGETS = {"rps_ratio": 0.8, "p99_ratio": 3.0, "p99_ms": 150}
+WRITE_TARGETS = {"p95_ms": 50}
+NOT_PUBLIC = {"ceiling", "admin_pairings"}
+MIXED_CHECKS = (
+    ("mixed req/s ÷ reads-only", "rps_ratio", lambda value, target: value >= target),
+    ("mixed p99 ÷ reads-only", "p99_ratio", lambda value, target: value <= target),
+    ("mixed p99_ms", "p99_ms", lambda value, target: value < target),
+)
 
 
 def log(message: str) -> None:
@@ -178,19 +193,13 @@ def sample_urls(rng) -> dict[str, list[str]]:
 def session_cookie() -> str:
     """A session for a generated programme staff member (the admin is theirs)."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
+    from worldcities.benchmarks.writer import log_in
     from worldcities.datagen import GENERATED_DOMAIN
     from worldcities.users.models import User
 
     user = User.objects.get(email=f"staff@{GENERATED_DOMAIN}")
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={log_in(user)}"
 
 
 # --- Measuring ------------------------------------------------------------------------------
@@ -212,10 +221,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def forget_cached_pages() -> None:
-    """Every cached page and page part goes stale, as after a write in every app."""
-    from worldcities import fragments
+    """Empties the cache: every cached part and value goes."""
+    from django.core.cache import cache
 
-    fragments.everything_changed()
+    cache.clear()
 
 
 def cold_pass(base, paths, cookie) -> dict:
@@ -382,6 +391,120 @@ def fixed_rate_latency(base, paths, cookie, rate, seconds, workers=8) -> dict:
     }
 
 
+def steady_state(base, page, paths, cookie, duration, rate=None, phase=None) -> dict:
+    """Requests per second and R (``wrk`` saturating the server), then the latency at a fixed
+    rate below saturation (``rate``, else half the measured throughput, at most 40 per
+    second). ``phase`` hears which of the two is under way (the writer labels its writes)."""
+    paths_file, ceiling_file = WORK / f"{page}.txt", WORK / "ceiling.txt"
+    phase = phase or (lambda name: None)
+    phase(SATURATED)
+    if page == "ceiling":
+        measured = run_wrk(base, paths_file, cookie, duration)
+        measured |= {"ceiling_rps": measured["rps"], "R": 1.0, "R_range": [1.0, 1.0]}
+    else:
+        measured = against_ceiling(base, paths_file, ceiling_file, cookie, duration)
+    rate = rate or max(2.0, min(0.5 * measured["rps"], 40.0))
+    # At least LATENCY_SAMPLES requests: the p95 of twenty would be their slowest.
+    seconds = max(4, duration // 2, math.ceil(LATENCY_SAMPLES / rate))
+    phase(PACED)
+    return measured | fixed_rate_latency(base, paths, cookie, rate, seconds)
+
+
+# --- The mixed mode -------------------------------------------------------------------------
+class WriterProcess:
+    """The writer (``worldcities.benchmarks.writer``) in a process of its own, idle until a
+    mixed pass starts it: its CPU is its own, not the load generator's, and its sleeping
+    between writes costs nothing."""
+
+    def __init__(self, env, base: str, rate: float, seed: int):
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "worldcities.benchmarks.writer"),
+                *("--base", base, "--rate", str(rate), "--seed", str(seed)),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.process.stdout.readline()
+        if not line.startswith("ready "):
+            self.process.kill()
+            raise SystemExit("the writer did not start (its error is above)")
+        self.pools = json.loads(line.removeprefix("ready "))["pools"]
+        self.writes: list[dict] = []
+        self.cpu_seconds = 0.0
+
+    def tell(self, command: str) -> None:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def phase(self, name: str) -> None:
+        self.tell(f"phase {name}")
+
+    @contextlib.contextmanager
+    def writing(self):
+        """Writes at the steady rate while the block runs; then ``made`` holds the writes made
+        meanwhile and the CPU seconds the writer used."""
+        made: dict = {}
+        self.tell("go")
+        try:
+            yield made
+        finally:
+            self.tell("stop")
+            made |= json.loads(self.process.stdout.readline())
+            self.writes += made["writes"]
+            self.cpu_seconds += made["cpu_seconds"]
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(BrokenPipeError):
+                self.tell("quit")
+            self.process.wait(timeout=30)
+
+
+def start_worker(env) -> subprocess.Popen:
+    """One Celery worker, as in production: the notices a write hands to the background are
+    sent meanwhile, on the same cores."""
+    return subprocess.Popen(
+        [
+            *(str(VENV_BIN / "celery"), "-A", "worldcities", "worker", "--concurrency", "1"),
+            *("--loglevel", "warning", "--without-gossip", "--without-mingle"),
+            "--without-heartbeat",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def broker_url(redis_url: str) -> str:
+    """The Redis database after the cache's: clearing the cache must not drop queued tasks."""
+    parts = urlsplit(redis_url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
+
+
+def compared(reads_only: dict, mixed: dict, writes: dict) -> dict:
+    """A page's mixed pass with its ratios to the reads-only pass."""
+    keys = ("rps", "ceiling_rps", "R", "R_range", "rate", "p50_ms", "p95_ms", "p99_ms")
+    result = {key: mixed.get(key) for key in keys}
+    result |= {
+        "non_2xx_3xx": mixed.get("non_2xx_3xx", 0) + mixed.get("failures", 0),
+        "rps_ratio": _ratio(mixed["rps"], reads_only["rps"]),
+        "p99_ratio": _ratio(mixed["p99_ms"], reads_only["p99_ms"]),
+        "writes": len(writes["writes"]),
+        "writes_failed": sum(1 for w in writes["writes"] if not w["ok"]),
+        "writer_cpu_seconds": writes["cpu_seconds"],
+    }
+    return result
+
+
+def _ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
 def explain_search(term: str) -> str:
     from django.db import connection
 
@@ -472,6 +595,32 @@ def verdicts(results: dict) -> list[dict]:
                         {"mode": mode, "page": page, "metric": metric, "target": limit}
                         | {"value": value, "met": ok}
                     )
+    return rows + mixed_verdicts(results)
+
+
+def mixed_verdicts(results: dict) -> list[dict]:
+    """Mixed against reads-only for every public page (req/s kept, p99 grown, p99 in ms), and
+    the latency of every kind of write below saturation."""
+    rows = []
+    for mode in ("anonymous", "logged_in"):
+        for page, measured in results["pages"][mode].items():
+            mixed = measured.get("mixed")
+            if page in NOT_PUBLIC or not mixed:
+                continue
+            for metric, key, meets in MIXED_CHECKS:
+                value, limit = mixed[key], MIXED_TARGETS[key]
+                rows.append(
+                    {"mode": mode, "page": page, "metric": metric, "target": limit}
+                    | {"value": value, "met": value is not None and meets(value, limit)}
+                )
+    for kind, write in results.get("writes", {}).get("kinds", {}).items():
+        limit = WRITE_TARGETS["p95_ms"]
+        value = write["p95_ms"]
+        ok = value is not None and value <= limit and not write["failed"]
+        rows.append(
+            {"mode": "mixed", "page": f"write: {kind}", "metric": "p95_ms", "target": limit}
+            | {"value": value, "met": ok}
+        )
     return rows
 
 
@@ -484,6 +633,13 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
     parser.add_argument("--reuse", action="store_true", help="keep an already generated database")
+    parser.add_argument(
+        "--write-rate",
+        type=float,
+        default=float(os.environ.get("BENCH_WRITE_RATE", 1)),
+        help="writes per second of the mixed pass after each page's reads-only pass "
+        "(0: reads only)",
+    )
     parser.add_argument("--output", default=str(ROOT / "docs"))
     parser.add_argument(
         "--pages",
@@ -507,6 +663,9 @@ def main(argv=None) -> None:
         # The cache (and broker) as in production: Redis, the given one or the local server.
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13",
     }
+    # The broker (and the tasks' results) in a Redis database of their own.
+    broker = os.environ.get("BENCH_BROKER_URL") or broker_url(env["REDIS_URL"])
+    env |= {"CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": broker}
     os.environ.update(env)
     results: dict = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -515,6 +674,7 @@ def main(argv=None) -> None:
         "seed": args.seed,
         "duration_s": args.duration,
         "gunicorn": f"{args.workers} gthread workers × 2 threads",
+        "write_rate": args.write_rate,
         "pages": {"anonymous": {}, "logged_in": {}},
     }
 
@@ -535,9 +695,8 @@ def main(argv=None) -> None:
         results["generate_seconds"] = round(time.perf_counter() - started, 1)
         log(output.strip().splitlines()[-1])
         generated = True
-        # The data was written in bulk, past the signals that forget what the cache keeps of
-        # it (pages, rows, each person's unread count, follows and registrations): whatever
-        # the benchmark's cache kept of an earlier database goes.
+        # The data was written in bulk, past the services that move the versions of what the
+        # cache keeps: whatever the benchmark's cache kept of an earlier database goes.
         from django.core.cache import cache
 
         cache.clear()
@@ -593,6 +752,7 @@ def main(argv=None) -> None:
         cwd=ROOT,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
+    writer = worker = None
     try:
         for _ in range(100):
             try:
@@ -615,6 +775,12 @@ def main(argv=None) -> None:
         for warm_cookie in ("", cookie):
             run_wrk(base, warm_file, warm_cookie, 3)
 
+        if args.write_rate > 0:
+            log(f"starting the writer ({args.write_rate:g} writes/s) and a Celery worker")
+            worker = start_worker(env)
+            writer = WriterProcess(env, base, args.write_rate, args.seed)
+            log(f"the writer's pools: {writer.pools}")
+
         only = {"ceiling", *args.pages.split(",")} if args.pages else None
         ceiling_file = WORK / "ceiling.txt"
         ceiling_file.write_text("\n".join(urls["ceiling"]) + "\n")
@@ -631,17 +797,7 @@ def main(argv=None) -> None:
                 measured = cold_pass(base, paths, mode_cookie)
                 run_wrk(base, paths_file, mode_cookie, 2)  # warm-up
                 measured |= queries_per_request(base, paths, mode_cookie)
-                if page == "ceiling":
-                    measured |= run_wrk(base, paths_file, mode_cookie, args.duration)
-                    measured |= {"ceiling_rps": measured["rps"], "R": 1.0, "R_range": [1.0, 1.0]}
-                else:
-                    measured |= against_ceiling(
-                        base, paths_file, ceiling_file, mode_cookie, args.duration
-                    )
-                rate = max(2.0, min(0.5 * measured["rps"], 40.0))
-                # At least LATENCY_SAMPLES requests: the p95 of twenty would be their slowest.
-                seconds = max(4, args.duration // 2, math.ceil(LATENCY_SAMPLES / rate))
-                measured |= fixed_rate_latency(base, paths, mode_cookie, rate, seconds)
+                measured |= steady_state(base, page, paths, mode_cookie, args.duration)
                 measured["urls"] = len(paths)
                 measured["example"] = paths[-1]
                 results["pages"][mode][page] = measured
@@ -652,10 +808,46 @@ def main(argv=None) -> None:
                     f" queries={measured['cold_queries_max']}  statuses={measured['statuses']}"
                 )
                 log(f"{'':26} slowest with nothing cached: {measured['cold_slowest']}")
+                if writer is None:
+                    continue
+                # The same URLs for as long again, at the same fixed rate, while the writer
+                # writes at its steady rate.
+                with writer.writing() as made:
+                    mixed = steady_state(
+                        base,
+                        page,
+                        paths,
+                        mode_cookie,
+                        args.duration,
+                        rate=measured["rate"],
+                        phase=writer.phase,
+                    )
+                measured["mixed"] = compared(measured, mixed, made)
+                mixed = measured["mixed"]
+                log(
+                    f"{'mixed':9} {page:16} {mixed['rps']:8.1f} req/s  R={mixed['R']}"
+                    f"  p99={mixed['p99_ms']} ms  ×{mixed['rps_ratio']} req/s"
+                    f"  ×{mixed['p99_ratio']} p99  writes={mixed['writes']}"
+                    f" (failed {mixed['writes_failed']})"
+                )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if writer is not None:
+            writer.close()
+            results["writes"] = {
+                "rate": args.write_rate,
+                "pools": writer.pools,
+                "total": len(writer.writes),
+                "writer_cpu_seconds": round(writer.cpu_seconds, 2),
+                "late_p95_ms": percentile([w["late_ms"] for w in writer.writes], 95),
+                "kinds": summarise(writer.writes),
+            }
+        for process in (worker, server):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
     if only:
+        if "writes" in results:
+            log(json.dumps(results["writes"], indent=2))
         return
 
     log("EXPLAIN (ANALYZE) of the full-text search")
