@@ -1,6 +1,7 @@
 """What the benchmark reads off each response (queries and their time) and how a run's
 slowest requests appear in its report."""
 
+import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
