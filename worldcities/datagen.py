@@ -558,7 +558,7 @@ def analyze() -> None:
     twice (inserted, then indexed in one update of every row), are rewritten first: the
     update leaves each row's first version behind, which would double the table, where
     practices written one by one reuse that space as they come."""
-    if connection.vendor == "postgresql" and connection.get_autocommit():
+    if connection.get_autocommit():
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM FULL {Practice._meta.db_table}")
             cursor.execute("VACUUM ANALYZE")
