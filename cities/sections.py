@@ -18,8 +18,8 @@ A section's ``context`` callable must keep a constant number of queries.
 
 A section that passes ``cached_on(request, obj)`` is cached: it returns the version names the
 section shows (``worldcities.versions``) and what else it varies on for this reader, e.g.
-``(["practices:published"], [visibility])``. Its context is computed and its template rendered
-only when those versions moved on.
+``(["practices:published"], [visibility])``, or None to render it for this reader alone. Its
+context is computed and its template rendered only when those versions moved on.
 """
 
 from collections.abc import Callable
@@ -75,10 +75,11 @@ class PageSections:
         """Each registered section rendered with its context, in order."""
         rendered = []
         for s in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
-            if s.cached_on is None:
+            shared = s.cached_on and s.cached_on(request, obj)
+            if not shared:
                 html = self._html(s, request, obj)
             else:
-                depends_on, vary = s.cached_on(request, obj)
+                depends_on, vary = shared
                 html = versions.cached(
                     f"{self.name}-section:{s.key}",
                     depends_on=depends_on,

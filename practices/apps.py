@@ -12,6 +12,17 @@ def organisation_saved(sender, instance, created=False, **_kwargs) -> None:
         organisation_changed(organisation=instance)
 
 
+def published_only_for_visitors(request, pairing):
+    """Visitors see the published practices of a pairing alone: they share one copy of the
+    section until the published set moves on. People who log in may see drafts or submissions
+    of their city or edition: theirs is read for them."""
+    if request.user.is_authenticated:
+        return None
+    from .services import PUBLISHED
+
+    return [PUBLISHED, "cities"], []
+
+
 class PracticesConfig(AppConfig):
     name = "practices"
     verbose_name = _("Good practices")
@@ -30,8 +41,9 @@ class PracticesConfig(AppConfig):
             organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
         )
         # Both sections show drafts to the delegates of their city and submissions to the
-        # coordinators of their edition: they are read for each reader, in a fixed number of
-        # queries (two and one).
+        # coordinators of their edition: they are read for each reader who logs in, in a fixed
+        # number of queries (two and one). The city's also shows how far the practices it took
+        # up got (transfers, which move no public version).
         register_city_section(
             "practices",
             template="practices/includes/city_practices_section.html",
@@ -47,6 +59,7 @@ class PracticesConfig(AppConfig):
                 "pairing_practices": practices_for_pairing(pairing, request.user)
             },
             order=10,
+            cached_on=published_only_for_visitors,
         )
         register_action_link(
             "practices",

@@ -175,3 +175,27 @@ def test_the_side_follows_the_pairing_then_any_pairing_then_the_country(pairing,
         "joins later": "partner",
         "not in its pairing": "eu",
     }
+
+
+def test_visitors_share_the_pairing_s_practices_while_delegates_see_their_drafts(
+    client, client_for, make_practice, pairing, delegate, coordinator
+):
+    from practices.services import practice_publish
+
+    make_practice(title="Open mobility data")
+    draft = make_practice(title="Hydrogen buses", status=Practice.Status.DRAFT)
+    url = pairing.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "Open mobility data" in page and "Hydrogen buses" not in page
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    # The section came from the cache: no practice was read.
+    assert not [q for q in again.captured_queries if "practices_practice" in q["sql"]]
+    # A delegate of the city sees its draft: their section is read for them.
+    assert "Hydrogen buses" in client_for(delegate).get(url).content.decode()
+    client.logout()
+    # Once published, visitors see it at once.
+    draft.status = Practice.Status.SUBMITTED
+    draft.save()
+    practice_publish(practice=draft, by=coordinator)
+    assert "Hydrogen buses" in read(Client(), url)[1]
