@@ -82,7 +82,7 @@ def test_local_settings_use_postgresql_and_redis_when_their_urls_are_set():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "redis://cache.example:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "django_redis.cache.RedisCache",
     ]
 
 

@@ -67,3 +67,24 @@ def test_a_page_rendered_before_the_write_commits_is_not_kept_under_the_new_vers
         # A concurrent reader renders the old rows and keeps them under the bumped version.
         versions.cached("page", depends_on=["practice:1"], compute=computed("old"))
     assert versions.cached("page", depends_on=["practice:1"], compute=computed("new")) == "new"
+
+
+@pytest.mark.redis
+def test_versions_work_on_the_platform_s_redis_cache(settings, computed):
+    """The same on the cache every process shares (django-redis, as configured with
+    ``REDIS_URL``): a database of its own, emptied before and after."""
+    from django.core.cache import cache
+
+    base, _, _number = settings.TEST_REDIS_URL.rpartition("/")
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"{base}/15"}
+    }
+    cache.clear()
+    try:
+        versions.cached("page", depends_on=["practice:1"], compute=computed(1))
+        versions.cached("page", depends_on=["practice:1"], compute=computed(1))
+        versions.bump("practice:1")
+        versions.cached("page", depends_on=["practice:1"], compute=computed(1))
+        assert computed.calls == [1, 1]
+    finally:
+        cache.clear()

@@ -120,11 +120,12 @@ REDIS_URL = env("REDIS_URL", default="")
 
 # One cache shared by every process of the platform (web workers, Celery): the versions of what
 # cached parts show are moved on through it (``worldcities.versions``), so a per-process cache
-# would serve one process's stale copy after another process's write.
+# would serve one process's stale copy after another process's write. django-redis keeps one
+# client per connection pool; Django's own backend builds a client for every call.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wc",
         }
