@@ -34,12 +34,9 @@ class ActionCheckboxMixin:
 
 class VersionsMixin:
     """Admin writes move the versions (``worldcities.versions``) of what they change, as the
-    services do: ``versions_of(obj)`` names them. A change moves those of the row as it was
-    too (a city that left an alliance, an action moved to another pairing); a bulk delete
-    moves those of every row it deletes."""
-
-    def versions_of(self, obj) -> list[str]:
-        raise NotImplementedError
+    services do: each admin using it defines ``versions_of(obj)``, which names them. A change
+    moves those of the row as it was too (a city that left an alliance, an action moved to
+    another pairing); a bulk delete moves those of every row it deletes."""
 
     def _bump(self, *objs) -> None:
         versions.bump(*sorted({name for obj in objs for name in self.versions_of(obj)}))
