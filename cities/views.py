@@ -29,6 +29,7 @@ def _city_list_parts(query) -> dict:
     }
 
 
+@versions.for_visitors
 def city_list(request):
     query = list_query(request.GET, CityFilterSet.parameters())
     parts = versions.cached(
@@ -45,6 +46,7 @@ def city_list(request):
     return render(request, "cities/city_list.html", {"parts": parts})
 
 
+@versions.for_visitors
 def city_detail(request, slug):
     city = city_for_page(slug)
     profile = versions.cached(

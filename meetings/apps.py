@@ -12,16 +12,16 @@ class MeetingsConfig(AppConfig):
         from twinning.sections import register_pairing_section
 
         from .models import Meeting
-        from .selectors import LIST_SHOWS, clock, meetings_for_city, meetings_for_pairing
+        from .selectors import LIST_SHOWS, meetings_for_city, meetings_for_pairing
 
         # Both sections show meetings as the list does (with their host city), so they are
-        # kept under the same versions; the city's splits upcoming from past by the clock.
+        # kept under the same versions (the clock's among them: upcoming or past).
         register_city_section(
             "meetings",
             template="meetings/includes/city_meetings_section.html",
             context=lambda request, city: {"city_meetings": meetings_for_city(city, request.user)},
             order=20,
-            cached_on=lambda request, city: (LIST_SHOWS, [clock()]),
+            cached_on=lambda request, city: (LIST_SHOWS, []),
         )
         register_pairing_section(
             "meetings",

@@ -3,7 +3,6 @@
 import calendar
 import datetime
 import random
-import time
 from collections import defaultdict
 
 from django.core.paginator import Paginator
@@ -39,16 +38,9 @@ PER_PAGE = 20
 FILTERS = ("edition", "kind", "host_city", "country", "thematic_area")
 PAGES = ("upcoming_page", "page")
 # The list shows meetings with their edition and host city, and filters on them.
-LIST_SHOWS = ("meetings", "cities", "pairings")
-# Upcoming and past depend on the clock: a meeting that has just ended may stay under
-# "Upcoming" this long.
-LIST_TIMEOUT = 5 * 60
-
-
-def clock() -> int:
-    """A number that moves on every ``LIST_TIMEOUT``: in the vary of what else splits upcoming
-    from past meetings (the city page's section)."""
-    return int(time.time() // LIST_TIMEOUT)
+# Upcoming and past depend on the clock too: a meeting that has just ended may stay under
+# "Upcoming" five minutes.
+LIST_SHOWS = ("meetings", "cities", "pairings", versions.every(5 * 60))
 
 
 def list_params(params) -> QueryDict:
@@ -78,8 +70,8 @@ def list_query(params) -> str:
 def meeting_list_html(params) -> str:
     """The meeting list's filters and its upcoming and past meetings for ``params`` (the query
     string). Every meeting's summary is public, so they are the same for every reader: kept
-    under the version of the meetings, cities and pairings they show, and at most
-    ``LIST_TIMEOUT`` (a meeting moves from upcoming to past with the clock)."""
+    under the version of the meetings, cities and pairings they show, and of the clock (a
+    meeting moves from upcoming to past)."""
     query = list_params(params)
 
     def render() -> str:
@@ -105,7 +97,6 @@ def meeting_list_html(params) -> str:
         depends_on=LIST_SHOWS,
         vary=[query.urlencode()],
         compute=render,
-        timeout=LIST_TIMEOUT,
     )
 
 

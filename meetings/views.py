@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from worldcities import versions
+
 from . import ical, selectors, services
 from .filters import MeetingFilter
 from .forms import (
@@ -55,6 +57,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 # --- Calendar -----------------------------------------------------------------------------------
+@versions.for_visitors
 def meeting_list(request):
     return render(
         request,
@@ -157,6 +160,7 @@ def _detail_context(request, meeting: Meeting, status_form=None) -> dict:
     return context
 
 
+@versions.for_visitors
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))

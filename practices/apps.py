@@ -23,6 +23,16 @@ def published_only_for_visitors(request, pairing):
     return [PUBLISHED, "cities"], []
 
 
+def published_and_taken_up_for_visitors(request, city):
+    """A city's section for visitors: its published practices and the published practices it
+    took up, with how far it got (``services.taken_up``)."""
+    if request.user.is_authenticated:
+        return None
+    from .services import PUBLISHED, taken_up
+
+    return [PUBLISHED, "cities", taken_up(city.pk)], []
+
+
 class PracticesConfig(AppConfig):
     name = "practices"
     verbose_name = _("Good practices")
@@ -42,8 +52,8 @@ class PracticesConfig(AppConfig):
         )
         # Both sections show drafts to the delegates of their city and submissions to the
         # coordinators of their edition: they are read for each reader who logs in, in a fixed
-        # number of queries (two and one). The city's also shows how far the practices it took
-        # up got (transfers, which move no public version).
+        # number of queries (two and one); visitors share one copy. The city's also shows how
+        # far the practices it took up got.
         register_city_section(
             "practices",
             template="practices/includes/city_practices_section.html",
@@ -51,6 +61,7 @@ class PracticesConfig(AppConfig):
                 "city_practices": practices_for_city(city, request.user)
             },
             order=10,
+            cached_on=published_and_taken_up_for_visitors,
         )
         register_pairing_section(
             "practices",

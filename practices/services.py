@@ -51,6 +51,11 @@ TRANSFER_ORDER = [Transfer.Status.INTERESTED, Transfer.Status.ADAPTING, Transfer
 PUBLISHED = "practices:published"
 
 
+def taken_up(city_pk: int) -> str:
+    """The version of the practices a city took up from others (its transfers)."""
+    return f"practices:taken-up:{city_pk}"
+
+
 def practice_changed(*, practice: Practice, listed: bool = False) -> None:
     """Says that what the practice's page shows changed (``worldcities.versions``), and with
     ``listed`` that the public list's cards or counts did too: called by every service that
@@ -324,8 +329,10 @@ def practice_transfer_set(
     if counted:
         practice.adoption_count = adoptions
         practice.save(update_fields=["adoption_count"])
-    # A card shows the adoptions and the list sorts by them; the rest shows on the page only.
+    # A card shows the adoptions and the list sorts by them; the rest shows on the page and on
+    # the city's.
     practice_changed(practice=practice, listed=counted and practice.status == S.PUBLISHED)
+    versions.bump(taken_up(city.pk))
     return transfer
 
 

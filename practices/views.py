@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.models import ThematicArea
+from worldcities import versions
 from worldcities.downloads import file_download
 
 from . import selectors, services
@@ -30,6 +31,7 @@ def _require(user, action, practice=None):
 
 # --- Finding practices --------------------------------------------------------------------------
 @require_GET
+@versions.for_visitors
 def practice_list(request):
     # The results (facets, cards, pages) are the same for every reader: only published
     # practices are listed (``selectors.practice_results_html``).
@@ -74,6 +76,7 @@ def _detail_context(request, practice, **forms):
 
 
 @require_GET
+@versions.for_visitors
 def practice_detail(request, slug):
     practice = selectors.practice_for_page(user=request.user, slug=slug)
     return render(request, "practices/practice_detail.html", _detail_context(request, practice))

@@ -35,6 +35,7 @@ def _pairing_list_parts(query) -> dict:
     }
 
 
+@versions.for_visitors
 def pairing_list(request):
     query = list_query(request.GET, PairingFilterSet.base_filters)
     parts = versions.cached(
@@ -92,6 +93,7 @@ def _pairing_parts(pairing, *, can_manage: bool, can_update_progress: bool) -> d
     }
 
 
+@versions.for_visitors
 def pairing_detail(request, slug):
     pairing = selectors.pairing_for_page(slug)
     can_manage = request.user.has_perm("twinning.manage_action_plan", pairing)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("worldcities.reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("language/", views.language, name="language"),
     path("", include("cities.urls")),
     path("", include("twinning.urls")),
     path("practices/", include("practices.urls")),

@@ -12,33 +12,63 @@ a version by itself: no signal, no ORM hook. A write that shows nowhere cached (
 draft save) moves nothing. ``docs/caching.md`` lists the names and who moves them.
 """
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 TIMEOUT = 60 * 60
 # A version every cached thing depends on, moved by bulk loads that bypass the services.
 EVERYTHING = "all"
+CLOCK = "clock:"
+
+# The names read while a page kept for visitors is rendered (``for_visitors``).
+_shown: ContextVar[set | None] = ContextVar("versions_shown", default=None)
 
 
 def _key(name: str) -> str:
     return f"version:{name}"
 
 
+def every(seconds: int) -> str:
+    """A name whose version moves on by itself every ``seconds``: for what changes with the
+    clock (which meetings are still upcoming)."""
+    return f"{CLOCK}{seconds}"
+
+
 def current(names: Iterable[str]) -> tuple:
     """The current version of each name, in one round trip to the cache (a name never seen
     gets one: if another process sets it meanwhile, theirs wins, so both agree)."""
-    keys = [_key(name) for name in names]
+    names = list(names)
+    shown = _shown.get()
+    if shown is not None:
+        shown.update(names)
+    keys = [_key(name) for name in names if not name.startswith(CLOCK)]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), None)
             found[key] = cache.get(key)
-    return tuple(found[key] for key in keys)
+    now = time.time()
+    return tuple(
+        int(now // int(name[len(CLOCK) :])) if name.startswith(CLOCK) else found[_key(name)]
+        for name in names
+    )
+
+
+def shows(*names: str) -> None:
+    """Says that the page being rendered shows these names' rows, read live (not from a cached
+    part, whose names are known already): a page kept for visitors then moves on with them."""
+    current(names)
 
 
 def bump(*names: str) -> None:
@@ -68,7 +98,7 @@ def cache_key(name: str, *, depends_on: Iterable[str], vary: Iterable = ()) -> s
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
-    return f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
+    return f"{name}:{_digest(parts)}"
 
 
 def cached(
@@ -87,3 +117,67 @@ def cached(
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def for_visitors(view):
+    """Keeps the whole page of ``view`` for visitors, under the versions of every name it
+    showed (the names its cached parts and ``shows`` read), per address, language and time
+    zone. A visitor with a message to read, an htmx request or anything but GET gets the page
+    rendered for them. A page is kept only when it was rendered under versions read before
+    it: the first rendering of an address learns its names, the next one is kept. Each kept
+    page has an ``ETag``: a browser that asks again gets ``304 Not Modified``."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            request.method != "GET"
+            or request.user.is_authenticated
+            or "HX-Request" in request.headers
+            or len(messages.get_messages(request))
+        ):
+            return view(request, *args, **kwargs)
+        # The language form reads the token from the cookie: the page itself carries none.
+        get_token(request)
+        address = (
+            request.get_full_path(),
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+        )
+        names_key = "visitor-page-names:" + _digest(address)
+        names = cache.get(names_key)
+        key = None
+        if names:
+            key = "visitor-page:" + _digest((address, names, current(names)))
+            content = cache.get(key)
+            if content is not None:
+                return _visitor_response(request, key, HttpResponse(content))
+        shown = {EVERYTHING}
+        token = _shown.set(shown)
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        finally:
+            _shown.reset(token)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if key and shown == set(names):
+            cache.set(key, response.content, TIMEOUT)
+            return _visitor_response(request, key, response)
+        cache.set(names_key, sorted(shown), TIMEOUT)
+        return response
+
+    return wrapper
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:40]
+
+
+def _visitor_response(request, key: str, response):
+    etag = f'"{key.rpartition(":")[2]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True)
+    return response

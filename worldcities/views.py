@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
@@ -17,12 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 # The home page counts and lists cities, editions and pairings, thematic areas, published
-# practices and upcoming meetings.
-HOME_SHOWS = ["cities", "pairings", "practices:published", "meetings"]
-
-# What is upcoming changes with the clock, not only with the data: the next meetings may
-# stay on the page this long after they started.
-HOME_TIMEOUT = 10 * 60
+# practices and upcoming meetings; what is upcoming changes with the clock too (the next
+# meetings may stay on the page ten minutes after they started).
+HOME_SHOWS = ["cities", "pairings", "practices:published", "meetings", versions.every(10 * 60)]
 
 
 def _home_content() -> str:
@@ -37,13 +35,23 @@ def _home_content() -> str:
     )
 
 
+@versions.for_visitors
 def home(request):
     """The same for every reader: rendered without the request and kept until something it
     shows changes."""
-    content = versions.cached(
-        "home", depends_on=HOME_SHOWS, compute=_home_content, timeout=HOME_TIMEOUT
-    )
+    content = versions.cached("home", depends_on=HOME_SHOWS, compute=_home_content)
     return render(request, "home.html", {"content": mark_safe(content)})
+
+
+@require_GET
+def language(request):
+    """Where the footer's language form leads when it cannot post the choice itself: the same
+    choice, sent to ``set_language`` with a token (which checks ``next``)."""
+    return render(
+        request,
+        "language.html",
+        {"chosen": request.GET.get("language", ""), "next": request.GET.get("next", "/")},
+    )
 
 
 def _check_database() -> None:
