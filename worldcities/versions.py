@@ -120,12 +120,13 @@ def cached(
 
 
 def for_visitors(view):
-    """Keeps the whole page of ``view`` for visitors, under the versions of every name it
+    """Keeps the whole page of ``view`` for visitors, with the versions of every name it
     showed (the names its cached parts and ``shows`` read), per address, language and time
-    zone. A visitor with a message to read, an htmx request or anything but GET gets the page
-    rendered for them. A page is kept only when it was rendered under versions read before
-    it: the first rendering of an address learns its names, the next one is kept. Each kept
-    page has an ``ETag``: a browser that asks again gets ``304 Not Modified``."""
+    zone: served while those versions stay the same. A visitor with a message to read, an htmx
+    request or anything but GET gets the page rendered for them. A page is kept only when it
+    was rendered under versions read before it: the first rendering of an address learns its
+    names, the next one is kept. Each kept page has an ``ETag``: a browser that asks again
+    gets ``304 Not Modified``."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -143,14 +144,11 @@ def for_visitors(view):
             translation.get_language(),
             timezone.get_current_timezone_name(),
         )
-        names_key = "visitor-page-names:" + _digest(address)
-        names = cache.get(names_key)
-        key = None
-        if names:
-            key = "visitor-page:" + _digest((address, names, current(names)))
-            content = cache.get(key)
-            if content is not None:
-                return _visitor_response(request, key, HttpResponse(content))
+        key = "visitor-page:" + _digest(address)
+        names, kept_under, content = cache.get(key) or ((), None, None)
+        before = current(names) if names else None
+        if content is not None and before == kept_under:
+            return _visitor_response(request, (address, before), HttpResponse(content))
         shown = {EVERYTHING}
         token = _shown.set(shown)
         try:
@@ -161,10 +159,10 @@ def for_visitors(view):
             _shown.reset(token)
         if response.status_code != 200 or response.streaming:
             return response
-        if key and shown == set(names):
-            cache.set(key, response.content, TIMEOUT)
-            return _visitor_response(request, key, response)
-        cache.set(names_key, sorted(shown), TIMEOUT)
+        if names and shown == set(names):
+            cache.set(key, (names, before, response.content), TIMEOUT)
+            return _visitor_response(request, (address, before), response)
+        cache.set(key, (sorted(shown), None, None), TIMEOUT)
         return response
 
     return wrapper
@@ -174,8 +172,8 @@ def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:40]
 
 
-def _visitor_response(request, key: str, response):
-    etag = f'"{key.rpartition(":")[2]}"'
+def _visitor_response(request, kept_as, response):
+    etag = f'"{_digest(kept_as)}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     response["ETag"] = etag
