@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +11,8 @@ from . import views
 admin.site.site_header = _("World Cities Exchange — programme administration")
 admin.site.site_title = _("World Cities Exchange")
 admin.site.index_title = _("Programme administration")
+# The admin is entered through the site's login, with its limit on failed attempts.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

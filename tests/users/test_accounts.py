@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.users.factories import DEFAULT_PASSWORD, DelegateFactory
@@ -168,3 +169,49 @@ def test_account_pages_render_in_the_site_layout(client, delegate, url):
     body = response.content.decode()
     assert 'class="site-header"' in body
     assert 'aria-label="Main"' in body
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_the_site_s_login_with_its_limit(client, programme_staff):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{LOGIN}?next=")
+    # Its form cannot be posted past the site's login either.
+    client.post("/admin/login/", {"username": programme_staff.email, "password": DEFAULT_PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+    for _ in range(12):
+        client.post(LOGIN, {"login": programme_staff.email, "password": "not-it"})
+    response = client.post(
+        f"{LOGIN}?next=/admin/", {"login": programme_staff.email, "password": DEFAULT_PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_reach_the_admin_once_logged_in_and_others_are_refused(client, programme_staff):
+    response = client.post(
+        f"{LOGIN}?next=/admin/", {"login": programme_staff.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    client.force_login(DelegateFactory())
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+@pytest.mark.django_db
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client):
+    def attempt(address, n):
+        return client.post(
+            LOGIN,
+            {"login": f"someone{n}@example.org", "password": "not-it"},
+            headers={"X-Forwarded-For": address},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+        ).content.decode()
+
+    for n in range(10):
+        attempt("203.0.113.7", n)
+    assert "Too many failed login attempts" in attempt("203.0.113.7", 10)
+    assert "Too many failed login attempts" not in attempt("198.51.100.9", 11)
