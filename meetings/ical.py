@@ -30,7 +30,8 @@ def _location(meeting: Meeting, details: bool) -> str:
 
 
 def meeting_events(meeting: Meeting, *, details: bool, agenda=()) -> list[Event]:
-    """The meeting as an event and, for those who may see it, each agenda item as another."""
+    """The meeting as an event and each agenda item given (those the reader may see: pass none
+    otherwise) as another. Without ``details`` the venue and online link stay out."""
     zone = meeting.zone
     url = settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk])
     stamp = (meeting.updated_at or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
@@ -49,8 +50,6 @@ def meeting_events(meeting: Meeting, *, details: bool, agenda=()) -> list[Event]
     event.add("status", ICAL_STATUS[meeting.status])
     event.add("categories", [meeting.get_kind_display()])
     events = [event]
-    if not details:
-        return events
     for item in agenda:
         sub = Event()
         sub.add("uid", f"agenda-item-{item.pk}@{_domain()}")
