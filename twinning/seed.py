@@ -178,12 +178,13 @@ def lifecycle_dates(edition: Edition) -> dict[str, datetime.datetime]:
     return dates
 
 
-def _date_lifecycle(pairing: Pairing, dates: dict) -> None:
-    """Gives the seed's status changes of ``pairing`` the dates they happened on (a database
-    loaded before has them dated the day it was loaded); changes made since are left alone."""
+def date_lifecycle(pairing: Pairing, dates: dict, note: str = LIFECYCLE_NOTE) -> None:
+    """Gives the seed's status changes of ``pairing`` (those noted ``note``, made by no one) the
+    dates they happened on (a database loaded before has them dated the day it was loaded);
+    changes made since are left alone."""
     for status, when in dates.items():
         PairingStatusChange.objects.filter(
-            pairing=pairing, to_status=status, note=LIFECYCLE_NOTE, changed_by=None
+            pairing=pairing, to_status=status, note=note, changed_by=None
         ).exclude(changed_at=when).update(changed_at=when)
 
 
@@ -230,7 +231,7 @@ def load() -> dict[str, int]:
         if created:
             for status in LIFECYCLE:
                 pairing_set_status(pairing=pairing, status=status, note=LIFECYCLE_NOTE)
-        _date_lifecycle(pairing, dates[edition_slug])
+        date_lifecycle(pairing, dates[edition_slug])
     versions.bump(
         "pairings",
         *(f"pairing:{pk}" for pk in Pairing.objects.values_list("pk", flat=True)),
