@@ -23,6 +23,13 @@ def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "worldcities.invalid"
 
 
+def subscription(request, url: str) -> dict:
+    """A feed's address for a calendar application (``webcal://``, which opens it) and as a
+    plain address to copy."""
+    address = request.build_absolute_uri(url)
+    return {"https": address, "webcal": "webcal://" + address.split("://", 1)[1]}
+
+
 def _location(meeting: Meeting, details: bool) -> str:
     parts = [meeting.venue, meeting.address] if details else []
     parts.append(f"{meeting.host_city}, {meeting.host_city.country}")

@@ -136,6 +136,15 @@ def meetings_for_city(city, user, limit: int = 10):
     return {"upcoming": upcoming, "past": past}
 
 
+def meetings_for_edition(edition, limit: int = 5):
+    """The edition's next meetings (those not over yet), soonest first."""
+    return list(
+        meetings_visible(None)
+        .filter(edition=edition, ends_at__gte=timezone.now())
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
 def meetings_for_pairing(pairing, user, limit: int = 20):
     """The meetings that serve a pairing, newest first."""
     return list(meetings_visible(user).filter(pairings=pairing).order_by("-starts_at")[:limit])

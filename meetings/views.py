@@ -54,12 +54,6 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _subscription(request, url: str) -> dict:
-    """A feed's address for a calendar application (webcal://) and as a plain link."""
-    address = request.build_absolute_uri(url)
-    return {"https": address, "webcal": "webcal://" + address.split("://", 1)[1]}
-
-
 # --- Calendar -----------------------------------------------------------------------------------
 def meeting_list(request):
     edition = selectors.edition_of_list(request.GET)
@@ -70,10 +64,10 @@ def meeting_list(request):
             "results": selectors.meeting_list_html(request.GET),
             "query": selectors.list_query(request.GET),
             "can_create": request.user.has_perm("meetings.create_meeting"),
-            "programme_feed": _subscription(request, reverse("meetings:programme_ics")),
+            "programme_feed": ical.subscription(request, reverse("meetings:programme_ics")),
             "edition": edition,
             "edition_feed": edition
-            and _subscription(request, reverse("meetings:edition_ics", args=[edition.slug])),
+            and ical.subscription(request, reverse("meetings:edition_ics", args=[edition.slug])),
         },
     )
 

@@ -55,3 +55,14 @@ def test_a_visitor_reads_a_public_agenda_and_subscribes_to_the_programme(page, l
         "Launch meeting in Seoul: Opening of World Cities in Korea",
     }
     assert str(calendar["x-wr-calname"]) == "World Cities programme meetings"
+
+    # The edition's page offers the edition's calendar the same way.
+    page.goto(f"{live_server.url}/editions/korea/")
+    assert_accessible(page)
+    meetings = page.get_by_role("region", name="Coming meetings")
+    expect(meetings).to_contain_text("Launch meeting in Seoul")
+    with page.expect_download() as download_info:
+        meetings.get_by_role("link", name="Calendar address (.ics)").click()
+    with open(download_info.value.path(), "rb") as feed:
+        calendar = Calendar.from_ical(feed.read())
+    assert {str(e["summary"]) for e in calendar.walk("VEVENT")} == summaries

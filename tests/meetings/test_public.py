@@ -5,7 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from meetings.permissions import can_view_agenda
-from tests.meetings.factories import AgendaItemFactory, MeetingFactory
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory, in_days
 from tests.twinning.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +177,26 @@ def test_the_meeting_list_offers_the_subscriptions(client, edition, public_meeti
         response = client.get(f"/meetings/?edition={value}")
         assert response.status_code == 200
         assert "/meetings/editions/" not in response.content.decode()
+
+
+def test_the_edition_page_lists_its_coming_meetings_and_offers_its_calendar(
+    client, edition, public_meeting
+):
+    MeetingFactory(
+        edition=edition, title="Held long ago", starts_at=in_days(-40), ends_at=in_days(-39)
+    )
+    text = client.get(f"/editions/{edition.slug}/").content.decode()
+    assert "Coming meetings" in text
+    assert "Launch of the edition" in text and "Held long ago" not in text
+    assert f'href="webcal://testserver/meetings/editions/{edition.slug}/calendar.ics"' in text
+    assert f'href="http://testserver/meetings/editions/{edition.slug}/calendar.ics"' in text
+    assert f'href="/meetings/?edition={edition.pk}"' in text
+
+
+def test_the_edition_page_reads_the_same_queries_however_many_meetings(
+    client, edition, assert_flat_queries
+):
+    assert_flat_queries(
+        lambda n: MeetingFactory.create_batch(n, edition=edition),
+        lambda: client.get(f"/editions/{edition.slug}/"),
+    )
