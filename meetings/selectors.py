@@ -320,7 +320,7 @@ def edition_get(slug: str) -> Edition:
 def edition_of_list(params):
     """The edition the meeting list is narrowed to (its ``edition`` filter), or None."""
     value = params.get("edition", "").strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         return None
     return Edition.objects.filter(pk=int(value)).only("name", "slug").first()
 

@@ -173,7 +173,7 @@ def test_the_meeting_list_offers_the_subscriptions(client, edition, public_meeti
     assert f"Subscribe to the calendar of {edition.name}" in text
 
     # An edition that does not exist, or a value that is no edition, offers the programme's only.
-    for value in ("99999", "abc", "%00"):
+    for value in ("99999", "99999999999999999999999", "abc", "%00", "\u0661"):
         response = client.get(f"/meetings/?edition={value}")
         assert response.status_code == 200
         assert "/meetings/editions/" not in response.content.decode()
