@@ -5,6 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Links in e-mails and notifications lead to the address `make run` serves on, unless SITE_URL
+# is set (in the environment or in .env); a server on every interface is reached on 127.0.0.1.
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_SITE_URL := $(or $(SITE_URL),$(if $(shell grep -s '^SITE_URL=' .env),,http://$(LINK_HOST):$(PORT)))
 LOCK := requirements-dev.lock
 PIP_LOCK := requirements-pip.lock
 
@@ -32,6 +36,7 @@ run: setup ## Set everything up and serve on http://$(HOST):$(PORT)/ with backgr
 	@mkdir -p var/celery
 	@echo "Serving on http://$(HOST):$(PORT)/ — log in with one of the demo accounts above. Ctrl-C stops."
 	@trap 'kill $$(cat var/celery/worker.pid 2>/dev/null) 2>/dev/null; exit 0' EXIT INT TERM; \
+	$(if $(RUN_SITE_URL),export SITE_URL='$(RUN_SITE_URL)';) \
 	$(VENV)/bin/celery -A worldcities worker --beat --loglevel=INFO --concurrency=2 \
 		--pidfile=var/celery/worker.pid --schedule=var/celery/beat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)

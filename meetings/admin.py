@@ -45,7 +45,7 @@ class MeetingOutcomeInline(admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "host_city", "starts_at", "status", "edition"]
-    list_filter = ["status", "kind", "edition"]
+    list_filter = ["status", "kind", "is_public", "edition"]
     search_fields = ["title", "host_city__name", "venue"]
     date_hierarchy = "starts_at"
     list_select_related = ["host_city", "edition"]

@@ -7,12 +7,20 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Working meetings")
 
     def ready(self):
+        from django.urls import reverse
+
         from cities.sections import register_city_section
         from twinning.links import register_action_link
-        from twinning.sections import register_pairing_section
+        from twinning.sections import register_edition_section, register_pairing_section
 
+        from . import ical
         from .models import Meeting
-        from .selectors import LIST_SHOWS, meetings_for_city, meetings_for_pairing
+        from .selectors import (
+            LIST_SHOWS,
+            meetings_for_city,
+            meetings_for_edition,
+            meetings_for_pairing,
+        )
 
         # Both sections show meetings as the list does (with their host city), so they are
         # kept under the same versions (the clock's among them: upcoming or past).
@@ -31,6 +39,18 @@ class MeetingsConfig(AppConfig):
             },
             order=20,
             cached_on=lambda request, pairing: (LIST_SHOWS, []),
+        )
+        # Not kept: it is one query, and the subscription links carry the reader's host.
+        register_edition_section(
+            "meetings",
+            template="meetings/includes/edition_meetings.html",
+            context=lambda request, edition: {
+                "edition_meetings": meetings_for_edition(edition),
+                "edition_feed": ical.subscription(
+                    request, reverse("meetings:edition_ics", args=[edition.slug])
+                ),
+            },
+            order=20,
         )
         register_action_link(
             "meetings",

@@ -137,6 +137,7 @@ class MeetingForm(forms.ModelForm):
             "starts_at",
             "ends_at",
             "description",
+            "is_public",
             "practical_information",
             "pairings",
             "registration_opens_at",

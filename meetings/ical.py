@@ -23,6 +23,13 @@ def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "worldcities.invalid"
 
 
+def subscription(request, url: str) -> dict:
+    """A feed's address for a calendar application (``webcal://``, which opens it) and as a
+    plain address to copy."""
+    address = request.build_absolute_uri(url)
+    return {"https": address, "webcal": "webcal://" + address.split("://", 1)[1]}
+
+
 def _location(meeting: Meeting, details: bool) -> str:
     parts = [meeting.venue, meeting.address] if details else []
     parts.append(f"{meeting.host_city}, {meeting.host_city.country}")
@@ -30,7 +37,8 @@ def _location(meeting: Meeting, details: bool) -> str:
 
 
 def meeting_events(meeting: Meeting, *, details: bool, agenda=()) -> list[Event]:
-    """The meeting as an event and, for those who may see it, each agenda item as another."""
+    """The meeting as an event and each agenda item given (those the reader may see: pass none
+    otherwise) as another. Without ``details`` the venue and online link stay out."""
     zone = meeting.zone
     url = settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk])
     stamp = (meeting.updated_at or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
@@ -49,8 +57,6 @@ def meeting_events(meeting: Meeting, *, details: bool, agenda=()) -> list[Event]
     event.add("status", ICAL_STATUS[meeting.status])
     event.add("categories", [meeting.get_kind_display()])
     events = [event]
-    if not details:
-        return events
     for item in agenda:
         sub = Event()
         sub.add("uid", f"agenda-item-{item.pk}@{_domain()}")

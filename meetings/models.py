@@ -72,6 +72,13 @@ class Meeting(models.Model):
     description = models.TextField(
         _("public description"), blank=True, help_text=_("Visitors see this text.")
     )
+    is_public = models.BooleanField(
+        _("public meeting"),
+        default=False,
+        help_text=_(
+            "Visitors see its agenda, and it appears in the programme's public calendar feeds."
+        ),
+    )
     practical_information = models.TextField(
         _("practical information"),
         blank=True,

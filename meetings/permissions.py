@@ -130,12 +130,21 @@ def manages_registration(user, registration) -> bool:
     )
 
 
+@rules.predicate
+def is_public_meeting(user, meeting) -> bool:
+    """A meeting the programme announces to everyone: its agenda is open to visitors too."""
+    return bool(meeting is not None and meeting.is_public)
+
+
 can_manage = is_programme_staff | is_edition_coordinator
 can_view_details = can_manage | is_edition_delegate | is_on_list
+# The agenda of a public meeting is open to all; of the others, to those who see the details.
+can_view_agenda = can_view_details | is_public_meeting
 
 rules.add_perm("meetings.create_meeting", is_programme_staff | coordinates_an_edition)
 rules.add_perm("meetings.manage_meeting", can_manage)
 rules.add_perm("meetings.view_meeting_details", can_view_details)
+rules.add_perm("meetings.view_agenda", can_view_agenda)
 rules.add_perm("meetings.register", is_edition_delegate | is_on_list)
 rules.add_perm("meetings.evaluate", is_attendee)
 rules.add_perm("meetings.view_evaluation_summary", can_manage)

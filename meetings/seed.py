@@ -42,6 +42,9 @@ OPENING_ORGANISATIONS = [
 def _create(edition, *, title, kind, host, starts, ends, pairings, agenda, **fields) -> bool:
     slug = slugify(f"{title} {starts.astimezone(zoneinfo.ZoneInfo(host.time_zone)):%Y-%m-%d}")
     if Meeting.objects.filter(slug=slug).exists():
+        if fields.get("is_public"):
+            # A database loaded before meetings could be public learns which ones are.
+            Meeting.objects.filter(slug=slug, is_public=False).update(is_public=True)
         return False
     meeting = meeting_create(
         edition=edition,
@@ -117,6 +120,7 @@ def load() -> dict[str, int]:
         pairings=pairings,
         agenda=launch_agenda,
         capacity=40,
+        is_public=True,
         description=(
             "The launch of the 2017–2018 edition in the Republic of Korea, with about 20 "
             "European city delegates and 30–40 representatives in all."
@@ -180,6 +184,7 @@ def load() -> dict[str, int]:
         ends=at(last, 13, 0),
         pairings=pairings,
         agenda=[],
+        is_public=True,
         description="The closing meeting of the 2017–2018 edition in the Republic of Korea.",
     )
     return {"meetings": Meeting.objects.count()}

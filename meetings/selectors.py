@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from twinning.models import Pairing
+from twinning.models import Edition, Pairing
 from worldcities import versions
 from worldcities.users.services import PEOPLE
 
@@ -125,6 +125,15 @@ def meetings_for_city(city, user, limit: int = 10):
         meetings_visible(user).filter(pk__in=ids, ends_at__lt=now).order_by("-starts_at")[:limit]
     )
     return {"upcoming": upcoming, "past": past}
+
+
+def meetings_for_edition(edition, limit: int = 5):
+    """The edition's next meetings (those not over yet), soonest first."""
+    return list(
+        meetings_visible(None)
+        .filter(edition=edition, ends_at__gte=timezone.now())
+        .order_by("starts_at", "id")[:limit]
+    )
 
 
 def meetings_for_pairing(pairing, user, limit: int = 20):
@@ -275,6 +284,38 @@ def meetings_of_person(user):
     )
 
 
+def public_meetings(edition=None):
+    """The meetings the programme announces to everyone (``Meeting.is_public``), with their
+    agenda, for the public calendar feeds: the whole programme's, or one edition's."""
+    qs = Meeting.objects.filter(is_public=True)
+    if edition is not None:
+        qs = qs.filter(edition=edition)
+    return (
+        qs.select_related("host_city__country", "edition")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("thematic_area").order_by(
+                    "starts_at", "id"
+                ),
+            )
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def edition_get(slug: str) -> Edition:
+    return get_object_or_404(Edition.objects.only("name", "slug"), slug=slug)
+
+
+def edition_of_list(params):
+    """The edition the meeting list is narrowed to (its ``edition`` filter), or None."""
+    value = params.get("edition", "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return Edition.objects.filter(pk=int(value)).only("name", "slug").first()
+
+
 def outcomes_for(meeting: Meeting):
     return meeting.outcomes.select_related(
         "action__pairing__eu_lead",
@@ -295,13 +336,15 @@ def page_shows(meeting: Meeting) -> list[str]:
     return [f"meeting:{meeting.pk}", f"city:{meeting.host_city_id}", "cities", "pairings", PEOPLE]
 
 
-def meeting_page_parts(meeting: Meeting, *, details: bool) -> dict:
+def meeting_page_parts(meeting: Meeting, *, details: bool, agenda: bool | None = None) -> dict:
     """The parts of a meeting's page that are the same for every reader of a class (those who
     see its details, those who do not), kept under ``page_shows``: the summary (with the venue
-    and capacity for those who see the details) and, for those who see the details, the
-    practical information and pairings served, the delegations and minutes, and the agenda's
-    rows (rendered per reader: their sign-up and coordinator buttons). Rendered without the
+    and capacity for those who see the details), for those who see the details the practical
+    information and pairings served, the delegations and minutes, and for those who see the
+    agenda (the details' readers, and everyone for a public meeting) the agenda's rows
+    (rendered per reader: their sign-up and coordinator buttons). Rendered without the
     request: nothing of the reader goes in."""
+    agenda = details if agenda is None else agenda
 
     def compute() -> dict:
         # Read after the versions were: a row read before could predate a change whose
@@ -314,12 +357,13 @@ def meeting_page_parts(meeting: Meeting, *, details: bool) -> dict:
             context["delegations"] = delegations_for(fresh)
             for name in ("practical", "record"):
                 parts[name] = render_to_string(f"meetings/includes/meeting_{name}.html", context)
+        if agenda:
             parts["agenda"] = list(agenda_for(fresh))
         return parts
 
     return versions.cached(
         "meetings:page",
         depends_on=page_shows(meeting),
-        vary=[meeting.pk, details],
+        vary=[meeting.pk, details, agenda],
         compute=compute,
     )

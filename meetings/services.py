@@ -63,6 +63,7 @@ MEETING_FIELDS = (
     "starts_at",
     "ends_at",
     "description",
+    "is_public",
     "practical_information",
     "status",
     "registration_opens_at",

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class FeedTokenConverter:
+    """A calendar token as ``secrets.token_urlsafe`` writes it: anything else is no address."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FeedTokenConverter, "feedtoken")
 
 app_name = "meetings"
 
@@ -10,7 +25,9 @@ urlpatterns = [
     path("calendar/<int:year>/<int:month>/", views.meeting_month, name="month"),
     path("new/", views.meeting_create, name="create"),
     path("feed/", views.feed_settings, name="feed"),
-    path("feed/<str:token>.ics", views.feed_ics, name="feed_ics"),
+    path("feed/<feedtoken:token>.ics", views.feed_ics, name="feed_ics"),
+    path("calendar.ics", views.public_feed_ics, name="programme_ics"),
+    path("editions/<slug:slug>/calendar.ics", views.public_feed_ics, name="edition_ics"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/calendar.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),

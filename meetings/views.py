@@ -59,6 +59,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 # --- Calendar -----------------------------------------------------------------------------------
 @versions.for_visitors
 def meeting_list(request):
+    edition = selectors.edition_of_list(request.GET)
     return render(
         request,
         "meetings/meeting_list.html",
@@ -66,6 +67,10 @@ def meeting_list(request):
             "results": selectors.meeting_list_html(request.GET),
             "query": selectors.list_query(request.GET),
             "can_create": request.user.has_perm("meetings.create_meeting"),
+            "programme_feed": ical.subscription(request, reverse("meetings:programme_ics")),
+            "edition": edition,
+            "edition_feed": edition
+            and ical.subscription(request, reverse("meetings:edition_ics", args=[edition.slug])),
         },
     )
 
@@ -99,9 +104,26 @@ def meeting_month(request, year: int | None = None, month: int | None = None):
 def meeting_ics(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
     details = request.user.has_perm("meetings.view_meeting_details", meeting)
-    agenda = list(meeting.agenda_items.all()) if details else []
-    events = ical.meeting_events(meeting, details=details, agenda=agenda)
+    agenda = details or request.user.has_perm("meetings.view_agenda", meeting)
+    items = list(meeting.agenda_items.all()) if agenda else []
+    events = ical.meeting_events(meeting, details=details, agenda=items)
     return _ics_response(ical.calendar_bytes(meeting.title, events), f"{meeting.slug}.ics")
+
+
+def public_feed_ics(request, slug: str | None = None):
+    """The public meetings of the whole programme, or of one edition, for anyone's calendar:
+    without venues or online links, with the agenda (public for these meetings)."""
+    edition = selectors.edition_get(slug) if slug is not None else None
+    events = []
+    for meeting in selectors.public_meetings(edition):
+        events.extend(
+            ical.meeting_events(meeting, details=False, agenda=meeting.agenda_items.all())
+        )
+    if edition is None:
+        name, filename = _("World Cities programme meetings"), "world-cities-meetings.ics"
+    else:
+        name, filename = _("%(edition)s: meetings") % {"edition": edition}, f"{edition.slug}.ics"
+    return _ics_response(ical.calendar_bytes(name, events), filename)
 
 
 def feed_ics(request, token: str):
@@ -132,6 +154,7 @@ def _detail_context(request, meeting: Meeting, status_form=None) -> dict:
     rendered on every request around them."""
     user = request.user
     details = user.has_perm("meetings.view_meeting_details", meeting)
+    agenda = details or user.has_perm("meetings.view_agenda", meeting)
     manage = user.has_perm("meetings.manage_meeting", meeting)
     registration = selectors.registration_of(meeting, user)
     holding = registration is not None and registration.holds_place
@@ -139,10 +162,11 @@ def _detail_context(request, meeting: Meeting, status_form=None) -> dict:
     context = {
         "meeting": meeting,
         "details": details,
+        "agenda_visible": agenda,
         "manage": manage,
         "registration": registration,
         "waitlist_position": registration and services.waitlist_position(registration),
-        "parts": selectors.meeting_page_parts(meeting, details=details),
+        "parts": selectors.meeting_page_parts(meeting, details=details, agenda=agenda),
         "holds_place": holding,
         "in_play": in_play,
         "can_register": (not in_play or registration.status == Registration.Status.INVITED)

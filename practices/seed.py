@@ -3,6 +3,7 @@ published. The texts are examples written for this platform and are marked as de
 their figures are illustrative. Loading twice changes nothing."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,6 +22,14 @@ from .services import (
 
 D = datetime.date
 
+# The demo practices were published on the platform during the edition's decentralised
+# cooperation (spring and summer 2017); each spec gives its day. Their history is dated to match:
+# drafted ten days and submitted three days before, at 10:00 in the city's time.
+DRAFTED_BEFORE = datetime.timedelta(days=10)
+SUBMITTED_BEFORE = datetime.timedelta(days=3)
+# The cities reported what they took up from each other at the closing meeting in Busan.
+TRANSFERS_RECORDED = datetime.datetime(2018, 4, 20, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
+
 DEMO_NOTE = (
     "\n\n*Demo content: an example written for the World Cities Exchange platform, "
     "not an official record of the city. Figures are illustrative.*"
@@ -29,6 +38,7 @@ DEMO_NOTE = (
 PRACTICES = [
     {
         "slug": "demo-tampere-open-mobility-data",
+        "published": D(2017, 5, 10),
         "city": "tampere",
         "pairing": "gwangju-tampere-2017-2018",
         "title": "Open mobility data for journey planning",
@@ -67,6 +77,7 @@ PRACTICES = [
     },
     {
         "slug": "demo-gwangju-bike-sharing-transit-card",
+        "published": D(2017, 6, 14),
         "city": "gwangju",
         "pairing": "gwangju-tampere-2017-2018",
         "title": "Shared bicycles paid with the public transport card",
@@ -96,6 +107,7 @@ PRACTICES = [
     },
     {
         "slug": "demo-barcelona-solar-municipal-roofs",
+        "published": D(2017, 5, 22),
         "city": "barcelona",
         "pairing": "busan-barcelona-2017-2018",
         "title": "Solar panels on municipal roofs",
@@ -129,6 +141,7 @@ PRACTICES = [
     },
     {
         "slug": "demo-busan-creative-workspaces-idle-industry",
+        "published": D(2017, 6, 2),
         "city": "busan",
         "pairing": "busan-barcelona-2017-2018",
         "title": "Creative workspaces in idle industrial buildings",
@@ -155,6 +168,7 @@ PRACTICES = [
     },
     {
         "slug": "demo-suwon-smart-street-lighting-safety",
+        "published": D(2017, 7, 5),
         "city": "suwon",
         "pairing": "suwon-scottish-cities-alliance-2017-2018",
         "title": "Smart street lighting for safer neighbourhoods",
@@ -178,6 +192,7 @@ PRACTICES = [
     },
     {
         "slug": "demo-scottish-cities-energy-data-hub",
+        "published": D(2017, 6, 20),
         "city": "scottish-cities-alliance",
         "pairing": "suwon-scottish-cities-alliance-2017-2018",
         "title": "A shared energy data hub for smart grids",
@@ -253,6 +268,33 @@ def _practice(spec, cities, areas, topics, organisations):
     return practice, True
 
 
+def _date_history(practice: Practice, published: datetime.date) -> None:
+    """Dates a demo practice and its history on the day it was published (a database loaded
+    before has them dated the day it was loaded). Only rows that differ are written, so
+    loading again changes nothing."""
+    zone = zoneinfo.ZoneInfo(practice.city.time_zone or "UTC")
+    at = datetime.datetime.combine(published, datetime.time(10), zone)
+    dates = {
+        "created_at": at - DRAFTED_BEFORE,
+        "submitted_at": at - SUBMITTED_BEFORE,
+        "published_at": at,
+        "updated_at": at,
+    }
+    if any(getattr(practice, name) != value for name, value in dates.items()):
+        Practice.objects.filter(pk=practice.pk).update(**dates)
+    # The seed's own steps (made by no one); a step someone took since keeps its date.
+    changes = practice.status_changes.filter(changed_by=None)
+    for status, when in (
+        (Practice.Status.SUBMITTED, dates["submitted_at"]),
+        (Practice.Status.PUBLISHED, at),
+    ):
+        changes.filter(to_status=status).exclude(changed_at=when).update(changed_at=when)
+    practice.versions.exclude(published_at=at).update(published_at=at)
+    Transfer.objects.filter(practice=practice).exclude(created_at=TRANSFERS_RECORDED).update(
+        created_at=TRANSFERS_RECORDED, updated_at=TRANSFERS_RECORDED
+    )
+
+
 @transaction.atomic
 def load() -> dict[str, int]:
     cities = {city.slug: city for city in City.objects.select_related("country")}
@@ -270,6 +312,8 @@ def load() -> dict[str, int]:
                 practice_transfer_set(
                     practice=practice, by=None, status=status, story=story, city=cities[city_slug]
                 )
+        if practice.status == Practice.Status.PUBLISHED:
+            _date_history(practice, spec["published"])
     demo = Practice.objects.filter(is_demo=True)
     return {
         "practices": demo.count(),

@@ -1,4 +1,5 @@
-"""Sections that other apps add to the pairing page (the pairing's meetings, its practices).
+"""Sections that other apps add to the pairing page (the pairing's meetings, its practices) and
+to the edition page (its meetings), the same way.
 
 Register once from ``AppConfig.ready()``::
 
@@ -30,3 +31,9 @@ def register_pairing_section(
 
 def pairing_sections(request, pairing) -> list[dict]:
     return pairing_page.render(request, pairing)
+
+
+edition_page = PageSections("edition")
+# As for the pairing page; the section template gets ``edition``.
+register_edition_section = edition_page.register
+edition_sections = edition_page.render

@@ -2,14 +2,16 @@
 nothing: rows are found by their slug and only created (with their history) the first time."""
 
 import datetime
+import zoneinfo
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from worldcities import versions
 from worldcities.seeding import upsert
 
-from .models import Edition, Milestone, Pairing
+from .models import Edition, Milestone, Pairing, PairingStatusChange
 from .services import edition_create, pairing_set_status
 
 D = datetime.date
@@ -153,6 +155,37 @@ PAIRINGS = [
 ]
 
 LIFECYCLE = [Pairing.Status.SELECTED, Pairing.Status.ACTIVE, Pairing.Status.CLOSED]
+LIFECYCLE_NOTE = "Programme records"
+# Each step of a pairing's life happened at a step of its edition's cycle: its cities were
+# selected by the end of the selection, it became active at the launch and closed at the
+# closing meeting. Recorded at 10:00, Brussels time, on that day.
+LIFECYCLE_MILESTONES = {
+    Pairing.Status.SELECTED: Milestone.Kind.SELECTION,
+    Pairing.Status.ACTIVE: Milestone.Kind.LAUNCH,
+    Pairing.Status.CLOSED: Milestone.Kind.CLOSING,
+}
+
+
+def lifecycle_dates(edition: Edition) -> dict[str, datetime.datetime]:
+    """When each status of the seed's lifecycle came, for the pairings of ``edition``."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    days = {m.kind: m.end_date or m.start_date for m in edition.milestones.all()}
+    dates = {}
+    for status, kind in LIFECYCLE_MILESTONES.items():
+        day = days.get(kind, edition.end_date if status == Pairing.Status.CLOSED else None)
+        day = min(day or edition.start_date, edition.end_date)
+        dates[status] = datetime.datetime.combine(day, datetime.time(10), zone)
+    return dates
+
+
+def date_lifecycle(pairing: Pairing, dates: dict, note: str = LIFECYCLE_NOTE) -> None:
+    """Gives the seed's status changes of ``pairing`` (those noted ``note``, made by no one) the
+    dates they happened on (a database loaded before has them dated the day it was loaded);
+    changes made since are left alone."""
+    for status, when in dates.items():
+        PairingStatusChange.objects.filter(
+            pairing=pairing, to_status=status, note=note, changed_by=None
+        ).exclude(changed_at=when).update(changed_at=when)
 
 
 def load() -> dict[str, int]:
@@ -177,6 +210,7 @@ def load() -> dict[str, int]:
             title=title, start_date=start, end_date=end
         )
 
+    dates = {slug: lifecycle_dates(edition) for slug, edition in editions.items()}
     cities = {city.name: city for city in City.objects.all()}
     areas = {area.name: area for area in ThematicArea.objects.all()}
     topics = {(t.area.name, t.name): t for t in Topic.objects.select_related("area")}
@@ -196,7 +230,8 @@ def load() -> dict[str, int]:
         pairing.topics.set([topics[key] for key in topic_keys])
         if created:
             for status in LIFECYCLE:
-                pairing_set_status(pairing=pairing, status=status, note="Programme records")
+                pairing_set_status(pairing=pairing, status=status, note=LIFECYCLE_NOTE)
+        date_lifecycle(pairing, dates[edition_slug])
     versions.bump(
         "pairings",
         *(f"pairing:{pk}" for pk in Pairing.objects.values_list("pk", flat=True)),

@@ -16,7 +16,7 @@ from . import selectors, services
 from .filters import MapFilterSet, PairingFilterSet
 from .forms import ActionForm, ActionProgressForm
 from .maps import pairing_map
-from .sections import pairing_sections
+from .sections import edition_sections, pairing_sections
 
 # The pairing list shows the pairings, their editions and the names of their cities, countries
 # and thematic areas; so do its filters' choices.
@@ -134,6 +134,7 @@ def edition_detail(request, slug):
             "edition": edition,
             "pairings": selectors.edition_pairings(edition),
             "figures": selectors.edition_figures(edition),
+            "sections": edition_sections(request, edition),
         },
     )
 

@@ -453,6 +453,7 @@ class Generator:
                         starts_at=begins,
                         ends_at=begins + datetime.timedelta(days=rng.randint(1, 5)),
                         description=f"Delegations meet on {area.name.lower()}.",
+                        is_public=i % 3 == 0,
                         status=status,
                         registration_opens_at=begins - datetime.timedelta(days=60),
                         registration_closes_at=begins - datetime.timedelta(days=3),

@@ -121,8 +121,8 @@ def cached(
 
 def for_visitors(view):
     """Keeps the whole page of ``view`` for visitors, with the versions of every name it
-    showed (the names its cached parts and ``shows`` read), per address, language and time
-    zone: served while those versions stay the same. A visitor with a message to read, an htmx
+    showed (the names its cached parts and ``shows`` read), per host and address, language and
+    time zone: served while those versions stay the same. A visitor with a message to read, an htmx
     request or anything but GET gets the page rendered for them. A page is kept only when it
     was rendered under versions read before it: the first rendering of an address learns its
     names, the next one is kept. Each kept page has an ``ETag``: a browser that asks again
@@ -140,6 +140,7 @@ def for_visitors(view):
         # The language form reads the token from the cookie: the page itself carries none.
         get_token(request)
         address = (
+            request.get_host(),
             request.get_full_path(),
             translation.get_language(),
             timezone.get_current_timezone_name(),

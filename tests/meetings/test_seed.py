@@ -50,3 +50,25 @@ def test_seed_gives_the_korean_meetings_and_is_idempotent():
         datetime.date(2018, 4, 21),
     )
     assert closing.pairings.count() == 4
+
+    # The launch and the closing were announced to all; the working meetings were not.
+    assert set(Meeting.objects.filter(is_public=True).values_list("kind", flat=True)) == {
+        "launch",
+        "closing",
+    }
+
+
+def test_a_visitor_reads_the_launch_agenda_after_seeding(client):
+    load_all()
+    launch = Meeting.objects.get(kind="launch")
+    text = client.get(launch.get_absolute_url()).content.decode()
+    assert "Opening of World Cities in Korea" in text
+    assert "log in to see the agenda" not in text
+
+
+def test_loading_again_makes_an_older_database_s_launch_public():
+    load_all()
+    Meeting.objects.update(is_public=False)
+    load_all()
+    assert Meeting.objects.get(kind="launch").is_public
+    assert not Meeting.objects.filter(kind="working", is_public=True).exists()

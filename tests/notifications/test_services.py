@@ -377,3 +377,20 @@ def test_no_one_is_told_of_a_thing_deleted_before_the_worker_ran(
         )
     target.delete()
     assert tasks.notify_people.run(**queued[0]) == 0
+
+
+@pytest.mark.django_db
+def test_links_in_the_email_body_are_links_to_the_site(delegate, settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    services.notify(
+        recipient=delegate,
+        kind=Kind.REGISTRATION,
+        target=CityFactory(),
+        title="Your place is confirmed",
+        body="Agenda: http://127.0.0.1:8123/meetings/7/#agenda-heading",
+        url="/meetings/7/",
+    )
+    message = EmailMessage.objects.get()
+    assert '<a href="http://127.0.0.1:8123/meetings/7/#agenda-heading"' in message.html
+    assert 'href="http://127.0.0.1:8123/meetings/7/"' in message.html
+    assert "Agenda: http://127.0.0.1:8123/meetings/7/#agenda-heading" in message.text

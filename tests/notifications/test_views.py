@@ -1,8 +1,12 @@
+import zoneinfo
+
 import pytest
+from django.utils import timezone
 
 from tests.cities.factories import CityFactory
 from worldcities.notifications import services
 from worldcities.notifications.models import Delivery, Kind, Notification, NotificationPreference
+from worldcities.templatetags.moments import moment
 
 
 def notify_many(user, count):
@@ -60,3 +64,29 @@ def test_marking_read_ignores_ids_that_are_not_numbers(client, delegate):
     response = client.post("/notifications/read/", {"notification": ["abc", "-1"]})
     assert response.status_code == 302
     assert Notification.objects.filter(recipient=delegate, read_at__isnull=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_links_in_a_notification_are_links_to_the_site_with_its_time_zone(
+    client, delegate, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    city = CityFactory()
+    services.notify(
+        recipient=delegate,
+        kind=Kind.REGISTRATION,
+        target=city,
+        title="Your place is confirmed",
+        body="Agenda: http://127.0.0.1:8123/meetings/7/#agenda-heading\nSee you <there>.",
+    )
+    client.force_login(delegate)
+    text = client.get("/notifications/").content.decode()
+    assert (
+        '<a href="http://127.0.0.1:8123/meetings/7/#agenda-heading" rel="nofollow">'
+        "http://127.0.0.1:8123/meetings/7/#agenda-heading</a>" in text
+    )
+    assert "See you &lt;there&gt;." in text
+    created = Notification.objects.get(recipient=delegate).created_at
+    with timezone.override(zoneinfo.ZoneInfo(delegate.effective_time_zone)):
+        shown = moment(created)
+    assert shown.endswith(("CET", "CEST", "EET", "EEST")) and shown in text

@@ -1,7 +1,9 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from practices import seed
 from practices.models import Follow, Practice, Transfer
@@ -65,3 +67,39 @@ def test_seed_adds_demo_practices_adopted_by_paired_cities_and_is_idempotent():
     assert seed.load() == first
     assert (Practice.objects.count(), Transfer.objects.count()) == counts
     assert all(p.versions.count() == 1 for p in published)
+
+
+@pytest.mark.django_db
+def test_the_demo_practices_keep_the_dates_they_were_published(client):
+    from cities import seed as cities_seed
+    from practices.models import PracticeStatusChange, PracticeVersion
+    from twinning import seed as twinning_seed
+
+    cities_seed.load()
+    twinning_seed.load()
+    seed.load()
+    for spec in seed.PRACTICES:
+        practice = Practice.objects.get(slug=spec["slug"])
+        published = timezone.localtime(
+            practice.published_at, zoneinfo.ZoneInfo(practice.city.time_zone)
+        )
+        assert published.date() == spec["published"]
+        assert practice.created_at < practice.submitted_at < practice.published_at
+        steps = dict(
+            PracticeStatusChange.objects.filter(practice=practice).values_list(
+                "to_status", "changed_at"
+            )
+        )
+        assert steps["published"] == practice.published_at
+        assert steps["submitted"] == practice.submitted_at
+        assert PracticeVersion.objects.get(practice=practice).published_at == practice.published_at
+    assert not Transfer.objects.filter(created_at__year__gte=2019).exists()
+
+    tampere = Practice.objects.get(slug="demo-tampere-open-mobility-data")
+    text = client.get(tampere.get_absolute_url()).content.decode()
+    assert "Published 10 May 2017" in text
+
+    # A database loaded before these dates were kept is put right, and loading again keeps them.
+    Practice.objects.update(published_at=timezone.now())
+    seed.load()
+    assert Practice.objects.get(pk=tampere.pk).published_at == tampere.published_at

@@ -69,6 +69,7 @@ def _fill(route: str, name: str):
             "pk": Action.objects.filter(pairing=pairing).order_by("pk").first().pk,
         },
         "editions/": {"slug": Edition.objects.order_by("pk").first().slug},
+        "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
         "meetings/": {
             "pk": meeting.pk,

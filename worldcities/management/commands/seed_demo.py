@@ -5,6 +5,7 @@ from django.db import transaction
 
 from cities.models import City, Organisation
 from twinning.models import Edition
+from worldcities import demo, versions
 from worldcities.users.models import Role, User
 from worldcities.users.services import account_email_register
 
@@ -62,6 +63,17 @@ class Command(BaseCommand):
                 if role == Role.COORDINATOR:
                     for edition in Edition.objects.filter(slug="2017-2018-korea"):
                         edition.coordinators.add(user)
+            accounts = User.objects.filter(email__in=[account[0] for account in DEMO_ACCOUNTS])
+            live = demo.live_demo_load(
+                coordinator=accounts.get(role=Role.COORDINATOR),
+                delegates=list(accounts.filter(role=Role.DELEGATE).select_related("city")),
+            )
+            # The demonstration edition is written past the services' versions.
+            versions.everything_changed()
+        self.stdout.write(
+            f"{demo.NAME}: live today, with {live['pairings']} pairings, {live['meetings']} "
+            f"meetings (some open for registration) and {live['actions']} actions due soon."
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, name, role, city, _organisation in DEMO_ACCOUNTS:
             self.stdout.write(f"  {Role(role).label:<28} {email:<42} {name} ({city})")

@@ -1,0 +1,128 @@
+"""The demo `make run` serves is live: after `seed_demo` a demonstration edition, named as such,
+runs today, with an upcoming meeting open for registration that the demo delegates can
+register for, a launch they can evaluate, and actions due soon. Loaded again on a later day, it
+moves along and stays live."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from meetings.models import Meeting, Registration
+from twinning.models import Action, Edition, Pairing
+from worldcities import demo
+from worldcities.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+BUSAN = "delegate.busan@demo.worldcities.test"
+BARCELONA = "delegate.barcelona@demo.worldcities.test"
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", stdout=None)
+    return Edition.objects.get(slug=demo.SLUG)
+
+
+def open_for_registration(edition):
+    now = timezone.now()
+    return (
+        Meeting.objects.filter(
+            edition=edition,
+            starts_at__gt=now,
+            registration_opens_at__lte=now,
+            registration_closes_at__gt=now,
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+
+
+def test_the_demo_edition_is_live_today_and_says_it_is_a_demonstration(seeded, client):
+    today = timezone.localdate()
+    assert seeded.start_date < today < seeded.end_date
+    assert seeded.status == Edition.Status.RUNNING
+    assert "Demonstration" in seeded.name and "not one of" in seeded.description
+    assert seeded.coordinators.filter(email="coordinator@demo.worldcities.test").exists()
+    assert seeded.milestones.get(kind="selection").title == "Call for cities and their selection"
+    # The real editions stay as they were: closed, in the past.
+    assert not Edition.objects.exclude(slug=demo.SLUG).filter(status="running").exists()
+
+    pairings = Pairing.objects.filter(edition=seeded)
+    assert {p.status for p in pairings} == {"selected", "active"}
+    busan = pairings.get(partner_lead__name="Busan")
+    assert busan.topics.exists()  # the topics the same cities chose in 2017
+    for change in busan.status_changes.all():
+        assert change.changed_at.date() < today
+
+    due = Action.objects.filter(pairing__edition=seeded).values_list("due_date", flat=True)
+    assert due and all(today < day <= today + datetime.timedelta(days=30) for day in due)
+
+    text = client.get(seeded.get_absolute_url()).content.decode()
+    assert "Demonstration edition (not a programme edition)" in text
+
+
+def test_an_upcoming_meeting_is_open_and_the_demo_delegates_register(seeded, client):
+    meetings = open_for_registration(seeded)
+    assert meetings.count() >= 2
+    working = meetings.get(kind=Meeting.Kind.WORKING)
+    assert dict(working.quotas.values_list("city__name", "places")) == {
+        "Barcelona": 2,
+        "Busan": 3,
+    }
+    assert working.agenda_items.filter(kind="site_visit", capacity=4).exists()
+
+    for email in (BUSAN, BARCELONA):
+        client.force_login(User.objects.get(email=email))
+        page = client.get(working.get_absolute_url()).content.decode()
+        assert "Register</button>" in page
+        response = client.post(f"/meetings/{working.pk}/register/", follow=True)
+        assert response.status_code == 200
+        registration = Registration.objects.get(meeting=working, person__email=email)
+        assert registration.status == Registration.Status.CONFIRMED
+
+    # The follow-up needs the coordinators' confirmation: a registration waits for it.
+    follow_up = Meeting.objects.get(edition=seeded, kind=Meeting.Kind.FOLLOW_UP)
+    client.force_login(User.objects.get(email=BUSAN))
+    client.post(f"/meetings/{follow_up.pk}/register/")
+    assert Registration.objects.get(meeting=follow_up).status == Registration.Status.REGISTERED
+
+
+def test_the_demo_delegates_can_evaluate_the_launch(seeded, client):
+    launch = Meeting.objects.get(edition=seeded, kind=Meeting.Kind.LAUNCH)
+    assert launch.ends_at < timezone.now() and launch.is_public
+    client.force_login(User.objects.get(email=BUSAN))
+    assert "Evaluate the meeting" in client.get(launch.get_absolute_url()).content.decode()
+
+
+def test_loading_again_the_same_day_changes_nothing(seeded):
+    def state():
+        return (
+            list(Meeting.objects.filter(edition=seeded).values_list("starts_at", flat=True)),
+            list(Action.objects.order_by("pk").values_list("due_date", flat=True)),
+            Pairing.objects.count(),
+            Registration.objects.count(),
+        )
+
+    before = state()
+    call_command("seed_demo", stdout=None)
+    assert state() == before
+
+
+def test_loaded_on_an_earlier_day_it_moves_along_and_stays_live():
+    call_command("load_worldcities", stdout=None)
+    call_command("seed_demo", stdout=None)
+    edition = Edition.objects.get(slug=demo.SLUG)
+    # As if loaded 40 days ago: move it back, then load again today.
+    demo._move(edition, -datetime.timedelta(days=40))
+    assert not open_for_registration(edition).filter(kind=Meeting.Kind.WORKING).exists()
+    starts = dict(Meeting.objects.filter(edition=edition).values_list("pk", "starts_at"))
+
+    call_command("seed_demo", stdout=None)
+    edition.refresh_from_db()
+    assert edition.start_date == timezone.localdate() - datetime.timedelta(days=demo.LIVE_DAY)
+    assert open_for_registration(edition).count() >= 2
+    for pk, starts_at in Meeting.objects.filter(edition=edition).values_list("pk", "starts_at"):
+        assert starts_at - starts[pk] == datetime.timedelta(days=40)
