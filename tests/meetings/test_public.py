@@ -136,8 +136,6 @@ def test_an_edition_feed_lists_that_editions_public_meetings(
     "path",
     [
         "/meetings/editions/no-such-edition/calendar.ics",
-        "/meetings/editions/%00/calendar.ics",
-        "/meetings/feed/%00.ics",
         "/meetings/feed/no%20such%20token.ics",
         "/meetings/feed/" + "a" * 65 + ".ics",
         "/meetings/feed/unknown-token.ics",
@@ -145,6 +143,11 @@ def test_an_edition_feed_lists_that_editions_public_meetings(
 )
 def test_bad_feed_addresses_answer_not_found(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/meetings/editions/%00/calendar.ics", "/meetings/feed/%00.ics"])
+def test_a_nul_in_a_feed_address_is_a_bad_request(client, path):
+    assert client.get(path).status_code == 400
 
 
 def test_the_feeds_read_the_same_number_of_queries_however_many_meetings(
@@ -173,10 +176,11 @@ def test_the_meeting_list_offers_the_subscriptions(client, edition, public_meeti
     assert f"Subscribe to the calendar of {edition.name}" in text
 
     # An edition that does not exist, or a value that is no edition, offers the programme's only.
-    for value in ("99999", "99999999999999999999999", "abc", "%00", "\u0661"):
+    for value in ("99999", "99999999999999999999999", "abc", "\u0661"):
         response = client.get(f"/meetings/?edition={value}")
         assert response.status_code == 200
         assert "/meetings/editions/" not in response.content.decode()
+    assert client.get("/meetings/?edition=%00").status_code == 400
 
 
 def test_the_edition_page_lists_its_coming_meetings_and_offers_its_calendar(
