@@ -1,6 +1,8 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchRank
 from django.db.models import (
     Avg,
     Count,
@@ -12,11 +14,15 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    TextField,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 
 from cities.models import City, Topic
+from worldcities import textsearch
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 from worldcities.users.services import PEOPLE
 
@@ -66,6 +72,62 @@ def _detail_prefetches():
             ),
         ),
     ]
+
+
+def _action_texts():
+    """The titles and descriptions of the outer pairing's actions, as one text (a subquery)."""
+    texts = (
+        Action.objects.filter(pairing=OuterRef("pk"))
+        .order_by()
+        .values("pairing")
+        .annotate(
+            text=StringAgg(
+                Concat("title", Value(" "), "description", output_field=TextField()),
+                delimiter=" ",
+            )
+        )
+        .values("text")
+    )
+    return Subquery(texts, output_field=TextField())
+
+
+def pairing_search(qs, q: str):
+    """``qs`` narrowed to the pairings matching ``q``: by full-text search of their lead
+    cities, their topics in the cities' words, their objectives and their actions' titles and
+    descriptions (web-search syntax, the platform's configuration), or by a part of a member
+    city's name. Each has ``rank`` (higher is better; 0 for a match by part of a name). Keeps
+    ``qs``'s order; each pairing once."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    query = textsearch.web_query(q)
+    document = textsearch.weighted_vector(
+        ("eu_lead__name", "A"),
+        ("partner_lead__name", "A"),
+        ("topics_note", "A"),
+        (_action_texts(), "B"),
+        ("objectives", "C"),
+    )
+    further = PairingMember.objects.filter(pairing=OuterRef("pk"), city__name__icontains=q)
+    return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
+        Q(document=query)
+        | Q(eu_lead__name__icontains=q)
+        | Q(partner_lead__name__icontains=q)
+        | Exists(further)
+    )
+
+
+def pairings_matching(q: str, *, limit: int) -> tuple[int, list[Pairing]]:
+    """How many pairings match ``q`` and the ``limit`` best, with their edition and lead
+    cities (two queries). Every pairing is public, and so is its action plan."""
+    matches = pairing_search(Pairing.objects.all(), q)
+    count = matches.count()
+    rows = list(
+        matches.select_related("edition", "eu_lead", "partner_lead").order_by(
+            "-rank", "-edition__start_date", "partner_lead__name", "pk"
+        )[:limit]
+    )
+    return count, rows
 
 
 def pairing_for_page(slug: str) -> Pairing:

@@ -14,6 +14,7 @@ admin.site.index_title = _("Programme administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("worldcities.users.urls")),
     path("notifications/", include("worldcities.notifications.urls")),
