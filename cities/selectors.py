@@ -22,17 +22,17 @@ def cities_public():
 
 
 def city_search(qs, q: str):
-    """``qs`` narrowed to the cities matching ``q``: by full-text search of their name,
-    country and profile (web-search syntax, the platform's configuration), or by a part of
-    their name or their country's (what someone typing "Bus" for Busan expects). Each has
-    ``rank`` (higher is better; 0 for a match by part of a name). Keeps ``qs``'s order."""
+    """``qs`` narrowed to the cities matching ``q``: by full-text search of their name and
+    profile (web-search syntax, the platform's configuration, their stored document), or by
+    a part of their name or their country's (what someone typing "Bus" for Busan expects).
+    Each has ``rank`` (higher is better; 0 for a match by part of a name). Keeps ``qs``'s
+    order."""
     q = (q or "").strip()
     if not q:
         return qs
     query = textsearch.web_query(q)
-    document = textsearch.weighted_vector(("name", "A"), ("country__name", "B"), ("profile", "C"))
-    return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
-        Q(document=query) | Q(name__icontains=q) | Q(country__name__icontains=q)
+    return qs.annotate(rank=SearchRank(F("search_document"), query)).filter(
+        Q(search_document=query) | Q(name__icontains=q) | Q(country__name__icontains=q)
     )
 
 
@@ -41,7 +41,11 @@ def cities_matching(q: str, *, limit: int) -> tuple[int, list[City]]:
     Every city is public."""
     matches = city_search(City.objects.all(), q)
     count = matches.count()
-    rows = list(matches.select_related("country").order_by("-rank", "name", "pk")[:limit])
+    rows = list(
+        matches.select_related("country")
+        .defer("search_document")
+        .order_by("-rank", "name", "pk")[:limit]
+    )
     return count, rows
 
 

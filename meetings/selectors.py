@@ -39,14 +39,15 @@ def meetings_visible(user):
 def meeting_search(qs, q: str):
     """``qs`` narrowed to the meetings matching ``q`` by full-text search of what every
     reader sees of them: title, host city, venue and public description (web-search syntax,
-    the platform's configuration; practical information, for delegates, is left out). Each
-    has ``rank`` (higher is better). Keeps ``qs``'s order."""
+    the platform's configuration; practical information, for delegates, is left out), read
+    from the stored documents of the meeting and its host city. Each has ``rank`` (higher is
+    better). Keeps ``qs``'s order."""
     q = (q or "").strip()
     if not q:
         return qs
     query = textsearch.web_query(q)
-    document = textsearch.weighted_vector(
-        ("title", "A"), ("host_city__name", "B"), ("venue", "B"), ("description", "C")
+    document = textsearch.joined(
+        F("search_document"), textsearch.names_in(F("host_city__search_document"), weight="B")
     )
     return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
         document=query
@@ -58,7 +59,11 @@ def meetings_matching(user, q: str, *, limit: int) -> tuple[int, list[Meeting]]:
     edition and host city (two queries)."""
     matches = meeting_search(meetings_visible(user), q)
     count = matches.count()
-    rows = list(matches.order_by("-rank", "-starts_at", "pk")[:limit])
+    rows = list(
+        matches.defer("search_document", "host_city__search_document").order_by(
+            "-rank", "-starts_at", "pk"
+        )[:limit]
+    )
     return count, rows
 
 

@@ -1,7 +1,6 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
     Avg,
@@ -14,11 +13,8 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    TextField,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 
 from cities.models import City, Topic
@@ -74,43 +70,28 @@ def _detail_prefetches():
     ]
 
 
-def _action_texts():
-    """The titles and descriptions of the outer pairing's actions, as one text (a subquery)."""
-    texts = (
-        Action.objects.filter(pairing=OuterRef("pk"))
-        .order_by()
-        .values("pairing")
-        .annotate(
-            text=StringAgg(
-                Concat("title", Value(" "), "description", output_field=TextField()),
-                delimiter=" ",
-            )
-        )
-        .values("text")
-    )
-    return Subquery(texts, output_field=TextField())
-
-
 def pairing_search(qs, q: str):
-    """``qs`` narrowed to the pairings matching ``q``: by full-text search of their lead
-    cities, their topics in the cities' words, their objectives and their actions' titles and
-    descriptions (web-search syntax, the platform's configuration), or by a part of a member
-    city's name. Each has ``rank`` (higher is better; 0 for a match by part of a name). Keeps
+    """``qs`` narrowed to the pairings matching ``q`` (web-search syntax, the platform's
+    configuration): by full-text search of their lead cities' names with their topics in the
+    cities' words and their objectives, or of one of their actions' title and description;
+    or by a part of a member city's name. All of it is read from stored documents (the
+    pairing's, its lead cities', its actions'), so no row's text is parsed. Each has ``rank``
+    (higher is better; 0 for a match through an action or by part of a name). Keeps
     ``qs``'s order; each pairing once."""
     q = (q or "").strip()
     if not q:
         return qs
     query = textsearch.web_query(q)
-    document = textsearch.weighted_vector(
-        ("eu_lead__name", "A"),
-        ("partner_lead__name", "A"),
-        ("topics_note", "A"),
-        (_action_texts(), "B"),
-        ("objectives", "C"),
+    document = textsearch.joined(
+        F("search_document"),
+        textsearch.names_in(F("eu_lead__search_document")),
+        textsearch.names_in(F("partner_lead__search_document")),
     )
+    by_action = Action.objects.filter(pairing=OuterRef("pk"), search_document=query)
     further = PairingMember.objects.filter(pairing=OuterRef("pk"), city__name__icontains=q)
     return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
         Q(document=query)
+        | Exists(by_action)
         | Q(eu_lead__name__icontains=q)
         | Q(partner_lead__name__icontains=q)
         | Exists(further)
@@ -123,9 +104,9 @@ def pairings_matching(q: str, *, limit: int) -> tuple[int, list[Pairing]]:
     matches = pairing_search(Pairing.objects.all(), q)
     count = matches.count()
     rows = list(
-        matches.select_related("edition", "eu_lead", "partner_lead").order_by(
-            "-rank", "-edition__start_date", "partner_lead__name", "pk"
-        )[:limit]
+        matches.select_related("edition", "eu_lead", "partner_lead")
+        .defer("search_document", "eu_lead__search_document", "partner_lead__search_document")
+        .order_by("-rank", "-edition__start_date", "partner_lead__name", "pk")[:limit]
     )
     return count, rows
 

@@ -1,10 +1,13 @@
-"""Full-text search as every app does it: one PostgreSQL text-search configuration, queries in
-web-search syntax (``"a phrase"``, ``-word``), and the checks a typed search goes through
-before it reaches the database (``SearchTermsForm``)."""
+"""Full-text search as every app does it: one PostgreSQL text-search configuration, a
+stored document per row that the database keeps up to date itself (``stored_document``),
+queries in web-search syntax (``"a phrase"``, ``-word``), and the checks a typed search goes
+through before it reaches the database (``SearchTermsForm``)."""
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import Func
+from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext_lazy as _
 
 # The text-search configuration of every stored vector and of every query against one.
@@ -25,6 +28,36 @@ def weighted_vector(*weighted) -> SearchVector:
     combined = vectors[0]
     for vector in vectors[1:]:
         combined = combined + vector
+    return combined
+
+
+def stored_document(*weighted) -> models.GeneratedField:
+    """A column holding the weighted vector of the row's own text columns (``(name,
+    weight)`` pairs), computed by the database on every insert and update: no write path
+    has to refresh it, and a search reads it instead of parsing every row's text."""
+    return models.GeneratedField(
+        expression=weighted_vector(*weighted),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+
+def names_in(document: str, weight: str = "A"):
+    """The words of a related row's stored document that carry weight A (its name), given
+    ``weight``: read from what is stored, so no row's text is parsed again."""
+    return Func(
+        document,
+        function="setweight",
+        template=f"%(function)s(ts_filter(%(expressions)s, '{{a}}'), '{weight}')",
+        output_field=SearchVectorField(),
+    )
+
+
+def joined(*documents):
+    """One document out of several (``||``)."""
+    combined = documents[0]
+    for document in documents[1:]:
+        combined = CombinedExpression(combined, "||", document, output_field=SearchVectorField())
     return combined
 
 

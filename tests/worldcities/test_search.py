@@ -282,3 +282,30 @@ def test_links_carry_the_cleaned_search(client, busan_barcelona):
 
     links = re.findall(r'href="(/pairings/\?[^"]*)"', response.text)
     assert [parse_qs(urlsplit(link).query)["q"] for link in links] == [["hydrogen fuel"]]
+
+
+def test_words_of_a_pairings_cities_and_topics_are_searched_together(client, busan_barcelona):
+    PairingFactory(
+        edition=busan_barcelona.edition,
+        slug="suwon",
+        partner_lead=PartnerCityFactory(name="Suwon", slug="suwon"),
+        topics_note="smart, low carbon, hydrogen",
+    )
+
+    found = _group(client.get(SEARCH, {"q": "Busan hydrogen"}), "pairings")["rows"]
+
+    assert [p.slug for p in found] == ["busan-barcelona"]
+
+
+def test_what_is_searched_follows_every_write(client, edition):
+    """The documents are kept by the database itself: a change through any path (a
+    service, the admin, a bulk update) is searched at once."""
+    meeting = MeetingFactory(edition=edition, title="Working meeting", venue="City Hall")
+    city = meeting.host_city
+    assert _titles(client.get(SEARCH, {"q": "shipyard"}), "meetings") == []
+
+    type(meeting).objects.filter(pk=meeting.pk).update(venue="The old shipyard")
+    assert _titles(client.get(SEARCH, {"q": "shipyard"}), "meetings") == ["Working meeting"]
+
+    type(city).objects.filter(pk=city.pk).update(name="Ulsan")
+    assert _titles(client.get(SEARCH, {"q": "Ulsan meeting"}), "meetings") == ["Working meeting"]
