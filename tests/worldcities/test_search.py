@@ -309,3 +309,35 @@ def test_what_is_searched_follows_every_write(client, edition):
 
     type(city).objects.filter(pk=city.pk).update(name="Ulsan")
     assert _titles(client.get(SEARCH, {"q": "Ulsan meeting"}), "meetings") == ["Working meeting"]
+
+
+@pytest.mark.parametrize("path", ["/practices/", "/cities/", "/pairings/", "/meetings/"])
+@pytest.mark.parametrize(
+    "q", ["the and of", "?!… ---", "hydrogen " * 111 + "x"], ids=["stop", "punct", "long"]
+)
+def test_each_list_answers_a_search_it_cannot_use(client, busan_barcelona, path, q):
+    response = client.get(path, {"q": q})
+
+    assert response.status_code == 200
+    assert busan_barcelona.get_absolute_url() not in response.text
+
+
+@pytest.mark.parametrize("role", ["visitor", "delegate", "coordinator", "programme_staff"])
+def test_every_role_finds_the_pairing(request, client_for, busan_barcelona, role):
+    user = None if role == "visitor" else request.getfixturevalue(role)
+
+    response = client_for(user).get(SEARCH, {"q": "hydrogen"})
+
+    assert response.status_code == 200
+    assert [p.slug for p in _group(response, "pairings")["rows"]] == ["busan-barcelona"]
+
+
+def test_programme_staff_find_every_practice(client_for, programme_staff, eu_city):
+    PracticeFactory(title="Hydrogen buses", slug="published", city=eu_city)
+    PracticeFactory(
+        title="Hydrogen ferries", slug="draft", city=eu_city, status=Practice.Status.DRAFT
+    )
+
+    response = client_for(programme_staff).get(SEARCH, {"q": "hydrogen"})
+
+    assert sorted(_titles(response, "practices")) == ["Hydrogen buses", "Hydrogen ferries"]
