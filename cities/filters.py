@@ -2,11 +2,11 @@
 shared as a link. The apps built on this one add theirs (``cities.extensions``)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import extensions
 from .models import City, Country
+from .selectors import city_search
 
 
 class CityFilterSet(django_filters.FilterSet):
@@ -48,14 +48,7 @@ class CityFilterSet(django_filters.FilterSet):
         return [*cls.base_filters, *extensions.filters]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(country__name__icontains=value)
-            | Q(profile__icontains=value)
-        )
+        return city_search(queryset, value)
 
     def filter_side(self, queryset, name, value):
         """EU: cities of countries that are or were EU members (the United Kingdom's cities

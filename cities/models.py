@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from worldcities import textsearch
 from worldcities.users.models import validate_time_zone
 
 
@@ -110,6 +112,9 @@ class City(models.Model):
     profile = models.TextField(_("short profile"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a search reads: the name (weight A, which the pages of meetings and pairings read
+    # as the city's name) and the profile.
+    search_document = textsearch.stored_document(("name", "A"), ("profile", "C"))
 
     class Meta:
         verbose_name = _("city")
@@ -138,7 +143,10 @@ class City(models.Model):
                 violation_error_message=_("This country already has a city of that name."),
             ),
         ]
-        indexes = [models.Index(fields=["country", "name"])]
+        indexes = [
+            models.Index(fields=["country", "name"]),
+            GinIndex(fields=["search_document"], name="city_search_gin"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,7 +1,10 @@
 """Reads of cities and the programme's taxonomy."""
 
-from django.db.models import prefetch_related_objects
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+
+from worldcities import textsearch
 
 from . import extensions
 from .models import City, ThematicArea
@@ -16,6 +19,34 @@ def cities_public():
     list (``cities.extensions``: how many pairings it takes part in)."""
     annotations = {key: column.annotation() for key, column in extensions.columns.items()}
     return City.objects.select_related("country").annotate(**annotations).order_by("name")
+
+
+def city_search(qs, q: str):
+    """``qs`` narrowed to the cities matching ``q``: by full-text search of their name and
+    profile (web-search syntax, the platform's configuration, their stored document), or by
+    a part of their name or their country's (what someone typing "Bus" for Busan expects).
+    Each has ``rank`` (higher is better; 0 for a match by part of a name). Keeps ``qs``'s
+    order."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    query = textsearch.web_query(q)
+    return qs.annotate(rank=SearchRank(F("search_document"), query)).filter(
+        Q(search_document=query) | Q(name__icontains=q) | Q(country__name__icontains=q)
+    )
+
+
+def cities_matching(q: str, *, limit: int) -> tuple[int, list[City]]:
+    """How many cities match ``q`` and the ``limit`` best, with their country (two queries).
+    Every city is public."""
+    matches = city_search(City.objects.all(), q)
+    count = matches.count()
+    rows = list(
+        matches.select_related("country")
+        .defer("search_document")
+        .order_by("-rank", "name", "pk")[:limit]
+    )
+    return count, rows
 
 
 def city_list_rows(page) -> list[City]:

@@ -9,6 +9,7 @@ from .models import AgendaItem, Meeting
 
 
 class MeetingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     edition = django_filters.ModelChoiceFilter(
         label=_("Edition"), queryset=Edition.objects.all(), empty_label=_("All editions")
     )
@@ -37,7 +38,12 @@ class MeetingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["edition", "kind", "host_city", "country", "thematic_area"]
+        fields = ["q", "edition", "kind", "host_city", "country", "thematic_area"]
+
+    def filter_search(self, queryset, name, value):
+        from .selectors import meeting_search
+
+        return meeting_search(queryset, value)
 
     def filter_thematic_area(self, queryset, name, value):
         served = Meeting.pairings.through.objects.filter(

@@ -5,6 +5,7 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,6 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
+
+from worldcities import textsearch
 
 DEFAULT_REMINDER_DAYS = (14, 2)
 MAX_REMINDER_DAYS = 90
@@ -133,6 +136,10 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a search reads of what every reader sees (practical information is left out).
+    search_document = textsearch.stored_document(
+        ("title", "A"), ("venue", "B"), ("description", "C")
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -152,7 +159,11 @@ class Meeting(models.Model):
                 violation_error_message=_("Registration closes after it opens."),
             ),
         ]
-        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            models.Index(fields=["status"]),
+            GinIndex(fields=["search_document"], name="meeting_search_gin"),
+        ]
 
     def __str__(self):
         return self.title

@@ -5,15 +5,16 @@ import datetime
 import random
 from collections import defaultdict
 
+from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from twinning.models import Edition, Pairing
-from worldcities import versions
+from worldcities import textsearch, versions
 from worldcities.users.services import PEOPLE
 
 from . import permissions
@@ -34,8 +35,39 @@ def meetings_visible(user):
     return Meeting.objects.select_related("edition", "host_city__country")
 
 
+def meeting_search(qs, q: str):
+    """``qs`` narrowed to the meetings matching ``q`` by full-text search of what every
+    reader sees of them: title, host city, venue and public description (web-search syntax,
+    the platform's configuration; practical information, for delegates, is left out), read
+    from the stored documents of the meeting and its host city. Each has ``rank`` (higher is
+    better). Keeps ``qs``'s order."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    query = textsearch.web_query(q)
+    document = textsearch.joined(
+        F("search_document"), textsearch.names_in(F("host_city__search_document"), weight="B")
+    )
+    return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
+        document=query
+    )
+
+
+def meetings_matching(user, q: str, *, limit: int) -> tuple[int, list[Meeting]]:
+    """How many meetings ``user`` may see match ``q`` and the ``limit`` best, with their
+    edition and host city (two queries)."""
+    matches = meeting_search(meetings_visible(user), q)
+    count = matches.count()
+    rows = list(
+        matches.defer("search_document", "host_city__search_document").order_by(
+            "-rank", "-starts_at", "pk"
+        )[:limit]
+    )
+    return count, rows
+
+
 PER_PAGE = 20
-FILTERS = ("edition", "kind", "host_city", "country", "thematic_area")
+FILTERS = ("q", "edition", "kind", "host_city", "country", "thematic_area")
 PAGES = ("upcoming_page", "page")
 # The list shows meetings with their edition and host city, and filters on them.
 # Upcoming and past depend on the clock too: a meeting that has just ended may stay under

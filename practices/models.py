@@ -17,6 +17,8 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from worldcities import textsearch
+
 
 def _generated_name(folder: str, filename: str) -> str:
     """A random file name that keeps only the (already validated) extension."""
@@ -490,5 +492,6 @@ class Follow(models.Model):
         return f"{self.user} → {self.practice or self.thematic_area}"
 
 
-# The text-search configuration of the stored vector and of every query against it.
-SEARCH_CONFIG = "english"
+# The text-search configuration of the stored vector and of every query against it: the
+# platform's one (``worldcities.textsearch``).
+SEARCH_CONFIG = textsearch.SEARCH_CONFIG

@@ -96,6 +96,19 @@ def practice_search(qs, q: str):
     )
 
 
+def practices_matching(user, q: str, *, limit: int) -> tuple[int, list[Practice]]:
+    """How many practices ``user`` may see match ``q`` and the ``limit`` best, with their
+    city and the matching passage (``headline_html``): two queries."""
+    matches = practice_search(practices_visible(user), q)
+    count = matches.order_by().count()
+    rows = list(
+        matches.select_related("city__country")
+        .defer("body_html", "search_vector")
+        .order_by("-rank", "-published_at", "-pk")[:limit]
+    )
+    return count, with_highlights(rows)
+
+
 def with_highlights(rows):
     """Sets ``headline_html`` (escaped, matches in ``<mark>``) on each row of a page."""
     for row in rows:

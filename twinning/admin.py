@@ -14,7 +14,9 @@ from worldcities.pagination import PageByKeysPaginator
 from . import exports
 from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
 from .services import (
+    ACTION_TEXTS,
     PAIRING_TRANSITIONS,
+    action_versions,
     edition_milestones_create,
     edition_versions,
     pairing_set_status,
@@ -293,7 +295,8 @@ class PairingAdmin(
         return obj.action_total
 
     def versions_of(self, obj) -> list[str]:
-        return pairing_versions(obj.pk)
+        # Its page and the lists; its actions (an inline) are searched in the pairing list.
+        return [*pairing_versions(obj.pk), ACTION_TEXTS]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -361,7 +364,7 @@ class ActionAdmin(
     actions = [export_actions_csv, export_actions_xlsx]
 
     def versions_of(self, obj) -> list[str]:
-        return pairing_versions(obj.pairing_id, listed=False)
+        return action_versions(obj.pairing_id)
 
 
 @admin.register(PairingMember)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import Country, ThematicArea
 
 from .models import Edition, Pairing
+from .selectors import pairing_search
 
 
 class MapFilterSet(django_filters.FilterSet):
@@ -51,16 +52,7 @@ class PairingFilterSet(MapFilterSet):
         fields = ["q", "edition", "partner_country", "thematic_area", "status"]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(eu_lead__name__icontains=value)
-            | Q(partner_lead__name__icontains=value)
-            | Q(members__city__name__icontains=value)
-            | Q(topics_note__icontains=value)
-            | Q(objectives__icontains=value)
-        ).distinct()
+        return pairing_search(queryset, value)
 
 
 # --- Filters the city list gets from this app (``cities.extensions``) ----------------------------

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,6 +8,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from worldcities import textsearch
 
 PROGRESS_MESSAGE = _("Progress is a percentage between 0 and 100.")
 
@@ -164,8 +167,11 @@ class Pairing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a search reads of the pairing's own text (its cities and actions are read from
+    # theirs): its topics in the cities' words and its objectives.
+    search_document = textsearch.stored_document(("topics_note", "A"), ("objectives", "C"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         verbose_name = _("pairing")
@@ -183,6 +189,7 @@ class Pairing(models.Model):
                 violation_error_message=_("These two cities are already paired in this edition."),
             ),
         ]
+        indexes = [GinIndex(fields=["search_document"], name="pairing_search_gin")]
 
     def __str__(self):
         return f"{self.partner_lead.name} – {self.eu_lead.name}"
@@ -357,8 +364,10 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a search of the pairings reads of their actions.
+    search_document = textsearch.stored_document(("title", "A"), ("description", "B"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         verbose_name = _("action")
@@ -371,7 +380,10 @@ class Action(models.Model):
                 violation_error_message=PROGRESS_MESSAGE,
             )
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            GinIndex(fields=["search_document"], name="action_search_gin"),
+        ]
 
     def __str__(self):
         return self.title

@@ -1,6 +1,7 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
+from django.contrib.postgres.search import SearchRank
 from django.db.models import (
     Avg,
     Count,
@@ -17,6 +18,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from cities.models import City, Topic
+from worldcities import textsearch
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 from worldcities.users.services import PEOPLE
 
@@ -66,6 +68,47 @@ def _detail_prefetches():
             ),
         ),
     ]
+
+
+def pairing_search(qs, q: str):
+    """``qs`` narrowed to the pairings matching ``q`` (web-search syntax, the platform's
+    configuration): by full-text search of their lead cities' names with their topics in the
+    cities' words and their objectives, or of one of their actions' title and description;
+    or by a part of a member city's name. All of it is read from stored documents (the
+    pairing's, its lead cities', its actions'), so no row's text is parsed. Each has ``rank``
+    (higher is better; 0 for a match through an action or by part of a name). Keeps
+    ``qs``'s order; each pairing once."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    query = textsearch.web_query(q)
+    document = textsearch.joined(
+        F("search_document"),
+        textsearch.names_in(F("eu_lead__search_document")),
+        textsearch.names_in(F("partner_lead__search_document")),
+    )
+    by_action = Action.objects.filter(pairing=OuterRef("pk"), search_document=query)
+    further = PairingMember.objects.filter(pairing=OuterRef("pk"), city__name__icontains=q)
+    return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
+        Q(document=query)
+        | Exists(by_action)
+        | Q(eu_lead__name__icontains=q)
+        | Q(partner_lead__name__icontains=q)
+        | Exists(further)
+    )
+
+
+def pairings_matching(q: str, *, limit: int) -> tuple[int, list[Pairing]]:
+    """How many pairings match ``q`` and the ``limit`` best, with their edition and lead
+    cities (two queries). Every pairing is public, and so is its action plan."""
+    matches = pairing_search(Pairing.objects.all(), q)
+    count = matches.count()
+    rows = list(
+        matches.select_related("edition", "eu_lead", "partner_lead")
+        .defer("search_document", "eu_lead__search_document", "partner_lead__search_document")
+        .order_by("-rank", "-edition__start_date", "partner_lead__name", "pk")[:limit]
+    )
+    return count, rows
 
 
 def pairing_for_page(slug: str) -> Pairing:

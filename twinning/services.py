@@ -34,6 +34,16 @@ def pairing_versions(pairing_id: int, *, listed: bool = True) -> list[str]:
     return [f"pairing:{pairing_id}", *(["pairings"] if listed else [])]
 
 
+# The titles and descriptions of the actions, which a search of the pairing list reads.
+ACTION_TEXTS = "actions"
+
+
+def action_versions(pairing_id: int) -> list[str]:
+    """The versions a new, edited or deleted action moves: its pairing's page, and what
+    searches the actions' texts (the pairing list searched for words)."""
+    return [*pairing_versions(pairing_id, listed=False), ACTION_TEXTS]
+
+
 def edition_versions(edition_id: int) -> list[str]:
     """The versions a change of an edition moves: its pairings' pages show its name and cycle
     (``edition:<pk>``); the lists, their filters and the home page show editions."""
@@ -165,7 +175,7 @@ def action_create(*, pairing: Pairing, by, **fields) -> Action:
     action.full_clean()
     action._history_user = by
     action.save()
-    versions.bump(*pairing_versions(pairing.pk, listed=False))
+    versions.bump(*action_versions(pairing.pk))
     return action
 
 
@@ -178,7 +188,7 @@ def action_update(*, action: Action, by, **fields) -> Action:
     action.full_clean()
     action._history_user = by
     action.save()
-    versions.bump(*pairing_versions(action.pairing_id, listed=False))
+    versions.bump(*action_versions(action.pairing_id))
     return action
 
 
@@ -203,7 +213,7 @@ def action_delete(*, action: Action, by) -> None:
     _require(by, "twinning.manage_action_plan", action.pairing)
     action._history_user = by
     action.delete()
-    versions.bump(*pairing_versions(action.pairing_id, listed=False))
+    versions.bump(*action_versions(action.pairing_id))
 
 
 DUE_SOON_DAYS = 7

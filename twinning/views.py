@@ -38,9 +38,11 @@ def _pairing_list_parts(query) -> dict:
 @versions.for_visitors
 def pairing_list(request):
     query = list_query(request.GET, PairingFilterSet.base_filters)
+    # A search reads the actions' texts too.
+    shows = [*PAIRING_LIST_SHOWS, *([services.ACTION_TEXTS] if query.get("q") else [])]
     parts = versions.cached(
         "twinning:pairing-list",
-        depends_on=PAIRING_LIST_SHOWS,
+        depends_on=shows,
         vary=[query.urlencode()],
         compute=lambda: _pairing_list_parts(query),
     )

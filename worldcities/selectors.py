@@ -1,9 +1,17 @@
-"""Reads that span the apps (the home page's figures)."""
+"""Reads that span the apps: the home page's figures, the search across the site."""
 
 from cities.models import City
-from meetings.selectors import meetings_visible, upcoming_meetings, upcoming_meetings_count
+from cities.selectors import cities_matching
+from meetings.selectors import (
+    meetings_matching,
+    meetings_visible,
+    upcoming_meetings,
+    upcoming_meetings_count,
+)
 from practices.models import Practice
+from practices.selectors import practices_matching
 from twinning.models import Pairing
+from twinning.selectors import pairings_matching
 
 
 def programme_figures() -> dict:
@@ -29,3 +37,32 @@ def home_highlights(user) -> dict:
             .order_by("-published_at", "-pk")[:3]
         ),
     }
+
+
+# --- Search across the site ---------------------------------------------------------------------
+# What the site search finds, in the order its groups are shown: (kind, its own list).
+SEARCH_KINDS = (
+    ("practices", "practices:list"),
+    ("cities", "cities:list"),
+    ("pairings", "twinning:pairing_list"),
+    ("meetings", "meetings:list"),
+)
+
+
+def site_search(*, user, q: str, kinds, limit: int) -> list[dict]:
+    """For each kind of ``kinds`` (in the order of ``SEARCH_KINDS``): how many of what
+    ``user`` may see match ``q`` and the ``limit`` best. Each app searches its own rows
+    (its selectors); two queries per kind, however many match."""
+    finders = {
+        "practices": lambda: practices_matching(user, q, limit=limit),
+        "cities": lambda: cities_matching(q, limit=limit),
+        "pairings": lambda: pairings_matching(q, limit=limit),
+        "meetings": lambda: meetings_matching(user, q, limit=limit),
+    }
+    groups = []
+    for kind, list_url in SEARCH_KINDS:
+        if kind not in kinds:
+            continue
+        count, rows = finders[kind]()
+        groups.append({"kind": kind, "list_url": list_url, "count": count, "rows": rows})
+    return groups

@@ -17,6 +17,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("worldcities.users.urls")),
     path("notifications/", include("worldcities.notifications.urls")),

@@ -1,18 +1,21 @@
 import logging
 
+from django import forms
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
 from worldcities import versions
-from worldcities.selectors import home_highlights, programme_figures
+from worldcities.selectors import SEARCH_KINDS, home_highlights, programme_figures, site_search
+from worldcities.textsearch import SearchTermsForm
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,58 @@ def language(request):
         request,
         "language.html",
         {"chosen": request.GET.get("language", ""), "next": request.GET.get("next", "/")},
+    )
+
+
+SEARCH_KIND_LABELS = {
+    "practices": _("Practices"),
+    "cities": _("Cities"),
+    "pairings": _("Pairings"),
+    "meetings": _("Meetings"),
+}
+
+
+class SiteSearchForm(SearchTermsForm):
+    kind = forms.MultipleChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[(kind, SEARCH_KIND_LABELS[kind]) for kind, _list in SEARCH_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("There is nothing of the kind “%(value)s” to find.")},
+    )
+
+
+# How many results of each kind the search page shows (all of them are one link away, in
+# the kind's own list); of one kind chosen alone, more.
+SEARCH_PER_KIND = 5
+SEARCH_LIST_LABELS = {
+    "practices": _("Search the practice list, with its filters"),
+    "cities": _("Search the city list, with its filters"),
+    "pairings": _("Search the pairing list, with its filters"),
+    "meetings": _("Search the meeting list, with its filters"),
+}
+SEARCH_ONE_KIND = 20
+
+
+def search(request):
+    """One search box for the whole site: practices, cities, pairings and meetings matching
+    the words typed, grouped by kind, each group with its count and a link to its own list
+    searched for the same words. The search and the kinds chosen stay in the address."""
+    form = SiteSearchForm(request.GET or None)
+    groups = []
+    q = ""
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        kinds = form.cleaned_data["kind"] or [kind for kind, _list in SEARCH_KINDS]
+        limit = SEARCH_ONE_KIND if len(kinds) == 1 else SEARCH_PER_KIND
+        groups = site_search(user=request.user, q=q, kinds=kinds, limit=limit)
+        for group in groups:
+            group["label"] = SEARCH_KIND_LABELS[group["kind"]]
+            group["list_label"] = SEARCH_LIST_LABELS[group["kind"]]
+    return render(
+        request,
+        "search.html",
+        {"form": form, "q": q, "groups": groups, "searched": bool(q)},
     )
 
 

@@ -124,7 +124,7 @@ def test_practice_from_draft_to_adoption(
     log_in_as(page, live_server, None)
     visit(page, base + "/practices/")
     page.get_by_label("Search practices").fill("solar hydrogen")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page).to_have_url(re.compile(r"q=solar(\+|%20)hydrogen"))
     result = page.locator(".practice-card", has_text="Hydrogen refuelling for city buses")
     expect(result).to_be_visible()
