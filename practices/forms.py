@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.forms import inlineformset_factory
@@ -11,6 +12,7 @@ from .models import (
     Attachment,
     Comment,
     KeyFigure,
+    PendingUpload,
     Practice,
     PracticeLink,
     PracticePartner,
@@ -23,6 +25,14 @@ from .uploads import (
     MAX_COVER_SIZE,
     validate_upload,
 )
+
+
+def areas_with_topics(areas, topics) -> list:
+    """The thematic areas ticked, with those of the topics ticked, each once, in order."""
+    chosen = {area.pk: area for area in areas}
+    for topic in topics:
+        chosen.setdefault(topic.area_id, topic.area)
+    return sorted(chosen.values(), key=lambda area: (area.order, area.name))
 
 
 def _accept(extensions) -> str:
@@ -73,7 +83,14 @@ class PracticeForm(forms.ModelForm):
         self.fields["pairing"].queryset = pairings.select_related("eu_lead", "partner_lead")
         self.fields["actions"].queryset = Action.objects.filter(pairing__in=pairings)
         self.fields["topics"].queryset = Topic.objects.select_related("area")
-        self.fields["thematic_areas"].help_text = ""
+        self.fields["title"].label = _("Practice title")
+        # A topic brings its thematic area: tick an area alone only when no topic fits.
+        self.fields["thematic_areas"].required = False
+        self.fields["thematic_areas"].help_text = _(
+            "Ticking a topic adds its thematic area when you save: tick an area here only "
+            "when none of its topics fits."
+        )
+        self.fields["topics"].help_text = _("Each topic's thematic area is added for you.")
         self.fields["actions"].help_text = Practice._meta.get_field("actions").help_text
 
     def clean_cover_image(self):
@@ -93,14 +110,10 @@ class PracticeForm(forms.ModelForm):
             self.add_error("end_date", _("The end lies before the start."))
         if data.get("ongoing") and end:
             self.add_error("end_date", _("A practice still running has no end date yet."))
-        areas = set(data.get("thematic_areas") or [])
-        stray = [t for t in data.get("topics") or [] if t.area not in areas]
-        if stray:
-            self.add_error(
-                "topics",
-                _("Also tick the thematic area of: %(topics)s.")
-                % {"topics": ", ".join(t.name for t in stray)},
-            )
+        if "thematic_areas" in data and "topics" in data:
+            data["thematic_areas"] = areas_with_topics(data["thematic_areas"], data["topics"])
+            if not data["thematic_areas"]:
+                self.add_error("thematic_areas", _("Tick at least one topic or thematic area."))
         pairing = data.get("pairing")
         wrong = [a for a in data.get("actions") or [] if not pairing or a.pairing_id != pairing.pk]
         if wrong:
@@ -118,6 +131,7 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = PracticePartner
         fields = ["organisation", "role"]
+        labels = {"organisation": _("Partner organisation"), "role": _("Partner's role")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,11 +139,43 @@ class PartnerForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.ModelForm):
+    """An attachment row. A file chosen on a submit that failed for another reason is kept
+    (``practices.services.pending_upload_keep``) and named on the row as already chosen; the
+    next submit uses it unless another file is chosen or "Remove" is ticked."""
+
+    pending = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Attachment
         fields = ["title", "file"]
+        labels = {"title": _("Attachment title")}
         widgets = {"file": forms.FileInput(attrs={"accept": _accept(ATTACHMENT_EXTENSIONS)})}
         help_texts = {"file": _("PDF, image or office document, up to 10 MB.")}
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.pending_upload = None  # the kept file this row uses, once cleaned or kept
+        self.fields["file"].required = False  # a kept file stands in for a new one
+        if self.is_bound and self._raw("pending"):
+            self._add_remove_box()
+
+    def _raw(self, name):
+        return self.data.get(self.add_prefix(name))
+
+    def _add_remove_box(self):
+        self.fields["remove_pending"] = forms.BooleanField(label=_("Remove"), required=False)
+
+    def _removing_only(self) -> bool:
+        """Only "Remove" ticked on a row that holds nothing else: a blank row again."""
+        return (
+            bool(self._raw("remove_pending"))
+            and not (self._raw("title") or "").strip()
+            and not self.files.get(self.add_prefix("file"))
+        )
+
+    def has_changed(self):
+        return not self._removing_only() and super().has_changed()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -141,18 +187,70 @@ class AttachmentForm(forms.ModelForm):
             self.instance.size = upload.size
         return upload
 
+    def clean(self):
+        data = super().clean()
+        if "file" in self.errors or isinstance(data.get("file"), UploadedFile):
+            return data  # a new file replaces any kept one
+        pending = self._kept(data.get("pending"), removed=data.get("remove_pending"))
+        if pending is not None:
+            self._name_remove_box(pending)
+            self.instance.content_type = pending.content_type
+            self.instance.original_name = pending.original_name
+            self.instance.size = pending.size
+            data["file"] = File(pending.file.open("rb"), name=pending.original_name)
+        elif not self.instance.file and "file" not in self.errors:
+            self.add_error("file", self.fields["file"].error_messages["required"])
+        return data
+
+    def _kept(self, pk, *, removed):
+        if not pk or removed or self.owner is None:
+            return None
+        pending = PendingUpload.objects.filter(owner=self.owner, pk=pk).first()
+        if pending is None:
+            self.add_error(
+                "file", _("The file chosen before is no longer kept: please choose it again.")
+            )
+        return pending
+
+    def new_upload(self):
+        """The file newly chosen on this row, if it passed the checks, else None."""
+        upload = getattr(self, "cleaned_data", {}).get("file")
+        return upload if isinstance(upload, UploadedFile) else None
+
+    def _name_remove_box(self, pending) -> None:
+        self.pending_upload = pending
+        if "remove_pending" not in self.fields:
+            self._add_remove_box()
+        self.fields["remove_pending"].label = _("Remove %(name)s") % {"name": pending.original_name}
+
+    def keep(self, pending) -> None:
+        """Names ``pending`` on the row re-rendered after a failed submit, and sends its id
+        back with the next submit (the formset's data is the view's own mutable copy)."""
+        self.data[self.add_prefix("pending")] = str(pending.pk)
+        self.data.pop(self.add_prefix("remove_pending"), None)
+        self._name_remove_box(pending)
+
 
 class LinkForm(forms.ModelForm):
-    url = forms.URLField(label=_("address"), max_length=200, assume_scheme="https")
+    url = forms.URLField(label=_("Web address"), max_length=200, assume_scheme="https")
 
     class Meta:
         model = PracticeLink
         fields = ["title", "url"]
+        labels = {"title": _("Link title")}
 
 
 def _formset(model, form, extra=1, max_num=20):
+    # A blank extra row has nothing to delete: only saved rows get the "Delete" box.
     return inlineformset_factory(
-        Practice, model, form=form, extra=extra, can_delete=True, max_num=max_num, validate_max=True
+        Practice,
+        model,
+        form=form,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=max_num,
+        validate_max=True,
     )
 
 

@@ -91,11 +91,41 @@ def _rerender_detail(request, slug, **forms):
 
 # --- Writing ------------------------------------------------------------------------------------
 def _formsets(request, practice):
-    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    # A copy of the POST data: after a failed submit, the rows name the files kept for the
+    # next one (``AttachmentForm.keep``).
+    data = (request.POST.copy(), request.FILES) if request.method == "POST" else (None, None)
     return [
-        (label, formset_class(*data, instance=practice, prefix=prefix))
+        (
+            label,
+            formset_class(
+                *data,
+                instance=practice,
+                prefix=prefix,
+                form_kwargs={"owner": request.user} if prefix == "attachments" else {},
+            ),
+        )
         for prefix, formset_class, label in FORMSETS
     ]
+
+
+def _attachment_forms(formsets):
+    """The rows of the attachments formset, checked (also when the practice form failed
+    first and the formsets were not)."""
+    formset = next(fs for _label, fs in formsets if fs.prefix == "attachments")
+    formset.is_valid()
+    return formset.forms
+
+
+def _keep_new_uploads(request, formsets) -> None:
+    """A submit that did not save: keeps each new file that passed its checks, so that the
+    form shows it as already chosen and the next submit uses it."""
+    for form in _attachment_forms(formsets):
+        if upload := form.new_upload():
+            form.keep(
+                services.pending_upload_keep(
+                    owner=request.user, upload=upload, content_type=form.instance.content_type
+                )
+            )
 
 
 def _edit(request, practice, *, creating):
@@ -122,6 +152,14 @@ def _edit(request, practice, *, creating):
                         },
                         formsets=[fs for _label, fs in formsets],
                     )
+                    services.pending_uploads_used(
+                        owner=request.user,
+                        uploads=[
+                            form.pending_upload
+                            for form in _attachment_forms(formsets)
+                            if form.pending_upload and form.has_changed()
+                        ],
+                    )
                     if submit:
                         practice = services.practice_submit(practice=practice, by=request.user)
             except ValidationError as error:
@@ -134,6 +172,7 @@ def _edit(request, practice, *, creating):
                 else:
                     messages.success(request, _("Saved. This is how your practice will look."))
                 return redirect(practice)
+        _keep_new_uploads(request, formsets)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
         status = 400
     else:
