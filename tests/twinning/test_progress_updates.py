@@ -201,3 +201,13 @@ def test_the_pairing_page_runs_flat_queries_however_many_updates(
 
     client = client_for(coordinator)
     assert_flat_queries(make_rows, lambda: client.get(pairing.get_absolute_url()))
+
+
+def test_the_action_form_says_where_progress_changes(client_for, coordinator, action):
+    client = client_for(coordinator)
+    edit = client.get(reverse("twinning:action_update", args=[action.pairing.slug, action.pk]))
+    content = edit.content.decode()
+    assert "Now: In progress, 40 %." in content
+    assert 'name="progress"' not in content and 'name="status"' not in content
+    new = client.get(reverse("twinning:action_create", args=[action.pairing.slug]))
+    assert "A new action starts planned, at 0 %." in new.content.decode()
