@@ -39,7 +39,93 @@ def _accept(extensions) -> str:
     return ",".join(f".{ext}" for ext in extensions)
 
 
-class PracticeForm(forms.ModelForm):
+class KeptUploadMixin:
+    """A form whose file field (``kept_field``) survives a submit that failed for another
+    reason. The view keeps a new file that passed its checks
+    (``practices.services.pending_upload_keep``) and calls ``keep``: the form re-rendered
+    names it as already chosen, with a "Remove" box, and sends its id back in a hidden field
+    (``pending_name``); the next submit uses it unless another file is chosen or "Remove" is
+    ticked. Only the owner's own kept files are used. ``content_type_attr`` is where the
+    instance holds the file's checked content type."""
+
+    kept_field = "file"
+    pending_name = "pending"
+    remove_name = "remove_pending"
+    content_type_attr = "content_type"
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.pending_upload = None  # the kept file this form uses, once cleaned or kept
+        self.fields[self.kept_field].required = False  # a kept file stands in for a new one
+        if self.is_bound and self._raw(self.pending_name):
+            self._add_remove_box()
+
+    def _raw(self, name):
+        return self.data.get(self.add_prefix(name))
+
+    def _add_remove_box(self, pending=None):
+        if self.remove_name not in self.fields:
+            self.fields[self.remove_name] = forms.BooleanField(label=_("Remove"), required=False)
+        if pending is not None:
+            name = {"name": pending.original_name}
+            self.fields[self.remove_name].label = _("Remove %(name)s") % name
+            self.fields[self.remove_name].help_text = (
+                _(
+                    "Already chosen: %(name)s. It is used when you save, unless you choose "
+                    "another file or tick “Remove”."
+                )
+                % name
+            )
+
+    def new_upload(self):
+        """The file newly chosen on this form, if it passed the checks, else None."""
+        upload = getattr(self, "cleaned_data", {}).get(self.kept_field)
+        return upload if isinstance(upload, UploadedFile) else None
+
+    def use_kept(self, pending) -> None:
+        """Takes ``pending`` as the file of this submit."""
+        self.pending_upload = pending
+        self._add_remove_box(pending)
+        setattr(self.instance, self.content_type_attr, pending.content_type)
+        self.cleaned_data[self.kept_field] = File(
+            pending.file.open("rb"), name=pending.original_name
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.kept_field in self.errors or isinstance(data.get(self.kept_field), UploadedFile):
+            return data  # a new file replaces any kept one
+        pk = data.get(self.pending_name)
+        if not pk or data.get(self.remove_name) or self.owner is None:
+            return data
+        pending = PendingUpload.objects.filter(owner=self.owner, pk=pk).first()
+        if pending is None:
+            self.add_error(
+                self.kept_field,
+                _("The file chosen before is no longer kept: please choose it again."),
+            )
+        else:
+            self.use_kept(pending)
+        return data
+
+    def keep(self, pending) -> None:
+        """Names ``pending`` on the form re-rendered after a failed submit, and sends its id
+        back with the next submit (the form's data is the view's own mutable copy)."""
+        self.data[self.add_prefix(self.pending_name)] = str(pending.pk)
+        self.data.pop(self.add_prefix(self.remove_name), None)
+        self.pending_upload = pending
+        self._add_remove_box(pending)
+
+
+class PracticeForm(KeptUploadMixin, forms.ModelForm):
+    kept_field = "cover_image"
+    pending_name = "cover_pending"
+    remove_name = "cover_remove_pending"
+    content_type_attr = "cover_content_type"
+
+    cover_pending = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Practice
         fields = [
@@ -138,10 +224,8 @@ class PartnerForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.all()
 
 
-class AttachmentForm(forms.ModelForm):
-    """An attachment row. A file chosen on a submit that failed for another reason is kept
-    (``practices.services.pending_upload_keep``) and named on the row as already chosen; the
-    next submit uses it unless another file is chosen or "Remove" is ticked."""
+class AttachmentForm(KeptUploadMixin, forms.ModelForm):
+    """An attachment row; its file survives a failed submit (``KeptUploadMixin``)."""
 
     pending = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -152,24 +236,10 @@ class AttachmentForm(forms.ModelForm):
         widgets = {"file": forms.FileInput(attrs={"accept": _accept(ATTACHMENT_EXTENSIONS)})}
         help_texts = {"file": _("PDF, image or office document, up to 10 MB.")}
 
-    def __init__(self, *args, owner=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-        self.pending_upload = None  # the kept file this row uses, once cleaned or kept
-        self.fields["file"].required = False  # a kept file stands in for a new one
-        if self.is_bound and self._raw("pending"):
-            self._add_remove_box()
-
-    def _raw(self, name):
-        return self.data.get(self.add_prefix(name))
-
-    def _add_remove_box(self):
-        self.fields["remove_pending"] = forms.BooleanField(label=_("Remove"), required=False)
-
     def _removing_only(self) -> bool:
         """Only "Remove" ticked on a row that holds nothing else: a blank row again."""
         return (
-            bool(self._raw("remove_pending"))
+            bool(self._raw(self.remove_name))
             and not (self._raw("title") or "").strip()
             and not self.files.get(self.add_prefix("file"))
         )
@@ -187,48 +257,16 @@ class AttachmentForm(forms.ModelForm):
             self.instance.size = upload.size
         return upload
 
+    def use_kept(self, pending) -> None:
+        super().use_kept(pending)
+        self.instance.original_name = pending.original_name
+        self.instance.size = pending.size
+
     def clean(self):
         data = super().clean()
-        if "file" in self.errors or isinstance(data.get("file"), UploadedFile):
-            return data  # a new file replaces any kept one
-        pending = self._kept(data.get("pending"), removed=data.get("remove_pending"))
-        if pending is not None:
-            self._name_remove_box(pending)
-            self.instance.content_type = pending.content_type
-            self.instance.original_name = pending.original_name
-            self.instance.size = pending.size
-            data["file"] = File(pending.file.open("rb"), name=pending.original_name)
-        elif not self.instance.file and "file" not in self.errors:
+        if not self.pending_upload and not data.get("file") and "file" not in self.errors:
             self.add_error("file", self.fields["file"].error_messages["required"])
         return data
-
-    def _kept(self, pk, *, removed):
-        if not pk or removed or self.owner is None:
-            return None
-        pending = PendingUpload.objects.filter(owner=self.owner, pk=pk).first()
-        if pending is None:
-            self.add_error(
-                "file", _("The file chosen before is no longer kept: please choose it again.")
-            )
-        return pending
-
-    def new_upload(self):
-        """The file newly chosen on this row, if it passed the checks, else None."""
-        upload = getattr(self, "cleaned_data", {}).get("file")
-        return upload if isinstance(upload, UploadedFile) else None
-
-    def _name_remove_box(self, pending) -> None:
-        self.pending_upload = pending
-        if "remove_pending" not in self.fields:
-            self._add_remove_box()
-        self.fields["remove_pending"].label = _("Remove %(name)s") % {"name": pending.original_name}
-
-    def keep(self, pending) -> None:
-        """Names ``pending`` on the row re-rendered after a failed submit, and sends its id
-        back with the next submit (the formset's data is the view's own mutable copy)."""
-        self.data[self.add_prefix("pending")] = str(pending.pk)
-        self.data.pop(self.add_prefix("remove_pending"), None)
-        self._name_remove_box(pending)
 
 
 class LinkForm(forms.ModelForm):

@@ -90,10 +90,8 @@ def _rerender_detail(request, slug, **forms):
 
 
 # --- Writing ------------------------------------------------------------------------------------
-def _formsets(request, practice):
-    # A copy of the POST data: after a failed submit, the rows name the files kept for the
-    # next one (``AttachmentForm.keep``).
-    data = (request.POST.copy(), request.FILES) if request.method == "POST" else (None, None)
+def _formsets(request, practice, post=None):
+    data = (post, request.FILES) if request.method == "POST" else (None, None)
     return [
         (
             label,
@@ -116,14 +114,21 @@ def _attachment_forms(formsets):
     return formset.forms
 
 
-def _keep_new_uploads(request, formsets) -> None:
+def _file_forms(form, formsets):
+    """The forms whose file survives a failed submit (``KeptUploadMixin``)."""
+    return [form, *_attachment_forms(formsets)]
+
+
+def _keep_new_uploads(request, form, formsets) -> None:
     """A submit that did not save: keeps each new file that passed its checks, so that the
     form shows it as already chosen and the next submit uses it."""
-    for form in _attachment_forms(formsets):
-        if upload := form.new_upload():
-            form.keep(
+    for each in _file_forms(form, formsets):
+        if upload := each.new_upload():
+            each.keep(
                 services.pending_upload_keep(
-                    owner=request.user, upload=upload, content_type=form.instance.content_type
+                    owner=request.user,
+                    upload=upload,
+                    content_type=getattr(each.instance, each.content_type_attr),
                 )
             )
 
@@ -131,8 +136,11 @@ def _keep_new_uploads(request, formsets) -> None:
 def _edit(request, practice, *, creating):
     city = request.user.city if creating else practice.city
     if request.method == "POST":
-        form = PracticeForm(request.POST, request.FILES, instance=practice, city=city)
-        formsets = _formsets(request, practice)
+        # One copy of the POST data: after a failed submit, the forms name in it the files
+        # kept for the next one (``KeptUploadMixin.keep``).
+        post = request.POST.copy()
+        form = PracticeForm(post, request.FILES, instance=practice, city=city, owner=request.user)
+        formsets = _formsets(request, practice, post)
         if form.is_valid() and all(fs.is_valid() for _label, fs in formsets):
             data = form.cleaned_data
             # "Save and submit" submits only what may be submitted (a draft or a returned
@@ -155,9 +163,9 @@ def _edit(request, practice, *, creating):
                     services.pending_uploads_used(
                         owner=request.user,
                         uploads=[
-                            form.pending_upload
-                            for form in _attachment_forms(formsets)
-                            if form.pending_upload and form.has_changed()
+                            each.pending_upload
+                            for each in _file_forms(form, formsets)
+                            if each.pending_upload and each.has_changed()
                         ],
                     )
                     if submit:
@@ -172,7 +180,7 @@ def _edit(request, practice, *, creating):
                 else:
                     messages.success(request, _("Saved. This is how your practice will look."))
                 return redirect(practice)
-        _keep_new_uploads(request, formsets)
+        _keep_new_uploads(request, form, formsets)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
         status = 400
     else:

@@ -17,7 +17,7 @@ from practices.tasks import expire_pending_uploads
 from tests.cities.factories import OrganisationFactory, ThematicAreaFactory, TopicFactory
 from tests.users.factories import DelegateFactory
 
-from .conftest import PDF
+from .conftest import PDF, PNG
 from .factories import AttachmentFactory, PracticeFactory
 from .test_views import practice_post
 
@@ -236,3 +236,29 @@ def test_partner_rows_keep_their_labels_and_rules(client, delegate):
     )
     assert response.status_code == 400
     assert response.context["formsets"][1][1].forms[0].errors["role"] == ["This field is required."]
+
+
+def test_a_cover_image_survives_a_failed_submit_too(
+    client, delegate, django_capture_on_commit_callbacks
+):
+    area = ThematicAreaFactory()
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(area, title="", cover_image=SimpleUploadedFile("bus.png", PNG)),
+    )
+    assert response.status_code == 400
+    pending = PendingUpload.objects.get()
+    html = response.content.decode()
+    assert f'name="cover_pending" value="{pending.pk}"' in html
+    assert "Already chosen: bus.png." in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("practices:create"), practice_post(area, cover_pending=pending.pk)
+        )
+    assert response.status_code == 302
+    practice = Practice.objects.get()
+    assert practice.cover_content_type == "image/png"
+    assert practice.cover_image.read() == PNG
+    assert not PendingUpload.objects.exists()
