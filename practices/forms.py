@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.forms import inlineformset_factory
@@ -11,6 +12,7 @@ from .models import (
     Attachment,
     Comment,
     KeyFigure,
+    PendingUpload,
     Practice,
     PracticeLink,
     PracticePartner,
@@ -25,11 +27,105 @@ from .uploads import (
 )
 
 
+def areas_with_topics(areas, topics) -> list:
+    """The thematic areas ticked, with those of the topics ticked, each once, in order."""
+    chosen = {area.pk: area for area in areas}
+    for topic in topics:
+        chosen.setdefault(topic.area_id, topic.area)
+    return sorted(chosen.values(), key=lambda area: (area.order, area.name))
+
+
 def _accept(extensions) -> str:
     return ",".join(f".{ext}" for ext in extensions)
 
 
-class PracticeForm(forms.ModelForm):
+class KeptUploadMixin:
+    """A form whose file field (``kept_field``) survives a submit that failed for another
+    reason. The view keeps a new file that passed its checks
+    (``practices.services.pending_upload_keep``) and calls ``keep``: the form re-rendered
+    names it as already chosen, with a "Remove" box, and sends its id back in a hidden field
+    (``pending_name``); the next submit uses it unless another file is chosen or "Remove" is
+    ticked. Only the owner's own kept files are used. ``content_type_attr`` is where the
+    instance holds the file's checked content type."""
+
+    kept_field = "file"
+    pending_name = "pending"
+    remove_name = "remove_pending"
+    content_type_attr = "content_type"
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.pending_upload = None  # the kept file this form uses, once cleaned or kept
+        self.fields[self.kept_field].required = False  # a kept file stands in for a new one
+        if self.is_bound and self._raw(self.pending_name):
+            self._add_remove_box()
+
+    def _raw(self, name):
+        return self.data.get(self.add_prefix(name))
+
+    def _add_remove_box(self, pending=None):
+        if self.remove_name not in self.fields:
+            self.fields[self.remove_name] = forms.BooleanField(label=_("Remove"), required=False)
+        if pending is not None:
+            name = {"name": pending.original_name}
+            self.fields[self.remove_name].label = _("Remove %(name)s") % name
+            self.fields[self.remove_name].help_text = (
+                _(
+                    "Already chosen: %(name)s. It is used when you save, unless you choose "
+                    "another file or tick “Remove”."
+                )
+                % name
+            )
+
+    def new_upload(self):
+        """The file newly chosen on this form, if it passed the checks, else None."""
+        upload = getattr(self, "cleaned_data", {}).get(self.kept_field)
+        return upload if isinstance(upload, UploadedFile) else None
+
+    def use_kept(self, pending) -> None:
+        """Takes ``pending`` as the file of this submit."""
+        self.pending_upload = pending
+        self._add_remove_box(pending)
+        setattr(self.instance, self.content_type_attr, pending.content_type)
+        self.cleaned_data[self.kept_field] = File(
+            pending.file.open("rb"), name=pending.original_name
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.kept_field in self.errors or isinstance(data.get(self.kept_field), UploadedFile):
+            return data  # a new file replaces any kept one
+        pk = data.get(self.pending_name)
+        if not pk or data.get(self.remove_name) or self.owner is None:
+            return data
+        pending = PendingUpload.objects.filter(owner=self.owner, pk=pk).first()
+        if pending is None:
+            self.add_error(
+                self.kept_field,
+                _("The file chosen before is no longer kept: please choose it again."),
+            )
+        else:
+            self.use_kept(pending)
+        return data
+
+    def keep(self, pending) -> None:
+        """Names ``pending`` on the form re-rendered after a failed submit, and sends its id
+        back with the next submit (the form's data is the view's own mutable copy)."""
+        self.data[self.add_prefix(self.pending_name)] = str(pending.pk)
+        self.data.pop(self.add_prefix(self.remove_name), None)
+        self.pending_upload = pending
+        self._add_remove_box(pending)
+
+
+class PracticeForm(KeptUploadMixin, forms.ModelForm):
+    kept_field = "cover_image"
+    pending_name = "cover_pending"
+    remove_name = "cover_remove_pending"
+    content_type_attr = "cover_content_type"
+
+    cover_pending = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Practice
         fields = [
@@ -73,7 +169,14 @@ class PracticeForm(forms.ModelForm):
         self.fields["pairing"].queryset = pairings.select_related("eu_lead", "partner_lead")
         self.fields["actions"].queryset = Action.objects.filter(pairing__in=pairings)
         self.fields["topics"].queryset = Topic.objects.select_related("area")
-        self.fields["thematic_areas"].help_text = ""
+        self.fields["title"].label = _("Practice title")
+        # A topic brings its thematic area: tick an area alone only when no topic fits.
+        self.fields["thematic_areas"].required = False
+        self.fields["thematic_areas"].help_text = _(
+            "Ticking a topic adds its thematic area when you save: tick an area here only "
+            "when none of its topics fits."
+        )
+        self.fields["topics"].help_text = _("Each topic's thematic area is added for you.")
         self.fields["actions"].help_text = Practice._meta.get_field("actions").help_text
 
     def clean_cover_image(self):
@@ -93,14 +196,10 @@ class PracticeForm(forms.ModelForm):
             self.add_error("end_date", _("The end lies before the start."))
         if data.get("ongoing") and end:
             self.add_error("end_date", _("A practice still running has no end date yet."))
-        areas = set(data.get("thematic_areas") or [])
-        stray = [t for t in data.get("topics") or [] if t.area not in areas]
-        if stray:
-            self.add_error(
-                "topics",
-                _("Also tick the thematic area of: %(topics)s.")
-                % {"topics": ", ".join(t.name for t in stray)},
-            )
+        if "thematic_areas" in data and "topics" in data:
+            data["thematic_areas"] = areas_with_topics(data["thematic_areas"], data["topics"])
+            if not data["thematic_areas"]:
+                self.add_error("thematic_areas", _("Tick at least one topic or thematic area."))
         pairing = data.get("pairing")
         wrong = [a for a in data.get("actions") or [] if not pairing or a.pairing_id != pairing.pk]
         if wrong:
@@ -118,18 +217,35 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = PracticePartner
         fields = ["organisation", "role"]
+        labels = {"organisation": _("Partner organisation"), "role": _("Partner's role")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.all()
 
 
-class AttachmentForm(forms.ModelForm):
+class AttachmentForm(KeptUploadMixin, forms.ModelForm):
+    """An attachment row; its file survives a failed submit (``KeptUploadMixin``)."""
+
+    pending = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Attachment
         fields = ["title", "file"]
+        labels = {"title": _("Attachment title")}
         widgets = {"file": forms.FileInput(attrs={"accept": _accept(ATTACHMENT_EXTENSIONS)})}
         help_texts = {"file": _("PDF, image or office document, up to 10 MB.")}
+
+    def _removing_only(self) -> bool:
+        """Only "Remove" ticked on a row that holds nothing else: a blank row again."""
+        return (
+            bool(self._raw(self.remove_name))
+            and not (self._raw("title") or "").strip()
+            and not self.files.get(self.add_prefix("file"))
+        )
+
+    def has_changed(self):
+        return not self._removing_only() and super().has_changed()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -141,18 +257,38 @@ class AttachmentForm(forms.ModelForm):
             self.instance.size = upload.size
         return upload
 
+    def use_kept(self, pending) -> None:
+        super().use_kept(pending)
+        self.instance.original_name = pending.original_name
+        self.instance.size = pending.size
+
+    def clean(self):
+        data = super().clean()
+        if not self.pending_upload and not data.get("file") and "file" not in self.errors:
+            self.add_error("file", self.fields["file"].error_messages["required"])
+        return data
+
 
 class LinkForm(forms.ModelForm):
-    url = forms.URLField(label=_("address"), max_length=200, assume_scheme="https")
+    url = forms.URLField(label=_("Web address"), max_length=200, assume_scheme="https")
 
     class Meta:
         model = PracticeLink
         fields = ["title", "url"]
+        labels = {"title": _("Link title")}
 
 
 def _formset(model, form, extra=1, max_num=20):
+    # A blank extra row has nothing to delete: only saved rows get the "Delete" box.
     return inlineformset_factory(
-        Practice, model, form=form, extra=extra, can_delete=True, max_num=max_num, validate_max=True
+        Practice,
+        model,
+        form=form,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=max_num,
+        validate_max=True,
     )
 
 

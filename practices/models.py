@@ -34,6 +34,10 @@ def cover_upload_to(instance, filename: str) -> str:
     return _generated_name("covers", filename)
 
 
+def pending_upload_to(instance, filename: str) -> str:
+    return _generated_name("pending", filename)
+
+
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED)
@@ -495,3 +499,30 @@ class Follow(models.Model):
 # The text-search configuration of the stored vector and of every query against it: the
 # platform's one (``worldcities.textsearch``).
 SEARCH_CONFIG = textsearch.SEARCH_CONFIG
+
+
+class PendingUpload(models.Model):
+    """A file chosen on a practice form whose submission failed for another reason: kept for
+    the person who chose it, so that the next submit uses it without choosing it again. A
+    submit that saves turns it into an attachment; a periodic job removes those left behind
+    (``practices.services.pending_uploads_expire``)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="pending_uploads",
+    )
+    file = models.FileField(_("file"), upload_to=pending_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -2,6 +2,8 @@
 transaction; the review lifecycle with a snapshot of each published version; transfers with
 the adoption counter; questions, comments and follows."""
 
+import datetime
+
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector
@@ -26,6 +28,7 @@ from .models import (
     Comment,
     Follow,
     KeyFigure,
+    PendingUpload,
     Practice,
     PracticePartner,
     PracticeStatusChange,
@@ -217,6 +220,54 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         _version_add(practice=practice, by=by)
     practice_changed(practice=practice, listed=published)
     return practice
+
+
+# --- Files chosen on a form that did not save ---------------------------------------------------
+# How long a file chosen on a failed submit is kept for its owner's next submit.
+PENDING_UPLOAD_HOURS = 24
+
+
+def pending_upload_keep(*, owner, upload, content_type: str) -> PendingUpload:
+    """Keeps a file that passed the upload checks (``practices.uploads``) on a form that did
+    not save, for ``owner``'s next submit, under a generated name."""
+    pending = PendingUpload(
+        owner=owner, original_name=upload.name[-255:], content_type=content_type, size=upload.size
+    )
+    upload.seek(0)
+    pending.file.save(upload.name, upload, save=False)
+    pending.save()
+    return pending
+
+
+def _delete_files_after_commit(names: list[str]) -> None:
+    storage = PendingUpload._meta.get_field("file").storage
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def pending_uploads_used(*, owner, uploads) -> None:
+    """Forgets the kept files that a save has copied into attachments (``owner``'s only)."""
+    uploads = [upload for upload in uploads if upload.owner_id == owner.pk]
+    for upload in uploads:
+        upload.file.close()
+    PendingUpload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
+    _delete_files_after_commit([upload.file.name for upload in uploads])
+
+
+@transaction.atomic
+def pending_uploads_expire(*, now=None) -> int:
+    """Removes the files kept longer than ``PENDING_UPLOAD_HOURS``: their forms were left."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=PENDING_UPLOAD_HOURS)
+    expired = PendingUpload.objects.filter(created_at__lt=cutoff).select_for_update()
+    names = list(expired.values_list("file", flat=True))
+    count, _deleted = expired.delete()
+    _delete_files_after_commit(names)
+    return count
 
 
 # --- Lifecycle ----------------------------------------------------------------------------------

@@ -93,19 +93,57 @@ def _rerender_detail(request, slug, **forms):
 
 
 # --- Writing ------------------------------------------------------------------------------------
-def _formsets(request, practice):
-    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+def _formsets(request, practice, post=None):
+    data = (post, request.FILES) if request.method == "POST" else (None, None)
     return [
-        (label, formset_class(*data, instance=practice, prefix=prefix))
+        (
+            label,
+            formset_class(
+                *data,
+                instance=practice,
+                prefix=prefix,
+                form_kwargs={"owner": request.user} if prefix == "attachments" else {},
+            ),
+        )
         for prefix, formset_class, label in FORMSETS
     ]
+
+
+def _attachment_forms(formsets):
+    """The rows of the attachments formset, checked (also when the practice form failed
+    first and the formsets were not)."""
+    formset = next(fs for _label, fs in formsets if fs.prefix == "attachments")
+    formset.is_valid()
+    return formset.forms
+
+
+def _file_forms(form, formsets):
+    """The forms whose file survives a failed submit (``KeptUploadMixin``)."""
+    return [form, *_attachment_forms(formsets)]
+
+
+def _keep_new_uploads(request, form, formsets) -> None:
+    """A submit that did not save: keeps each new file that passed its checks, so that the
+    form shows it as already chosen and the next submit uses it."""
+    for each in _file_forms(form, formsets):
+        if upload := each.new_upload():
+            each.keep(
+                services.pending_upload_keep(
+                    owner=request.user,
+                    upload=upload,
+                    content_type=getattr(each.instance, each.content_type_attr),
+                )
+            )
 
 
 def _edit(request, practice, *, creating):
     city = request.user.city if creating else practice.city
     if request.method == "POST":
-        form = PracticeForm(request.POST, request.FILES, instance=practice, city=city)
-        formsets = _formsets(request, practice)
+        # One copy of the POST data: after a failed submit, the forms name in it the files
+        # kept for the next one (``KeptUploadMixin.keep``).
+        post = request.POST.copy()
+        form = PracticeForm(post, request.FILES, instance=practice, city=city, owner=request.user)
+        formsets = _formsets(request, practice, post)
         if form.is_valid() and all(fs.is_valid() for _label, fs in formsets):
             data = form.cleaned_data
             # "Save and submit" submits only what may be submitted (a draft or a returned
@@ -125,6 +163,14 @@ def _edit(request, practice, *, creating):
                         },
                         formsets=[fs for _label, fs in formsets],
                     )
+                    services.pending_uploads_used(
+                        owner=request.user,
+                        uploads=[
+                            each.pending_upload
+                            for each in _file_forms(form, formsets)
+                            if each.pending_upload and each.has_changed()
+                        ],
+                    )
                     if submit:
                         practice = services.practice_submit(practice=practice, by=request.user)
             except ValidationError as error:
@@ -137,6 +183,7 @@ def _edit(request, practice, *, creating):
                 else:
                     messages.success(request, _("Saved. This is how your practice will look."))
                 return redirect(practice)
+        _keep_new_uploads(request, form, formsets)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
         status = 400
     else:

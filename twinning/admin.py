@@ -12,7 +12,15 @@ from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin, Versi
 from worldcities.pagination import PageByKeysPaginator
 
 from . import exports
-from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
+from .models import (
+    Action,
+    ActionProgressUpdate,
+    Edition,
+    Milestone,
+    Pairing,
+    PairingMember,
+    PairingStatusChange,
+)
 from .services import (
     ACTION_TEXTS,
     PAIRING_TRANSITIONS,
@@ -117,19 +125,26 @@ class ActionInline(admin.TabularInline):
     show_change_link = True
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = PairingStatusChange
+class RecordInline(admin.TabularInline):
+    """A record kept by the services (a history): shown, never changed here."""
+
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
-    readonly_fields = fields
     can_delete = False
-    verbose_name_plural = _("status history")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class StatusChangeInline(RecordInline):
+    model = PairingStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    verbose_name_plural = _("status history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
@@ -312,6 +327,17 @@ class PairingAdmin(
 
 
 # --- Action plans -------------------------------------------------------------------------------
+class ProgressUpdateInline(RecordInline):
+    """An action's progress history, written from the pairing page."""
+
+    model = ActionProgressUpdate
+    fields = ["created_at", "status", "progress", "author", "note"]
+    verbose_name_plural = _("progress history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
 @admin.action(description=_("Export the selected actions to CSV"))
 def export_actions_csv(modeladmin, request, queryset):
     return exports.csv_response(
@@ -362,6 +388,7 @@ class ActionAdmin(
     autocomplete_fields = ["pairing", "owner_organisation", "owner_person"]
     date_hierarchy = "due_date"
     actions = [export_actions_csv, export_actions_xlsx]
+    inlines = [ProgressUpdateInline]
 
     def versions_of(self, obj) -> list[str]:
         return action_versions(obj.pairing_id)

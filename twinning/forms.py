@@ -1,10 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from worldcities.users.models import User
 
-from .models import Action
+from .models import NOTE_REQUIRED, PROGRESS_MESSAGE, Action, status_progress_check
 
 
 class DateInput(forms.DateInput):
@@ -15,7 +16,9 @@ class DateInput(forms.DateInput):
 
 
 class ActionForm(forms.ModelForm):
-    """An action of a pairing's plan, as its edition's coordinators edit it."""
+    """An action of a pairing's plan, as its edition's coordinators edit it. Its status and
+    progress move only through a progress update (``ActionProgressForm``), which keeps the
+    story of what was done; a new action starts planned, at 0 %."""
 
     class Meta:
         model = Action
@@ -25,13 +28,10 @@ class ActionForm(forms.ModelForm):
             "owner_organisation",
             "owner_person",
             "due_date",
-            "status",
-            "progress",
         ]
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
         }
 
     def __init__(self, *args, pairing, **kwargs):
@@ -51,10 +51,51 @@ class ActionForm(forms.ModelForm):
         }
 
 
-class ActionProgressForm(forms.ModelForm):
-    """Status and progress only: what a delegate of a member city may change."""
+class ActionProgressForm(forms.Form):
+    """Status, progress and what was done: what a delegate of a member city may change. The
+    form checks what it can on its own (a note, a percentage from 0 to 100, a status and
+    percentage that go together); the service checks again."""
 
-    class Meta:
-        model = Action
-        fields = ["status", "progress"]
-        widgets = {"progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})}
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Action.Status.choices,
+        help_text=_(
+            "Planned: 0 %. In progress: 1 to 99 %. Done: 100 %. "
+            "Dropped: the percentage reached when it stopped."
+        ),
+    )
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": PROGRESS_MESSAGE,
+            "max_value": PROGRESS_MESSAGE,
+            "invalid": PROGRESS_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+    )
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+        error_messages={"required": NOTE_REQUIRED},
+        help_text=_(
+            "What changed since the last update: a meeting held, a step finished, a "
+            "decision taken. Everyone who reads the pairing sees it in the action plan."
+        ),
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        kwargs.setdefault("initial", {"status": action.status, "progress": action.progress})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if "status" in data and "progress" in data:
+            try:
+                status_progress_check(data["status"], data["progress"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
+        return data

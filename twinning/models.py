@@ -12,6 +12,11 @@ from simple_history.models import HistoricalRecords
 from worldcities import textsearch
 
 PROGRESS_MESSAGE = _("Progress is a percentage between 0 and 100.")
+NOTE_REQUIRED = _("Say what was done: the note is kept in the action's history.")
+STATUS_PROGRESS_MESSAGE = _(
+    "Planned goes with 0 %, in progress with 1 to 99 %, done with 100 %; "
+    "dropped keeps whatever was reached."
+)
 
 
 def _related_or_none(instance, name):
@@ -320,6 +325,63 @@ class PairingStatusChange(models.Model):
         return f"{self.from_status or '—'} → {self.to_status}"
 
 
+def status_matches_progress() -> Q:
+    """The statuses and percentages that go together: planned at 0 %, in progress between
+    1 and 99 %, done at 100 %, dropped at whatever was reached."""
+    return (
+        Q(status="planned", progress=0)
+        | Q(status="in_progress", progress__gte=1, progress__lte=99)
+        | Q(status="done", progress=100)
+        | Q(status="dropped")
+    )
+
+
+def progress_field(**kwargs) -> models.PositiveSmallIntegerField:
+    """A percentage from 0 to 100, as an action and its progress updates hold it."""
+    return models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        validators=[
+            MinValueValidator(0, message=PROGRESS_MESSAGE),
+            MaxValueValidator(100, message=PROGRESS_MESSAGE),
+        ],
+        **kwargs,
+    )
+
+
+def progress_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A percentage from 0 to 100 that goes with the status, held by the database."""
+    return [
+        models.CheckConstraint(
+            condition=Q(progress__gte=0, progress__lte=100),
+            name=f"{prefix}_progress_percent",
+            violation_error_message=PROGRESS_MESSAGE,
+        ),
+        models.CheckConstraint(
+            condition=status_matches_progress(),
+            name=f"{prefix}_status_matches_progress",
+            violation_error_message=STATUS_PROGRESS_MESSAGE,
+        ),
+    ]
+
+
+def status_progress_check(status: str, progress) -> None:
+    """Raises a ValidationError, on the progress field, when ``status`` and ``progress``
+    do not go together (``status_matches_progress``)."""
+    if progress is None or not 0 <= progress <= 100:
+        return  # the field's own validators say why
+    expected = {
+        "planned": (0, 0, _("A planned action is at 0 %: choose “In progress” once work began.")),
+        "in_progress": (
+            1,
+            99,
+            _("An action in progress is between 1 and 99 %: 0 % is planned, 100 % is done."),
+        ),
+        "done": (100, 100, _("A done action is at 100 %.")),
+    }.get(status)
+    if expected and not expected[0] <= progress <= expected[1]:
+        raise ValidationError({"progress": expected[2]})
+
+
 class Action(models.Model):
     """A concrete action of a pairing's action plan."""
 
@@ -354,14 +416,7 @@ class Action(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
-    progress = models.PositiveSmallIntegerField(
-        _("progress (%)"),
-        default=0,
-        validators=[
-            MinValueValidator(0, message=PROGRESS_MESSAGE),
-            MaxValueValidator(100, message=PROGRESS_MESSAGE),
-        ],
-    )
+    progress = progress_field(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What a search of the pairings reads of their actions.
@@ -373,13 +428,7 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["pairing", "due_date", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__gte=0, progress__lte=100),
-                name="action_progress_percent",
-                violation_error_message=PROGRESS_MESSAGE,
-            )
-        ]
+        constraints = progress_constraints("action")
         indexes = [
             models.Index(fields=["status", "due_date"]),
             GinIndex(fields=["search_document"], name="action_search_gin"),
@@ -390,12 +439,64 @@ class Action(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         pairing = _related_or_none(self, "pairing")
         edition = _related_or_none(pairing, "edition") if pairing is not None else None
         if self.due_date and edition is not None and self.due_date < edition.start_date:
-            raise ValidationError(
-                {
-                    "due_date": _("The due date lies before the edition starts (%(start)s).")
-                    % {"start": date_format(edition.start_date)}
-                }
-            )
+            errors["due_date"] = _("The due date lies before the edition starts (%(start)s).") % {
+                "start": date_format(edition.start_date)
+            }
+        try:
+            status_progress_check(self.status, self.progress)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def latest_update(self):
+        """The latest progress update, from the history prefetched as ``updates``
+        (``twinning.selectors``), or None."""
+        updates = getattr(self, "updates", None)
+        if updates is None:
+            updates = list(self.progress_updates.select_related("author")[:1])
+        return updates[0] if updates else None
+
+
+class ActionProgressUpdate(models.Model):
+    """One update of an action's progress: who, when, the status and percentage it set, and
+    what was done. The action keeps the latest status and percentage; these rows tell how it
+    got there."""
+
+    action = models.ForeignKey(
+        Action,
+        verbose_name=_("action"),
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Action.Status.choices)
+    progress = progress_field()
+    note = models.TextField(
+        _("what was done"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Empty only for progress recorded before notes were kept."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-created_at", "-id"]
+        constraints = progress_constraints("action_update")
+
+    def __str__(self):
+        return f"{self.action}: {self.get_status_display()}, {self.progress} %"

@@ -13,8 +13,11 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    TextField,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from cities.models import City, Topic
@@ -23,7 +26,15 @@ from worldcities.users.permissions import is_coordinator, is_delegate, is_progra
 from worldcities.users.services import PEOPLE
 
 from .links import action_link_prefetches, links_of
-from .models import Action, Edition, Milestone, Pairing, PairingMember, PairingStatusChange
+from .models import (
+    Action,
+    ActionProgressUpdate,
+    Edition,
+    Milestone,
+    Pairing,
+    PairingMember,
+    PairingStatusChange,
+)
 
 
 def editions_for_home():
@@ -165,12 +176,47 @@ def pairing_actions(pairing: Pairing) -> list[Action]:
     actions = list(
         Action.objects.filter(pairing=pairing)
         .select_related("owner_organisation", "owner_person")
-        .prefetch_related(*action_link_prefetches())
+        .prefetch_related(_progress_updates_prefetch(), *action_link_prefetches())
         .order_by("due_date", "id")
     )
     for action in actions:
         action.links = links_of(action)
     return actions
+
+
+def _progress_updates_prefetch(to_attr: str = "updates") -> Prefetch:
+    """An action's progress history, newest first, with who wrote each update: the first
+    is the latest (``latest_update``)."""
+    return Prefetch(
+        "progress_updates",
+        queryset=ActionProgressUpdate.objects.select_related("author").order_by(
+            "-created_at", "-id"
+        ),
+        to_attr=to_attr,
+    )
+
+
+def action_progress_history(action: Action) -> list[ActionProgressUpdate]:
+    """The progress history of one action, newest first, with who wrote each update."""
+    return list(
+        ActionProgressUpdate.objects.filter(action=action)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+def actions_with_latest_update(actions):
+    """``actions`` (a queryset) annotated with their latest progress update's note and time
+    (``latest_note``, ``latest_update_at``; empty and None without one): what reports show."""
+    latest = ActionProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    return actions.annotate(
+        latest_note=Coalesce(
+            Subquery(latest.values("note")[:1]), Value(""), output_field=TextField()
+        ),
+        latest_update_at=Subquery(latest.values("created_at")[:1]),
+    )
 
 
 def pairings_of_city(city):

@@ -7,7 +7,15 @@ from django.utils.translation import gettext as _
 from worldcities import versions
 from worldcities.pagination import in_batches
 
-from .models import Action, Edition, Milestone, Pairing, PairingStatusChange
+from .models import (
+    NOTE_REQUIRED,
+    Action,
+    ActionProgressUpdate,
+    Edition,
+    Milestone,
+    Pairing,
+    PairingStatusChange,
+)
 
 # The cycle of one edition (see the programme text): (kind, title, start offset, length) in
 # days from the edition's start. Dates are a first draft, editable one by one.
@@ -149,8 +157,9 @@ def pairings_set_status(*, pairings, status: str, by=None, note: str = "") -> tu
 
 
 # --- Action plans -------------------------------------------------------------------------------
+# What a coordinator plans; status and progress move only through ``action_progress_update``,
+# which keeps a note of what was done.
 ACTION_FIELDS = ("title", "description", "owner_organisation", "owner_person", "due_date")
-ACTION_PROGRESS_FIELDS = ("status", "progress")
 
 
 def _require(user, perm: str, pairing: Pairing) -> None:
@@ -168,10 +177,11 @@ def _apply(action: Action, fields: dict, allowed: tuple[str, ...]) -> None:
 
 @transaction.atomic
 def action_create(*, pairing: Pairing, by, **fields) -> Action:
-    """Adds an action to a pairing's action plan (coordinators of its edition, staff)."""
+    """Adds an action to a pairing's action plan (coordinators of its edition, staff); it
+    starts planned, at 0 %."""
     _require(by, "twinning.manage_action_plan", pairing)
     action = Action(pairing=pairing)
-    _apply(action, fields, ACTION_FIELDS + ACTION_PROGRESS_FIELDS)
+    _apply(action, fields, ACTION_FIELDS)
     action.full_clean()
     action._history_user = by
     action.save()
@@ -181,10 +191,11 @@ def action_create(*, pairing: Pairing, by, **fields) -> Action:
 
 @transaction.atomic
 def action_update(*, action: Action, by, **fields) -> Action:
-    """Edits any field of an action (coordinators of its edition, staff)."""
+    """Edits what an action plans: title, description, owners, due date (coordinators of its
+    edition, staff)."""
     _require(by, "twinning.manage_action_plan", action.pairing)
     action = Action.objects.select_for_update().select_related("pairing__edition").get(pk=action.pk)
-    _apply(action, fields, ACTION_FIELDS + ACTION_PROGRESS_FIELDS)
+    _apply(action, fields, ACTION_FIELDS)
     action.full_clean()
     action._history_user = by
     action.save()
@@ -193,18 +204,39 @@ def action_update(*, action: Action, by, **fields) -> Action:
 
 
 @transaction.atomic
-def action_progress_update(*, action: Action, by, status: str, progress: int) -> Action:
-    """Updates the status and progress of an action, and nothing else (delegates of the
-    pairing's member cities, coordinators, staff)."""
+def action_progress_update(
+    *, action: Action, by, status: str, progress: int, note: str
+) -> ActionProgressUpdate:
+    """Updates the status and progress of an action, and nothing else, with a note on what
+    was done, kept as a row of the action's progress history (delegates of the pairing's
+    member cities, coordinators, staff). Status and percentage must go together
+    (``twinning.models.status_matches_progress``)."""
     _require(by, "twinning.update_action_progress", action.pairing)
     action = Action.objects.select_for_update().select_related("pairing__edition").get(pk=action.pk)
     action.status = status
     action.progress = progress
-    action.full_clean(exclude=["pairing", "owner_organisation", "owner_person"])  # unchanged
+    update = ActionProgressUpdate(
+        action=action, status=status, progress=progress, note=(note or "").strip(), author=by
+    )
+    errors = {}
+    try:
+        action.full_clean(exclude=["pairing", "owner_organisation", "owner_person"])  # unchanged
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not update.note:
+        errors["note"] = [NOTE_REQUIRED]
+    else:
+        try:
+            update.full_clean(exclude=["action", "author", "status", "progress"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     action._history_user = by
     action.save(update_fields=["status", "progress", "updated_at"])
+    update.save()
     versions.bump(*pairing_versions(action.pairing_id, listed=False))
-    return action
+    return update
 
 
 @transaction.atomic
@@ -283,7 +315,4 @@ def action_agreed_create(*, pairing: Pairing, by, **fields) -> Action:
     """An action agreed elsewhere (an outcome of a meeting) added to the pairing's plan: the
     plan's own fields only, so it starts planned, at 0 %, and the same check, validation and
     history as ``action_create``. Other apps add actions through this, never by hand."""
-    unknown = set(fields) - set(ACTION_FIELDS)
-    if unknown:
-        raise ValueError(f"fields not allowed here: {sorted(unknown)}")
     return action_create(pairing=pairing, by=by, **fields)

@@ -223,15 +223,10 @@ def action_delete(request, slug, pk):
 def action_progress(request, slug, pk):
     pairing = _pairing_for(request, slug, "twinning.update_action_progress")
     action = _action_of(pairing, selectors.actions_progress_updatable_by(request.user), pk)
-    form = ActionProgressForm(request.POST or None, instance=action)
+    form = ActionProgressForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_progress_update(
-                action=action,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                progress=form.cleaned_data["progress"],
-            )
+            services.action_progress_update(action=action, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _report(form, exc)
         else:
@@ -240,5 +235,10 @@ def action_progress(request, slug, pk):
     return render(
         request,
         "twinning/action_progress_form.html",
-        {"pairing": pairing, "form": form, "action": action},
+        {
+            "pairing": pairing,
+            "form": form,
+            "action": action,
+            "updates": selectors.action_progress_history(action),
+        },
     )

@@ -101,6 +101,15 @@ PARTNER_COUNTRIES = [
 ]
 
 
+def _status_and_progress(rng) -> dict:
+    """A status and a percentage that go together (``twinning.models.status_matches_progress``)."""
+    status = rng.choice(list(Action.Status.values))
+    progress = {"planned": 0, "done": 100}.get(status)
+    if progress is None:
+        progress = rng.randint(1, 99)
+    return {"status": status, "progress": progress}
+
+
 @dataclass
 class Taxonomy:
     areas: list = field(default_factory=list)
@@ -339,8 +348,7 @@ class Generator:
                         owner_organisation=rng.choice(organisations),
                         owner_person=rng.choice(users),
                         due_date=start + datetime.timedelta(days=rng.randint(30, 4000)),
-                        status=rng.choice(list(Action.Status.values)),
-                        progress=rng.randint(0, 100),
+                        **_status_and_progress(rng),
                     )
                 )
         return _batched(Action, rows)

@@ -1,6 +1,6 @@
 """The pairings journey: programme staff create a pairing with two cities and an action in the
 admin; a visitor finds it through the filters and the map; a delegate of a member city updates
-the action's progress and sees it on the pairing page."""
+the action's progress with a note on what was done and sees it in the plan and its history."""
 
 import datetime
 import re
@@ -137,18 +137,38 @@ def test_staff_create_a_pairing_a_visitor_finds_it_and_a_delegate_updates_progre
     expect(page.get_by_role("link", name="Add an action")).to_have_count(0)
     page.get_by_role("link", name=re.compile("Update progress")).click()
     assert_accessible(page)
+    # Bad input: no note, a percentage out of range; the form says why and keeps what was typed.
     page.fill("#id_progress", "120")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the update").click()
     expect(page.locator("#id_progress_errors")).to_have_text(
         "Progress is a percentage between 0 and 100."
+    )
+    expect(page.locator("#id_note_errors")).to_contain_text("Say what was done")
+    expect(page.locator("#id_progress")).to_have_value("120")
+    assert_accessible(page)
+    page.fill("#id_progress", "100")
+    page.fill("#id_note", "Portal data model agreed with the bike-sharing operator.")
+    page.get_by_role("button", name="Save the update").click()
+    expect(page.locator("#id_progress_errors")).to_contain_text(
+        "An action in progress is between 1 and 99 %"
+    )
+    expect(page.locator("#id_note")).to_have_value(
+        "Portal data model agreed with the bike-sharing operator."
     )
     assert_accessible(page)
     assert Action.objects.get().progress == 40
     page.fill("#id_progress", "70")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the update").click()
     expect(page.locator(".messages")).to_contain_text("was saved")
     assert_accessible(page)
-    expect(page.locator("#action-plan")).to_contain_text("70 %")
+    plan = page.locator("#action-plan")
+    expect(plan).to_contain_text("70 %")
+    expect(plan).to_contain_text("Portal data model agreed with the bike-sharing operator.")
+    plan.get_by_text("Progress history (1 update)").click()
+    history = plan.locator(".progress-history")
+    expect(history).to_be_visible()
+    expect(history).to_contain_text("by Tampere Delegate")
+    expect(history).to_contain_text("In progress 70 %")
     assert Action.objects.get().progress == 70
 
     # 4. A coordinator of the edition plans a further action; bad input is shown next to the

@@ -58,10 +58,10 @@ def test_practice_from_draft_to_adoption(
     page.get_by_role("link", name="Share a practice of your city").click()
     assert_accessible(page)
     main = page.get_by_role("group", name="The practice")
-    main.get_by_label("Title").fill("Hydrogen refuelling for city buses")
+    main.get_by_label("Practice title").fill("Hydrogen refuelling for city buses")
     main.get_by_label("Summary").fill("City buses run on hydrogen made from solar power.")
     main.get_by_label("Description").fill("## Steps\n\nWe built one **refuelling** station.")
-    main.get_by_label("Climate Change", exact=True).check()
+    # The topic alone: its thematic area follows (the facet below counts the practice there).
     main.get_by_label("Climate Change: Green energy").check()
     page.get_by_role("button", name="Preview the description").click()
     expect(page.locator("#body-preview strong")).to_have_text("refuelling")
@@ -70,7 +70,7 @@ def test_practice_from_draft_to_adoption(
     figures.get_by_label("Value").fill("420")
     figures.get_by_label("Unit").fill("t CO2/year")
     figures.get_by_label("Year").fill("2018")
-    page.locator("#formset-attachments").get_by_label("Title").fill("Station report")
+    page.locator("#formset-attachments").get_by_label("Attachment title").fill("Station report")
     page.locator("#id_attachments-0-file").set_input_files(
         {"name": "station-report.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
@@ -171,3 +171,37 @@ def test_practice_from_draft_to_adoption(
     practice.refresh_from_db()
     assert practice.adoption_count == 1
     assert practice.versions.count() == 1
+
+
+def test_a_failed_submit_keeps_the_chosen_attachment_for_the_next_one(page, live_server, delegate):
+    area = ThematicAreaFactory(name="Climate Change", slug="climate-change")
+    TopicFactory(area=area, name="Green energy", slug="green-energy")
+    log_in_as(page, live_server, delegate)
+    visit(page, live_server.url + "/practices/new/")
+    main = page.get_by_role("group", name="The practice")
+    main.get_by_label("Summary").fill("City buses run on hydrogen made from solar power.")
+    main.get_by_label("Description").fill("We built one refuelling station.")
+    main.get_by_label("Climate Change: Green energy").check()
+    attachments = page.locator("#formset-attachments")
+    attachments.get_by_label("Attachment title").fill("Station report")
+    page.locator("#id_attachments-0-file").set_input_files(
+        {"name": "station-report.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    # The title is missing: the form says so, and keeps the file it was given.
+    page.get_by_role("button", name="Save draft and preview").click()
+    expect(page.locator("#id_title_errors")).to_contain_text("This field is required.")
+    expect(attachments).to_contain_text("Already chosen: station-report.pdf")
+    expect(attachments.get_by_label("Remove station-report.pdf")).not_to_be_checked()
+    expect(attachments.get_by_label("Attachment title")).to_have_value("Station report")
+    expect(main.get_by_label("Climate Change: Green energy")).to_be_checked()
+    assert_accessible(page)
+    assert not Practice.objects.exists()
+
+    main.get_by_label("Practice title").fill("Hydrogen refuelling for city buses")
+    page.get_by_role("button", name="Save draft and preview").click()
+    expect(page.get_by_role("heading", name="Hydrogen refuelling for city buses")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Station report"))).to_be_visible()
+    assert_accessible(page)
+    practice = Practice.objects.get()
+    assert practice.attachments.get().original_name == "station-report.pdf"
+    assert list(practice.thematic_areas.values_list("name", flat=True)) == ["Climate Change"]

@@ -539,18 +539,6 @@ def test_markdown_preview_is_sanitized(client, delegate):
     assert response.content.decode() == "<p><strong>ok</strong> </p>"
 
 
-def test_topic_outside_the_chosen_areas_is_an_error(client, delegate):
-    from tests.cities.factories import TopicFactory
-
-    topic = TopicFactory()
-    client.force_login(delegate)
-    response = client.post(
-        reverse("practices:create"), practice_post(ThematicAreaFactory(), topics=[topic.pk])
-    )
-    assert response.status_code == 400
-    assert 'id="id_topics_errors"' in response.content.decode()
-
-
 def test_the_page_tags_its_areas_then_its_topics_each_in_their_order(client, make_practice):
     from tests.cities.factories import TopicFactory
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cities import seed as cities_seed
-from tests.twinning.factories import ActionFactory, PairingFactory
+from tests.twinning.factories import ActionFactory, ActionProgressUpdateFactory, PairingFactory
 from twinning import seed as twinning_seed
 from twinning.models import Action, Edition, Pairing
 from worldcities.reports import services
@@ -79,6 +79,44 @@ def test_pairing_one_pager(korea, coordinator):
     assert ("Barcelona", "Spain", "EU", "Lead") in members
     actions = [row[0] for row in workbook["Action Plan"].iter_rows(min_row=2, values_only=True)]
     assert actions == ["Hydrogen bus pilot", "Innovation district study"]
+
+
+@pytest.mark.django_db
+def test_the_reports_show_each_actions_latest_progress_note(korea, coordinator):
+    study = Action.objects.get(title="Innovation district study")
+    ActionProgressUpdateFactory(action=study, note="Site survey of the old port sheds.")
+    ActionProgressUpdateFactory(action=study, note="Zoning options drafted with the university.")
+    latest = "Zoning options drafted with the university."
+    pairing = study.pairing
+
+    one_pager = services.report_request(kind="pairing", target=pairing, fmt="xlsx", by=coordinator)
+    rows = load_workbook(io.BytesIO(build(one_pager)))["Action Plan"].iter_rows(values_only=True)
+    rows = {row[0]: row for row in rows}
+    assert rows["Action"][4] == "Latest update"
+    assert rows["Innovation district study"][4] == latest
+    assert rows["Hydrogen bus pilot"][4] in ("", None)
+
+    edition = services.report_request(kind="edition", target=korea, fmt="xlsx", by=coordinator)
+    workbook = load_workbook(io.BytesIO(build(edition)))
+    rows = list(sheet(workbook, "Latest Progress Of Each Action").iter_rows(values_only=True))
+    assert rows[0] == (
+        "Pairing",
+        "Action",
+        "Status",
+        "Progress (%)",
+        "Updated on",
+        "What was done",
+    )
+    study_row = next(row for row in rows if row[1] == "Innovation district study")
+    assert study_row[0] == "Busan – Barcelona"
+    assert study_row[2:4] == ("In progress", 30)
+    assert study_row[5] == latest
+
+    pdf = services.report_request(kind="edition", target=korea, fmt="pdf", by=coordinator)
+    pages = PdfReader(io.BytesIO(build(pdf))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Latest progress of each action" in text
+    assert latest in text
 
 
 @pytest.mark.django_db

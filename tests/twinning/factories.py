@@ -3,7 +3,15 @@ import datetime
 import factory
 
 from tests.cities.factories import CityFactory, PartnerCityFactory
-from twinning.models import Action, Edition, Milestone, Pairing, PairingMember
+from tests.users.factories import DelegateFactory
+from twinning.models import (
+    Action,
+    ActionProgressUpdate,
+    Edition,
+    Milestone,
+    Pairing,
+    PairingMember,
+)
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
@@ -44,7 +52,10 @@ class ActionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Action {n}")
     due_date = datetime.date(2018, 3, 31)
     status = Action.Status.IN_PROGRESS
-    progress = 40
+    # A percentage that goes with the status (``twinning.models.status_matches_progress``).
+    progress = factory.LazyAttribute(
+        lambda action: {"planned": 0, "done": 100}.get(action.status, 40)
+    )
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
@@ -68,3 +79,14 @@ class PairingMemberFactory(factory.django.DjangoModelFactory):
     pairing = factory.SubFactory(PairingFactory)
     city = factory.SubFactory(CityFactory)
     side = PairingMember.Side.EU
+
+
+class ActionProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    status = factory.LazyAttribute(lambda update: update.action.status)
+    progress = factory.LazyAttribute(lambda update: update.action.progress)
+    note = factory.Sequence(lambda n: f"Step {n} done with the partner city.")
+    author = factory.SubFactory(DelegateFactory)

@@ -99,6 +99,7 @@ def _action_form(action, **changes):
         "due_date": action.due_date.isoformat() if action.due_date else "",
         "status": action.status,
         "progress": action.progress,
+        **management("progress_updates"),
     }
     data.update(changes)
     return data
@@ -419,3 +420,17 @@ def test_a_search_across_members_pages_through_distinct_pairings(
         assert response.status_code == 200
         shown += [pairing.pk for pairing in response.context["cl"].result_list]
     assert sorted(shown) == sorted(p.pk for p in pairings)
+
+
+def test_the_action_page_in_the_admin_shows_its_progress_history_read_only(
+    client_for, programme_staff
+):
+    from tests.twinning.factories import ActionProgressUpdateFactory
+
+    update = ActionProgressUpdateFactory(note="Pilot route agreed with the bus company.")
+    page = client_for(programme_staff).get(
+        reverse("admin:twinning_action_change", args=[update.action.pk])
+    )
+    content = page.content.decode()
+    assert "Pilot route agreed with the bus company." in content
+    assert 'name="progress_updates-0-note"' not in content  # read only

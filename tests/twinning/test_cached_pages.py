@@ -56,7 +56,9 @@ def test_an_action_progress_update_shows_on_its_pairing_and_leaves_the_rest_cach
     kept = {name: queries(lambda url=url: client.get(url)) for name, url in pages.items()}
 
     progress = reverse("twinning:action_progress", args=[pairing.slug, action.pk])
-    response = client.post(progress, {"status": "done", "progress": "100"}, follow=True)
+    response = client.post(
+        progress, {"status": "done", "progress": "100", "note": "Portal live."}, follow=True
+    )
     assert '<progress max="100" value="100"' in response.text  # on its pairing at once
 
     for name in ("other", "list", "city"):
@@ -71,7 +73,10 @@ def test_an_action_progress_update_answers_in_a_constant_number_of_queries(
     url = reverse("twinning:action_progress", args=[pairing.slug, action.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as few:
-        assert client.post(url, {"status": "in_progress", "progress": "50"}).status_code == 302
+        assert (
+            client.post(url, {"status": "in_progress", "progress": "50", "note": "A"}).status_code
+            == 302
+        )
     # A larger pairing: more member cities, actions, people of its cities.
     for _ in range(10):
         member = PairingMemberFactory(pairing=pairing)
@@ -79,7 +84,9 @@ def test_an_action_progress_update_answers_in_a_constant_number_of_queries(
         ActionFactory(pairing=pairing)
     DelegateFactory.create_batch(10, city=pairing.eu_lead)
     with django_assert_num_queries(len(few.captured_queries)):
-        assert client.post(url, {"status": "done", "progress": "100"}).status_code == 302
+        assert (
+            client.post(url, {"status": "done", "progress": "100", "note": "B"}).status_code == 302
+        )
 
 
 def test_a_status_change_shows_on_the_pairing_city_and_home_pages_at_once(client, pairing):
@@ -150,6 +157,7 @@ def test_an_admin_edit_of_an_action_shows_on_its_pairing_only(
         "due_date": "2018-02-28",
         "status": "in_progress",
         "progress": "70",
+        **management("progress_updates"),
     }
     change = reverse("admin:twinning_action_change", args=[action.pk])
     assert staff_client.post(change, data).status_code == 302

@@ -70,7 +70,11 @@ WRITES = [
         MANAGERS,
     ),
     ("twinning:action_delete", {}, MANAGERS),
-    ("twinning:action_progress", {"status": "in_progress", "progress": "55"}, PROGRESS),
+    (
+        "twinning:action_progress",
+        {"status": "in_progress", "progress": "55", "note": "Workshop held."},
+        PROGRESS,
+    ),
 ]
 
 

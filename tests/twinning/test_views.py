@@ -178,8 +178,6 @@ def test_a_coordinator_adds_an_action(client_for, coordinator, pairing):
             "title": "Car sharing pilot",
             "description": "Two districts, one year.",
             "due_date": "2017-10-01",
-            "status": "planned",
-            "progress": "0",
         },
         follow=True,
     )
@@ -192,22 +190,17 @@ def test_a_coordinator_adds_an_action(client_for, coordinator, pairing):
     ("data", "field", "message"),
     [
         (
-            {"due_date": "2016-12-01", "progress": "0"},
+            {"due_date": "2016-12-01"},
             "due_date",
             "The due date lies before the edition starts",
         ),
-        (
-            {"due_date": "", "progress": "120"},
-            "progress",
-            "Progress is a percentage between 0 and 100.",
-        ),
-        ({"due_date": "", "progress": "0", "title": ""}, "title", "This field is required."),
+        ({"due_date": "", "title": ""}, "title", "This field is required."),
     ],
 )
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(
     client_for, coordinator, pairing, data, field, message
 ):
-    payload = {"title": "Car sharing pilot", "status": "planned", **data}
+    payload = {"title": "Car sharing pilot", **data}
     response = client_for(coordinator).post(
         reverse("twinning:action_create", args=[pairing.slug]), payload
     )
@@ -231,9 +224,11 @@ def test_a_coordinator_edits_and_deletes_an_action(client_for, coordinator, pair
         },
     )
     action.refresh_from_db()
-    assert (action.title, action.status, action.due_date) == (
+    # Status and progress move only through a progress update, which keeps the story.
+    assert (action.title, action.status, action.progress, action.due_date) == (
         "Open data portal",
-        "done",
+        "in_progress",
+        40,
         datetime.date(2017, 12, 1),
     )
     page = client.get(reverse("twinning:action_delete", args=[pairing.slug, action.pk]))
@@ -245,7 +240,13 @@ def test_a_coordinator_edits_and_deletes_an_action(client_for, coordinator, pair
 def test_a_delegate_updates_progress_and_nothing_else(client_for, delegate, pairing, action):
     response = client_for(delegate).post(
         reverse("twinning:action_progress", args=[pairing.slug, action.pk]),
-        {"status": "in_progress", "progress": "70", "title": "Hijacked", "due_date": "2030-01-01"},
+        {
+            "status": "in_progress",
+            "progress": "70",
+            "note": "Data model agreed with the operator.",
+            "title": "Hijacked",
+            "due_date": "2030-01-01",
+        },
         follow=True,
     )
     content = response.content.decode()

@@ -482,7 +482,11 @@ def write_unfollow(w: Writer) -> Write:
 def write_action_progress(w: Writer) -> Write:
     with w.lock:
         slug, action_pk, user = w.rng.choice(w.pools["actions"])
-        data = {"status": "in_progress", "progress": w.rng.randint(1, 99)}
+        data = {
+            "status": "in_progress",
+            "progress": w.rng.randint(1, 99),
+            "note": "Met the partner city's team and agreed the next step.",
+        }
     return w.post(
         "action_progress", w.person(user), f"/pairings/{slug}/actions/{action_pk}/progress/", data
     )

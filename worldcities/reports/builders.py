@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from meetings.models import DelegationQuota, Evaluation, Meeting, MeetingOutcome
 from practices.models import Practice, Transfer
 from practices.permissions import edition_scope_q
 from twinning.models import Action, Edition, Pairing
+from twinning.selectors import actions_with_latest_update
 
 
 @dataclass
@@ -61,7 +62,7 @@ def edition_progress(edition: Edition, today: datetime.date | None = None) -> Re
     today = today or timezone.localdate()
     pairings = list(
         edition.pairings.select_related("eu_lead__country", "partner_lead__country")
-        .prefetch_related("actions", "members__city")
+        .prefetch_related(_actions_prefetch(), "members__city")
         .order_by("partner_lead__name")
     )
     status_counts = dict.fromkeys(Pairing.Status, 0)
@@ -141,6 +142,31 @@ def edition_progress(edition: Edition, today: datetime.date | None = None) -> Re
     )
     report.tables.append(
         Table(
+            _("Latest progress of each action"),
+            [
+                _("Pairing"),
+                _("Action"),
+                _("Status"),
+                _("Progress (%)"),
+                _("Updated on"),
+                _("What was done"),
+            ],
+            [
+                [
+                    str(pairing),
+                    action.title,
+                    action.get_status_display(),
+                    action.progress,
+                    _update_date(action),
+                    action.latest_note,
+                ]
+                for pairing in pairings
+                for action in pairing.actions.all()
+            ],
+        )
+    )
+    report.tables.append(
+        Table(
             _("Triple-helix mix of participating organisations"),
             [_("Sector"), _("Organisations")],
             [
@@ -161,6 +187,18 @@ def edition_progress(edition: Edition, today: datetime.date | None = None) -> Re
     _edition_meetings(edition, report)
     _edition_practices(edition, report)
     return report
+
+
+def _actions_prefetch() -> Prefetch:
+    """A pairing's actions in plan order, each with its latest progress note and time."""
+    return Prefetch(
+        "actions", queryset=actions_with_latest_update(Action.objects.order_by("due_date", "id"))
+    )
+
+
+def _update_date(action):
+    """The local date of an action's latest progress update, or empty."""
+    return timezone.localdate(action.latest_update_at) if action.latest_update_at else ""
 
 
 def _quota_places(meeting_ref="pk"):
@@ -255,7 +293,9 @@ def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> R
     today = today or timezone.localdate()
     pairing = (
         Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
-        .prefetch_related("members__city__country", "topics__area", "thematic_areas", "actions")
+        .prefetch_related(
+            "members__city__country", "topics__area", "thematic_areas", _actions_prefetch()
+        )
         .get(pk=pairing.pk)
     )
     actions = list(pairing.actions.all())
@@ -299,8 +339,11 @@ def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> R
     report.tables.append(
         Table(
             _("Action plan"),
-            [_("Action"), _("Progress (%)"), _("Status"), _("Due")],
-            [[a.title, a.progress, a.get_status_display(), a.due_date or ""] for a in actions],
+            [_("Action"), _("Progress (%)"), _("Status"), _("Due"), _("Latest update")],
+            [
+                [a.title, a.progress, a.get_status_display(), a.due_date or "", a.latest_note]
+                for a in actions
+            ],
             chart=True,
         )
     )

@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practices.tasks.send_moderation_digests",
         "schedule": crontab(minute=0, hour=7),
     },
+    "practice-pending-upload-expiry": {
+        "task": "practices.tasks.expire_pending_uploads",
+        "schedule": crontab(minute=45),
+    },
     "action-reminders": {
         "task": "twinning.tasks.send_action_reminders",
         "schedule": crontab(minute=30, hour=5),

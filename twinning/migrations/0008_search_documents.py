@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('twinning', '0004_memorandum_file_types'),
+        ('twinning', '0007_action_status_matches_progress'),
     ]
 
     operations = [

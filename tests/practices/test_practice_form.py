@@ -1,0 +1,264 @@
+"""The practice form: thematic areas follow from the topics, a file chosen on a submit that
+failed is kept for the next one, blank formset rows look optional, and each label says what
+it is about."""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from practices.models import Attachment, PendingUpload, Practice
+from practices.services import PENDING_UPLOAD_HOURS, pending_uploads_expire
+from practices.tasks import expire_pending_uploads
+from tests.cities.factories import OrganisationFactory, ThematicAreaFactory, TopicFactory
+from tests.users.factories import DelegateFactory
+
+from .conftest import PDF, PNG
+from .factories import AttachmentFactory, PracticeFactory
+from .test_views import practice_post
+
+pytestmark = pytest.mark.django_db
+
+
+def fieldset(html: str, prefix: str) -> str:
+    return html.split(f'id="formset-{prefix}"')[1].split("</fieldset>")[0]
+
+
+# --- Thematic areas follow from the topics ------------------------------------------------------
+def test_a_topic_alone_brings_its_thematic_area(client, delegate):
+    climate = ThematicAreaFactory(name="Climate Change", order=3)
+    smart = ThematicAreaFactory(name="Smart City", order=1)
+    energy = TopicFactory(area=climate, name="Green energy")
+    client.force_login(delegate)
+    data = practice_post(smart, topics=[energy.pk])
+    data["thematic_areas"] = []
+    assert client.post(reverse("practices:create"), data).status_code == 302
+    practice = Practice.objects.get()
+    assert list(practice.thematic_areas.all()) == [climate]
+    assert list(practice.topics.all()) == [energy]
+
+
+def test_an_area_ticked_and_another_areas_topic_both_count(client, delegate):
+    climate = ThematicAreaFactory(name="Climate Change", order=3)
+    smart = ThematicAreaFactory(name="Smart City", order=1)
+    client.force_login(delegate)
+    data = practice_post(smart, topics=[TopicFactory(area=climate).pk])
+    assert client.post(reverse("practices:create"), data).status_code == 302
+    assert list(Practice.objects.get().thematic_areas.order_by("order")) == [smart, climate]
+
+
+def test_neither_area_nor_topic_is_refused_and_nothing_saved(client, delegate):
+    client.force_login(delegate)
+    data = practice_post(ThematicAreaFactory())
+    data["thematic_areas"] = []
+    response = client.post(reverse("practices:create"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["thematic_areas"] == [
+        "Tick at least one topic or thematic area."
+    ]
+    assert not Practice.objects.exists()
+
+
+def test_the_form_explains_that_topics_bring_their_areas(client, delegate):
+    client.force_login(delegate)
+    html = client.get(reverse("practices:create")).content.decode()
+    assert "Ticking a topic adds its thematic area when you save" in html
+
+
+# --- Labels and blank rows ----------------------------------------------------------------------
+def test_every_title_and_address_label_says_what_it_is_about(client, delegate):
+    client.force_login(delegate)
+    html = client.get(reverse("practices:create")).content.decode()
+    labels = re.findall(r'<label for="id_[^"]*">([^<*]+)', html)
+    labels = [label.strip() for label in labels]
+    assert "Practice title" in labels
+    assert "Attachment title" in labels
+    assert "Link title" in labels
+    assert "Partner organisation" in labels
+    assert "Web address" in labels
+    assert "Title" not in labels
+    assert not [label for label in labels if label[:1].islower()]
+
+
+def test_blank_rows_look_optional_and_saved_rows_can_be_deleted(client, delegate):
+    practice = PracticeFactory(city=delegate.city, author=delegate)
+    AttachmentFactory(practice=practice)
+    client.force_login(delegate)
+    html = client.get(reverse("practices:edit", kwargs={"slug": practice.slug})).content.decode()
+    for prefix in ("key_figures", "partners", "links"):
+        rows = fieldset(html, prefix)
+        assert "Optional: a row left blank is skipped." in rows
+        assert '<span aria-hidden="true">*</span>' not in rows, prefix
+        assert "DELETE" not in rows, prefix
+    attachments = fieldset(html, "attachments")
+    assert 'name="attachments-0-DELETE"' in attachments  # the saved file
+    assert 'name="attachments-1-DELETE"' not in attachments  # the blank row
+
+
+# --- A chosen file survives a failed submit -----------------------------------------------------
+def failed_submit_with_a_file(client, area):
+    return client.post(
+        reverse("practices:create"),
+        practice_post(
+            area,
+            title="",
+            **{
+                "attachments-0-title": "Final report",
+                "attachments-0-file": SimpleUploadedFile("final report.pdf", PDF),
+            },
+        ),
+    )
+
+
+def test_a_failed_submit_keeps_the_file_and_the_next_submit_saves_it(
+    client, delegate, django_capture_on_commit_callbacks
+):
+    area = ThematicAreaFactory()
+    client.force_login(delegate)
+    response = failed_submit_with_a_file(client, area)
+    assert response.status_code == 400
+    assert not Practice.objects.exists()
+    pending = PendingUpload.objects.get()
+    assert (pending.owner, pending.original_name, pending.content_type) == (
+        delegate,
+        "final report.pdf",
+        "application/pdf",
+    )
+    html = response.content.decode()
+    assert "Already chosen: final report.pdf." in html
+    assert f'name="attachments-0-pending" value="{pending.pk}"' in html
+    assert "Remove final report.pdf" in html
+    stored = pending.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("practices:create"),
+            practice_post(
+                area,
+                **{"attachments-0-title": "Final report", "attachments-0-pending": pending.pk},
+            ),
+        )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.title, attachment.original_name, attachment.content_type) == (
+        "Final report",
+        "final report.pdf",
+        "application/pdf",
+    )
+    assert attachment.file.read() == PDF
+    assert "pending" not in attachment.file.name
+    assert not PendingUpload.objects.exists()
+    assert not pending.file.storage.exists(stored)
+
+
+def test_a_file_failing_its_checks_is_not_kept(client, delegate):
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(
+            ThematicAreaFactory(),
+            title="",
+            **{"attachments-0-file": SimpleUploadedFile("page.pdf", b"<html></html>")},
+        ),
+    )
+    assert response.status_code == 400
+    assert not PendingUpload.objects.exists()
+    assert "Already chosen" not in response.content.decode()
+
+
+def test_remove_drops_the_kept_file(client, delegate):
+    area = ThematicAreaFactory()
+    client.force_login(delegate)
+    failed_submit_with_a_file(client, area)
+    pending = PendingUpload.objects.get()
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(
+            area, **{"attachments-0-pending": pending.pk, "attachments-0-remove_pending": "on"}
+        ),
+    )
+    assert response.status_code == 302
+    assert Practice.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_kept_for_someone_else_is_not_used(client, delegate):
+    area = ThematicAreaFactory()
+    other = DelegateFactory(city=delegate.city)
+    client.force_login(other)
+    failed_submit_with_a_file(client, area)
+    pending = PendingUpload.objects.get()
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(
+            area, **{"attachments-0-title": "Mine?", "attachments-0-pending": pending.pk}
+        ),
+    )
+    assert response.status_code == 400
+    assert response.context["formsets"][2][1].forms[0].errors["file"] == [
+        "The file chosen before is no longer kept: please choose it again."
+    ]
+    assert not Practice.objects.exists()
+    assert PendingUpload.objects.get() == pending
+
+
+def test_kept_files_expire_with_their_rows(django_capture_on_commit_callbacks, delegate):
+    old = PendingUpload.objects.create(
+        owner=delegate, original_name="old.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    old.file.save("old.pdf", ContentFile(PDF))
+    fresh = PendingUpload.objects.create(
+        owner=delegate, original_name="new.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    fresh.file.save("new.pdf", ContentFile(PDF))
+    PendingUpload.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS, minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_pending_uploads.apply().get() == 1
+    assert list(PendingUpload.objects.all()) == [fresh]
+    assert not old.file.storage.exists(old.file.name)
+    assert fresh.file.storage.exists(fresh.file.name)
+    assert pending_uploads_expire() == 0  # a second run finds nothing
+
+
+def test_partner_rows_keep_their_labels_and_rules(client, delegate):
+    client.force_login(delegate)
+    organisation = OrganisationFactory()
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(ThematicAreaFactory(), **{"partners-0-organisation": organisation.pk}),
+    )
+    assert response.status_code == 400
+    assert response.context["formsets"][1][1].forms[0].errors["role"] == ["This field is required."]
+
+
+def test_a_cover_image_survives_a_failed_submit_too(
+    client, delegate, django_capture_on_commit_callbacks
+):
+    area = ThematicAreaFactory()
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:create"),
+        practice_post(area, title="", cover_image=SimpleUploadedFile("bus.png", PNG)),
+    )
+    assert response.status_code == 400
+    pending = PendingUpload.objects.get()
+    html = response.content.decode()
+    assert f'name="cover_pending" value="{pending.pk}"' in html
+    assert "Already chosen: bus.png." in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("practices:create"), practice_post(area, cover_pending=pending.pk)
+        )
+    assert response.status_code == 302
+    practice = Practice.objects.get()
+    assert practice.cover_content_type == "image/png"
+    assert practice.cover_image.read() == PNG
+    assert not PendingUpload.objects.exists()
