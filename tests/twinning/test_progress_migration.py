@@ -8,37 +8,44 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.twinning.factories import ActionFactory
 from twinning.models import Action, ActionProgressUpdate
 
 BEFORE = [("twinning", "0005_action_progress_updates")]
-AFTER = [("twinning", "0007_action_status_matches_progress")]
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """Migrates the app to ``targets`` (its latest migration by default) and returns the models
+    as they stand there."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes("twinning")
     executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_actions_are_brought_in_line_and_get_a_first_update(pairing):
-    migrate(BEFORE)
+    old = migrate(BEFORE).get_model("twinning", "Action")
     try:
-        rows = {
-            name: ActionFactory(pairing=pairing, title=name, status=status, progress=progress)
-            for name, status, progress in [
-                ("planned at 40", "planned", 40),
-                ("in progress at 0", "in_progress", 0),
-                ("done at 60", "done", 60),
-                ("dropped at 30", "dropped", 30),
-                ("not started", "planned", 0),
-            ]
-        }
+        for name, status, progress in [
+            ("planned at 40", "planned", 40),
+            ("in progress at 0", "in_progress", 0),
+            ("done at 60", "done", 60),
+            ("dropped at 30", "dropped", 30),
+            ("not started", "planned", 0),
+        ]:
+            old.objects.create(
+                pairing_id=pairing.pk,
+                title=name,
+                due_date=datetime.date(2018, 3, 31),
+                status=status,
+                progress=progress,
+            )
         last_change = timezone.now() - datetime.timedelta(days=400)
-        Action.objects.update(updated_at=last_change)
+        old.objects.update(updated_at=last_change)
     finally:
-        migrate(AFTER)
+        migrate()
 
     moved = {a.title: (a.status, a.progress) for a in Action.objects.all()}
     assert moved == {
@@ -54,4 +61,4 @@ def test_existing_actions_are_brought_in_line_and_get_a_first_update(pairing):
         assert (update.author, update.note) == (None, "")
         assert update.created_at == last_change  # dated when the action last changed
         assert (update.status, update.progress) == moved[update.action.title]
-    assert rows["not started"].progress_updates.count() == 0
+    assert Action.objects.get(title="not started").progress_updates.count() == 0
