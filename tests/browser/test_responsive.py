@@ -1,6 +1,7 @@
 """Every screen on a phone, in every role: each page the menus lead to, one page of each kind
-(practice, city, pairing, meeting) and, for programme staff, the administration's lists and
-forms of the main models, opened at 320 and 390 px wide. A page fails if the document is
+(practice, city, pairing, meeting), the pages one step further that the role works in and,
+for programme staff, the administration's lists and forms of the main models, opened at 320
+and 390 px wide. A page fails if the document is
 wider than the screen or axe-core finds a serious or critical violation.
 
 One test per role (and one more for the administration), so each role's pages share one
@@ -71,6 +72,8 @@ def programme(edition, eu_city, partner_city, delegate, coordinator, programme_s
     AgendaItemFactory(meeting=meeting, title="Site visit: the bike-sharing depot")
     RegistrationFactory(meeting=meeting, person=delegate)
     return {
+        "edition": edition.get_absolute_url(),
+        "meeting_pk": meeting.pk,
         "practice": practice.get_absolute_url(),
         "city": eu_city.get_absolute_url(),
         "pairing": pairing.get_absolute_url(),
@@ -86,6 +89,26 @@ def programme(edition, eu_city, partner_city, delegate, coordinator, programme_s
             ("users", "user"): delegate.pk,
         },
     }
+
+
+def further_paths(role, programme) -> list[str]:
+    """Pages one step from the menus that each role uses: the map, the month view, an
+    edition, and the forms and tables of the role's own work."""
+    paths = [reverse("twinning:map"), reverse("meetings:month"), programme["edition"]]
+    if role == "delegate":
+        paths += [
+            reverse("practices:create"),
+            reverse("practices:workspace"),
+            reverse("meetings:feed"),
+            reverse("notifications:settings"),
+        ]
+    if role in ("coordinator", "programme_staff"):
+        paths += [
+            reverse("practices:workspace"),
+            reverse("meetings:create"),
+            reverse("meetings:registrations", args=[programme["meeting_pk"]]),
+        ]
+    return paths
 
 
 def menu_paths(page, live_server) -> list[str]:
@@ -146,6 +169,7 @@ def test_every_page_fits_a_phone_and_passes_axe_in_each_role(
         assert reverse("admin:index") in paths
         paths.remove(reverse("admin:index"))  # the next test walks the administration
     paths += [programme[kind] for kind in ("practice", "city", "pairing", "meeting")]
+    paths += further_paths(role, programme)
     assert_every_page_fits(page, live_server, paths, role)
 
 
