@@ -67,9 +67,10 @@ def log_in(page, live_server, user) -> None:
     )
 
 
-def axe_violations(page) -> list[str]:
-    """The serious and critical axe-core violations on the current page, one line each; the
-    page counts as checked."""
+def axe_violations(page, *, also: tuple[str, ...] = ()) -> list[str]:
+    """The serious and critical axe-core violations on the current page, and those of the
+    rules named in ``also`` whatever their impact, one line each; the page counts as
+    checked."""
     page.wait_for_load_state()
     results = _axe.run(page)
     page.checked_urls.add(page.url)
@@ -77,5 +78,5 @@ def axe_violations(page) -> list[str]:
         f"- {v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(node["target"][0] for node in v["nodes"][:5])
         for v in results.response["violations"]
-        if v.get("impact") in BLOCKING_IMPACTS
+        if v.get("impact") in BLOCKING_IMPACTS or v["id"] in also
     ]
