@@ -195,6 +195,23 @@ def assert_every_page_fits(page, live_server, paths, role):
     assert not problems, "\n".join(problems)
 
 
+def test_without_javascript_the_menus_stay_open_on_a_phone(browser, live_server, programme):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": WIDTHS[0], "height": HEIGHT}
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + programme["pairing"])
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        main_menu = page.get_by_role("navigation", name="Main")
+        expect(main_menu.get_by_role("link", name="Meetings")).to_be_visible()
+        account_menu = page.get_by_role("navigation", name="Account")
+        expect(account_menu.get_by_role("link", name="Log in")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[0]
+    finally:
+        context.close()
+
+
 def test_the_action_plan_and_the_registrations_fit_a_laptop_screen(
     page, live_server, programme, coordinator, delegate
 ):
