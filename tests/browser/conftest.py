@@ -55,15 +55,15 @@ def assert_accessible(page) -> None:
 
 
 def log_in(page, live_server, user) -> None:
-    """Starts a session for ``user`` in the page's browser context (none for a visitor)."""
+    """Logs ``user`` in within the page's browser context (nobody, for a visitor)."""
     page.context.clear_cookies()
     if user is None:
         return
     client = Client()
     client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
     )
 
 
