@@ -11,13 +11,6 @@ from worldcities import versions
 from .models import City, Country, Organisation, ThematicArea, Topic
 
 
-class AccessibleAutocompleteMixin:
-    """Names the autocomplete widgets after their labels, for screen readers."""
-
-    class Media:
-        js = ["js/pairings-admin.js"]
-
-
 class ActionCheckboxMixin:
     """The changelist's selection checkbox, the same HTML as Django's, written directly: the
     admin renders a form widget template for it on every row, most of a long list's time."""
@@ -126,7 +119,7 @@ class CountryAdmin(VersionsMixin, admin.ModelAdmin):
 
 
 @admin.register(City)
-class CityAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
+class CityAdmin(VersionsMixin, admin.ModelAdmin):
     list_display = ["name", "country", "kind", "population", "latitude", "longitude", "time_zone"]
     list_filter = [CitySideFilter, "kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -154,7 +147,7 @@ class CityAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CitiesVersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
+class OrganisationAdmin(CitiesVersionsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "sector", "city"]
     list_filter = ["kind", "sector", ("city__country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["city"]
@@ -184,7 +177,7 @@ class ThematicAreaAdmin(CitiesVersionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(CitiesVersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
+class TopicAdmin(CitiesVersionsMixin, admin.ModelAdmin):
     list_display = ["name", "area", "order"]
     list_filter = ["area"]
     list_select_related = ["area"]

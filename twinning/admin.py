@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.admin import AccessibleAutocompleteMixin, ActionCheckboxMixin, VersionsMixin
+from cities.admin import ActionCheckboxMixin, VersionsMixin
 from worldcities.pagination import PageByKeysPaginator
 
 from . import exports
@@ -28,6 +28,7 @@ from .services import (
     edition_milestones_create,
     edition_versions,
     pairing_set_status,
+    pairing_slug_new,
     pairing_versions,
     pairings_set_status,
 )
@@ -52,7 +53,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
+class EditionAdmin(VersionsMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "start_date",
@@ -97,7 +98,7 @@ class EditionAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin)
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
+class MilestoneAdmin(VersionsMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "kind", "start_date", "end_date", "order"]
     list_filter = ["edition", "kind"]
     list_select_related = ["edition"]
@@ -193,6 +194,20 @@ class PairingAdminForm(forms.ModelForm):
         self.fields["new_status"].help_text = _(
             "Only the lifecycle's next steps are offered; each change is recorded."
         )
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _(
+            "Filled in from the cities and the edition's years; change it if you need to."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("eu_lead") and cleaned.get("partner_lead"):
+            cleaned["slug"] = pairing_slug_new(
+                edition=cleaned.get("edition"),
+                eu_lead=cleaned["eu_lead"],
+                partner_lead=cleaned["partner_lead"],
+            )
+        return cleaned
 
 
 def _status_order(status) -> int:
@@ -241,9 +256,7 @@ def export_pairings_xlsx(modeladmin, request, queryset):
 
 
 @admin.register(Pairing)
-class PairingAdmin(
-    VersionsMixin, ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin
-):
+class PairingAdmin(VersionsMixin, ActionCheckboxMixin, SimpleHistoryAdmin):
     form = PairingAdminForm
     list_display = [
         "__str__",
@@ -275,8 +288,12 @@ class PairingAdmin(
     autocomplete_fields = ["edition", "eu_lead", "partner_lead", "thematic_areas", "topics"]
     inlines = [PairingMemberInline, ActionInline, StatusChangeInline]
     readonly_fields = ["created_at", "updated_at"]
+
+    class Media:
+        js = ["js/pairing-slug-admin.js"]
+
     fieldsets = [
-        (None, {"fields": ["edition", "slug", "eu_lead", "partner_lead"]}),
+        (None, {"fields": ["edition", "eu_lead", "partner_lead", "slug"]}),
         (_("Status"), {"fields": ["new_status", "status_note"]}),
         (_("Themes"), {"fields": ["thematic_areas", "topics", "topics_note", "objectives"]}),
         (_("Memorandum of understanding"), {"fields": ["mou_signed_on", "mou_document"]}),
@@ -353,9 +370,7 @@ def export_actions_xlsx(modeladmin, request, queryset):
 
 
 @admin.register(Action)
-class ActionAdmin(
-    VersionsMixin, ActionCheckboxMixin, AccessibleAutocompleteMixin, SimpleHistoryAdmin
-):
+class ActionAdmin(VersionsMixin, ActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "pairing",
@@ -395,7 +410,7 @@ class ActionAdmin(
 
 
 @admin.register(PairingMember)
-class PairingMemberAdmin(VersionsMixin, AccessibleAutocompleteMixin, admin.ModelAdmin):
+class PairingMemberAdmin(VersionsMixin, admin.ModelAdmin):
     list_display = ["city", "side", "pairing"]
     list_filter = ["side", "pairing__edition", ("city__country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["city", "pairing__eu_lead", "pairing__partner_lead"]

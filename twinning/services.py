@@ -2,6 +2,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from worldcities import versions
@@ -119,6 +120,20 @@ def edition_create(
     edition.implementing_partners.set(implementing_partners)
     edition_milestones_create(edition=edition)
     return edition
+
+
+def pairing_slug_new(*, edition: Edition | None, eu_lead, partner_lead) -> str:
+    """A free address for a new pairing, made of its cities and its edition's years, the way
+    the programme names them: ``busan-barcelona-2017-2018``."""
+    parts = [partner_lead.name, eu_lead.name]
+    if edition is not None:
+        parts += [str(edition.start_date.year), str(edition.end_date.year)]
+    base = slugify("-".join(parts))[:190].strip("-") or "pairing"
+    slug, n = base, 1
+    while Pairing.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ page it never checked fails at teardown."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 
 from tests.conftest import chromium_path
 
@@ -48,15 +50,33 @@ def page(page, live_server):
 
 def assert_accessible(page) -> None:
     """Runs axe-core on the current page and fails on serious or critical violations."""
+    blocking = axe_violations(page)
+    assert not blocking, "accessibility violations on {}:\n{}".format(page.url, "\n".join(blocking))
+
+
+def log_in(page, live_server, user) -> None:
+    """Logs ``user`` in within the page's browser context (nobody, for a visitor)."""
+    page.context.clear_cookies()
+    if user is None:
+        return
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+def axe_violations(page, *, also: tuple[str, ...] = ()) -> list[str]:
+    """The serious and critical axe-core violations on the current page, and those of the
+    rules named in ``also`` whatever their impact, one line each; the page counts as
+    checked."""
     page.wait_for_load_state()
     results = _axe.run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     page.checked_urls.add(page.url)
-    assert not blocking, "accessibility violations on {}:\n{}".format(
-        page.url,
-        "\n".join(
-            f"- {v['id']} ({v['impact']}): {v['help']} — "
-            + "; ".join(node["target"][0] for node in v["nodes"][:5])
-            for v in blocking
-        ),
-    )
+    return [
+        f"- {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING_IMPACTS or v["id"] in also
+    ]

@@ -81,9 +81,10 @@ def test_staff_create_a_pairing_a_visitor_finds_it_and_a_delegate_updates_progre
     page.goto(f"{live_server.url}/admin/twinning/pairing/add/")
     assert_accessible(page)
     pick(page, "edition", "Republic of Korea")
-    page.fill("#id_slug", "gwangju-tampere")
     pick(page, "eu_lead", "Tampere")
     pick(page, "partner_lead", "Gwangju")
+    # The address is filled from the cities and the edition's years as they are chosen.
+    expect(page.locator("#id_slug")).to_have_value("gwangju-tampere-2017-2018")
     pick(page, "thematic_areas", "Smart City")
     page.fill("#id_objectives", "Smart mobility: bike and car sharing, open data.")
     page.get_by_role("heading", name="Add pairing").click()
@@ -96,7 +97,7 @@ def test_staff_create_a_pairing_a_visitor_finds_it_and_a_delegate_updates_progre
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     assert_accessible(page)
-    pairing = Pairing.objects.get(slug="gwangju-tampere")
+    pairing = Pairing.objects.get(slug="gwangju-tampere-2017-2018")
     assert pairing.actions.get().progress == 40
 
     # 2. A visitor finds it through the filters of the list, then on the map.

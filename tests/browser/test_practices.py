@@ -76,7 +76,9 @@ def test_practice_from_draft_to_adoption(
     )
     page.get_by_role("button", name="Save draft and preview").click()
     expect(page.get_by_role("heading", name="Hydrogen refuelling for city buses")).to_be_visible()
-    expect(page.get_by_text("Preview: only your city's delegates")).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text(
+        "Preview: only the delegates of its city and programme staff see this draft."
+    )
     expect(page.locator(".figures")).to_contain_text("420")
     expect(page.get_by_role("link", name="Station report")).to_be_visible()
     assert_accessible(page)

@@ -164,6 +164,38 @@ def test_staff_add_a_pairing_with_a_further_member_and_an_action(
     )
 
 
+def test_a_pairing_added_without_a_slug_is_named_after_its_cities_and_years(
+    client_for, programme_staff, edition, eu_city, partner_city
+):
+    PairingFactory(slug="gwangju-tampere-2017-2018")  # the name is taken: the next one is free
+    data = new_pairing_form(edition, eu_city, partner_city, slug="")
+    response = client_for(programme_staff).post(reverse("admin:twinning_pairing_add"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    pairing = Pairing.objects.get(eu_lead=eu_city, partner_lead=partner_city)
+    assert pairing.slug == "gwangju-tampere-2017-2018-2"
+
+
+def test_a_typed_slug_is_kept_and_the_form_says_where_it_comes_from(
+    client_for, programme_staff, edition, eu_city, partner_city
+):
+    client = client_for(programme_staff)
+    page = client.get(reverse("admin:twinning_pairing_add")).content.decode()
+    assert "Filled in from the cities and the edition" in page
+    assert "js/pairing-slug-admin.js" in page
+    data = new_pairing_form(edition, eu_city, partner_city, slug="tampere-gwangju-mobility")
+    assert client.post(reverse("admin:twinning_pairing_add"), data).status_code == 302
+    assert Pairing.objects.get().slug == "tampere-gwangju-mobility"
+
+
+def test_the_sidebar_sections_have_distinct_names_and_the_site_look(client_for, programme_staff):
+    response = client_for(programme_staff).get(reverse("admin:index"))
+    names = [str(app["name"]) for app in response.context["app_list"]]
+    assert len(names) == len(set(names)), names
+    assert "People and roles" in names
+    page = response.content.decode()
+    assert "css/admin.css" in page and "img/emblem.svg" in page and "js/admin-a11y.js" in page
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
