@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -31,12 +32,30 @@ TIMEOUT = 60 * 60
 EVERYTHING = "all"
 CLOCK = "clock:"
 
+# Where the code and templates that render what is kept live.
+SOURCES = ("worldcities", "cities", "twinning", "practices", "meetings", "templates")
+
 # The names read while a page kept for visitors is rendered (``for_visitors``).
 _shown: ContextVar[set | None] = ContextVar("versions_shown", default=None)
 
 
 def _key(name: str) -> str:
     return f"version:{name}"
+
+
+@functools.cache
+def release() -> str:
+    """What renders the kept things: ``RELEASE`` if the deployment names it (a commit), else a
+    digest of the platform's code and templates. Every key holds it, so a new release never
+    serves what the one before rendered."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.sha256()
+    for folder in SOURCES:
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def every(seconds: int) -> str:
@@ -93,6 +112,7 @@ def cache_key(name: str, *, depends_on: Iterable[str], vary: Iterable = ()) -> s
     """The key of something cached: its name, what else it varies on, the active language and
     time zone, and the current versions of the names it depends on."""
     parts = (
+        release(),
         tuple(str(v) for v in vary),
         current([EVERYTHING, *depends_on]),
         translation.get_language(),
@@ -140,6 +160,7 @@ def for_visitors(view):
         # The language form reads the token from the cookie: the page itself carries none.
         get_token(request)
         address = (
+            release(),
             request.get_host(),
             request.get_full_path(),
             translation.get_language(),

@@ -88,3 +88,24 @@ def test_versions_work_on_the_platform_s_redis_cache(settings, computed):
         assert computed.calls == [1, 1]
     finally:
         cache.clear()
+
+
+def test_a_new_release_keeps_nothing_of_the_old_one(computed, settings):
+    versions.release.cache_clear()
+    settings.RELEASE = "2026.12.1"
+    versions.cached("page", depends_on=["practice:1"], compute=computed("old"))
+    versions.release.cache_clear()
+    settings.RELEASE = "2026.12.2"
+    versions.cached("page", depends_on=["practice:1"], compute=computed("new"))
+    versions.release.cache_clear()
+    assert computed.calls == ["old", "new"]
+
+
+def test_without_a_named_release_the_code_and_templates_name_it(settings):
+    versions.release.cache_clear()
+    settings.RELEASE = ""
+    try:
+        digest = versions.release()
+        assert len(digest) == 12 and digest == versions.release()
+    finally:
+        versions.release.cache_clear()

@@ -17,6 +17,9 @@ if (BASE_DIR / ".env").is_file():
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
+# What is deployed (e.g. the commit): cached pages are kept per release. Empty: a digest of the
+# code and templates (``worldcities.versions.release``).
+RELEASE = env("RELEASE", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
