@@ -92,7 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
 
     def __str__(self):
-        return self.full_name or self.email
+        """The name other people see: never the e-mail address, which the person did not
+        choose to show (an account without a name shows its role)."""
+        return self.full_name or str(self.get_role_display())
 
     def clean(self):
         super().clean()
