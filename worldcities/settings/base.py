@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practices.tasks.expire_pending_uploads",
         "schedule": crontab(minute=45),
     },
+    "travel-details-purge": {
+        "task": "meetings.tasks.purge_travel_details",
+        "schedule": crontab(minute=15, hour=4),
+    },
     "action-reminders": {
         "task": "twinning.tasks.send_action_reminders",
         "schedule": crontab(minute=30, hour=5),
@@ -292,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
+# Dietary needs and visa-letter requests are kept this many days after their meeting ends.
+TRAVEL_DETAILS_KEEP_DAYS = env.int("TRAVEL_DETAILS_KEEP_DAYS", default=30)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -310,11 +316,13 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"refusals_on_one_line": {"()": "worldcities.logfilters.RefusalsOnOneLine"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["refusals_on_one_line"],
         }
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

@@ -1,0 +1,45 @@
+"""What the platform's log says of a refused request."""
+
+import logging
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests.users.factories import DelegateFactory
+from worldcities.logfilters import RefusalsOnOneLine
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_refusal_is_logged_as_one_line_without_a_traceback(client, caplog):
+    client.force_login(DelegateFactory())
+    assert client.get("/reports/").status_code == 403
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    # Django hands the PermissionDenied to the log; the platform's handler took it out.
+    assert record.status_code == 403 and record.exc_info is None
+    line = logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]).format(record)
+    assert line.endswith("Forbidden (Permission denied): /reports/")
+    assert "\n" not in line and "Traceback" not in line
+
+
+def test_the_filter_takes_the_traceback_out_of_a_refusal_only():
+    try:
+        raise PermissionError("refused")
+    except PermissionError:
+        refusal = logging.LogRecord("django.request", logging.WARNING, "", 0, "no", (), None)
+        refusal.exc_info = sys.exc_info()
+    refusal.status_code = 403
+    assert RefusalsOnOneLine().filter(refusal)
+    assert "Traceback" not in logging.Formatter().format(refusal)
+
+
+def test_other_errors_keep_their_traceback():
+    try:
+        raise RuntimeError("broken")
+    except RuntimeError:
+        record = logging.LogRecord("django.request", logging.ERROR, "", 0, "boom", (), None)
+        record.exc_info = sys.exc_info()
+    record.status_code = 500
+    RefusalsOnOneLine().filter(record)
+    assert "Traceback" in logging.Formatter().format(record)
