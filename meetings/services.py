@@ -6,9 +6,10 @@ import datetime
 
 import markdown
 import nh3
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count
+from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
@@ -936,3 +937,18 @@ def evaluation_reminders_send(
                 notices.evaluation_request(meeting, people, reminder=True)
         sent += len(batch)
     return sent
+
+
+# --- Personal data kept no longer than needed ---------------------------------------------------
+def travel_details_purge(*, now=None) -> int:
+    """Forgets the dietary needs and visa-letter requests of the registrations of meetings that
+    ended more than ``TRAVEL_DETAILS_KEEP_DAYS`` ago: one update, whatever their number.
+    Returns how many registrations it cleared (none the second time)."""
+    now = now or timezone.now()
+    ended_before = now - datetime.timedelta(days=settings.TRAVEL_DETAILS_KEEP_DAYS)
+    held = Q(dietary_needs__gt="") | Q(needs_visa_letter=True)
+    return (
+        Registration.objects.filter(meeting__ends_at__lt=ended_before)
+        .filter(held)
+        .update(dietary_needs="", needs_visa_letter=False, updated_at=now)
+    )

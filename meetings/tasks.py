@@ -20,3 +20,8 @@ def send_invitation_reminders() -> int:
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
 def send_evaluation_reminders() -> int:
     return services.evaluation_reminders_send()
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def purge_travel_details() -> int:
+    return services.travel_details_purge()
