@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -25,6 +26,23 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("language/", views.language, name="language"),
+    path("accounts/my-data.json", views.my_data, name="my_data"),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="privacy.html",
+            extra_context={
+                "travel_days": settings.TRAVEL_DETAILS_KEEP_DAYS,
+                "report_days": settings.REPORTS_KEEP_DAYS,
+            },
+        ),
+        name="privacy",
+    ),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("", include("cities.urls")),
     path("", include("twinning.urls")),
     path("practices/", include("practices.urls")),

@@ -1,6 +1,7 @@
 import logging
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
 from worldcities import versions
+from worldcities.privacy import personal_data
 from worldcities.selectors import SEARCH_KINDS, home_highlights, programme_figures, site_search
 from worldcities.textsearch import SearchTermsForm
 
@@ -44,6 +46,16 @@ def home(request):
     shows changes."""
     content = versions.cached("home", depends_on=HOME_SHOWS, compute=_home_content)
     return render(request, "home.html", {"content": mark_safe(content)})
+
+
+@login_required
+@require_GET
+def my_data(request):
+    """Everything the platform keeps about the person asking, as a JSON download."""
+    response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-world-cities-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -1,0 +1,104 @@
+"""What the platform holds about one person, gathered from every app for them to download
+(the privacy notice, ``templates/privacy.html``, says what each part is for)."""
+
+from django.utils import timezone
+
+from meetings.models import AgendaSignup, Evaluation, Registration
+from practices.models import Comment, Follow, Practice
+from twinning.models import ActionProgressUpdate
+from worldcities.notifications.models import Notification, NotificationPreference
+
+
+def _stamp(value):
+    return value.isoformat() if value else None
+
+
+def personal_data(user) -> dict:
+    """Everything kept about ``user``, as JSON-ready values: one query per kind of row,
+    however many rows there are."""
+    return {
+        "exported_at": _stamp(timezone.now()),
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "role": user.role,
+            "city": user.city.name if user.city_id else None,
+            "organisation": user.organisation.name if user.organisation_id else None,
+            "language": user.language,
+            "time_zone": user.time_zone,
+            "date_joined": _stamp(user.date_joined),
+            "last_login": _stamp(user.last_login),
+        },
+        "notification_preferences": [
+            {"kind": kind, "delivery": delivery}
+            for kind, delivery in NotificationPreference.objects.filter(user=user)
+            .order_by("kind")
+            .values_list("kind", "delivery")
+        ],
+        "notifications": [
+            {"title": title, "text": body, "link": url, "at": _stamp(at), "read": _stamp(read)}
+            for title, body, url, at, read in Notification.objects.filter(recipient=user)
+            .order_by("created_at", "pk")
+            .values_list("title", "body", "url", "created_at", "read_at")
+        ],
+        "practices_written": [
+            {"title": title, "address": f"/practices/{slug}/", "status": status}
+            for title, slug, status in Practice.objects.filter(author=user)
+            .order_by("created_at", "pk")
+            .values_list("title", "slug", "status")
+        ],
+        "questions_and_comments": [
+            {"practice": title, "kind": kind, "text": body, "at": _stamp(at)}
+            for title, kind, body, at in Comment.objects.filter(author=user)
+            .order_by("created_at", "pk")
+            .values_list("practice__title", "kind", "body", "created_at")
+        ],
+        "follows": [
+            {"practice": practice, "thematic_area": area, "since": _stamp(at)}
+            for practice, area, at in Follow.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values_list("practice__title", "thematic_area__name", "created_at")
+        ],
+        "registrations": [
+            {
+                "meeting": meeting,
+                "status": status,
+                "attended": attended,
+                "arrival": _stamp(arrival),
+                "departure": _stamp(departure),
+                "dietary_needs": dietary,
+                "needs_visa_letter": visa,
+            }
+            for meeting, status, attended, arrival, departure, dietary, visa in (
+                Registration.objects.filter(person=user)
+                .order_by("created_at", "pk")
+                .values_list(
+                    "meeting__title",
+                    "status",
+                    "attended",
+                    "arrival_at",
+                    "departure_at",
+                    "dietary_needs",
+                    "needs_visa_letter",
+                )
+            )
+        ],
+        "site_visits_signed_up_for": [
+            {"meeting": meeting, "item": item}
+            for meeting, item in AgendaSignup.objects.filter(person=user)
+            .order_by("created_at", "pk")
+            .values_list("item__meeting__title", "item__title")
+        ],
+        "evaluations": [
+            {"meeting": meeting, "overall": overall, "comments": comments}
+            for meeting, overall, comments in Evaluation.objects.filter(person=user)
+            .order_by("created_at", "pk")
+            .values_list("meeting__title", "overall", "comments")
+        ],
+        "progress_notes": [
+            {"action": action, "status": status, "progress": progress, "note": note}
+            for action, status, progress, note in ActionProgressUpdate.objects.filter(author=user)
+            .order_by("created_at", "pk")
+            .values_list("action__title", "status", "progress", "note")
+        ],
+    }
