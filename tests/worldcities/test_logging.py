@@ -23,23 +23,13 @@ def test_a_refusal_is_logged_as_one_line_without_a_traceback(client, caplog):
     assert "\n" not in line and "Traceback" not in line
 
 
-def test_the_filter_takes_the_traceback_out_of_a_refusal_only():
+@pytest.mark.parametrize(("status", "traceback_kept"), [(403, False), (404, True), (500, True)])
+def test_the_filter_takes_the_traceback_out_of_a_refusal_only(status, traceback_kept):
     try:
-        raise PermissionError("refused")
-    except PermissionError:
-        refusal = logging.LogRecord("django.request", logging.WARNING, "", 0, "no", (), None)
-        refusal.exc_info = sys.exc_info()
-    refusal.status_code = 403
-    assert RefusalsOnOneLine().filter(refusal)
-    assert "Traceback" not in logging.Formatter().format(refusal)
-
-
-def test_other_errors_keep_their_traceback():
-    try:
-        raise RuntimeError("broken")
+        raise RuntimeError("what went on")
     except RuntimeError:
-        record = logging.LogRecord("django.request", logging.ERROR, "", 0, "boom", (), None)
+        record = logging.LogRecord("django.request", logging.WARNING, "", 0, "status", (), None)
         record.exc_info = sys.exc_info()
-    record.status_code = 500
-    RefusalsOnOneLine().filter(record)
-    assert "Traceback" in logging.Formatter().format(record)
+    record.status_code = status
+    assert RefusalsOnOneLine().filter(record)
+    assert ("Traceback" in logging.Formatter().format(record)) is traceback_kept
