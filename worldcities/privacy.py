@@ -1,12 +1,16 @@
-"""What the platform holds about one person, gathered from every app for them to download
-(the privacy notice, ``templates/privacy.html``, says what each part is for)."""
+"""What the platform holds about one person, gathered from every app: for them to download,
+and to erase (the privacy notice, ``templates/privacy.html``, says what each part is for)."""
 
+from allauth.account.models import EmailAddress
+from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import AgendaSignup, Evaluation, Registration
-from practices.models import Comment, Follow, Practice
+from meetings.models import AgendaSignup, CalendarFeedToken, Evaluation, Registration
+from practices.models import Comment, Follow, PendingUpload, Practice
 from twinning.models import ActionProgressUpdate
-from worldcities.notifications.models import Notification, NotificationPreference
+from worldcities.notifications.models import EmailMessage, Notification, NotificationPreference
+from worldcities.users.models import User
+from worldcities.users.services import people_changed
 
 
 def _stamp(value):
@@ -102,3 +106,44 @@ def personal_data(user) -> dict:
             .values_list("action__title", "status", "progress", "note")
         ],
     }
+
+
+ERASED_DOMAIN = "erased.invalid"
+
+
+def is_erased(user) -> bool:
+    return user.email.endswith(f"@{ERASED_DOMAIN}")
+
+
+@transaction.atomic
+def account_erase(*, user) -> bool:
+    """Erases a person as the programme can: what they published stays, as its record, under
+    their role instead of their name; everything that is theirs alone goes (their name and
+    address, travel details, follows, notifications, settings, calendar address, kept files,
+    e-mails not yet sent), and the account can no longer log in. Returns False when it was
+    erased already (asking twice erases once)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if is_erased(user):
+        return False
+    user.full_name = ""
+    user.email = f"account-{user.pk}@{ERASED_DOMAIN}"
+    user.is_active = False
+    user.language = "en"
+    user.time_zone = ""
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    Registration.objects.filter(person=user).update(
+        dietary_needs="", needs_visa_letter=False, arrival_at=None, departure_at=None
+    )
+    for rows in (
+        Follow.objects.filter(user=user),
+        Notification.objects.filter(recipient=user),
+        NotificationPreference.objects.filter(user=user),
+        EmailMessage.objects.filter(recipient=user, sent_at__isnull=True),
+        CalendarFeedToken.objects.filter(user=user),
+        PendingUpload.objects.filter(owner=user),
+    ):
+        rows.delete()
+    people_changed()  # pages that showed their name
+    return True

@@ -27,6 +27,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("language/", views.language, name="language"),
     path("accounts/my-data.json", views.my_data, name="my_data"),
+    path("accounts/erase/", views.erase_account, name="erase_account"),
     path(
         "privacy/",
         TemplateView.as_view(

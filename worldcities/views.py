@@ -1,11 +1,13 @@
 import logging
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
 from worldcities import versions
-from worldcities.privacy import personal_data
+from worldcities.privacy import account_erase, personal_data
 from worldcities.selectors import SEARCH_KINDS, home_highlights, programme_figures, site_search
 from worldcities.textsearch import SearchTermsForm
 
@@ -56,6 +58,38 @@ def my_data(request):
     response["Content-Disposition"] = 'attachment; filename="my-world-cities-data.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+class EraseAccountForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Type your e-mail address to confirm"),
+        help_text=_("The one you log in with."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email.strip().lower() != self.user.email.lower():
+            raise forms.ValidationError(_("This is not the address of your account."))
+        return email
+
+
+@login_required
+def erase_account(request):
+    """A person erases their own account (``privacy.account_erase``), after typing their
+    address; they are logged out."""
+    form = EraseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_erase(user=request.user)
+        logout(request)
+        messages.success(
+            request, _("Your account was erased. What you published stays, without your name.")
+        )
+        return redirect("home")
+    return render(request, "erase_account.html", {"form": form})
 
 
 @require_GET

@@ -65,3 +65,53 @@ def test_the_download_reads_the_same_queries_however_much_there_is(
         comment_create(practice=PracticeFactory(city=eu_city), by=delegate, body="A question")
         RegistrationFactory(person=delegate)
     assert count() == few
+
+
+def test_a_person_erases_their_account_and_what_they_published_stays(client, eu_city, partner_city):
+    from practices.models import Comment, Follow
+    from tests.users.factories import DEFAULT_PASSWORD
+    from worldcities.notifications.models import Notification
+    from worldcities.users.models import User
+
+    delegate = DelegateFactory(
+        full_name="Mira Kim", email="mira.kim@example.org", city=partner_city
+    )
+    practice = PracticeFactory(city=eu_city, title="Open mobility data")
+    comment_create(practice=practice, by=delegate, body="Who paid for the sensors?")
+    Follow.objects.create(user=delegate, practice=practice)
+    registration = RegistrationFactory(
+        person=delegate, dietary_needs="Vegetarian", needs_visa_letter=True
+    )
+    client.force_login(delegate)
+
+    refused = client.post("/accounts/erase/", {"email": "someone.else@example.org"})
+    assert "This is not the address of your account." in refused.content.decode()
+    assert User.objects.get(pk=delegate.pk).full_name == "Mira Kim"  # nothing done
+
+    response = client.post("/accounts/erase/", {"email": "Mira.Kim@example.org"}, follow=True)
+    assert "Your account was erased." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    erased = User.objects.get(pk=delegate.pk)
+    assert erased.full_name == "" and "mira" not in erased.email and not erased.is_active
+    assert not erased.has_usable_password()
+    registration.refresh_from_db()
+    assert (registration.dietary_needs, registration.needs_visa_letter) == ("", False)
+    assert not Follow.objects.filter(user=erased).exists()
+    assert not Notification.objects.filter(recipient=erased).exists()
+    comment = Comment.objects.get(author=erased)  # the question stays, under the role
+    page = client.get(practice.get_absolute_url()).content.decode()
+    assert comment.body in page and "Mira Kim" not in page and "City delegate" in page
+
+    client.post("/accounts/login/", {"login": "mira.kim@example.org", "password": DEFAULT_PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_asking_twice_erases_once():
+    from worldcities.privacy import account_erase
+
+    delegate = DelegateFactory(full_name="Mira Kim")
+    assert account_erase(user=delegate) is True
+    email = type(delegate).objects.get(pk=delegate.pk).email
+    assert account_erase(user=delegate) is False
+    assert type(delegate).objects.get(pk=delegate.pk).email == email
