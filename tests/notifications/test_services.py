@@ -91,16 +91,18 @@ def test_a_failing_mail_server_is_retried_then_marked_failed(delegate, monkeypat
         raise smtplib.SMTPServerDisconnected("gone")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
-    services.email_record_failure(
-        message_id=notification.email_id, error=smtplib.SMTPServerDisconnected("gone"), final=False
-    )
-    message = EmailMessage.objects.get()
-    assert (message.status, message.attempts) == (EmailMessage.Status.PENDING, 1)
-    services.email_record_failure(
-        message_id=notification.email_id, error=smtplib.SMTPServerDisconnected("gone"), final=True
-    )
-    message.refresh_from_db()
-    assert message.status == EmailMessage.Status.FAILED
+    for final in (False, True):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            services.email_send(message_id=notification.email_id)
+        services.email_record_failure(
+            message_id=notification.email_id,
+            error=smtplib.SMTPServerDisconnected("gone"),
+            final=final,
+        )
+        message = EmailMessage.objects.get()
+        if not final:  # back in the outbox, one attempt counted
+            assert (message.status, message.attempts) == (EmailMessage.Status.PENDING, 1)
+    assert (message.status, message.attempts) == (EmailMessage.Status.FAILED, 2)
     assert "SMTPServerDisconnected" in message.last_error
     # Programme staff put it back in the outbox; it is sent once the server answers.
     monkeypatch.undo()
@@ -394,3 +396,44 @@ def test_links_in_the_email_body_are_links_to_the_site(delegate, settings):
     assert '<a href="http://127.0.0.1:8123/meetings/7/#agenda-heading"' in message.html
     assert 'href="http://127.0.0.1:8123/meetings/7/"' in message.html
     assert "Agenda: http://127.0.0.1:8123/meetings/7/#agenda-heading" in message.text
+
+
+class KilledAfterDelivery(BaseException):
+    """Stands for a worker killed after the mail server accepted the message (after its DATA
+    reply), before the row was marked sent: like a kill, no handler of errors catches it, so
+    nothing after the send runs."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_never_sends_twice_and_loses_nothing(delegate, monkeypatch):
+    notification = tell(delegate, CityFactory())
+    delivered = []
+
+    def deliver_then_die(self, *args, **kwargs):
+        delivered.append(self.extra_headers["Message-ID"])
+        raise KilledAfterDelivery
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", deliver_then_die)
+    with pytest.raises(KilledAfterDelivery):
+        services.email_send(message_id=notification.email_id)
+    monkeypatch.undo()
+    assert EmailMessage.objects.get().status == EmailMessage.Status.SENDING
+
+    # A restarted worker and two sweeps: the claim is not old enough, then it is.
+    assert send_email(notification.email_id) is False
+    services.email_sweep()
+    assert EmailMessage.objects.get().status == EmailMessage.Status.SENDING
+    EmailMessage.objects.update(claimed_at=timezone.now() - services.CLAIM_TIMEOUT * 2)
+    services.email_sweep()
+    services.email_sweep()
+    held = EmailMessage.objects.get()
+    assert held.status == EmailMessage.Status.UNCERTAIN
+    assert send_email(notification.email_id) is False
+    assert len(delivered) == 1 and len(mail.outbox) == 0  # never sent again by itself
+
+    # Programme staff release it: sent once more, with the same Message-ID.
+    assert services.email_retry(messages=EmailMessage.objects.all()) == 1
+    assert send_email(notification.email_id) is True
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == delivered[0]
+    assert EmailMessage.objects.get().status == EmailMessage.Status.SENT

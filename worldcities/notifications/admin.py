@@ -18,7 +18,7 @@ class EmailMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Send the selected failed e-mails again"))
+    @admin.action(description=_("Send the selected failed or uncertain e-mails again"))
     def retry(self, request, queryset):
         count = email_retry(messages=queryset)
         self.message_user(

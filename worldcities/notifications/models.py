@@ -115,8 +115,10 @@ class EmailMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Perhaps sent: its sending was interrupted")
 
     key = models.CharField(_("key"), max_length=300, unique=True)
     kind = models.CharField(_("kind"), max_length=40)
@@ -144,6 +146,7 @@ class EmailMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -153,3 +156,10 @@ class EmailMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt at sending this e-mail, so that a copy sent again after
+        an interrupted attempt can be recognised (and dropped) by mail systems."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">").strip() or "localhost"
+        return f"<outbox-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"

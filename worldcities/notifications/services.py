@@ -1,4 +1,5 @@
 import base64
+import datetime
 import logging
 import random
 import smtplib
@@ -10,7 +11,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -317,9 +317,18 @@ def email_enqueue(*, message_id: int) -> bool:
     return True
 
 
+# Longer than a sending task may run (its hard time limit): a claim older than this was
+# interrupted (a worker killed or lost).
+CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+
+
 def email_send(*, message_id: int) -> bool:
-    """Sends one pending e-mail and marks it sent; does nothing for any other state, so a task
-    that runs twice, or two workers at once, send it once."""
+    """Sends one pending e-mail, once. The claim is committed before the mail server is
+    spoken to: the row is marked "being sent", then sent, then marked sent. A task that runs
+    twice, or two workers at once, find it claimed and do nothing. If the worker dies after the
+    claim, the row stays "being sent" and the sweep holds it as "uncertain" for programme
+    staff to release (``email_sweep``): it is never sent twice by itself."""
+    now = timezone.now()
     with transaction.atomic():
         message = (
             EmailMessage.objects.select_for_update(skip_locked=True)
@@ -328,34 +337,53 @@ def email_send(*, message_id: int) -> bool:
         )
         if message is None:
             return False
-        email = EmailMultiAlternatives(subject=message.subject, body=message.text, to=[message.to])
-        if message.html:
-            email.attach_alternative(message.html, "text/html")
-        for attachment in message.attachments:
-            email.attach(
-                attachment["filename"],
-                base64.b64decode(attachment["content"]),
-                attachment.get("mimetype", "application/octet-stream"),
-            )
+        message.status = EmailMessage.Status.SENDING
+        message.claimed_at = now
+        message.attempts += 1
+        message.save(update_fields=["status", "claimed_at", "attempts"])
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        to=[message.to],
+        headers={"Message-ID": message.message_id},
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    for attachment in message.attachments:
+        email.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment.get("mimetype", "application/octet-stream"),
+        )
+    try:
         email.send()
-        message.status = EmailMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.attempts = F("attempts") + 1
-        message.last_error = ""
-        message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    except Exception:
+        # Not sent: back in the outbox (the task retries it, or marks it failed).
+        EmailMessage.objects.filter(pk=message.pk, status=EmailMessage.Status.SENDING).update(
+            status=EmailMessage.Status.PENDING
+        )
+        raise
+    EmailMessage.objects.filter(pk=message.pk, status=EmailMessage.Status.SENDING).update(
+        status=EmailMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
     return True
 
 
 def email_record_failure(*, message_id: int, error: Exception, final: bool) -> None:
-    updates = {"attempts": F("attempts") + 1, "last_error": f"{type(error).__name__}: {error}"}
+    updates = {"last_error": f"{type(error).__name__}: {error}"}
     if final:
         updates["status"] = EmailMessage.Status.FAILED
     EmailMessage.objects.filter(pk=message_id, status=EmailMessage.Status.PENDING).update(**updates)
 
 
 def email_retry(*, messages) -> int:
-    """Puts failed e-mails back in the outbox (programme staff do it from the admin)."""
-    ids = list(messages.filter(status=EmailMessage.Status.FAILED).values_list("pk", flat=True))
+    """Puts failed and uncertain e-mails back in the outbox (programme staff do it from the
+    admin). An uncertain one is sent again with the same Message-ID."""
+    ids = list(
+        messages.filter(
+            status__in=[EmailMessage.Status.FAILED, EmailMessage.Status.UNCERTAIN]
+        ).values_list("pk", flat=True)
+    )
     EmailMessage.objects.filter(pk__in=ids).update(
         status=EmailMessage.Status.PENDING, attempts=0, last_error=""
     )
@@ -370,7 +398,15 @@ def retry_delay(retries: int) -> float:
 
 
 def email_sweep(*, older_than_seconds: int = 60, batch: int = 500) -> int:
-    """Enqueues pending e-mails whose task never ran (e.g. the broker was down)."""
+    """Enqueues pending e-mails whose task never ran (e.g. the broker was down), and holds as
+    "uncertain" those whose sending was interrupted (claimed longer ago than any task runs):
+    perhaps delivered, so never sent again without a person deciding."""
+    EmailMessage.objects.filter(
+        status=EmailMessage.Status.SENDING, claimed_at__lt=timezone.now() - CLAIM_TIMEOUT
+    ).update(
+        status=EmailMessage.Status.UNCERTAIN,
+        last_error="Interrupted while sending: it may have been delivered.",
+    )
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     ids = list(
         EmailMessage.objects.filter(status=EmailMessage.Status.PENDING, created_at__lte=cutoff)
