@@ -1,8 +1,10 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from twinning.models import Action
 from twinning.services import action_links_changed
 from worldcities import versions
+from worldcities.audit import HistoryAdmin
 
 from .models import (
     AgendaItem,
@@ -43,7 +45,7 @@ class MeetingOutcomeInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "host_city", "starts_at", "status", "edition"]
     list_filter = ["status", "kind", "is_public", "edition"]
     search_fields = ["title", "host_city__name", "venue"]
@@ -99,7 +101,7 @@ class BumpsItsMeeting:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(BumpsItsMeeting, admin.ModelAdmin):
+class RegistrationAdmin(BumpsItsMeeting, SimpleHistoryAdmin):
     list_display = ["person", "meeting", "city", "status", "attended", "needs_visa_letter"]
     list_filter = ["status", "attended", "meeting__edition"]
     search_fields = ["person__email", "person__full_name", "meeting__title"]
@@ -121,3 +123,7 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["token", "created_at"]
+
+
+admin.site.register(Meeting.history.model, HistoryAdmin)
+admin.site.register(Registration.history.model, HistoryAdmin)

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from worldcities import textsearch
 
@@ -140,6 +141,7 @@ class Meeting(models.Model):
     search_document = textsearch.stored_document(
         ("title", "A"), ("venue", "B"), ("description", "C")
     )
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         verbose_name = _("meeting")
@@ -384,6 +386,11 @@ class Registration(models.Model):
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who registered, was confirmed, cancelled or attended: travel details stay out of it (they
+    # are erased after the meeting).
+    history = HistoricalRecords(
+        excluded_fields=["arrival_at", "departure_at", "dietary_needs", "needs_visa_letter"]
+    )
 
     class Meta:
         verbose_name = _("registration")

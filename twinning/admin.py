@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cities.admin import ActionCheckboxMixin, VersionsMixin
+from worldcities.audit import HistoryAdmin
 from worldcities.pagination import PageByKeysPaginator
 
 from . import exports
@@ -439,3 +440,7 @@ class PairingStatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.register(Pairing.history.model, HistoryAdmin)
+admin.site.register(Action.history.model, HistoryAdmin)

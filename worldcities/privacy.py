@@ -132,6 +132,8 @@ def account_erase(*, user) -> bool:
     user.time_zone = ""
     user.set_unusable_password()
     user.save()
+    # The audit keeps that the account existed and its roles, not who it was.
+    User.history.filter(id=user.pk).update(full_name="", email=user.email)
     EmailAddress.objects.filter(user=user).delete()
     Registration.objects.filter(person=user).update(
         dietary_needs="", needs_visa_letter=False, arrival_at=None, departure_at=None

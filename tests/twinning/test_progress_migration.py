@@ -14,11 +14,11 @@ BEFORE = [("twinning", "0005_action_progress_updates")]
 
 
 def migrate(targets=None):
-    """Migrates the app to ``targets`` (its latest migration by default) and returns the models
-    as they stand there."""
+    """Migrates to ``targets`` (every app's latest migration by default: going back undid
+    those of other apps that depend on the app) and returns the models as they stand there."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes("twinning")
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     executor.loader.build_graph()
     return executor.loader.project_state(targets).apps

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from worldcities.audit import HistoryAdmin
 from worldcities.versions import everything_changed
 
 from .forms import AdminUserCreationForm
@@ -10,7 +12,7 @@ from .services import account_email_register, people_changed, user_create
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     add_form = AdminUserCreationForm
     list_display = ["email", "full_name", "role", "city", "organisation", "is_active", "last_login"]
     list_filter = ["role", "is_active", "city__country"]
@@ -71,3 +73,6 @@ class UserAdmin(BaseUserAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         everything_changed()
+
+
+admin.site.register(User.history.model, HistoryAdmin)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def validate_time_zone(value: str) -> None:
@@ -81,6 +82,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+
+    # Role, city, organisation and activity changes, for the audit (``worldcities.audit``).
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "language", "time_zone"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
