@@ -31,6 +31,7 @@ TIMEOUT = 60 * 60
 # A version every cached thing depends on, moved by bulk loads that bypass the services.
 EVERYTHING = "all"
 CLOCK = "clock:"
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 # Where the code and templates that render what is kept live.
 SOURCES = ("worldcities", "cities", "twinning", "practices", "meetings", "templates")
@@ -179,8 +180,8 @@ def for_visitors(view):
                 response.render()
         finally:
             _shown.reset(token)
-        if response.status_code != 200 or response.streaming:
-            return response
+        if response.status_code != 200 or response.streaming or CSRF_FIELD in response.content:
+            return response  # a form with this visitor's token is theirs alone
         if names and shown == set(names):
             cache.set(key, (names, before, response.content), TIMEOUT)
             return _visitor_response(request, (address, before), response)

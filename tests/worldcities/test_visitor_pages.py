@@ -106,3 +106,25 @@ def test_the_language_page_does_not_send_a_visitor_to_another_site():
     )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+def test_a_page_holding_a_form_token_is_never_kept(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    renders = []
+
+    @versions.for_visitors
+    def view(request):
+        renders.append(1)
+        versions.shows("practices:published")
+        token = get_token(request)
+        return HttpResponse(f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">')
+
+    for _ in range(3):
+        request = rf.get("/a-page-with-a-form/")
+        request.user = AnonymousUser()
+        response = view(request)
+        assert "ETag" not in response
+    assert len(renders) == 3
