@@ -420,7 +420,13 @@ def registration_register(
     else:
         registration.status = Registration.Status.WAITLISTED
         registration.waitlisted_at = timezone.now()
-    registration.full_clean(validate_constraints=False, validate_unique=False)
+    # The meeting was locked above and the person and city are theirs: no query is needed to
+    # know that they exist.
+    registration.full_clean(
+        exclude=["meeting", "person", "city", "invited_by"],
+        validate_constraints=False,
+        validate_unique=False,
+    )
     registration.save()
     versions.bump(f"meeting:{meeting.pk}")
     _notify(registration, meeting)

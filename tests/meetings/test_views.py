@@ -742,3 +742,25 @@ def test_city_and_pairing_pages_show_a_meeting_s_change_at_once(
     services.meeting_set_status(meeting=meeting, status="cancelled", by=coordinator)
     for url in pages:
         assert "badge-cancelled" in client.get(url).text
+
+
+def test_a_registration_takes_the_same_queries_however_full_the_meeting(
+    client_for, meeting, eu_city, delegate
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def register(person):
+        with CaptureQueriesContext(connection) as queries:
+            response = client_for(person).post(f"/meetings/{meeting.pk}/register/")
+        assert response.status_code == 302
+        return len(queries)
+
+    register(delegate)  # what a process reads once (content types) is read here
+    first = register(DelegateFactory(email="early@example.org", city=eu_city))
+    for i in range(2):  # the delegation's quota (5) still has room for the last one
+        RegistrationFactory(
+            meeting=meeting, person=DelegateFactory(email=f"y{i}@example.org", city=eu_city)
+        )
+    later = register(DelegateFactory(email="late@example.org", city=eu_city))
+    assert first == later
