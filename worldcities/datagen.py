@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -280,6 +282,18 @@ class Generator:
             )
         return _batched(User, rows)
 
+    def second_factors(self, users):
+        """Staff and coordinators have an authenticator app, as their roles require."""
+        secret = get_mfa_adapter().encrypt("GENERATEDGENERATEDGENERATEDGENER")
+        _batched_plain(
+            Authenticator,
+            [
+                Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+                for user in users
+                if user.role in (Role.PROGRAMME_STAFF, Role.COORDINATOR)
+            ],
+        )
+
     def editions(self, partner_countries, coordinators):
         rng, editions = self.rng, []
         for i in range(self.n["editions"]):
@@ -532,6 +546,7 @@ class Generator:
             log(f"  cities {len(cities)}")
             organisations = self.organisations(cities)
             users = self.users(cities, organisations)
+            self.second_factors(users)
             coordinators = [u for u in users if u.role == Role.COORDINATOR]
             log(f"  users {len(users)}")
             editions = self.editions(partner_countries, coordinators)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "worldcities.users.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "worldcities.users.middleware.RequireTwoFactor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -176,6 +178,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[World Cities Exchange] "
 # a client could send itself.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+# A second factor (an authenticator app's codes, and recovery codes) for every account; required
+# of these roles before they reach anything else (``users.middleware.RequireTwoFactor``).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "World Cities Exchange"
+# A code of the step before or after is accepted too: clocks of phones drift.
+MFA_TOTP_TOLERANCE = 1
+TWO_FACTOR_REQUIRED_FOR = env.list(
+    "TWO_FACTOR_REQUIRED_FOR", default=["programme_staff", "coordinator"]
+)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",

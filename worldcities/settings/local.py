@@ -10,6 +10,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEMO_ACCOUNTS_ALLOWED = True
+# The demo accounts log in without an authenticator app; set it to require one as production
+# does ("programme_staff,coordinator").
+TWO_FACTOR_REQUIRED_FOR = env.list("TWO_FACTOR_REQUIRED_FOR", default=[])
 
 # The embedded database, the folder broker and uploads live under var/ (not in git).
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -53,3 +53,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 DEMO_ACCOUNTS_ALLOWED = True
+# Tests log people in directly; the tests of the second factor require it themselves.
+TWO_FACTOR_REQUIRED_FOR: list[str] = []

@@ -1,6 +1,14 @@
 import zoneinfo
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 
 class UserPreferencesMiddleware:
@@ -22,3 +30,49 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class RequireTwoFactor:
+    """People of the roles in ``TWO_FACTOR_REQUIRED_FOR`` (programme staff and coordinators)
+    set up an authenticator app before anything else: every other page, the admin's included,
+    leads them to its set-up. Once they have one, logging in asks for its code (allauth), and
+    their session remembers that they have it (no query on every request)."""
+
+    SESSION_KEY = "two_factor_set_up"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.role in settings.TWO_FACTOR_REQUIRED_FOR
+            and not request.session.get(self.SESSION_KEY)
+        ):
+            if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+                request.session[self.SESSION_KEY] = True
+            elif not self._allowed(request.path):
+                messages.info(
+                    request,
+                    _("Your role needs a second factor: set up an authenticator app to go on."),
+                )
+                setup = reverse("mfa_activate_totp")
+                return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        """The set-up itself (and confirming one's password for it), logging out, and what its
+        pages load."""
+        return path.startswith(
+            (
+                reverse("mfa_index"),
+                reverse("account_reauthenticate"),
+                reverse("account_logout"),
+                settings.STATIC_URL,
+                reverse("set_language"),
+                reverse("language"),
+            )
+        )
