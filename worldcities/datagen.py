@@ -19,7 +19,7 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef
 from django.utils.html import escape
 from django.utils.text import slugify
 
@@ -124,6 +124,23 @@ def counts_for(scale: float) -> dict[str, int]:
     for name, per in PER_SCALE.items():
         result[name] = max(MINIMUM.get(name, 1), round(per * scale))
     return result
+
+
+def second_factors_enrol() -> int:
+    """Generated staff and coordinators without an authenticator app get one, as their roles
+    require (a database generated before they needed one included): returns how many."""
+    secret = get_mfa_adapter().encrypt("GENERATEDGENERATEDGENERATEDGENER")
+    totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    missing = User.objects.filter(
+        email__endswith=f"@{GENERATED_DOMAIN}",
+        role__in=[Role.PROGRAMME_STAFF, Role.COORDINATOR],
+    ).exclude(Exists(totp))
+    rows = [
+        Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+        for user in missing
+    ]
+    _batched_plain(Authenticator, rows)
+    return len(rows)
 
 
 def _batched(model, rows, batch=BATCH):
@@ -281,18 +298,6 @@ class Generator:
                 )
             )
         return _batched(User, rows)
-
-    def second_factors(self, users):
-        """Staff and coordinators have an authenticator app, as their roles require."""
-        secret = get_mfa_adapter().encrypt("GENERATEDGENERATEDGENERATEDGENER")
-        _batched_plain(
-            Authenticator,
-            [
-                Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
-                for user in users
-                if user.role in (Role.PROGRAMME_STAFF, Role.COORDINATOR)
-            ],
-        )
 
     def editions(self, partner_countries, coordinators):
         rng, editions = self.rng, []
@@ -546,7 +551,7 @@ class Generator:
             log(f"  cities {len(cities)}")
             organisations = self.organisations(cities)
             users = self.users(cities, organisations)
-            self.second_factors(users)
+            second_factors_enrol()
             coordinators = [u for u in users if u.role == Role.COORDINATOR]
             log(f"  users {len(users)}")
             editions = self.editions(partner_countries, coordinators)

@@ -78,3 +78,19 @@ def test_logging_in_then_asks_for_the_code_and_refuses_a_wrong_or_reused_one(
     reused = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert "_auth_user_id" not in client.session
     assert reused.status_code == 200
+
+
+def test_generated_staff_and_coordinators_are_enrolled_once(programme_staff):
+    from worldcities import datagen
+    from worldcities.users.models import User
+
+    datagen.generate(scale=0.0005, seed=5, counts={"registrations": 5, "meetings": 2})
+    generated = User.objects.filter(
+        email__endswith=f"@{datagen.GENERATED_DOMAIN}", role__in=["programme_staff", "coordinator"]
+    )
+    assert generated.exists()
+    assert all(Authenticator.objects.filter(user=user).exists() for user in generated)
+    assert not Authenticator.objects.filter(user=programme_staff).exists()  # not generated
+    Authenticator.objects.filter(user__in=generated[:1]).delete()  # as if generated before
+    assert datagen.second_factors_enrol() == 1
+    assert datagen.second_factors_enrol() == 0

@@ -724,6 +724,7 @@ def main(argv=None) -> None:
     urls = sample_urls(rng)
     # A draw of its own for warming the workers up (see below).
     warm_up = sample_urls(random.Random(args.seed + 1))
+    datagen.second_factors_enrol()  # a database kept from before the second factor, too
     cookie = session_cookie()
     connection.close()
 
