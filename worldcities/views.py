@@ -1,3 +1,4 @@
+import json
 import logging
 
 from django import forms
@@ -6,13 +7,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
@@ -90,6 +92,24 @@ def erase_account(request):
         )
         return redirect("home")
     return render(request, "erase_account.html", {"form": form})
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """What a browser refused under the Content-Security-Policy, logged as one line (browsers
+    send it without a token, from any page)."""
+    try:
+        report = json.loads(request.body[:20_000] or b"{}").get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    logger.warning(
+        "Content-Security-Policy refused %s on %s (%s)",
+        report.get("blocked-uri", "?"),
+        report.get("document-uri", "?"),
+        report.get("effective-directive") or report.get("violated-directive", "?"),
+    )
+    return HttpResponse(status=204)
 
 
 @require_GET

@@ -42,10 +42,18 @@ def page(page, live_server):
     page.set_default_timeout(10_000)
     page.loaded_urls = []
     page.checked_urls = set()
+    page.refused = []
     page.on("load", lambda p: p.loaded_urls.append(p.url))
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.refused.append(message.text)
+        ),
+    )
     yield page
     unchecked = [url for url in page.loaded_urls if url not in page.checked_urls]
     assert not unchecked, f"pages loaded without an accessibility check: {unchecked}"
+    assert not page.refused, f"refused by the Content-Security-Policy: {page.refused}"
 
 
 def assert_accessible(page) -> None:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "worldcities.middleware.RefuseNulCharacters",
+    "csp.middleware.CSPMiddleware",
+    "worldcities.middleware.AdminInlineStyles",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -311,6 +313,24 @@ REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
 TRAVEL_DETAILS_KEEP_DAYS = env.int("TRAVEL_DETAILS_KEEP_DAYS", default=30)
 
 # --- Security -----------------------------------------------------------------------------------
+# Every response says where its scripts, styles and images may come from: this site only, no
+# inline script or style, never inside another site's frame. Browsers report what they
+# refused to /csp-report/, which logs it (``worldcities.views.csp_report``).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,66 @@
+"""The Content-Security-Policy on every page, and the reports browsers send of what it refused."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from .test_bad_addresses import _pages
+from .test_bad_addresses import staff as staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _policy(response) -> dict[str, str]:
+    header = response.headers.get("Content-Security-Policy", "")
+    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+
+def test_every_page_carries_a_strict_policy(staff):
+    missing = []
+    for user in (None, staff):
+        client = Client()
+        if user:
+            client.force_login(user)
+        for path in _pages():
+            policy = _policy(client.get(path))
+            strict = (
+                policy.get("script-src") == "'self'"
+                and policy.get("style-src") == "'self'"
+                and policy.get("frame-ancestors") == "'none'"
+                and policy.get("object-src") == "'none'"
+            )
+            if not strict:
+                missing.append((user, path, policy))
+    assert not missing, missing[:5]
+
+
+def test_the_admin_alone_allows_inline_styles_never_inline_scripts(staff):
+    client = Client()
+    client.force_login(staff)
+    policy = _policy(client.get("/admin/"))
+    assert "'unsafe-inline'" in policy["style-src"]
+    assert policy["script-src"] == "'self'"
+
+
+def test_a_report_is_logged_as_one_line(client, caplog):
+    report = {
+        "csp-report": {
+            "document-uri": "https://worldcities.example.eu/practices/",
+            "blocked-uri": "inline",
+            "effective-directive": "style-src-elem",
+        }
+    }
+    response = client.post(
+        "/csp-report/", json.dumps(report), content_type="application/csp-report"
+    )
+    assert response.status_code == 204
+    (line,) = [
+        r.getMessage() for r in caplog.records if "Content-Security-Policy" in r.getMessage()
+    ]
+    assert line == (
+        "Content-Security-Policy refused inline on https://worldcities.example.eu/practices/ "
+        "(style-src-elem)"
+    )
+    assert client.post("/csp-report/", "not json", content_type="text/plain").status_code == 400
+    assert client.get("/csp-report/").status_code == 405
