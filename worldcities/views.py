@@ -100,14 +100,23 @@ def csp_report(request):
     """What a browser refused under the Content-Security-Policy, logged as one line (browsers
     send it without a token, from any page)."""
     try:
-        report = json.loads(request.body[:20_000] or b"{}").get("csp-report", {})
-    except (ValueError, AttributeError):
+        report = json.loads(request.body[:20_000] or b"{}")
+    except ValueError:
+        report = None
+    report = report.get("csp-report") if isinstance(report, dict) else None
+    if not isinstance(report, dict):
         return HttpResponse(status=400)
+
+    def field(*names) -> str:
+        value = next((report[name] for name in names if report.get(name)), "?")
+        # One line, whatever a browser (or anyone) sends.
+        return str(value)[:300].encode("unicode_escape").decode("ascii")
+
     logger.warning(
         "Content-Security-Policy refused %s on %s (%s)",
-        report.get("blocked-uri", "?"),
-        report.get("document-uri", "?"),
-        report.get("effective-directive") or report.get("violated-directive", "?"),
+        field("blocked-uri"),
+        field("document-uri"),
+        field("effective-directive", "violated-directive"),
     )
     return HttpResponse(status=204)
 

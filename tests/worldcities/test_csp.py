@@ -64,3 +64,20 @@ def test_a_report_is_logged_as_one_line(client, caplog):
     )
     assert client.post("/csp-report/", "not json", content_type="text/plain").status_code == 400
     assert client.get("/csp-report/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "body", ['{"csp-report": "x"}', "[1, 2]", '{"csp-report": [1]}', "null", '"text"']
+)
+def test_a_report_of_the_wrong_shape_is_refused_not_a_500(client, body):
+    response = client.post("/csp-report/", body, content_type="application/csp-report")
+    assert response.status_code == 400
+
+
+def test_a_report_cannot_write_more_than_one_line(client, caplog):
+    report = {"csp-report": {"blocked-uri": "inline\nFAKE log line", "document-uri": "/"}}
+    client.post("/csp-report/", json.dumps(report), content_type="application/csp-report")
+    (line,) = [
+        r.getMessage() for r in caplog.records if "Content-Security-Policy" in r.getMessage()
+    ]
+    assert "\n" not in line and "FAKE log line" in line
