@@ -21,13 +21,15 @@ from .models import (
     Transfer,
 )
 from .rendering import render_markdown
-from .services import practice_changed, practice_index, practice_slug_new
+from .services import lists_showing, practice_changed, practice_index, practice_slug_new
 
 
-def _changed(practices) -> None:
-    """The pages of ``practices`` move on, and the public list if one of them is published."""
+def _changed(practices, listed_before=()) -> None:
+    """The pages of ``practices`` move on, and the public lists if one of them is published
+    (with the filtered lists it showed in before the change, ``listed_before``)."""
     for practice in practices:
-        practice_changed(practice=practice, listed=practice.status == Practice.Status.PUBLISHED)
+        listed = practice.status == Practice.Status.PUBLISHED
+        practice_changed(practice=practice, listed=listed, listed_before=listed_before)
 
 
 class SideFilter(admin.SimpleListFilter):
@@ -134,14 +136,15 @@ class PracticeAdmin(admin.ModelAdmin):
         if not obj.slug:
             obj.slug = practice_slug_new(obj.title)
         obj.body_html = render_markdown(obj.body)
-        if change:  # the actions it answered until now, if they change
+        if change:  # the actions it answered until now, and its lists, if they change
             action_links_changed(actions=Action.objects.filter(practices=obj.pk))
+            form.listed_before = lists_showing([obj.pk])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         practice_index(practice=form.instance)
-        _changed([form.instance])
+        _changed([form.instance], getattr(form, "listed_before", ()))
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Practice.objects.filter(pk=obj.pk))

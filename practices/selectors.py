@@ -44,7 +44,7 @@ from .models import (
 )
 from .permissions import coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
-from .services import PUBLISHED
+from .services import PUBLISHED, listed_under
 
 PAGE_SIZE = 12
 FACET_OPTIONS_SHOWN = 30
@@ -315,6 +315,22 @@ def _edition_order() -> dict[str, tuple]:
 # members, which decide each practice's side.
 LIST_DEPENDS_ON = (PUBLISHED, "cities", "pairings")
 
+# The filters whose every result has the chosen value itself: a list filtered by one of them
+# shows (and counts) only practices listed under a chosen value (``services.listed_under``),
+# so a write elsewhere leaves it as it is. The first one chosen is enough: a practice the list
+# shows has that value too. The other filters need more than one row's value to decide.
+NARROWING = ("city", "topic", "country", "area")
+
+
+def list_names(filterset) -> tuple[str, ...]:
+    """The versions the list of the validated ``filterset`` depends on."""
+    if filterset.is_valid():
+        for name in NARROWING:
+            if chosen := filterset.form.cleaned_data.get(name):
+                values = [listed_under(name, value.pk) for value in chosen]
+                return (*values, "cities", "pairings")
+    return LIST_DEPENDS_ON
+
 
 def query_pairs(params, *, leave_out=()) -> list[tuple[str, tuple[str, ...]]]:
     """A query string, normalised: the same whatever the order of its parameters (a list
@@ -323,13 +339,14 @@ def query_pairs(params, *, leave_out=()) -> list[tuple[str, tuple[str, ...]]]:
     return sorted((key, tuple(params.getlist(key))) for key in params if key not in leave_out)
 
 
-def facet_rows_cached(filtered, params, page_slice=None):
-    """The facet rows for ``params`` from the cache while the published practices stay the
-    same, else counted (and kept): returns them with the keys of ``page_slice`` when they were
-    read in the same query, else None. The page and the order change no count."""
+def facet_rows_cached(filtered, params, page_slice=None, names=LIST_DEPENDS_ON):
+    """The facet rows for ``params`` from the cache while the versions of ``names`` (what the
+    list shows, ``list_names``) stay the same, else counted (and kept): returns them with the
+    keys of ``page_slice`` when they were read in the same query, else None. The page and the
+    order change no count."""
     key = versions.cache_key(
         "practices:facets",
-        depends_on=LIST_DEPENDS_ON,
+        depends_on=names,
         vary=query_pairs(params, leave_out=("page", "sort")),
     )
     rows = cache.get(key)
@@ -410,6 +427,7 @@ def practice_list(*, user, params):
     results = filterset.qs
     paginator = PageByKeysPaginator(results, PAGE_SIZE)
     rows = None
+    names = list_names(filterset)
     if filterset.is_valid():
         # A search ranks every match: its page is read with the counts, from the same reading
         # of the matches. Other lists' pages come faster from an index of their own (the
@@ -417,7 +435,7 @@ def practice_list(*, user, params):
         number = _page_number(params.get("page"))
         searched = bool((filterset.form.cleaned_data.get("q") or "").strip())
         page_slice = ((number - 1) * PAGE_SIZE, PAGE_SIZE) if searched else None
-        rows, keys = facet_rows_cached(results, params, page_slice)
+        rows, keys = facet_rows_cached(results, params, page_slice, names)
         # Every result has a side: the side counts add up to the number of results.
         paginator.__dict__["count"] = sum(row[3] for row in rows.get("side", []))
         if keys is not None:
@@ -428,6 +446,7 @@ def practice_list(*, user, params):
         "filterset": filterset,
         "page": page,
         "facets": practice_facets(results, params, rows),
+        "names": names,
     }
 
 
@@ -449,12 +468,19 @@ def practice_results_html(*, params) -> str:
     every reader (only published practices are listed), kept until the published practices
     or the names they are listed under change."""
     canonical = query_pairs(params)
+    # What the filters chosen were found to narrow the list to at an earlier rendering: they
+    # mean the same while the names of areas, topics and places (``cities``) stay the same.
+    filters = query_pairs(params, leave_out=("page", "sort"))
+    learned = versions.cache_key("practices:list-names", depends_on=["cities"], vary=filters)
+    names = cache.get(learned) or LIST_DEPENDS_ON
 
     def render():
         query = params.copy()
         query.pop("page", None)
+        listed = practice_list(user=None, params=params)
+        cache.set(learned, listed["names"], versions.TIMEOUT)
         context = {
-            **practice_list(user=None, params=params),
+            **listed,
             "query_without_page": query.urlencode(),
             "has_query": bool(canonical),
             "q": params.get("q", ""),
@@ -463,7 +489,7 @@ def practice_results_html(*, params) -> str:
 
     return mark_safe(
         versions.cached(
-            "practices:results", depends_on=LIST_DEPENDS_ON, vary=canonical, compute=render
+            "practices:results", depends_on=names, vary=(canonical, names), compute=render
         )
     )
 

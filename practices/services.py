@@ -59,14 +59,36 @@ def taken_up(city_pk: int) -> str:
     return f"practices:taken-up:{city_pk}"
 
 
-def practice_changed(*, practice: Practice, listed: bool = False) -> None:
+def listed_under(kind: str, pk) -> str:
+    """The version of the public list filtered by one area, topic, city or country (``kind``):
+    it shows only the published practices with that value, so it keeps under this name rather
+    than under every published practice's (``selectors.list_names``)."""
+    return f"practices:{kind}:{pk}"
+
+
+def lists_showing(pks) -> list[str]:
+    """The names (``listed_under``) of every filtered list the practices ``pks`` show in, as
+    their rows stand now: one query."""
+    rows = Practice.objects.filter(pk__in=pks).values_list(
+        "area_ids", "topic_ids", "city_id", "city__country_id"
+    )
+    names = set()
+    for areas, topics, city, country in rows:
+        names.update(listed_under("area", pk) for pk in areas)
+        names.update(listed_under("topic", pk) for pk in topics)
+        names.update([listed_under("city", city), listed_under("country", country)])
+    return sorted(names)
+
+
+def practice_changed(*, practice: Practice, listed: bool = False, listed_before=()) -> None:
     """Says that what the practice's page shows changed (``worldcities.versions``), and with
     ``listed`` that the public list's cards or counts did too: called by every service that
     writes a practice or a row its page shows. ``listed`` is for a practice that is, or was
-    until this change, published."""
+    until this change, published; a change that may have moved it to other areas, topics or
+    a city passes the lists it showed in before (``lists_showing``) as ``listed_before``."""
     names = [f"practice:{practice.pk}"]
     if listed:
-        names.append(PUBLISHED)
+        names += [PUBLISHED, *lists_showing([practice.pk]), *listed_before]
         # The action plans of its pairing list the published practices their actions led to.
         action_links_changed(actions=Action.objects.filter(practices=practice.pk))
     versions.bump(*names)
@@ -117,8 +139,8 @@ def organisation_changed(*, organisation) -> None:
         return
     practices_reindex(Practice.objects.filter(pk__in=[pk for pk, _status in rows]))
     names = [f"practice:{pk}" for pk, _status in rows]
-    if any(status == S.PUBLISHED for _pk, status in rows):
-        names.append(PUBLISHED)
+    if published := [pk for pk, status in rows if status == S.PUBLISHED]:
+        names += [PUBLISHED, *lists_showing(published)]
     versions.bump(*names)
 
 
@@ -203,6 +225,7 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         if not (by is None or can(by, "change", current)):
             raise PermissionDenied(_("You may not edit this practice."))
         practice.status = current.status
+    listed_before = lists_showing([practice.pk]) if practice.status == S.PUBLISHED else ()
     practice.body_html = render_markdown(practice.body)
     practice.full_clean()
     practice.save()
@@ -218,7 +241,7 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
     published = practice.status == S.PUBLISHED
     if not creating and published:
         _version_add(practice=practice, by=by)
-    practice_changed(practice=practice, listed=published)
+    practice_changed(practice=practice, listed=published, listed_before=listed_before)
     return practice
 
 

@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 TIMEOUT = 60 * 60
+# The longest a request waits for another that computes the part it needs (``cached``).
+WAIT = 5
 # A version every cached thing depends on, moved by bulk loads that bypass the services.
 EVERYTHING = "all"
 CLOCK = "clock:"
@@ -135,8 +137,30 @@ def cached(
     key = cache_key(name, depends_on=depends_on, vary=vary)
     value = cache.get(key)
     if value is None:
+        value = _computed_once(key, compute, timeout)
+    return value
+
+
+def _computed_once(key: str, compute: Callable, timeout: int):
+    """``compute()``'s value, kept under ``key``. While another request computes the same key
+    (after a write moved a version, every reader of a popular part misses it at once), this
+    one waits up to ``WAIT`` seconds for theirs instead of computing it too."""
+    lock = f"computing:{key}"
+    if not (owner := cache.add(lock, 1, WAIT)):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            found = cache.get_many([key, lock])
+            if key in found:
+                return found[key]
+            if lock not in found:
+                break  # it failed: compute it here
+    try:
         value = compute()
         cache.set(key, value, timeout)
+    finally:
+        if owner:
+            cache.delete(lock)
     return value
 
 

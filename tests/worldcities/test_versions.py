@@ -1,6 +1,9 @@
 """Cached values keyed on the versions of exactly what they show."""
 
+import threading
+
 import pytest
+from django.core.cache import cache
 
 from worldcities import versions
 
@@ -109,3 +112,23 @@ def test_without_a_named_release_the_code_and_templates_name_it(settings):
         assert len(digest) == 12 and digest == versions.release()
     finally:
         versions.release.cache_clear()
+
+
+def test_a_part_another_request_computes_is_waited_for_not_computed_again():
+    key = versions.cache_key("part", depends_on=["thing:1"])
+    cache.add(f"computing:{key}", 1, versions.WAIT)  # another request is computing it
+    threading.Timer(0.05, lambda: cache.set(key, "theirs")).start()
+
+    def compute():
+        raise AssertionError("computed twice")
+
+    assert versions.cached("part", depends_on=["thing:1"], compute=compute) == "theirs"
+
+
+def test_a_part_whose_computation_failed_elsewhere_is_computed_here():
+    key = versions.cache_key("part", depends_on=["thing:2"])
+    lock = f"computing:{key}"
+    cache.add(lock, 1, versions.WAIT)
+    threading.Timer(0.05, lambda: cache.delete(lock)).start()  # it failed: no value
+    assert versions.cached("part", depends_on=["thing:2"], compute=lambda: "mine") == "mine"
+    assert cache.get(key) == "mine"

@@ -1,0 +1,97 @@
+"""A list filtered by an area, a topic, a city or a country keeps under the versions of the
+chosen values (``practices.selectors.list_names``): a practice published, edited or moved
+elsewhere leaves it cached, and shows at once on the lists it belongs to."""
+
+import pytest
+from django.http import QueryDict
+
+from practices.selectors import practice_results_html
+from practices.services import practice_publish, practice_save
+from tests.cities.factories import CityFactory, ThematicAreaFactory
+from tests.practices.factories import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _list(query: str) -> str:
+    return practice_results_html(params=QueryDict(query))
+
+
+@pytest.fixture
+def areas():
+    return ThematicAreaFactory(slug="climate"), ThematicAreaFactory(slug="mobility")
+
+
+def test_a_publication_elsewhere_leaves_a_filtered_list_cached(
+    areas, programme_staff, django_assert_num_queries
+):
+    climate, mobility = areas
+    PracticeFactory(title="Heat plan", thematic_areas=[climate])
+    submitted = PracticeFactory(
+        title="Tram lanes", thematic_areas=[mobility], status="submitted", published_at=None
+    )
+    for _ in range(2):  # the first rendering learns what the filter narrows to
+        assert "Heat plan" in _list("area=climate")
+        assert "Tram lanes" not in _list("area=mobility")
+
+    practice_publish(practice=submitted, by=programme_staff)
+
+    with django_assert_num_queries(0):
+        assert "Heat plan" in _list("area=climate")
+    assert "Tram lanes" in _list("area=mobility")
+    assert "Tram lanes" in _list("")
+
+
+def test_a_practice_moved_to_another_area_leaves_one_list_and_joins_the_other(areas):
+    climate, mobility = areas
+    practice = PracticeFactory(title="Heat plan", thematic_areas=[climate])
+    for _ in range(2):
+        assert "Heat plan" in _list("area=climate")
+        assert "Heat plan" not in _list("area=mobility")
+
+    practice_save(practice=practice, by=None, m2m={"thematic_areas": [mobility]})
+
+    assert "Heat plan" not in _list("area=climate")
+    assert "Heat plan" in _list("area=mobility")
+
+
+def test_a_list_of_several_filters_moves_on_with_the_first_narrowing_one(
+    areas, django_assert_num_queries
+):
+    climate, _mobility = areas
+    busan, paris = CityFactory(slug="busan"), CityFactory(slug="paris")
+    PracticeFactory(title="Heat plan", city=busan, thematic_areas=[climate])
+    query = "area=climate&city=busan&side=partner&side=eu"
+    for _ in range(2):
+        assert "Heat plan" in _list(query)
+
+    PracticeFactory(title="Cool roofs", city=paris, thematic_areas=[climate])
+    with django_assert_num_queries(0):  # another city's practice: the Busan list stays
+        _list(query)
+    PracticeFactory(title="Sea wall", city=busan, thematic_areas=[climate])
+    assert "Sea wall" in _list(query)
+
+
+def test_a_filter_value_that_means_nothing_keeps_the_list_under_every_practice(areas):
+    climate, _mobility = areas
+    for _ in range(2):
+        assert "Heat plan" not in _list("area=no-such-area")
+    PracticeFactory(title="Heat plan", thematic_areas=[climate])
+    # An unknown value is refused and the whole list shown: a publication anywhere shows.
+    assert "Heat plan" in _list("area=no-such-area")
+
+
+def test_a_renamed_area_is_read_again(areas):
+    from cities.models import ThematicArea
+    from worldcities import versions
+
+    climate, mobility = areas
+    PracticeFactory(title="Heat plan", thematic_areas=[climate])
+    PracticeFactory(title="Tram lanes", thematic_areas=[mobility])
+    for _ in range(2):
+        assert "Tram lanes" not in _list("area=climate")
+    ThematicArea.objects.filter(pk=climate.pk).update(slug="climate-action")
+    versions.bump("cities")  # as the cities admin does
+    # The old slug means nothing now: the whole list, unfiltered.
+    assert "Tram lanes" in _list("area=climate")
+    assert "Tram lanes" not in _list("area=climate-action")
