@@ -2,6 +2,7 @@ import functools
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
@@ -31,15 +32,25 @@ def nav_section(request) -> str:
     return ""
 
 
+def unread_notifications(request):
+    """The reader's unread count, counted once per request however many templates of the
+    page show it (sections rendered for the reader run the context processors again), and
+    only if one does."""
+    if not hasattr(request, "unread_notifications"):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from worldcities.notifications.selectors import unread_count
+
+            request.unread_notifications = SimpleLazyObject(lambda: unread_count(user))
+        else:
+            request.unread_notifications = 0
+    return request.unread_notifications
+
+
 def platform(request):
     user = getattr(request, "user", None)
-    unread = 0
-    if user is not None and user.is_authenticated:
-        from worldcities.notifications.selectors import unread_count
-
-        unread = unread_count(user)
     return {
-        "UNREAD_NOTIFICATIONS": unread,
+        "UNREAD_NOTIFICATIONS": unread_notifications(request),
         "SITE_NAME": "World Cities Exchange",
         "ROLE": {
             "programme_staff": bool(user and is_programme_staff(user)),

@@ -235,3 +235,16 @@ def test_the_home_page_comes_from_the_cache_until_what_it_shows_changes(
     OrganisationFactory()
     with django_assert_num_queries(0):
         client.get("/")
+
+
+def test_a_page_with_sections_for_the_reader_counts_its_unread_once(client, delegate, pairing):
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.services import notify
+
+    notify(recipient=delegate, kind=Kind.ACTION_DUE, target=pairing, title="Due soon")
+    client.force_login(delegate)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(pairing.get_absolute_url())
+    counts = [q for q in captured.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(counts) == 1
+    assert b'class="count-badge">1<' in response.content
