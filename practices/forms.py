@@ -1,8 +1,11 @@
+import functools
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Organisation, Topic
@@ -213,15 +216,45 @@ class KeyFigureForm(forms.ModelForm):
         fields = ["label", "value", "unit", "year"]
 
 
+class KnownChoiceField(forms.ModelChoiceField):
+    """A choice among rows the formset read once for all its rows (``known``, by primary
+    key), instead of one query per row; a value not among them is refused as any unknown
+    choice is."""
+
+    def __init__(self, *args, known, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = known
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.known[int(str(value))]
+        except (KeyError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = PracticePartner
         fields = ["organisation", "role"]
         labels = {"organisation": _("Partner organisation"), "role": _("Partner's role")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.all()
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.all()
+        if organisations is not None:
+            self.fields["organisation"] = KnownChoiceField(
+                field.queryset,
+                known=organisations,
+                label=field.label,
+                required=field.required,
+                widget=field.widget,
+                help_text=field.help_text,
+            )
 
 
 class AttachmentForm(KeptUploadMixin, forms.ModelForm):
@@ -278,12 +311,50 @@ class LinkForm(forms.ModelForm):
         labels = {"title": _("Link title")}
 
 
-def _formset(model, form, extra=1, max_num=20):
+class RowsFormSet(BaseInlineFormSet):
+    """An inline formset whose submitted rows are found among the practice's rows read once
+    (``get_queryset``), not with one query per row."""
+
+    @functools.cached_property
+    def rows_by_pk(self) -> dict:
+        return {row.pk: row for row in self.get_queryset()}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields[name]
+        form.fields[name] = KnownChoiceField(
+            field.queryset,
+            known=self.rows_by_pk,
+            initial=field.initial,
+            required=False,
+            widget=field.widget,
+        )
+
+
+class PartnersFormSet(RowsFormSet):
+    """The partners, whose chosen organisations are read in one query for every row."""
+
+    @functools.cached_property
+    def organisations_chosen(self) -> dict:
+        names = (f"{self.prefix}-{i}-organisation" for i in range(self.total_form_count()))
+        ids = {value for name in names if (value := self.data.get(name, "")).isdigit()}
+        return Organisation.objects.in_bulk(ids)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.is_bound and index is not None:
+            kwargs["organisations"] = self.organisations_chosen
+        return kwargs
+
+
+def _formset(model, form, extra=1, max_num=20, formset=RowsFormSet):
     # A blank extra row has nothing to delete: only saved rows get the "Delete" box.
     return inlineformset_factory(
         Practice,
         model,
         form=form,
+        formset=formset,
         extra=extra,
         can_delete=True,
         can_delete_extra=False,
@@ -293,7 +364,7 @@ def _formset(model, form, extra=1, max_num=20):
 
 
 KeyFigureFormSet = _formset(KeyFigure, KeyFigureForm)
-PartnerFormSet = _formset(PracticePartner, PartnerForm)
+PartnerFormSet = _formset(PracticePartner, PartnerForm, formset=PartnersFormSet)
 AttachmentFormSet = _formset(Attachment, AttachmentForm, max_num=10)
 LinkFormSet = _formset(PracticeLink, LinkForm)
 

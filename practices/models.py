@@ -296,6 +296,14 @@ class PracticePartner(models.Model):
     def __str__(self):
         return f"{self.organisation} ({self.role})"
 
+    def clean_fields(self, exclude=None):
+        # An organisation read from the database (the partner form reads every row's in one
+        # query) exists: it is not looked up again, once per partner.
+        organisation = self._meta.get_field("organisation").get_cached_value(self, None)
+        if organisation is not None and not organisation._state.adding:
+            exclude = {*(exclude or ()), "organisation"}
+        super().clean_fields(exclude=exclude)
+
 
 class Attachment(models.Model):
     """A file (PDF, image, office document), stored under a generated name and only ever

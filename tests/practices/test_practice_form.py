@@ -18,7 +18,13 @@ from tests.cities.factories import OrganisationFactory, ThematicAreaFactory, Top
 from tests.users.factories import DelegateFactory
 
 from .conftest import PDF, PNG
-from .factories import AttachmentFactory, PracticeFactory
+from .factories import (
+    AttachmentFactory,
+    KeyFigureFactory,
+    LinkFactory,
+    PartnerFactory,
+    PracticeFactory,
+)
 from .test_views import practice_post
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +268,77 @@ def test_a_cover_image_survives_a_failed_submit_too(
     assert practice.cover_content_type == "image/png"
     assert practice.cover_image.read() == PNG
     assert not PendingUpload.objects.exists()
+
+
+# --- Saving many rows costs no more queries than saving one -------------------------------------
+def _edit_post(practice, **overrides):
+    """The edit form of ``practice`` as it stands, with its figures, partners and links."""
+    data = practice_post(practice.thematic_areas.first(), title=practice.title, then="save")
+    rows = {
+        "key_figures": [
+            {"id": f.pk, "label": f.label, "value": f.value, "unit": f.unit, "year": f.year or ""}
+            for f in practice.key_figures.all()
+        ],
+        "partners": [
+            {"id": p.pk, "organisation": p.organisation_id, "role": p.role}
+            for p in practice.partners.all()
+        ],
+        "links": [
+            {"id": link.pk, "title": link.title, "url": link.url} for link in practice.links.all()
+        ],
+    }
+    for prefix, forms in rows.items():
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(forms) + 1)
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(forms))
+        for i, form in enumerate(forms):
+            data.update({f"{prefix}-{i}-{name}": value for name, value in form.items()})
+    data.update(overrides)
+    return data
+
+
+def _draft_with_rows(delegate, n):
+    practice = PracticeFactory(
+        city=delegate.city,
+        status="draft",
+        published_at=None,
+        thematic_areas=[ThematicAreaFactory()],
+    )
+    for i in range(n):
+        KeyFigureFactory(practice=practice, label=f"Figure {i}")
+        PartnerFactory(practice=practice)
+        LinkFactory(practice=practice, url=f"https://example.org/{i}")
+    return practice
+
+
+def test_a_draft_save_costs_the_same_queries_with_one_row_or_many(client, delegate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(delegate)
+    counts = []
+    for n in (1, 4):
+        practice = _draft_with_rows(delegate, n)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                reverse("practices:edit", args=[practice.slug]), _edit_post(practice)
+            )
+        assert response.status_code == 302, response.content[:2000]
+        counts.append(len(captured.captured_queries))
+        assert practice.partners.count() == n
+    assert counts[0] == counts[1], counts
+
+
+def test_a_row_of_another_practice_or_an_unknown_organisation_is_refused(client, delegate):
+    practice = _draft_with_rows(delegate, 1)
+    other = _draft_with_rows(delegate, 1)
+    client.force_login(delegate)
+    url = reverse("practices:edit", args=[practice.slug])
+    foreign = _edit_post(practice, **{"partners-0-id": other.partners.get().pk})
+    response = client.post(url, foreign)
+    assert response.status_code == 400
+    assert response.context["formsets"][1][1].forms[0].errors["id"]
+    unknown = _edit_post(practice, **{"partners-0-organisation": 999999})
+    response = client.post(url, unknown)
+    assert response.status_code == 400
+    assert "Select a valid choice" in str(response.context["formsets"][1][1].forms[0].errors)
+    assert other.partners.count() == practice.partners.count() == 1
