@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -159,8 +160,8 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     groups counted per thematic area, topic, country, city, side, edition, partner sector,
     start date and key figures. Areas, topics, partner sectors and key figures are read from
     what each practice keeps on its row (``services.practices_reindex``), so no count joins
-    the results with a table of links; the side is worked out as the practice is read
-    (``models.side_expression``).
+    the results with a table of links; the side (``models.side_expression``) is worked out
+    once per city and pairing counted, not per practice.
 
     With ``page_slice`` (offset, limit), the same query also returns the keys of that slice
     of the results in their order: the matches are read once for both, which
@@ -169,12 +170,10 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     order = _list_order(filtered) if page_slice else None
     ordered_by = [name for name, _descending in order or [] if name != "pk"]
     matched_sql, params = (
-        filtered.with_side()
-        .order_by()
+        filtered.order_by()
         .values(
             "pk",
             "city_id",
-            "side",
             "start_date",
             "pairing_id",
             "area_ids",
@@ -185,7 +184,15 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         )
         .query.sql_with_params()
     )
-    params = list(params)
+    # A practice's side follows from its city and pairing alone: it is worked out once per
+    # (city, pairing) group of the results, on one practice of the group, not on every row.
+    side_sql, side_params = (
+        Practice.objects.with_side()
+        .filter(pk=RawSQL("g.any_id", ()))
+        .values("side")
+        .query.sql_with_params()
+    )
+    params = [*params, *side_params]
     t = {
         "area": ThematicArea._meta.db_table,
         "topic": Topic._meta.db_table,
@@ -204,7 +211,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         "areas": ["areas"],
         "topics": ["topics"],
         "sectors": ["sectors"],
-        "city_id": ["city_id", "pairing_id", "side"],
+        "city_id": ["city_id", "pairing_id"],
         "start_date": ["start_date"],
         "figures": ["figures"],
     }
@@ -214,7 +221,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         return ", ".join(f"m.{column}" for column in grouping)
 
     flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
-    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
+    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n, min(m.id) AS any_id FROM m
         GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
 
     def per_value(column):
@@ -240,11 +247,11 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         params += [page_slice[1], page_slice[0]]
     extra = "".join(f", o{i}" for i in range(len(ordered_by)))
     sql = f"""
-    WITH m (id, city_id, side, start_date, pairing_id, areas, topics, sectors, figures{extra})
+    WITH m (id, city_id, start_date, pairing_id, areas, topics, sectors, figures{extra})
         AS ({matched_sql}),
     g AS ({grouped}),
     per_place (city_id, pairing_id, side, n) AS (
-        SELECT g.city_id, g.pairing_id, g.side, g.n FROM g WHERE g.by_city_id = 0
+        SELECT g.city_id, g.pairing_id, ({side_sql}), g.n FROM g WHERE g.by_city_id = 0
     ),
     per_city (id, slug, name, country_id, n) AS (
         SELECT c.id, c.slug, c.name, c.country_id, CAST(sum(pp.n) AS BIGINT)
