@@ -2,6 +2,7 @@
 lists with search and facet counts, a practice with all it shows, a city's practices."""
 
 import heapq
+import re
 from collections import Counter
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -45,7 +46,7 @@ from .models import (
 )
 from .permissions import coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
-from .services import PUBLISHED, listed_under
+from .services import PUBLISHED, listed_under, word_key
 
 PAGE_SIZE = 12
 FACET_OPTIONS_SHOWN = 30
@@ -69,6 +70,26 @@ def _for_cards(qs):
 
 
 # --- Search -------------------------------------------------------------------------------------
+def search_query(q: str) -> SearchQuery:
+    """``q`` as the text-search query a practice's stored vector is matched against."""
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def query_words(q: str) -> list[str] | None:
+    """The words (lexemes) of which a practice must hold one to match ``q``, as the database
+    reads them, in one query: those of ``querytree``, the part of the query an index can look
+    up, which every match satisfies. None when that part is empty: words only left out
+    (``-word``), or no word that counts."""
+    probe = Practice.objects.none().query
+    expression = search_query(q).resolve_expression(probe)
+    sql, params = expression.as_sql(probe.get_compiler(connection=connection), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT querytree({sql})", params)
+        tree = cursor.fetchone()[0]
+    words = re.findall(r"'((?:[^']|'')*)'", tree)
+    return sorted({word.replace("''", "'") for word in words}) or None
+
+
 def practice_search(qs, q: str):
     """Filters ``qs`` to the practices matching ``q`` (web-search syntax: ``"a phrase"``,
     ``-word``) and annotates ``rank`` (higher is better) and ``headline`` (the matching passage,
@@ -76,7 +97,7 @@ def practice_search(qs, q: str):
     q = (q or "").strip()
     if not q:
         return qs
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    query = search_query(q)
     return (
         qs.filter(search_vector=query)
         .annotate(
@@ -330,12 +351,17 @@ NARROWING = ("city", "topic", "country", "area")
 
 
 def list_names(filterset) -> tuple[str, ...]:
-    """The versions the list of the validated ``filterset`` depends on."""
+    """The versions the list of the validated ``filterset`` depends on: those of the values
+    chosen in the first narrowing filter, else those of the words searched for (a practice
+    the search finds holds one of them), else every published practice's."""
     if filterset.is_valid():
+        data = filterset.form.cleaned_data
         for name in NARROWING:
-            if chosen := filterset.form.cleaned_data.get(name):
+            if chosen := data.get(name):
                 values = [listed_under(name, value.pk) for value in chosen]
                 return (*values, "cities", "pairings")
+        if (q := (data.get("q") or "").strip()) and (words := query_words(q)):
+            return (*(listed_under("word", word_key(word)) for word in words), "cities", "pairings")
     return LIST_DEPENDS_ON
 
 

@@ -3,13 +3,23 @@ transaction; the review lifecycle with a snapshot of each published version; tra
 the adoption counter; questions, comments and follows."""
 
 import datetime
+import hashlib
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -66,17 +76,27 @@ def listed_under(kind: str, pk) -> str:
     return f"practices:{kind}:{pk}"
 
 
+def word_key(word: str) -> str:
+    """A searched word (a lexeme, in any script) as a short name."""
+    return hashlib.sha256(word.encode()).hexdigest()[:16]
+
+
 def lists_showing(pks) -> list[str]:
-    """The names (``listed_under``) of every filtered list the practices ``pks`` show in, as
-    their rows stand now: one query."""
+    """The names (``listed_under``) of every filtered or searched list the practices ``pks``
+    show in, as their rows stand now (their areas, topics, city, country and the words of
+    their stored search vector): one query."""
+    words = Func(
+        "search_vector", function="tsvector_to_array", output_field=ArrayField(TextField())
+    )
     rows = Practice.objects.filter(pk__in=pks).values_list(
-        "area_ids", "topic_ids", "city_id", "city__country_id"
+        "area_ids", "topic_ids", "city_id", "city__country_id", words
     )
     names = set()
-    for areas, topics, city, country in rows:
+    for areas, topics, city, country, lexemes in rows:
         names.update(listed_under("area", pk) for pk in areas)
         names.update(listed_under("topic", pk) for pk in topics)
         names.update([listed_under("city", city), listed_under("country", country)])
+        names.update(listed_under("word", word_key(word)) for word in lexemes or ())
     return sorted(names)
 
 

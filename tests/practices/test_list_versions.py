@@ -95,3 +95,43 @@ def test_a_renamed_area_is_read_again(areas):
     # The old slug means nothing now: the whole list, unfiltered.
     assert "Tram lanes" in _list("area=climate")
     assert "Tram lanes" not in _list("area=climate-action")
+
+
+def test_a_search_keeps_under_its_words(programme_staff, django_assert_num_queries):
+    PracticeFactory(title="Hydrogen buses", summary="Buses that run on hydrogen.")
+    submitted = PracticeFactory(
+        title="Tram lanes", summary="Lanes kept for trams.", status="submitted", published_at=None
+    )
+    for _ in range(2):
+        assert "Hydrogen buses" in _list("q=hydrogen")
+        assert "Tram lanes" not in _list("q=trams")
+
+    practice_publish(practice=submitted, by=programme_staff)
+
+    with django_assert_num_queries(0):  # the new practice holds no "hydrogen"
+        assert "Hydrogen buses" in _list("q=hydrogen")
+    assert "Tram lanes" in _list("q=trams")  # "trams" and "tram" are one word to the search
+
+
+def test_a_practice_edited_out_of_a_search_leaves_it_at_once():
+    practice = PracticeFactory(title="Hydrogen buses", summary="Buses that run on hydrogen.")
+    for _ in range(2):
+        assert "Hydrogen buses" in _list("q=hydrogen")
+    practice.title, practice.summary = "Electric buses", "Buses that run on batteries."
+    practice_save(practice=practice, by=None)
+    assert "Electric buses" not in _list("q=hydrogen")
+    assert "Electric buses" in _list("q=batteries")
+
+
+def test_a_search_of_words_left_out_only_keeps_under_every_practice():
+    from practices.selectors import query_words
+
+    # A practice found holds a word that is not left out: only such words name the list.
+    assert query_words("hydrogen -diesel") == ["hydrogen"]
+    assert query_words("-diesel") is None
+    assert query_words("the") is None
+    assert query_words('hydrogen or "electric buses"') == ["buse", "electr", "hydrogen"]
+    for _ in range(2):
+        assert "Tram lanes" not in _list("q=-diesel")
+    PracticeFactory(title="Tram lanes", summary="Lanes kept for trams.")
+    assert "Tram lanes" in _list("q=-diesel")
