@@ -37,9 +37,7 @@ def programme(db, edition, eu_city, partner_city):
     )
     KeyFigureFactory(practice=published, label="Trips a day", value="1500", unit="trips")
     partner = PartnerFactory(practice=published, organisation=OrganisationFactory(name="TUT"))
-    draft = PracticeFactory(
-        title="Secret draft", slug="secret-draft", city=eu_city, status="draft"
-    )
+    draft = PracticeFactory(title="Secret draft", slug="secret-draft", city=eu_city, status="draft")
     public = MeetingFactory(
         edition=edition,
         host_city=partner_city,

@@ -98,9 +98,7 @@ def test_pairings_and_cities_point_to_each_other_by_slug(programme):
     assert topic["area"] == "smart-city"
 
 
-def test_a_build_that_fails_leaves_the_previous_files_and_no_temporary_file(
-    programme, monkeypatch
-):
+def test_a_build_that_fails_leaves_the_previous_files_and_no_temporary_file(programme, monkeypatch):
     from tests.practices.factories import PracticeFactory
 
     PracticeFactory(city=programme["published"].city, slug="second")
