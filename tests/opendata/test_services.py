@@ -8,7 +8,7 @@ import pytest
 
 from worldcities.opendata import services
 from worldcities.opendata.models import Download
-from worldcities.opendata.resources import BY_NAME, RESOURCES, Resource
+from worldcities.opendata.resources import BY_NAME, RESOURCES
 
 pytestmark = pytest.mark.django_db
 
@@ -105,14 +105,15 @@ def test_a_build_that_fails_leaves_the_previous_files_and_no_temporary_file(prog
     services.open_data_build(names=["practices"])
     before = {f: services.download_path("practices", f).read_bytes() for f in services.FORMATS}
     recorded = Download.objects.get(resource="practices", format="json").built_at
-    written = Resource.row
+    encoder = services._json
 
-    def fails_on_the_second_row(resource, obj, context):
-        if obj.slug == "second":
-            raise RuntimeError("the connection was lost mid-build")
-        return written(resource, obj, context)
+    class FailsOnTheSecondRow:
+        def encode(self, row):
+            if row["slug"] == "second":
+                raise RuntimeError("the connection was lost mid-build")
+            return encoder.encode(row)
 
-    monkeypatch.setattr(Resource, "row", fails_on_the_second_row)
+    monkeypatch.setattr(services, "_json", FailsOnTheSecondRow())
     with pytest.raises(RuntimeError):
         services.open_data_build(names=["practices"])
 

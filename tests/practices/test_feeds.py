@@ -18,7 +18,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def parse(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
-    feed = ET.fromstring(response.content)
+    feed = ET.fromstring(response.content)  # noqa: S314 (the platform's own feed)
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{required}") is not None

@@ -7,10 +7,11 @@ Names follow the read API: the resource names, and the models' public field name
 another row is its slug where the model has a unique slug, else its id.
 """
 
-import datetime
+import functools
+import json
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -29,11 +30,45 @@ LIST, OBJECTS = "list", "objects"
 
 
 @dataclass(frozen=True)
+class Attribute:
+    """A field read as the row's attribute ``name`` (cheaper than a function per value)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     description: str
-    read: Callable
+    # ``attr(name)``, or a function of the row and the build's context.
+    read: "Attribute | Callable"
     kind: str = TEXT
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _boolean_cell(value):
+    return "" if value is None else ("true" if value else "false")
+
+
+def _list_cell(value):
+    return ";".join(str(item) for item in value)
+
+
+def _objects_cell(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# How a value of each kind is made plain JSON, and how it is written in a CSV cell (the CSV
+# writer writes text and numbers as they are, and nothing as an empty cell).
+TO_JSON = {DATE: _iso, DATETIME: _iso, NUMBER: _number}
+TO_CELL = {BOOLEAN: _boolean_cell, LIST: _list_cell, OBJECTS: _objects_cell}
 
 
 @dataclass(frozen=True)
@@ -45,18 +80,49 @@ class Resource:
     fields: tuple[Field, ...]
     # Looked up once per build, before the rows (small tables: areas, …), passed to ``read``.
     context: Callable[[], dict] = field(default=lambda: {})
+    # Called with each chunk of rows before they are written, to attach what each row lists of
+    # other tables in one query per table and chunk (cheaper than ``prefetch_related``, which
+    # builds a queryset per row).
+    attach: Callable[[list, dict], None] | None = None
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    def readers(self, context: dict) -> list[Callable]:
+        """One function per field, from a row to its value as JSON holds it."""
+        readers = []
+        for f in self.fields:
+            if isinstance(f.read, Attribute):
+                read = operator.attrgetter(f.read.name)
+            else:
+                read = functools.partial(_call, f.read, context=context)
+            if f.kind in TO_JSON:
+                read = _then(read, TO_JSON[f.kind])
+            readers.append(read)
+        return readers
+
+    def cell_writers(self) -> list[Callable | None]:
+        """Per field, how its value is written in a CSV cell (``None``: as it is)."""
+        return [TO_CELL.get(f.kind) for f in self.fields]
+
     def row(self, obj, context: dict) -> dict:
-        return {f.name: f.read(obj, context) for f in self.fields}
+        return {
+            f.name: read(obj) for f, read in zip(self.fields, self.readers(context), strict=True)
+        }
 
 
-def attr(name: str, kind: str = TEXT):
+def _call(read, obj, *, context):
+    return read(obj, context)
+
+
+def _then(read, convert):
+    return lambda obj: convert(read(obj))
+
+
+def attr(name: str) -> Attribute:
     """A field that is the attribute ``name`` of the row, as stored."""
-    return lambda obj, context: _plain(getattr(obj, name))
+    return Attribute(name)
 
 
 def slug_of(name: str):
@@ -72,15 +138,6 @@ def slug_of(name: str):
 def slugs_of(name: str):
     """The slugs of the prefetched rows of the relation ``name``."""
     return lambda obj, context: [row.slug for row in getattr(obj, name).all()]
-
-
-def _plain(value):
-    """A value as JSON holds it: dates and times in ISO 8601, decimals as numbers."""
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
 
 
 def absolute(path: str) -> str:
@@ -323,28 +380,45 @@ def _practices():
             "published_at",
             "updated_at",
         )
-        .prefetch_related(
-            Prefetch(
-                "key_figures",
-                queryset=KeyFigure.objects.only(
-                    "id", "practice_id", "label", "value", "unit", "year", "order"
-                ),
-            ),
-            Prefetch(
-                "partners",
-                queryset=PracticePartner.objects.only(
-                    "id", "practice_id", "organisation_id", "role"
-                ).order_by("id"),
-            ),
-            Prefetch(
-                "transfers",
-                queryset=Transfer.objects.select_related("city")
-                .only("id", "practice_id", "status", "city__slug")
-                .order_by("id"),
-            ),
-        )
         .order_by("id")
     )
+
+
+def _grouped(rows) -> dict[int, list]:
+    """``(practice_id, item)`` pairs grouped by practice."""
+    grouped: dict[int, list] = {}
+    for practice_id, item in rows:
+        grouped.setdefault(practice_id, []).append(item)
+    return grouped
+
+
+def _practice_lists(practices: list, context: dict) -> None:
+    """Attaches each practice's key figures, partners and transfers (three queries a chunk).
+    The chunk's ids are ascending: each query reads their range from the index (rows of
+    practices in between that are not published are read and left out)."""
+    in_chunk = {"practice_id__gte": practices[0].pk, "practice_id__lte": practices[-1].pk}
+    figures = _grouped(
+        (pk, {"label": label, "value": float(value), "unit": unit, "year": year})
+        for pk, label, value, unit, year in KeyFigure.objects.filter(**in_chunk)
+        .order_by("practice_id", "order", "id")
+        .values_list("practice_id", "label", "value", "unit", "year")
+    )
+    partners = _grouped(
+        (pk, {"organisation": organisation, "role": role})
+        for pk, organisation, role in PracticePartner.objects.filter(**in_chunk)
+        .order_by("practice_id", "id")
+        .values_list("practice_id", "organisation_id", "role")
+    )
+    transfers = _grouped(
+        (pk, {"city": city, "status": status})
+        for pk, city, status in Transfer.objects.filter(**in_chunk)
+        .order_by("practice_id", "id")
+        .values_list("practice_id", "city__slug", "status")
+    )
+    for practice in practices:
+        practice.open_key_figures = figures.get(practice.pk, [])
+        practice.open_partners = partners.get(practice.pk, [])
+        practice.open_transfers = transfers.get(practice.pk, [])
 
 
 def _area_slugs() -> dict:
@@ -359,6 +433,7 @@ PRACTICES = Resource(
     ),
     rows=_practices,
     context=_area_slugs,
+    attach=_practice_lists,
     fields=(
         Field("id", _("Stable number of the practice."), attr("id"), INTEGER),
         Field("slug", _("Stable short name, as in the practice's address."), attr("slug")),
@@ -386,24 +461,19 @@ PRACTICES = Resource(
         Field(
             "key_figures",
             _("Measured results: each with label, value, unit and year."),
-            lambda obj, c: [
-                {"label": k.label, "value": float(k.value), "unit": k.unit, "year": k.year}
-                for k in obj.key_figures.all()
-            ],
+            attr("open_key_figures"),
             OBJECTS,
         ),
         Field(
             "partners",
             _("Partner organisations: each with organisation (id) and role."),
-            lambda obj, c: [
-                {"organisation": p.organisation_id, "role": p.role} for p in obj.partners.all()
-            ],
+            attr("open_partners"),
             OBJECTS,
         ),
         Field(
             "transfers",
             _("Cities taking it home: each with city (slug) and status."),
-            lambda obj, c: [{"city": t.city.slug, "status": t.status} for t in obj.transfers.all()],
+            attr("open_transfers"),
             OBJECTS,
         ),
         Field(

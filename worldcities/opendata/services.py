@@ -39,18 +39,16 @@ def download_path(resource: str, fmt: str) -> Path:
     return open_data_root() / f"{resource}.{fmt}"
 
 
-def csv_cell(value) -> str:
-    """One value as a CSV cell: lists of names or ids joined by ``;``, lists of objects as JSON,
-    booleans as true/false, nothing as an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        if any(isinstance(item, dict) for item in value):
-            return _json.encode(value)
-        return ";".join(str(item) for item in value)
-    return str(value)
+def _chunks(queryset, size: int):
+    """The rows of ``queryset`` in lists of ``size``, read from one cursor."""
+    chunk = []
+    for obj in queryset.iterator(chunk_size=size):
+        chunk.append(obj)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _sweep_stale_parts(root: Path) -> None:
@@ -91,15 +89,26 @@ def resource_build(*, resource: Resource) -> dict:
         json_file = stack.enter_context(_temporary(root, resource.name, "json"))
         parts = [Path(csv_file.name), Path(json_file.name)]
         try:
+            names = resource.field_names
+            readers = resource.readers(context)
+            cells = resource.cell_writers()
             writer = csv.writer(csv_file, lineterminator="\n")
-            writer.writerow(resource.field_names)
+            writer.writerow(names)
             json_file.write("[")
-            for obj in resource.rows().iterator(chunk_size=CHUNK_SIZE):
-                row = resource.row(obj, context)
-                writer.writerow([csv_cell(value) for value in row.values()])
-                json_file.write(",\n" if rows else "\n")
-                json_file.write(_json.encode(row))
-                rows += 1
+            for chunk in _chunks(resource.rows(), CHUNK_SIZE):
+                if resource.attach is not None:
+                    resource.attach(chunk, context)
+                for obj in chunk:
+                    values = [read(obj) for read in readers]
+                    writer.writerow(
+                        [
+                            v if cell is None else cell(v)
+                            for v, cell in zip(values, cells, strict=True)
+                        ]
+                    )
+                    json_file.write(",\n" if rows else "\n")
+                    json_file.write(_json.encode(dict(zip(names, values, strict=True))))
+                    rows += 1
             json_file.write("\n]\n")
             _finish(csv_file)
             _finish(json_file)
