@@ -1,3 +1,5 @@
+import random
+
 from celery import shared_task
 from django.db import DatabaseError
 
@@ -19,4 +21,5 @@ def build_open_data(self) -> dict[str, int]:
     try:
         return services.open_data_build()
     except (OSError, DatabaseError) as exc:  # a full disk or a lost connection may pass
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+        countdown = 60 * 2**self.request.retries + random.randint(0, 15)
+        raise self.retry(exc=exc, countdown=countdown) from exc
