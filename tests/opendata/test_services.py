@@ -69,13 +69,15 @@ def test_practices_hold_the_published_ones_with_their_links_and_no_e_mail(progra
         assert "@" not in text
 
 
-def test_meetings_hold_the_public_ones_without_venue_or_practical_information(programme):
+def test_meetings_hold_the_public_ones_without_venue_or_practical_information(programme, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
     services.open_data_build(names=["meetings"])
 
     (meeting,) = read_json("meetings")
     assert meeting["title"] == "Launch meeting in Gwangju"
     assert meeting["host_city"] == "gwangju"
     assert meeting["starts_at"] == programme["public"].starts_at.isoformat()
+    assert meeting["url"] == f"http://127.0.0.1:8000/meetings/{programme['public'].pk}/"
     text = services.download_path("meetings", "csv").read_text(encoding="utf-8")
     assert "Launch meeting in Gwangju" in text
     assert "Closed door meeting" not in text

@@ -145,19 +145,21 @@ def absolute(path: str) -> str:
 
 
 def page_url(name: str, **kwargs):
-    """The address of each row's page, built from one ``reverse`` per build."""
+    """The address of each row's page: ``reverse`` once per build, with a marker where the
+    row's value goes, then the row's value put in the marker's place."""
+    ((argument, attribute),) = kwargs.items()
+    marker = "1234567890" if argument == "pk" else "row-value-marker"
 
-    def prefix(context) -> str:
+    def parts(context) -> tuple[str, str]:
         key = f"url:{name}"
         if key not in context:
-            marker = "0" if "pk" in kwargs else "slug-marker"
-            context[key] = absolute(reverse(name, kwargs=dict.fromkeys(kwargs, marker)))
+            head, tail = reverse(name, kwargs={argument: marker}).rsplit(marker, 1)
+            context[key] = (absolute(head), tail)
         return context[key]
 
     def read(obj, context):
-        marker = "0" if "pk" in kwargs else "slug-marker"
-        (attribute,) = kwargs.values()
-        return prefix(context).replace(marker, str(getattr(obj, attribute)), 1)
+        head, tail = parts(context)
+        return f"{head}{getattr(obj, attribute)}{tail}"
 
     return read
 
