@@ -21,7 +21,7 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=worldcities:worldcities . /app
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /app/var/media && chown -R worldcities:worldcities /app/var /app/staticfiles
+    && mkdir -p /app/var/media /app/var/open-data && chown -R worldcities:worldcities /app/var /app/staticfiles
 USER worldcities
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

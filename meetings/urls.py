@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class FeedTokenConverter:
@@ -27,6 +27,7 @@ urlpatterns = [
     path("feed/", views.feed_settings, name="feed"),
     path("feed/<feedtoken:token>.ics", views.feed_ics, name="feed_ics"),
     path("calendar.ics", views.public_feed_ics, name="programme_ics"),
+    path("upcoming.atom", feeds.UpcomingMeetingsFeed(), name="upcoming_feed"),
     path("editions/<slug:slug>/calendar.ics", views.public_feed_ics, name="edition_ics"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/calendar.ics", views.meeting_ics, name="ics"),

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "practices"
 
 urlpatterns = [
     path("", views.practice_list, name="list"),
+    path("feed.atom", feeds.PublishedPracticesFeed(), name="feed"),
+    path("areas/<slug:slug>/feed.atom", feeds.AreaPracticesFeed(), name="area_feed"),
+    path("cities/<slug:slug>/feed.atom", feeds.CityPracticesFeed(), name="city_feed"),
     path("new/", views.practice_create, name="create"),
     path("mine/", views.workspace, name="workspace"),
     path("preview/", views.markdown_preview, name="preview"),

@@ -2,6 +2,8 @@
 happened. Objects are loaded only through ``practices.selectors`` (so what a user may not
 see is a 404)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,8 @@ from .models import Practice
 from .permissions import SUBMITTABLE, abilities, can
 from .rendering import render_markdown
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
 
 def _require(user, action, practice=None):
     if not can(user, action, practice):
@@ -43,10 +47,20 @@ def practice_list(request):
         "q": request.GET.get("q", ""),
         "sort": request.GET.get("sort", ""),
         "sort_choices": PracticeFilter.SORT_CHOICES,
+        "area_feed_slug": _one_area(request.GET),
     }
     if request.user.is_authenticated:
         context["areas"] = selectors.areas_to_follow(request.user)
     return render(request, "practices/practice_list.html", context)
+
+
+def _one_area(params) -> str | None:
+    """The slug of the list's thematic area when it is filtered on exactly one (its feed is
+    offered alongside); an unknown slug's feed answers 404."""
+    areas = params.getlist("area")
+    if len(areas) == 1 and SLUG.fullmatch(areas[0]):
+        return areas[0]
+    return None
 
 
 # --- One practice -------------------------------------------------------------------------------

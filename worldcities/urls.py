@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("worldcities.users.urls")),
     path("notifications/", include("worldcities.notifications.urls")),
     path("reports/", include("worldcities.reports.urls")),
+    path("open-data/", include("worldcities.opendata.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("language/", views.language, name="language"),

@@ -401,3 +401,22 @@ def test_slow_writes_overlap_so_that_the_rate_holds(db, monkeypatch):
             toggled[(email, path)] = not toggled.get((email, path), False)
     assert sum(toggled.values()) == len(writer.followed)
     assert not writer.busy
+
+
+def test_the_open_data_job_builds_the_practices_and_is_judged_on_time_and_memory(
+    db, settings, tmp_path
+):
+    from tests.practices.factories import PracticeFactory
+    from worldcities.benchmarks.jobs import open_data_practices
+    from worldcities.benchmarks.run import job_verdicts
+
+    settings.OPEN_DATA_ROOT = tmp_path / "open-data"
+    PracticeFactory.create_batch(3)
+
+    assert open_data_practices()["rows"] == 3
+    assert not (tmp_path / "open-data").exists()
+    measured = {"open-data-practices": {"seconds": 12.0, "peak_rss_mib": 320.0}}
+    verdicts = {row["metric"]: row for row in job_verdicts({"jobs": measured})}
+    assert verdicts["seconds"]["met"] is True
+    assert verdicts["peak_rss_mib"]["met"] is False
+    assert verdicts["peak_rss_mib"]["target"] == 300

@@ -1,6 +1,7 @@
 """One background job over all generated data, in a process of its own so that its peak
 memory is the job's: ``python -m worldcities.benchmarks.jobs report-pdf|report-xlsx|
-action-reminders|meeting-reminders``. Prints one JSON object (seconds, peak RSS, queries)."""
+action-reminders|meeting-reminders|open-data-practices``. Prints one JSON object (seconds,
+peak RSS, queries)."""
 
 import contextlib
 import datetime
@@ -89,11 +90,32 @@ def meeting_reminders() -> dict:
     return {"skipped": "the meetings app has no reminder sweep yet"}
 
 
+def open_data_practices() -> dict:
+    """The practices' bulk downloads (CSV and JSON, written in one pass), into a folder of
+    their own that is removed afterwards."""
+    import shutil
+    import tempfile
+
+    from django.test import override_settings
+
+    from worldcities.opendata import services
+    from worldcities.opendata.resources import PRACTICES
+
+    folder = tempfile.mkdtemp(prefix="bench-open-data-")
+    try:
+        with override_settings(OPEN_DATA_ROOT=folder):
+            built = services.resource_build(resource=PRACTICES)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"rows": built["rows"], "json_bytes": built["bytes"]["json"]}
+
+
 JOBS = {
     "report-pdf": lambda: report("pdf"),
     "report-xlsx": lambda: report("xlsx"),
     "action-reminders": action_reminders,
     "meeting-reminders": meeting_reminders,
+    "open-data-practices": open_data_practices,
 }
 
 

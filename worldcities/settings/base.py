@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "worldcities.users",
     "worldcities.notifications",
     "worldcities.reports",
+    "worldcities.opendata",
     "cities",
     "twinning",
     "practices",
@@ -306,8 +307,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_evaluation_reminders",
         "schedule": crontab(minute=45, hour=8),
     },
+    "open-data-build": {
+        "task": "worldcities.opendata.tasks.build_open_data",
+        "schedule": crontab(minute=20, hour=2),
+    },
 }
 
+# The bulk downloads of /open-data/, rebuilt every night (docs/open-data.md).
+OPEN_DATA_ROOT = Path(env("OPEN_DATA_ROOT", default=str(VAR_DIR / "open-data")))
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
 # Dietary needs and visa-letter requests are kept this many days after their meeting ends.
 TRAVEL_DETAILS_KEEP_DAYS = env.int("TRAVEL_DETAILS_KEEP_DAYS", default=30)

@@ -44,6 +44,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+OPEN_DATA_ROOT = BASE_DIR / "var" / "test-open-data"  # noqa: F405
 
 # Tasks queue in memory and run only where a test runs them (or starts a real worker).
 CELERY_BROKER_URL = "memory://"
