@@ -102,10 +102,10 @@ def practices_reindex(practices) -> None:
     """Refreshes, for every practice of the queryset ``practices``, the stored weighted search
     vector (title A, summary B, body C, in the configuration of the practice's language, then
     the search documents of its translations, each in its own) and what the facet counts read
-    instead of joining: the ids of its thematic areas and topics, its partners' sectors, and whether it has key
-    figures. Called after every write to those rows (``practice_save``, the admin) and when an
-    organisation changes (``organisation_changed``); the caller says what
-    changed (``practice_changed``)."""
+    instead of joining: the ids of its thematic areas and topics, its partners' sectors, and
+    whether it has key figures. Called after every write to those rows (``practice_save``,
+    the admin, a translation) and when an organisation changes (``organisation_changed``);
+    the caller says what changed (``practice_changed``)."""
 
     def values(model, column, base=BigIntegerField):
         rows = model.objects.filter(practice_id=OuterRef("pk")).order_by()
