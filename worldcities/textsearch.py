@@ -239,6 +239,10 @@ DECLARE
   run text;
   i int;
 BEGIN
+  -- Most texts have no such run: they are returned as they are, at once.
+  IF input !~ '[{_RANGE}]' THEN
+    RETURN input;
+  END IF;
   FOR found IN SELECT regexp_matches(input, '([{_RANGE}]+)|([^{_RANGE}]+)', 'g') LOOP
     IF found[1] IS NULL THEN
       output := output || found[2];

@@ -32,6 +32,10 @@ DECLARE
   run text;
   i int;
 BEGIN
+  -- Most texts have no such run: they are returned as they are, at once.
+  IF input !~ '[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]' THEN
+    RETURN input;
+  END IF;
   FOR found IN SELECT regexp_matches(input, '([\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+)|([^\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+)', 'g') LOOP
     IF found[1] IS NULL THEN
       output := output || found[2];
