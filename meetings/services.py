@@ -171,11 +171,25 @@ def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Me
     _require(can_manage(by, meeting))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = {name: getattr(meeting, name) for name in {*MOVING_FIELDS, *LISTED_FIELDS}}
+    written_in = meeting.language
     for name, value in fields.items():
         if name not in MEETING_FIELDS or name == "status":
             raise TypeError(f"meeting_update() cannot change {name!r}")
         setattr(meeting, name, value)
     meeting.full_clean(exclude=["slug"])
+    if (
+        written_in != meeting.language
+        and meeting.translations.filter(language=meeting.language).exists()
+    ):
+        raise ValidationError(
+            {
+                "language": _(
+                    "This meeting has a translation into %(language)s: "
+                    "it cannot be written in it too."
+                )
+                % {"language": meeting.get_language_display()}
+            }
+        )
     if meeting.capacity is not None:
         largest = meeting.quotas.order_by("-places").values_list("places", flat=True).first()
         if largest is not None and largest > meeting.capacity:

@@ -233,6 +233,20 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         if not (by is None or can(by, "change", current)):
             raise PermissionDenied(_("You may not edit this practice."))
         practice.status = current.status
+        if practice.language != current.language:
+            translated = PracticeTranslation.objects.filter(
+                practice=current, language=practice.language
+            ).exists()
+            if translated:
+                raise ValidationError(
+                    {
+                        "language": _(
+                            "This practice has a translation into %(language)s: "
+                            "it cannot be written in it too."
+                        )
+                        % {"language": practice.get_language_display()}
+                    }
+                )
     practice.body_html = render_markdown(practice.body)
     practice.full_clean()
     practice.save()

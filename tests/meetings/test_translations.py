@@ -105,3 +105,14 @@ def test_the_translations_page_queries_stay_flat(
         small=1,
         large=6,
     )
+
+
+def test_a_meeting_cannot_move_into_the_language_of_its_translation(meeting, coordinator):
+    from django.core.exceptions import ValidationError
+
+    MeetingTranslation.objects.create(meeting=meeting, language="ko", title="먼저")
+    with pytest.raises(ValidationError) as raised:
+        services.meeting_update(meeting=meeting, by=coordinator, language="ko")
+    assert "has a translation into Korean" in str(raised.value)
+    meeting.refresh_from_db()
+    assert meeting.language == "en"

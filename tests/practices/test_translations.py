@@ -366,3 +366,13 @@ def test_the_task_retries_when_the_service_is_busy(practice, delegate, translato
     assert isinstance(result.result, machine_translation.TransientError)
     assert result.state in {"RETRY", "FAILURE"}
     assert not practice.translations.exists()
+
+
+def test_a_practice_cannot_move_into_the_language_of_its_translation(practice, delegate):
+    PracticeTranslationFactory(practice=practice, language="ko")
+    practice.language = "ko"
+    with pytest.raises(ValidationError) as raised:
+        services.practice_save(practice=practice, by=delegate)
+    assert "has a translation into Korean" in str(raised.value)
+    practice.refresh_from_db()
+    assert practice.language == "en"
