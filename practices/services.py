@@ -623,11 +623,12 @@ def practice_translation_save(
     language: str | None = None,
     translation: PracticeTranslation | None = None,
 ) -> PracticeTranslation:
-    """Adds a translation of ``practice`` into ``language``, or changes ``translation``: the
-    practice's search vector takes it in, its page and (when published) the list move on,
-    and the translation waits for a coordinator's check again."""
+    """Adds a translation of ``practice`` into ``language``, or changes ``translation`` (``by``
+    None: the seed, past the rules): the practice's search vector takes it in, its page and
+    (when published) the list move on, and the translation waits for a coordinator's check
+    again."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
-    if not can(by, "translate", practice):
+    if by is not None and not can(by, "translate", practice):
         raise PermissionDenied(_("Only delegates of the practice's city translate it."))
     if translation is None:
         _translation_language_check(practice=practice, language=language)
