@@ -60,3 +60,41 @@ def test_a_translation_from_delegate_to_korean_reader(
     expect(page.get_by_role("heading", level=1)).to_have_text("Open mobility data")
     assert page.url.endswith("?original=1")
     assert_accessible(page)
+
+
+def test_a_meeting_translated_by_its_coordinator_for_korean_readers(
+    page, live_server, edition, partner_city, coordinator
+):
+    from tests.meetings.factories import MeetingFactory
+
+    meeting = MeetingFactory(
+        edition=edition, host_city=partner_city, title="Working meeting in Gwangju", is_public=True
+    )
+    base = live_server.url
+
+    log_in_as(page, live_server, coordinator)
+    visit(page, base + meeting.get_absolute_url())
+    page.get_by_role("link", name="Translations").click()
+    assert_accessible(page)
+    page.get_by_label("Translated into").select_option("en")
+    page.get_by_label("Meeting title").fill("Same language")
+    page.get_by_role("button", name="Save the translation").click()
+    expect(page.get_by_text("This meeting is written in English")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Translated into").select_option("ko")
+    page.get_by_label("Meeting title").fill("광주 실무회의")
+    page.get_by_label("Public description").fill("수소연료전지 버스 견학")
+    page.get_by_role("button", name="Save the translation").click()
+    expect(page.get_by_text("Translation saved. It waits for a check.")).to_be_visible()
+    page.get_by_role("button", name="Mark the Korean translation as checked").click()
+    expect(page.locator("#translation-ko")).to_contain_text("checked by Edition Coordinator")
+
+    log_in_as(page, live_server, None)
+    page.set_extra_http_headers({"Accept-Language": "ko"})
+    visit(page, base + meeting.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("광주 실무회의")
+    expect(page.locator(".translation-note")).to_contain_text("Edition Coordinator")
+    page.locator(".translation-note a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Working meeting in Gwangju")
+    assert_accessible(page)
