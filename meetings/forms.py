@@ -18,6 +18,7 @@ from .models import (
     AgendaItem,
     Evaluation,
     Meeting,
+    MeetingTranslation,
     Registration,
     default_reminder_days,
 )
@@ -137,6 +138,7 @@ class MeetingForm(forms.ModelForm):
             "starts_at",
             "ends_at",
             "description",
+            "language",
             "is_public",
             "practical_information",
             "pairings",
@@ -151,6 +153,8 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out, a meeting is written in English (the model's default).
+        self.fields["language"].required = False
         editions = Edition.objects.all()
         if not is_programme_staff(user):
             editions = editions.filter(coordinators=user)
@@ -167,6 +171,9 @@ class MeetingForm(forms.ModelForm):
             zone = self.instance.zone
             for name in MEETING_TIMES:
                 self.initial[name] = wall_clock(getattr(self.instance, name), zone)
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or "en"
 
     def clean(self):
         data = super().clean()
@@ -420,3 +427,24 @@ class EvaluationForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Meeting.Status.choices)
+
+
+class MeetingTranslationForm(forms.ModelForm):
+    """A translation's title and public description; its language only when it is new."""
+
+    class Meta:
+        model = MeetingTranslation
+        fields = ["language", "title", "description"]
+        labels = {"language": _("Translated into"), "title": _("Meeting title")}
+        error_messages = {
+            "language": {
+                "invalid_choice": _(
+                    "The platform does not offer “%(value)s”: choose one of the languages listed."
+                )
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["language"]

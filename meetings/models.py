@@ -76,6 +76,13 @@ class Meeting(models.Model):
     description = models.TextField(
         _("public description"), blank=True, help_text=_("Visitors see this text.")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the title and description are written in."),
+    )
     is_public = models.BooleanField(
         _("public meeting"),
         default=False,
@@ -138,8 +145,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What a search reads of what every reader sees (practical information is left out).
-    search_document = textsearch.stored_document(
-        ("title", "A"), ("venue", "B"), ("description", "C")
+    search_document = textsearch.language_document(
+        "language", ("title", "A"), ("venue", "B"), ("description", "C")
     )
     history = HistoricalRecords(excluded_fields=["search_document"])
 
@@ -564,3 +571,55 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class MeetingTranslation(models.Model):
+    """A meeting's title and public description in another language than its own
+    (``Meeting.language``), written by its coordinators and marked as checked by a person
+    or not yet. Searched through its own document, in its language's configuration."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="translations", verbose_name=_("meeting")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("public description"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_document = textsearch.language_document("language", ("title", "A"), ("description", "C"))
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "language"],
+                name="meeting_translation_once",
+                violation_error_message=_(
+                    "This meeting already has a translation into this language: edit it."
+                ),
+            )
+        ]
+        indexes = [GinIndex(fields=["search_document"], name="meeting_translation_search_gin")]
+
+    def __str__(self):
+        return f"{self.meeting} ({self.language})"

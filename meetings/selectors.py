@@ -11,7 +11,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from twinning.models import Edition, Pairing
 from worldcities import textsearch, versions
@@ -25,6 +25,7 @@ from .models import (
     AgendaSignup,
     Evaluation,
     Meeting,
+    MeetingTranslation,
     Registration,
 )
 from .permissions import can_manage
@@ -37,19 +38,21 @@ def meetings_visible(user):
 
 def meeting_search(qs, q: str):
     """``qs`` narrowed to the meetings matching ``q`` by full-text search of what every
-    reader sees of them: title, host city, venue and public description (web-search syntax,
-    the platform's configuration; practical information, for delegates, is left out), read
+    reader sees of them: title, host city, venue and public description, or a translation's
+    title and description (web-search syntax, each text in its language's configuration:
+    ``textsearch.reader_query``; practical information, for delegates, is left out), read
     from the stored documents of the meeting and its host city. Each has ``rank`` (higher is
     better). Keeps ``qs``'s order."""
     q = (q or "").strip()
     if not q:
         return qs
-    query = textsearch.web_query(q)
+    query = textsearch.reader_query(q)
     document = textsearch.joined(
         F("search_document"), textsearch.names_in(F("host_city__search_document"), weight="B")
     )
+    translated = MeetingTranslation.objects.filter(search_document=query).values("meeting_id")
     return qs.annotate(document=document, rank=SearchRank(F("document"), query)).filter(
-        document=query
+        Q(document=query) | Q(pk__in=translated)
     )
 
 
@@ -368,20 +371,36 @@ def page_shows(meeting: Meeting) -> list[str]:
     return [f"meeting:{meeting.pk}", f"city:{meeting.host_city_id}", "cities", "pairings", PEOPLE]
 
 
-def meeting_page_parts(meeting: Meeting, *, details: bool, agenda: bool | None = None) -> dict:
+def meeting_page_parts(
+    meeting: Meeting, *, details: bool, agenda: bool | None = None, original: bool = False
+) -> dict:
     """The parts of a meeting's page that are the same for every reader of a class (those who
     see its details, those who do not), kept under ``page_shows``: the summary (with the venue
     and capacity for those who see the details), for those who see the details the practical
     information and pairings served, the delegations and minutes, and for those who see the
     agenda (the details' readers, and everyone for a public meeting) the agenda's rows
     (rendered per reader: their sign-up and coordinator buttons). Rendered without the
-    request: nothing of the reader goes in."""
+    request: nothing of the reader goes in. The title and description are those of the
+    meeting's translation into the reader's language, where it has one, unless the reader
+    asked for the ``original`` (``title`` and ``language`` say what was shown)."""
     agenda = details if agenda is None else agenda
+    language = translation.get_language() or ""
 
     def compute() -> dict:
         # Read after the versions were: a row read before could predate a change whose
         # version came in between, and would be kept under it.
         fresh = meetings_visible(None).filter(pk=meeting.pk).first() or meeting
+        fresh.shown_translation = None
+        if language != fresh.language and not original:
+            shown = (
+                MeetingTranslation.objects.select_related("checked_by")
+                .filter(meeting=fresh.pk, language=language)
+                .first()
+            )
+            if shown is not None:
+                fresh.shown_translation = shown
+                fresh.title = shown.title
+                fresh.description = shown.description or fresh.description
         context = {"meeting": fresh, "details": details}
         parts = {"summary": render_to_string("meetings/includes/meeting_summary.html", context)}
         if details:
@@ -391,11 +410,22 @@ def meeting_page_parts(meeting: Meeting, *, details: bool, agenda: bool | None =
                 parts[name] = render_to_string(f"meetings/includes/meeting_{name}.html", context)
         if agenda:
             parts["agenda"] = list(agenda_for(fresh))
+        parts["title"] = fresh.title
+        parts["language"] = fresh.shown_translation.language if fresh.shown_translation else ""
         return parts
 
     return versions.cached(
         "meetings:page",
         depends_on=page_shows(meeting),
-        vary=[meeting.pk, details, agenda],
+        vary=[meeting.pk, details, agenda, original],
         compute=compute,
+    )
+
+
+def meeting_translations(meeting: Meeting) -> list[MeetingTranslation]:
+    """The meeting's translations with who wrote and who checked each: one query."""
+    return list(
+        MeetingTranslation.objects.filter(meeting=meeting)
+        .select_related("written_by", "checked_by")
+        .defer("search_document")
     )

@@ -32,6 +32,7 @@ from .models import (
     Evaluation,
     Meeting,
     MeetingOutcome,
+    MeetingTranslation,
     Registration,
 )
 from .permissions import can_manage, edition_city_ids, is_edition_delegate
@@ -64,6 +65,7 @@ MEETING_FIELDS = (
     "starts_at",
     "ends_at",
     "description",
+    "language",
     "is_public",
     "practical_information",
     "status",
@@ -169,11 +171,25 @@ def meeting_update(*, meeting: Meeting, by: User, pairings=None, **fields) -> Me
     _require(can_manage(by, meeting))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = {name: getattr(meeting, name) for name in {*MOVING_FIELDS, *LISTED_FIELDS}}
+    written_in = meeting.language
     for name, value in fields.items():
         if name not in MEETING_FIELDS or name == "status":
             raise TypeError(f"meeting_update() cannot change {name!r}")
         setattr(meeting, name, value)
     meeting.full_clean(exclude=["slug"])
+    if (
+        written_in != meeting.language
+        and meeting.translations.filter(language=meeting.language).exists()
+    ):
+        raise ValidationError(
+            {
+                "language": _(
+                    "This meeting has a translation into %(language)s: "
+                    "it cannot be written in it too."
+                )
+                % {"language": meeting.get_language_display()}
+            }
+        )
     if meeting.capacity is not None:
         largest = meeting.quotas.order_by("-places").values_list("places", flat=True).first()
         if largest is not None and largest > meeting.capacity:
@@ -958,3 +974,77 @@ def travel_details_purge(*, now=None) -> int:
         .filter(held)
         .update(dietary_needs="", needs_visa_letter=False, updated_at=now)
     )
+
+
+# --- Translations -------------------------------------------------------------------------------
+def _meeting_translation_language_check(*, meeting: Meeting, language: str) -> None:
+    """Refuses a translation into a language the platform does not offer, into the meeting's
+    own language, or into one it has a translation into already."""
+    offered = dict(settings.LANGUAGES)
+    if language not in offered:
+        raise ValidationError(
+            {"language": _("The platform does not offer “%(language)s”.") % {"language": language}}
+        )
+    if language == meeting.language:
+        raise ValidationError(
+            {
+                "language": _(
+                    "This meeting is written in %(language)s: "
+                    "a translation is into another language."
+                )
+                % {"language": offered[language]}
+            }
+        )
+    if MeetingTranslation.objects.filter(meeting=meeting, language=language).exists():
+        raise ValidationError(
+            {
+                "language": _(
+                    "This meeting already has a translation into %(language)s: edit that one."
+                )
+                % {"language": offered[language]}
+            }
+        )
+
+
+@transaction.atomic
+def meeting_translation_save(
+    *,
+    meeting: Meeting,
+    by: User,
+    title: str,
+    description: str,
+    language: str | None = None,
+    translation: MeetingTranslation | None = None,
+) -> MeetingTranslation:
+    """Adds a translation of the meeting's title and public description into ``language``,
+    or changes ``translation`` (which then waits for a check again); the meeting's page and
+    the lists that show it move on."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
+    if translation is None:
+        _meeting_translation_language_check(meeting=meeting, language=language)
+        translation = MeetingTranslation(meeting=meeting, language=language)
+    elif translation.meeting_id != meeting.pk:
+        raise PermissionDenied
+    translation.title, translation.description = title, description
+    translation.written_by = by
+    translation.checked_by, translation.checked_at = None, None
+    translation.full_clean(exclude=["meeting"])
+    translation.save()
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    return translation
+
+
+@transaction.atomic
+def meeting_translation_check(*, translation: MeetingTranslation, by: User) -> MeetingTranslation:
+    """Marks a meeting's translation as checked by ``by``, one of those who manage it."""
+    translation = (
+        MeetingTranslation.objects.select_for_update()
+        .select_related("meeting")
+        .get(pk=translation.pk)
+    )
+    _require(can_manage(by, translation.meeting), _("Only the edition's coordinators check it."))
+    translation.checked_by, translation.checked_at = by, timezone.now()
+    translation.save(update_fields=["checked_by", "checked_at", "updated_at"])
+    versions.bump(f"meeting:{translation.meeting_id}")
+    return translation

@@ -32,6 +32,17 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/calendar.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/translations/", views.meeting_translations, name="translations"),
+    path(
+        "<int:pk>/translations/<str:language>/",
+        views.meeting_translation_edit,
+        name="translation_edit",
+    ),
+    path(
+        "<int:pk>/translations/<str:language>/check/",
+        views.meeting_translation_check,
+        name="translation_check",
+    ),
     path("<int:pk>/status/", views.meeting_status, name="status"),
     path("<int:pk>/quotas/", views.quotas_edit, name="quotas"),
     path("<int:pk>/agenda/new/", views.agenda_item_create, name="agenda_create"),

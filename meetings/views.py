@@ -26,6 +26,7 @@ from .forms import (
     InviteForm,
     LogisticsForm,
     MeetingForm,
+    MeetingTranslationForm,
     MinutesForm,
     OutcomeForm,
     QuotaForm,
@@ -166,7 +167,12 @@ def _detail_context(request, meeting: Meeting, status_form=None) -> dict:
         "manage": manage,
         "registration": registration,
         "waitlist_position": registration and services.waitlist_position(registration),
-        "parts": selectors.meeting_page_parts(meeting, details=details, agenda=agenda),
+        "parts": selectors.meeting_page_parts(
+            meeting,
+            details=details,
+            agenda=agenda,
+            original=request.GET.get("original") == "1",
+        ),
         "holds_place": holding,
         "in_play": in_play,
         "can_register": (not in_play or registration.status == Registration.Status.INVITED)
@@ -598,3 +604,64 @@ def evaluation_summary(request, pk: int):
         "meetings/evaluation_summary.html",
         {"meeting": meeting, "summary": selectors.evaluation_summary(meeting)},
     )
+
+
+# --- Translations -------------------------------------------------------------------------------
+@login_required
+def meeting_translations(request, pk: int):
+    """The meeting's translations: its coordinators add, edit and check them."""
+    meeting = _meeting_managed(request, pk)
+    form = MeetingTranslationForm(request.POST or None, prefix="translation")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.meeting_translation_save(
+                    meeting=meeting, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Translation saved. It waits for a check."))
+                return redirect("meetings:translations", pk=meeting.pk)
+        messages.error(request, _("Please correct the errors below. Nothing was saved."))
+        status = 400
+    return render(
+        request,
+        "meetings/translations.html",
+        {"meeting": meeting, "translations": selectors.meeting_translations(meeting), "form": form},
+        status=status,
+    )
+
+
+@login_required
+def meeting_translation_edit(request, pk: int, language: str):
+    meeting = _meeting_managed(request, pk)
+    translation = get_object_or_404(meeting.translations, language=language)
+    form = MeetingTranslationForm(request.POST or None, instance=translation, prefix="translation")
+    if request.method == "POST" and form.is_valid():
+        services.meeting_translation_save(
+            meeting=meeting, by=request.user, translation=translation, **form.cleaned_data
+        )
+        messages.success(request, _("Translation saved. It waits for a check."))
+        return redirect("meetings:translations", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/translation_form.html",
+        {"meeting": meeting, "translation": translation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def meeting_translation_check(request, pk: int, language: str):
+    meeting = _meeting_managed(request, pk)
+    translation = get_object_or_404(meeting.translations, language=language)
+    services.meeting_translation_check(translation=translation, by=request.user)
+    messages.success(
+        request,
+        _("The translation into %(language)s is marked as checked.")
+        % {"language": translation.get_language_display()},
+    )
+    return redirect("meetings:translations", pk=meeting.pk)

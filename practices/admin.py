@@ -17,6 +17,7 @@ from .models import (
     PracticeLink,
     PracticePartner,
     PracticeStatusChange,
+    PracticeTranslation,
     PracticeVersion,
     Transfer,
 )
@@ -103,6 +104,22 @@ class TransferInline(admin.TabularInline):
         return False
 
 
+class TranslationInline(admin.TabularInline):
+    """Shown only: translations are written and checked on the platform's pages, whose
+    services reindex the practice and move its versions."""
+
+    model = PracticeTranslation
+    extra = 0
+    fields = ["language", "title", "machine", "written_by", "checked_by", "checked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
     list_display = ["title", "city", "status", "published_at", "adoption_count", "is_demo"]
@@ -128,6 +145,7 @@ class PracticeAdmin(admin.ModelAdmin):
         AttachmentInline,
         LinkInline,
         TransferInline,
+        TranslationInline,
         StatusChangeInline,
         VersionInline,
     ]

@@ -1,6 +1,7 @@
 import functools
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -19,6 +20,7 @@ from .models import (
     Practice,
     PracticeLink,
     PracticePartner,
+    PracticeTranslation,
     Transfer,
 )
 from .uploads import (
@@ -409,3 +411,46 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["kind", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class TranslationForm(forms.ModelForm):
+    """A translation's title, summary and text; its language only when it is new (a
+    translation keeps its language: another language is another translation)."""
+
+    class Meta:
+        model = PracticeTranslation
+        fields = ["language", "title", "summary", "body"]
+        labels = {
+            "language": _("Translated into"),
+            "title": _("Practice title"),
+            "summary": _("Summary"),
+            "body": _("Description"),
+        }
+        error_messages = {
+            "language": {
+                "invalid_choice": _(
+                    "The platform does not offer “%(value)s”: choose one of the languages listed."
+                )
+            }
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        if self.instance.pk:
+            del self.fields["language"]
+
+
+class TranslationDraftForm(forms.Form):
+    """The language a delegate asks machine translation for a draft in."""
+
+    language = forms.ChoiceField(
+        label=_("Draft a translation into"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "invalid_choice": _(
+                "The platform does not offer “%(value)s”: choose one of the languages listed."
+            )
+        },
+    )

@@ -534,3 +534,73 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PracticeTranslation(models.Model):
+    """The practice's title, summary and text in another language than the one it was written
+    in (``Practice.language``), written by a delegate of its city or drafted by machine
+    translation, and checked by a person (``checked_by``) or not yet. Its search document,
+    in its own language's configuration, is part of the practice's ``search_vector``
+    (``services.practices_reindex``)."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="translations", verbose_name=_("practice")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=600)
+    body = models.TextField(
+        _("description"), help_text=_("Markdown, as in the original: **bold**, lists, links.")
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    machine = models.BooleanField(
+        _("machine translation"),
+        default=False,
+        editable=False,
+        help_text=_("Drafted by machine translation and not edited since."),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_document = textsearch.language_document(
+        "language", ("title", "A"), ("summary", "B"), ("body", "C")
+    )
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "language"],
+                name="practice_translation_once",
+                violation_error_message=_(
+                    "This practice already has a translation into this language: edit it."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.practice} ({self.language})"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None

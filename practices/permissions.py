@@ -120,13 +120,25 @@ practice_rules.add_rule("review", is_submitted & (coordinates_practice | is_prog
 practice_rules.add_rule(
     "archive", is_published & (is_own_city | coordinates_practice | is_programme_staff)
 )
+practice_rules.add_rule("translate", is_own_city & is_editable)
+practice_rules.add_rule("check_translation", coordinates_practice | is_programme_staff)
 practice_rules.add_rule("transfer", is_published & is_other_city)
 practice_rules.add_rule("comment", is_published & is_member)
 practice_rules.add_rule("follow", is_published & is_member)
 practice_rules.add_rule("follow_area", is_member)
 practice_rules.add_rule("workspace", is_delegate | is_coordinator | is_programme_staff)
 
-ACTIONS = ("change", "submit", "review", "archive", "transfer", "comment", "follow")
+ACTIONS = (
+    "change",
+    "submit",
+    "review",
+    "archive",
+    "transfer",
+    "comment",
+    "follow",
+    "translate",
+    "check_translation",
+)
 
 
 def can(user, action: str, practice=None) -> bool:

@@ -18,6 +18,7 @@ from .services import (
     practice_save,
     practice_submit,
     practice_transfer_set,
+    practice_translation_save,
 )
 
 D = datetime.date
@@ -34,6 +35,13 @@ DEMO_NOTE = (
     "\n\n*Demo content: an example written for the World Cities Exchange platform, "
     "not an official record of the city. Figures are illustrative.*"
 )
+
+# The note in Korean, for the demo practices' Korean translations.
+DEMO_NOTE_KO = (
+    "\n\n*예시 콘텐츠: World Cities Exchange 플랫폼을 위해 작성한 예시이며 "
+    "도시의 공식 기록이 아닙니다. 수치는 설명을 위한 것입니다.*"
+)
+DEMO_NOTES = {"ko": DEMO_NOTE_KO}
 
 PRACTICES = [
     {
@@ -104,6 +112,19 @@ PRACTICES = [
         ],
         "partners": [("Gwangju Metropolitan City", "Runs the scheme")],
         "transfers": [("tampere", Transfer.Status.INTERESTED, "")],
+        "translations": {
+            "ko": (
+                "대중교통카드로 이용하는 공공자전거",
+                "시민은 버스와 지하철에서 쓰는 교통카드로 공공자전거를 빌리고, 30분 안에 "
+                "버스로 갈아타면 추가 요금이 없습니다.",
+                "## 한 일\n\n"
+                "지하철 출구와 주요 버스 정류장 옆에 자전거 대여소를 설치했습니다. 기존 "
+                "교통카드로 결제하므로 새 계정이 필요 없습니다.\n\n"
+                "## 왜 중요한가\n\n"
+                "대중교통까지 오가는 짧은 이동에 자동차가 가장 많이 쓰입니다. 자전거는 적은 "
+                "비용으로 그 빈틈을 메웁니다.",
+            ),
+        },
     },
     {
         "slug": "demo-barcelona-solar-municipal-roofs",
@@ -311,6 +332,17 @@ def load() -> dict[str, int]:
             if existing is None and practice.status == Practice.Status.PUBLISHED:
                 practice_transfer_set(
                     practice=practice, by=None, status=status, story=story, city=cities[city_slug]
+                )
+        known = set(practice.translations.values_list("language", flat=True))
+        for language, (title, summary, body) in spec.get("translations", {}).items():
+            if language not in known:
+                practice_translation_save(
+                    practice=practice,
+                    by=None,
+                    language=language,
+                    title=title,
+                    summary=summary,
+                    body=body + DEMO_NOTES.get(language, DEMO_NOTE),
                 )
         if practice.status == Practice.Status.PUBLISHED:
             _date_history(practice, spec["published"])

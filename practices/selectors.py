@@ -5,7 +5,7 @@ import heapq
 import re
 from collections import Counter
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Subquery,
     TextField,
     Value,
     prefetch_related_objects,
@@ -22,18 +23,18 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from twinning.models import Edition, Pairing, PairingMember
-from worldcities import versions
+from worldcities import textsearch, versions
 from worldcities.pagination import PageByKeysPaginator, plain_order
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 from worldcities.users.services import PEOPLE
 
 from .models import (
-    SEARCH_CONFIG,
     Attachment,
     Comment,
     Follow,
@@ -41,6 +42,7 @@ from .models import (
     PracticeLink,
     PracticePartner,
     PracticeStatusChange,
+    PracticeTranslation,
     PracticeVersion,
     Transfer,
 )
@@ -70,9 +72,10 @@ def _for_cards(qs):
 
 
 # --- Search -------------------------------------------------------------------------------------
-def search_query(q: str) -> SearchQuery:
-    """``q`` as the text-search query a practice's stored vector is matched against."""
-    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+def search_query(q: str, language: str | None = None):
+    """``q`` as the text-search query a practice's stored vector is matched against, read as
+    the reader's language reads it and as every other does (``textsearch.reader_query``)."""
+    return textsearch.reader_query(q, language or translation.get_language() or "en")
 
 
 def query_words(q: str) -> list[str] | None:
@@ -92,12 +95,14 @@ def query_words(q: str) -> list[str] | None:
 
 def practice_search(qs, q: str):
     """Filters ``qs`` to the practices matching ``q`` (web-search syntax: ``"a phrase"``,
-    ``-word``) and annotates ``rank`` (higher is better) and ``headline`` (the matching passage,
-    match markers included)."""
+    ``-word``) in their own text or a translation (``textsearch.reader_query``) and annotates
+    ``rank`` (higher is better) and ``headline`` (the matching passage, match markers
+    included)."""
     q = (q or "").strip()
     if not q:
         return qs
-    query = search_query(q)
+    language = translation.get_language() or "en"
+    query = search_query(q, language)
     return (
         qs.filter(search_vector=query)
         .annotate(
@@ -105,7 +110,7 @@ def practice_search(qs, q: str):
             headline=SearchHeadline(
                 Concat("summary", Value(" … "), "body", output_field=TextField()),
                 query,
-                config=SEARCH_CONFIG,
+                config=textsearch.config_for(language),
                 start_sel=MARK_START,
                 stop_sel=MARK_STOP,
                 max_words=30,
@@ -128,7 +133,27 @@ def practices_matching(user, q: str, *, limit: int) -> tuple[int, list[Practice]
         .defer("body_html", "search_vector")
         .order_by("-rank", "-published_at", "-pk")[:limit]
     )
-    return count, with_highlights(rows)
+    return count, with_highlights(in_reader_language(rows))
+
+
+def in_reader_language(rows):
+    """Shows each practice of a page (a list of rows) with the title and summary of its
+    translation into the reader's language, where it has one (``translated_from`` is then the
+    language it was written in): one query, none when every row is in that language."""
+    language = translation.get_language() or ""
+    others = [row.pk for row in rows if row.language != language]
+    if not others:
+        return rows
+    translated = PracticeTranslation.objects.filter(practice_id__in=others, language=language)
+    found = {
+        practice_id: (title, summary)
+        for practice_id, title, summary in translated.values_list("practice_id", "title", "summary")
+    }
+    for row in rows:
+        if row.pk in found:
+            row.translated_from = row.get_language_display()
+            row.title, row.summary = found[row.pk]
+    return rows
 
 
 def with_highlights(rows):
@@ -474,7 +499,7 @@ def practice_list(*, user, params):
         if keys is not None:
             paginator.known_keys = (number, keys)
     page = paginator.get_page(params.get("page"))
-    with_highlights(page.object_list)
+    with_highlights(in_reader_language(page.object_list))
     return {
         "filterset": filterset,
         "page": page,
@@ -546,10 +571,18 @@ PAGE_FIELDS = (
 )
 
 
-def practice_for_page(*, user, slug: str) -> Practice:
+def practice_for_page(*, user, slug: str, original: bool = False) -> Practice:
     """The few fields of the practice its page needs around its parts, in one query, or 404
-    if ``user`` may not see it. ``following`` says whether the reader follows it."""
+    if ``user`` may not see it. ``following`` says whether the reader follows it;
+    ``reader_title`` is the title of its translation into the reader's language (or None),
+    and ``shown_language`` the language the page shows it in: that translation's, unless
+    the reader asked for the ``original``."""
     practices = practices_visible(user).only(*PAGE_FIELDS)
+    # The title of its translation into the reader's language, if it has one.
+    theirs = PracticeTranslation.objects.filter(
+        practice_id=OuterRef("pk"), language=translation.get_language() or ""
+    )
+    practices = practices.annotate(reader_title=Subquery(theirs.values("title")[:1]))
     if user.is_authenticated:
         follows = Follow.objects.filter(user=user, practice=OuterRef("pk"))
         practices = practices.annotate(following=Exists(follows))
@@ -557,6 +590,10 @@ def practice_for_page(*, user, slug: str) -> Practice:
     if practice is None:
         raise Http404
     practice.following = getattr(practice, "following", False)
+    practice.shown_language = practice.language
+    if practice.reader_title and not original:
+        practice.shown_language = translation.get_language()
+        practice.title = practice.reader_title
     return practice
 
 
@@ -576,8 +613,10 @@ def practice_parts(practice: Practice) -> dict[str, str]:
     request: nothing of the reader goes in). The review history is among them; the page
     shows it only to those who may change, review or archive the practice."""
 
+    language = getattr(practice, "shown_language", practice.language)
+
     def render():
-        context = {"practice": practice_detail_rows(practice.pk)}
+        context = {"practice": practice_detail_rows(practice.pk, language=language)}
         return {
             part: render_to_string(f"practices/parts/practice_{part}.html", context)
             for part in DETAIL_PARTS
@@ -586,20 +625,33 @@ def practice_parts(practice: Practice) -> dict[str, str]:
     parts = versions.cached(
         "practices:detail",
         depends_on=practice_page_names(practice),
-        vary=[practice.pk],
+        vary=[practice.pk, language],
         compute=render,
     )
     return {part: mark_safe(html) for part, html in parts.items()}
 
 
-def practice_detail_rows(pk: int) -> Practice:
-    """A practice with everything its page shows, in a fixed number of queries."""
+def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
+    """A practice with everything its page shows, in a fixed number of queries; in its
+    translation into ``language`` (title, summary, text: ``shown_translation`` holds it, with
+    who checked it) when that is not the practice's own language."""
     practice = (
         Practice.objects.defer("search_vector")
         .select_related("city__country", "pairing__edition")
         .select_related("pairing__eu_lead", "pairing__partner_lead")
         .get(pk=pk)
     )
+    practice.shown_translation = None
+    if language and language != practice.language:
+        shown = (
+            PracticeTranslation.objects.select_related("checked_by")
+            .filter(practice=pk, language=language)
+            .first()
+        )
+        if shown is not None:
+            practice.shown_translation = shown
+            practice.title, practice.summary = shown.title, shown.summary
+            practice.body_html = shown.body_html
     # The names of its thematic areas and topics (each in its usual order), in one query.
     areas = ThematicArea.objects.filter(practices=pk).annotate(kind=Value(0), second=Value(0))
     topics = Topic.objects.filter(practices=pk).annotate(kind=Value(1), first=F("area__order"))
@@ -647,6 +699,15 @@ def practice_detail_rows(pk: int) -> Practice:
         ),
     )
     return practice
+
+
+def practice_translations(practice: Practice) -> list[PracticeTranslation]:
+    """The practice's translations with who wrote and who checked each: one query."""
+    return list(
+        PracticeTranslation.objects.filter(practice=practice)
+        .select_related("written_by", "checked_by")
+        .defer("body_html", "search_document")
+    )
 
 
 def practice_for_action(*, user, slug: str) -> Practice:

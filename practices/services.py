@@ -5,14 +5,18 @@ the adoption counter; questions, comments and follows."""
 import datetime
 import hashlib
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
+    Aggregate,
     BigIntegerField,
     Exists,
+    F,
     Func,
     OuterRef,
     Q,
@@ -29,12 +33,11 @@ from django.utils.translation import ngettext
 
 from twinning.models import Action
 from twinning.services import action_links_changed
-from worldcities import versions
+from worldcities import machine_translation, textsearch, versions
 from worldcities.notifications.models import Kind
 from worldcities.notifications.services import notify, notify_people_later
 
 from .models import (
-    SEARCH_CONFIG,
     Comment,
     Follow,
     KeyFigure,
@@ -42,6 +45,7 @@ from .models import (
     Practice,
     PracticePartner,
     PracticeStatusChange,
+    PracticeTranslation,
     PracticeVersion,
     Transfer,
 )
@@ -121,13 +125,21 @@ def practice_index(*, practice: Practice) -> None:
     practices_reindex(Practice.objects.filter(pk=practice.pk))
 
 
+class JoinedDocuments(Aggregate):
+    """The search documents of a group of rows, joined into one (``||``)."""
+
+    function = "worldcities_tsvector_agg"
+    output_field = SearchVectorField()
+
+
 def practices_reindex(practices) -> None:
     """Refreshes, for every practice of the queryset ``practices``, the stored weighted search
-    vector (title A, summary B, body C) and what the facet counts read instead of joining: the
-    ids of its thematic areas and topics, its partners' sectors, and whether it has key
-    figures. Called after every write to those rows (``practice_save``, the admin) and when an
-    organisation changes (``organisation_changed``); the caller says what
-    changed (``practice_changed``)."""
+    vector (title A, summary B, body C, in the configuration of the practice's language, then
+    the search documents of its translations, each in its own) and what the facet counts read
+    instead of joining: the ids of its thematic areas and topics, its partners' sectors, and
+    whether it has key figures. Called after every write to those rows (``practice_save``,
+    the admin, a translation) and when an organisation changes (``organisation_changed``);
+    the caller says what changed (``practice_changed``)."""
 
     def values(model, column, base=BigIntegerField):
         rows = model.objects.filter(practice_id=OuterRef("pk")).order_by()
@@ -135,10 +147,20 @@ def practices_reindex(practices) -> None:
         first = rows.values("practice_id").annotate(values=agg).values("values")
         return Coalesce(Subquery(first), Cast(Value("{}"), ArrayField(base())))
 
+    translated = (
+        PracticeTranslation.objects.filter(practice_id=OuterRef("pk"))
+        .order_by()
+        .values("practice_id")
+        .annotate(document=JoinedDocuments("search_document"))
+        .values("document")
+    )
     practices.order_by().update(
-        search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG),
+        search_vector=textsearch.joined(
+            textsearch.LanguageDocument(
+                F("language"), (F("title"), "A"), (F("summary"), "B"), (F("body"), "C")
+            ),
+            Coalesce(Subquery(translated), Cast(Value(""), SearchVectorField())),
+        ),
         area_ids=values(Practice.thematic_areas.through, "thematicarea_id"),
         topic_ids=values(Practice.topics.through, "topic_id"),
         partner_sectors=values(PracticePartner, "organisation__sector", TextField),
@@ -245,6 +267,20 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         if not (by is None or can(by, "change", current)):
             raise PermissionDenied(_("You may not edit this practice."))
         practice.status = current.status
+        if practice.language != current.language:
+            translated = PracticeTranslation.objects.filter(
+                practice=current, language=practice.language
+            ).exists()
+            if translated:
+                raise ValidationError(
+                    {
+                        "language": _(
+                            "This practice has a translation into %(language)s: "
+                            "it cannot be written in it too."
+                        )
+                        % {"language": practice.get_language_display()}
+                    }
+                )
     listed_before = lists_showing([practice.pk]) if practice.status == S.PUBLISHED else ()
     practice.body_html = render_markdown(practice.body)
     practice.full_clean()
@@ -554,4 +590,158 @@ def follow_toggle(*, user, practice: Practice | None = None, thematic_area=None)
     if deleted:
         return False
     Follow.objects.create(**lookup)
+    return True
+
+
+# --- Translations -------------------------------------------------------------------------------
+def _translation_language_check(*, practice: Practice, language: str) -> None:
+    """Refuses a translation into a language the platform does not offer, into the practice's
+    own language, or into one it has a translation into already."""
+    offered = dict(settings.LANGUAGES)
+    if language not in offered:
+        raise ValidationError(
+            {
+                "language": _(
+                    "The platform does not offer “%(language)s”: choose one of %(offered)s."
+                )
+                % {
+                    "language": language,
+                    "offered": ", ".join(str(name) for name in offered.values()),
+                }
+            }
+        )
+    if language == practice.language:
+        raise ValidationError(
+            {
+                "language": _(
+                    "This practice is written in %(language)s: "
+                    "a translation is into another language."
+                )
+                % {"language": offered[language]}
+            }
+        )
+    if PracticeTranslation.objects.filter(practice=practice, language=language).exists():
+        raise ValidationError(
+            {
+                "language": _(
+                    "This practice already has a translation into %(language)s: edit that one."
+                )
+                % {"language": offered[language]}
+            }
+        )
+
+
+def _translation_store(
+    *, practice: Practice, translation: PracticeTranslation, by, title, summary, body, machine
+) -> PracticeTranslation:
+    translation.title, translation.summary, translation.body = title, summary, body
+    translation.body_html = render_markdown(body)
+    translation.machine = machine
+    translation.written_by = by
+    # What was checked is no longer what is shown: it waits for a new check.
+    translation.checked_by, translation.checked_at = None, None
+    translation.full_clean(exclude=["practice"])
+    listed = practice.status == S.PUBLISHED
+    # The words it no longer holds: the searches for them move on too.
+    listed_before = lists_showing([practice.pk]) if listed else ()
+    translation.save()
+    practice_index(practice=practice)
+    practice_changed(practice=practice, listed=listed, listed_before=listed_before)
+    return translation
+
+
+@transaction.atomic
+def practice_translation_save(
+    *,
+    practice: Practice,
+    by,
+    title: str,
+    summary: str,
+    body: str,
+    language: str | None = None,
+    translation: PracticeTranslation | None = None,
+) -> PracticeTranslation:
+    """Adds a translation of ``practice`` into ``language``, or changes ``translation`` (``by``
+    None: the seed, past the rules): the practice's search vector takes it in, its page and
+    (when published) the list move on, and the translation waits for a coordinator's check
+    again."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    if by is not None and not can(by, "translate", practice):
+        raise PermissionDenied(_("Only delegates of the practice's city translate it."))
+    if translation is None:
+        _translation_language_check(practice=practice, language=language)
+        translation = PracticeTranslation(practice=practice, language=language)
+    elif translation.practice_id != practice.pk:
+        raise PermissionDenied
+    return _translation_store(
+        practice=practice,
+        translation=translation,
+        by=by,
+        title=title,
+        summary=summary,
+        body=body,
+        machine=False,
+    )
+
+
+@transaction.atomic
+def practice_translation_check(*, translation: PracticeTranslation, by) -> PracticeTranslation:
+    """Marks a translation as checked by ``by`` (a coordinator of the practice's edition or
+    programme staff)."""
+    translation = (
+        PracticeTranslation.objects.select_for_update()
+        .select_related("practice")
+        .get(pk=translation.pk)
+    )
+    if not can(by, "check_translation", translation.practice):
+        raise PermissionDenied(_("Only the edition's coordinators check translations."))
+    translation.checked_by, translation.checked_at = by, timezone.now()
+    translation.save(update_fields=["checked_by", "checked_at", "updated_at"])
+    practice = translation.practice
+    practice_changed(practice=practice, listed=practice.status == S.PUBLISHED)
+    return translation
+
+
+@transaction.atomic
+def practice_translation_draft_request(*, practice: Practice, language: str, by) -> None:
+    """Asks machine translation for a draft of ``practice`` in ``language``, made in the
+    background (``tasks.draft_practice_translation``) once this transaction commits and stored
+    as an unchecked translation. Refused when machine translation is not configured."""
+    from .tasks import draft_practice_translation
+
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    if not can(by, "translate", practice):
+        raise PermissionDenied(_("Only delegates of the practice's city translate it."))
+    if not machine_translation.enabled():
+        raise ValidationError(_("Machine translation is not set up on this platform."))
+    _translation_language_check(practice=practice, language=language)
+    transaction.on_commit(lambda: draft_practice_translation.delay(practice.pk, language, by.pk))
+
+
+def practice_translation_draft_make(*, practice_id: int, language: str, by_id: int | None) -> bool:
+    """Drafts the translation the task was asked for, unless the practice has one into that
+    language by now (a second run, or a person who wrote it meanwhile): safe to repeat.
+    Returns whether it stored one. The texts are sent before the row is locked, so that a
+    slow answer holds no lock."""
+    practice = Practice.objects.filter(pk=practice_id).first()
+    if practice is None or practice.translations.filter(language=language).exists():
+        return False
+    title, summary, body = machine_translation.translate(
+        [practice.title, practice.summary, practice.body],
+        source=practice.language,
+        target=language,
+    )
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice_id)
+        if practice.translations.filter(language=language).exists():
+            return False
+        _translation_store(
+            practice=practice,
+            translation=PracticeTranslation(practice=practice, language=language),
+            by=get_user_model().objects.filter(pk=by_id).first() if by_id else None,
+            title=title[:200],
+            summary=summary[:600],
+            body=body,
+            machine=True,
+        )
     return True

@@ -23,5 +23,21 @@ urlpatterns = [
     path("<slug:slug>/follow/", views.practice_follow, name="follow"),
     path("<slug:slug>/cover/", views.cover_image, name="cover"),
     path("<slug:slug>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<slug:slug>/translations/", views.practice_translations, name="translations"),
+    path(
+        "<slug:slug>/translations/draft/",
+        views.practice_translation_draft,
+        name="translation_draft",
+    ),
+    path(
+        "<slug:slug>/translations/<str:language>/",
+        views.practice_translation_edit,
+        name="translation_edit",
+    ),
+    path(
+        "<slug:slug>/translations/<str:language>/check/",
+        views.practice_translation_check,
+        name="translation_check",
+    ),
     path("<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
 ]

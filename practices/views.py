@@ -15,12 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cities.models import ThematicArea
-from worldcities import versions
+from worldcities import machine_translation, versions
 from worldcities.downloads import file_download
 
 from . import selectors, services
 from .filters import PracticeFilter
-from .forms import FORMSETS, CommentForm, PracticeForm, ReviewForm, TransferForm
+from .forms import (
+    FORMSETS,
+    CommentForm,
+    PracticeForm,
+    ReviewForm,
+    TransferForm,
+    TranslationDraftForm,
+    TranslationForm,
+)
 from .models import Practice
 from .permissions import SUBMITTABLE, abilities, can
 from .rendering import render_markdown
@@ -92,7 +100,9 @@ def _detail_context(request, practice, **forms):
 @require_GET
 @versions.for_visitors
 def practice_detail(request, slug):
-    practice = selectors.practice_for_page(user=request.user, slug=slug)
+    practice = selectors.practice_for_page(
+        user=request.user, slug=slug, original=request.GET.get("original") == "1"
+    )
     return render(request, "practices/practice_detail.html", _detail_context(request, practice))
 
 
@@ -384,3 +394,118 @@ def version_detail(request, slug, number):
 def workspace(request):
     _require(request.user, "workspace")
     return render(request, "practices/workspace.html", selectors.practices_workspace(request.user))
+
+
+# --- Translations -------------------------------------------------------------------------------
+def _translations_page(request, practice, *, form=None, draft_form=None, status=200):
+    can_translate = can(request.user, "translate", practice)
+    if can_translate and form is None:
+        form = TranslationForm(practice=practice, prefix="translation")
+    if can_translate and machine_translation.enabled() and draft_form is None:
+        draft_form = TranslationDraftForm(prefix="draft")
+    return render(
+        request,
+        "practices/translations.html",
+        {
+            "practice": practice,
+            "translations": selectors.practice_translations(practice),
+            "form": form if can_translate else None,
+            "draft_form": draft_form if can_translate else None,
+            "can_check": can(request.user, "check_translation", practice),
+            "can_translate": can_translate,
+        },
+        status=status,
+    )
+
+
+def _translator(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    if not (
+        can(request.user, "translate", practice) or can(request.user, "check_translation", practice)
+    ):
+        raise PermissionDenied
+    return practice
+
+
+@login_required
+def practice_translations(request, slug):
+    """The practice's translations: delegates of its city add them, coordinators check them."""
+    practice = _translator(request, slug)
+    if request.method != "POST":
+        return _translations_page(request, practice)
+    _require(request.user, "translate", practice)
+    form = TranslationForm(request.POST, practice=practice, prefix="translation")
+    if form.is_valid():
+        try:
+            services.practice_translation_save(
+                practice=practice, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Translation saved. A coordinator will check it."))
+            return redirect("practices:translations", slug=practice.slug)
+    messages.error(request, _("Please correct the errors below. Nothing was saved."))
+    return _translations_page(request, practice, form=form, status=400)
+
+
+@login_required
+def practice_translation_edit(request, slug, language):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "translate", practice)
+    translation = get_object_or_404(practice.translations, language=language)
+    form = TranslationForm(
+        request.POST or None, instance=translation, practice=practice, prefix="translation"
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            services.practice_translation_save(
+                practice=practice, by=request.user, translation=translation, **form.cleaned_data
+            )
+            messages.success(request, _("Translation saved. A coordinator will check it."))
+            return redirect("practices:translations", slug=practice.slug)
+        messages.error(request, _("Please correct the errors below. Nothing was saved."))
+    return render(
+        request,
+        "practices/translation_form.html",
+        {"practice": practice, "translation": translation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def practice_translation_check(request, slug, language):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "check_translation", practice)
+    translation = get_object_or_404(practice.translations, language=language)
+    services.practice_translation_check(translation=translation, by=request.user)
+    messages.success(
+        request,
+        _("The translation into %(language)s is marked as checked.")
+        % {"language": translation.get_language_display()},
+    )
+    return redirect("practices:translations", slug=practice.slug)
+
+
+@login_required
+@require_POST
+def practice_translation_draft(request, slug):
+    practice = selectors.practice_for_action(user=request.user, slug=slug)
+    _require(request.user, "translate", practice)
+    form = TranslationDraftForm(request.POST, prefix="draft")
+    if form.is_valid():
+        try:
+            services.practice_translation_draft_request(
+                practice=practice, language=form.cleaned_data["language"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("language" if hasattr(error, "error_dict") else None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("A draft is being made: reload this page in a minute. It waits for a check."),
+            )
+            return redirect("practices:translations", slug=practice.slug)
+    messages.error(request, _("Please correct the errors below. Nothing was saved."))
+    return _translations_page(request, practice, draft_form=form, status=400)

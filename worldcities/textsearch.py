@@ -3,15 +3,42 @@ stored document per row that the database keeps up to date itself (``stored_docu
 queries in web-search syntax (``"a phrase"``, ``-word``), and the checks a typed search goes
 through before it reaches the database (``SearchTermsForm``)."""
 
+import re
+
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection, models
 from django.db.models import Func
 from django.db.models.expressions import CombinedExpression
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-# The text-search configuration of every stored vector and of every query against one.
+# The text-search configuration of the stored vectors of cities, pairings, actions and
+# meetings, and of every query against them.
 SEARCH_CONFIG = "english"
+
+# The configuration a text in each language is stored and searched with (the database's
+# ``worldcities_config(language)`` says the same, see ``SQL_FUNCTIONS``): PostgreSQL's own
+# stemmers where it ships one, ``simple`` (every word as written) otherwise.
+# ``worldcities_indonesian`` is a copy of ``indonesian`` where the server has it, else of
+# ``simple`` (the migration that creates it decides).
+LANGUAGE_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "id": "worldcities_indonesian",
+    "ko": "simple",
+    "vi": "simple",
+}
+FALLBACK_CONFIG = "simple"
+
+# Hangul (jamo, compatibility jamo, syllables), kana and CJK ideographs: scripts written
+# without spaces between the words of a phrase, or with particles glued to a word.
+JOINED_SCRIPT = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_JOINED_RUN = re.compile(f"[{JOINED_SCRIPT}]+")
+# A word or quoted phrase left out of a web-search query: ``-word``, ``-"a phrase"``.
+_EXCLUDED = re.compile(r'(?:^|\s)-("[^"]*"|[^\s"]+)')
 
 # Longer than any search a person types: a longer one is refused with a message.
 MAX_LENGTH = 200
@@ -20,6 +47,91 @@ MAX_LENGTH = 200
 def web_query(q: str) -> SearchQuery:
     """``q`` as a text-search query in web-search syntax."""
     return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def config_for(language: str) -> str:
+    """The text-search configuration of texts written in ``language``."""
+    return LANGUAGE_CONFIGS.get(language, FALLBACK_CONFIG)
+
+
+def grams(text: str, *, phrases: bool = False) -> str:
+    """``text`` with each run of three or more Hangul (or kana, or CJK) characters replaced
+    by its overlapping two-character pieces: "연료전지" becomes "연료 료전 전지". The
+    database's ``worldcities_grams`` does the same to stored text, so a word found inside a
+    longer string ("전지" in "연료전지버스") is a whole token of the stored vector, found
+    through its GIN index. With ``phrases`` (for a query), each run's pieces are quoted, so
+    that they must follow each other as in the text, unless the run is inside a quoted
+    phrase already."""
+    out, quoted, start = [], False, 0
+    for match in _JOINED_RUN.finditer(text):
+        before = text[start : match.start()]
+        quoted ^= before.count('"') % 2 == 1
+        run = match.group()
+        pieces = run if len(run) < 3 else " ".join(run[i : i + 2] for i in range(len(run) - 1))
+        if phrases and len(run) >= 3 and not quoted:
+            pieces = f'"{pieces}"'
+        out.append(f"{before} {pieces} ")
+        start = match.end()
+    out.append(text[start:])
+    return "".join(out)
+
+
+def reader_query(q: str, language: str | None = None) -> SearchQuery:
+    """``q`` (web-search syntax) as a query against documents stored in their own language's
+    configuration (``language_document``): the words as the reader's language reads them
+    (``language``, by default the active one), or as any other language of the platform does,
+    so that a French reader searching "hydrogène" finds the French practice, and "hydrogen"
+    finds the English one. Hangul runs become their two-character pieces (``grams``)."""
+    language = language or translation.get_language() or "en"
+    text = grams(q, phrases=True)
+    configs = list(dict.fromkeys([config_for(language), *sorted(set(LANGUAGE_CONFIGS.values()))]))
+    query = None
+    for config in configs:
+        each = SearchQuery(text, search_type="websearch", config=config)
+        query = each if query is None else query | each
+    # A word left out (``-diesel``) is left out as every configuration reads it: else a
+    # document would match through a language that stems it otherwise.
+    for excluded in _EXCLUDED.findall(text):
+        for config in configs:
+            query &= ~SearchQuery(excluded, search_type="websearch", config=config)
+    return query
+
+
+class LanguageDocument(Func):
+    """``setweight(to_tsvector(worldcities_config(language), worldcities_grams(text)),
+    weight)`` for each ``(text, weight)`` pair, joined: a row's text stored in its own
+    language's configuration. Immutable (the two functions are declared so), so it may be a
+    generated column."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, language, *weighted):
+        self.weights = [weight for _text, weight in weighted]
+        super().__init__(language, *[text for text, _weight in weighted])
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = [], []
+        for expression, weight in zip(self.source_expressions[1:], self.weights, strict=True):
+            language_sql, language_params = compiler.compile(self.source_expressions[0])
+            text_sql, text_params = compiler.compile(expression)
+            sql.append(
+                f"setweight(to_tsvector(worldcities_config({language_sql}), "
+                f"worldcities_grams(COALESCE({text_sql}, ''))), '{weight}')"
+            )
+            params += [*language_params, *text_params]
+        return "(" + " || ".join(sql) + ")", params
+
+
+def language_document(language: str, *weighted) -> models.GeneratedField:
+    """A generated column holding the weighted vector of the row's text columns (``(name,
+    weight)`` pairs) in the configuration of the language named by the column ``language``."""
+    return models.GeneratedField(
+        expression=LanguageDocument(
+            models.F(language), *[(models.F(name), weight) for name, weight in weighted]
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
 
 def weighted_vector(*weighted) -> SearchVector:
@@ -62,12 +174,12 @@ def joined(*documents):
 
 
 def has_words(q: str) -> bool:
-    """Whether ``q`` keeps any word once the configuration drops its stop words ("the",
-    "and", …): one query."""
+    """Whether ``q`` keeps any word once the reader's language's configuration drops its stop
+    words ("the", "and", …): one query."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT numnode(websearch_to_tsquery(CAST(%s AS regconfig), %s)) > 0",
-            [SEARCH_CONFIG, q],
+            [config_for(translation.get_language() or "en"), grams(q, phrases=True)],
         )
         return cursor.fetchone()[0]
 
@@ -106,3 +218,48 @@ class SearchTermsForm(forms.Form):
                 code="stop_words",
             )
         return q
+
+
+# What the database needs for ``language_document`` and ``grams``, created by the migration
+# ``cities.0004_language_search`` (the first app every other one builds on).
+_CASES = " ".join(
+    f"WHEN '{language}' THEN '{config}'::regconfig" for language, config in LANGUAGE_CONFIGS.items()
+)
+_RANGE = "".join(f"\\u{ord(c):04x}" if c != "-" else "-" for c in JOINED_SCRIPT)
+SQL_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION worldcities_config(language text) RETURNS regconfig
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE language {_CASES} ELSE '{FALLBACK_CONFIG}'::regconfig END
+$$;
+CREATE OR REPLACE FUNCTION worldcities_grams(input text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  output text := '';
+  found text[];
+  run text;
+  i int;
+BEGIN
+  -- Most texts have no such run: they are returned as they are, at once.
+  IF input !~ '[{_RANGE}]' THEN
+    RETURN input;
+  END IF;
+  FOR found IN SELECT regexp_matches(input, '([{_RANGE}]+)|([^{_RANGE}]+)', 'g') LOOP
+    IF found[1] IS NULL THEN
+      output := output || found[2];
+    ELSE
+      run := found[1];
+      output := output || ' ';
+      IF char_length(run) < 3 THEN
+        output := output || run;
+      ELSE
+        FOR i IN 1 .. char_length(run) - 1 LOOP
+          output := output || CASE WHEN i > 1 THEN ' ' ELSE '' END || substr(run, i, 2);
+        END LOOP;
+      END IF;
+      output := output || ' ';
+    END IF;
+  END LOOP;
+  RETURN output;
+END
+$$;
+"""

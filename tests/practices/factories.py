@@ -11,6 +11,7 @@ from practices.models import (
     Practice,
     PracticeLink,
     PracticePartner,
+    PracticeTranslation,
     Transfer,
 )
 from practices.rendering import render_markdown
@@ -158,3 +159,24 @@ class CommentFactory(factory.django.DjangoModelFactory):
     def shown(obj, create, extracted, **kwargs):
         if create:
             written(obj.practice)
+
+
+class PracticeTranslationFactory(factory.django.DjangoModelFactory):
+    """A translation of a practice, unchecked by default; the practice is reindexed so that
+    search finds it."""
+
+    class Meta:
+        model = PracticeTranslation
+        skip_postgeneration_save = True
+
+    practice = factory.SubFactory(PracticeFactory)
+    language = "ko"
+    title = factory.Sequence(lambda n: f"번역된 모범 사례 {n}")
+    summary = "도시가 한 일에 대한 짧은 요약."
+    body = "단계별로 한 일."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+    @factory.post_generation
+    def indexed(obj, create, extracted, **kwargs):
+        if create:
+            practice_index(practice=obj.practice)

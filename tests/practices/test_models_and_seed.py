@@ -103,3 +103,19 @@ def test_the_demo_practices_keep_the_dates_they_were_published(client):
     Practice.objects.update(published_at=timezone.now())
     seed.load()
     assert Practice.objects.get(pk=tampere.pk).published_at == tampere.published_at
+
+
+def test_seed_translates_a_demo_practice_into_korean_once():
+    from cities import seed as cities_seed
+    from practices.selectors import practice_search
+    from twinning import seed as twinning_seed
+
+    cities_seed.load()
+    twinning_seed.load()
+    seed.load()
+    seed.load()
+    practice = Practice.objects.get(slug="demo-gwangju-bike-sharing-transit-card")
+    translation = practice.translations.get()
+    assert (translation.language, translation.title) == ("ko", "대중교통카드로 이용하는 공공자전거")
+    assert translation.checked_by is None
+    assert list(practice_search(Practice.objects.all(), "자전거")) == [practice]

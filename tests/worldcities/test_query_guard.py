@@ -29,6 +29,12 @@ NOT_COVERED = {
     "practices:attachment": "generated practices have no uploaded files",
     "practices:version": "generated practices have no published versions",
     "meetings:feed_ics": "the URL holds a personal feed token, not a row's id",
+    "practices:translation_edit": "generated practices have no translations "
+    "(tests/practices/test_translations.py holds the translations page flat)",
+    "practices:translation_check": "a form's target: it answers POST only",
+    "meetings:translation_edit": "generated meetings have no translations "
+    "(tests/meetings/test_translations.py holds the translations page flat)",
+    "meetings:translation_check": "a form's target: it answers POST only",
     "media": "serves uploaded files in development only",
     "opendata:download": "serves a built file and reads no row (tests/opendata cover it)",
 }

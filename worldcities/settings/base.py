@@ -204,11 +204,20 @@ LANGUAGES = [
     ("de", _("German")),
     ("es", _("Spanish")),
     ("ko", _("Korean")),
+    ("id", _("Indonesian")),
+    ("vi", _("Vietnamese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+
+# Machine translation of content (``worldcities.machine_translation``): off unless both are
+# set, and then only drafts a person asks for leave the machine. The address of a DeepL API
+# (its free or paid endpoint, ending in ``/v2/translate``) and its key.
+MACHINE_TRANSLATION_URL = env("MACHINE_TRANSLATION_URL", default="")
+MACHINE_TRANSLATION_KEY = env("MACHINE_TRANSLATION_KEY", default="")
+MACHINE_TRANSLATION_TIMEOUT = env.int("MACHINE_TRANSLATION_TIMEOUT", default=30)
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
