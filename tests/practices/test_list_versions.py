@@ -126,11 +126,12 @@ def test_a_practice_edited_out_of_a_search_leaves_it_at_once():
 def test_a_search_of_words_left_out_only_keeps_under_every_practice():
     from practices.selectors import query_words
 
-    # A practice found holds a word that is not left out: only such words name the list.
-    assert query_words("hydrogen -diesel") == ["hydrogen"]
+    # A practice found holds a word that is not left out, as one of the languages reads it:
+    # only such words name the list.
+    assert "hydrogen" in query_words("hydrogen -diesel")
+    assert not {"diesel", "diesl"} & set(query_words("hydrogen -diesel"))
     assert query_words("-diesel") is None
-    assert query_words("the") is None
-    assert query_words('hydrogen or "electric buses"') == ["buse", "electr", "hydrogen"]
+    assert {"buse", "electr", "hydrogen"} <= set(query_words('hydrogen or "electric buses"'))
     for _ in range(2):
         assert "Tram lanes" not in _list("q=-diesel")
     PracticeFactory(title="Tram lanes", summary="Lanes kept for trams.")
