@@ -24,7 +24,9 @@ def slugs(response):
 
 @pytest.fixture
 def draft(make_practice):
-    return make_practice(status=Practice.Status.DRAFT, title="Draft of Tampere", slug="tampere-draft")
+    return make_practice(
+        status=Practice.Status.DRAFT, title="Draft of Tampere", slug="tampere-draft"
+    )
 
 
 @pytest.fixture
