@@ -3,9 +3,15 @@ thematic areas and topics. Everything here is public, as on the site."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 
+from worldcities.api.filtering import described
 from worldcities.api.views import ReadOnlyResource
 
 from .filters import CityFilterSet
@@ -141,6 +147,14 @@ CITY_EXAMPLE = {
             "an alliance, its member cities. Filters as on the city list: q, country, side, "
             "thematic_area, edition."
         ),
+        parameters=[
+            OpenApiParameter(
+                "thematic_area", str, description=_("Cities in a pairing on this area (slug).")
+            ),
+            OpenApiParameter(
+                "edition", str, description=_("Cities in a pairing of this edition (slug).")
+            ),
+        ],
         examples=[OpenApiExample("A city", value=CITY_EXAMPLE, response_only=True)],
     ),
     retrieve=extend_schema(
@@ -150,7 +164,12 @@ CITY_EXAMPLE = {
 )
 class CityResource(ReadOnlyResource):
     serializer_class = CitySerializer
-    filterset_class = CityFilterSet
+    filterset_class = described(
+        CityFilterSet,
+        q=("string", _("Part of the city's or its country's name, or words of its profile.")),
+        country=("string", _("A country's ISO 3166 code, e.g. FI.")),
+        side=("string", _("eu (cities of EU member states, past or present) or partner.")),
+    )
     lookup_field = "slug"
     ordering = "id"
 

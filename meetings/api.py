@@ -13,11 +13,22 @@ from rest_framework import mixins, permissions, serializers, viewsets
 
 from cities.api import CityLinkSerializer
 from worldcities.api.conditional import ConditionalGetMixin
+from worldcities.api.filtering import described
 from worldcities.api.views import ReadOnlyResource
 
 from .filters import MeetingFilter
 from .models import AgendaItem, Meeting, Registration
 from .selectors import LIST_SHOWS, agenda_for, meetings_visible, page_shows
+
+MeetingApiFilter = described(
+    MeetingFilter,
+    q=("string", _("Words to search for in the title, host city, venue and description.")),
+    edition=("integer", _("An edition's id.")),
+    kind=("string", _("The kind: launch, working, follow_up, closing, online, other.")),
+    host_city=("string", _("Part of the host city's name.")),
+    country=("integer", _("The id of the host city's country.")),
+    thematic_area=("integer", _("A thematic area's id: meetings serving it or on the agenda.")),
+)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -174,7 +185,7 @@ MEETING_EXAMPLE = {
     retrieve=extend_schema(summary=_("One meeting, with its agenda where the reader may see it")),
 )
 class MeetingResource(ReadOnlyResource):
-    filterset_class = MeetingFilter
+    filterset_class = MeetingApiFilter
     lookup_field = "slug"
     ordering = "starts_at"
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import serializers
 
 from cities.api import CityLinkSerializer
+from worldcities.api.filtering import described
 from worldcities.api.views import ReadOnlyResource
 
 from .filters import PracticeFilter
@@ -15,7 +16,21 @@ from .models import KeyFigure, Practice, PracticeLink, PracticePartner, Transfer
 from .selectors import LIST_DEPENDS_ON, practice_page_names, practices_visible
 
 
-class PracticeApiFilter(PracticeFilter):
+class PracticeApiFilter(
+    described(
+        PracticeFilter,
+        q=("string", _("Words to search for (web-search syntax: “a phrase”, -word).")),
+        area=("string", _("A thematic area's slug (repeat for any of several).")),
+        topic=("integer", _("A topic's id (repeat for any of several).")),
+        country=("string", _("A country's ISO 3166 code, e.g. KR (repeat for several).")),
+        city=("string", _("A city's slug (repeat for several).")),
+        side=("string", _("eu or partner: the side of the practice's city.")),
+        edition=("string", _("An edition's slug (repeat for several).")),
+        sector=("string", _("A partner's sector: government, research, business, civil_society.")),
+        year=("integer", _("The year it started (repeat for several).")),
+        figures=("boolean", _("true: only practices with key figures.")),
+    )
+):
     """The practice list's filters, by the same names; the order is the API's own (newest
     first, for the cursor), so ``sort`` is left out."""
 

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from cities.api import CityLinkSerializer, CountrySerializer
 from cities.models import Topic
+from worldcities.api.filtering import described
 from worldcities.api.views import ReadOnlyResource
 from worldcities.users.services import PEOPLE
 
@@ -370,7 +371,14 @@ def _members():
     retrieve=extend_schema(summary=_("One pairing, with its status history and action plan")),
 )
 class PairingResource(ReadOnlyResource):
-    filterset_class = PairingFilterSet
+    filterset_class = described(
+        PairingFilterSet,
+        q=("string", _("Words to search for in the cities, topics, objectives and actions.")),
+        edition=("string", _("An edition's slug.")),
+        partner_country=("string", _("The partner lead city's country (ISO 3166 code).")),
+        thematic_area=("string", _("A thematic area's slug.")),
+        status=("string", _("proposed, selected, active, closed or withdrawn.")),
+    )
     lookup_field = "slug"
     ordering = "id"
 
