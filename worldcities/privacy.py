@@ -133,7 +133,7 @@ def account_erase(*, user) -> bool:
     """Erases a person as the programme can: what they published stays, as its record, under
     their role instead of their name; everything that is theirs alone goes (their name and
     address, travel details, follows, notifications, settings, calendar address, kept files,
-    e-mails not yet sent), and the account can no longer log in. Returns False when it was
+    e-mails not yet sent, API tokens), and the account can no longer log in. Returns False when it was
     erased already (asking twice erases once)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_erased(user):
@@ -157,6 +157,7 @@ def account_erase(*, user) -> bool:
         NotificationPreference.objects.filter(user=user),
         EmailMessage.objects.filter(recipient=user, sent_at__isnull=True),
         CalendarFeedToken.objects.filter(user=user),
+        ApiToken.objects.filter(user=user),
         PendingUpload.objects.filter(owner=user),
     ):
         rows.delete()

@@ -128,3 +128,12 @@ def test_the_export_of_ones_data_lists_ones_tokens(client, delegate):
     data = client.get("/accounts/my-data.json").json()
     assert [t["name"] for t in data["api_tokens"]] == ["dashboard"]
     assert "digest" not in data["api_tokens"][0]
+
+
+def test_erasing_ones_account_removes_its_tokens(client, delegate):
+    from worldcities.privacy import account_erase
+
+    secret = token_for(delegate)
+    account_erase(user=delegate)
+    assert not ApiToken.objects.filter(user=delegate).exists()
+    assert api_get(client, ME, secret).status_code == 401
