@@ -133,8 +133,8 @@ def account_erase(*, user) -> bool:
     """Erases a person as the programme can: what they published stays, as its record, under
     their role instead of their name; everything that is theirs alone goes (their name and
     address, travel details, follows, notifications, settings, calendar address, kept files,
-    e-mails not yet sent, API tokens), and the account can no longer log in. Returns False when it was
-    erased already (asking twice erases once)."""
+    e-mails not yet sent, API tokens), and the account can no longer log in. Returns False
+    when it was erased already (asking twice erases once)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_erased(user):
         return False
