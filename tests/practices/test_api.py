@@ -165,3 +165,14 @@ def test_other_city_delegate_sees_no_draft_of_ours(client, draft):
     stranger = DelegateFactory(city=PartnerCityFactory())
     response = api_get(client, f"{LIST}tampere-draft/", token_for(stranger))
     assert response.status_code == 404
+
+
+def test_a_coordinator_sees_the_submissions_of_their_editions(
+    client, make_practice, practice, draft, coordinator, other_coordinator
+):
+    make_practice(status=Practice.Status.SUBMITTED, slug="to-review")
+    assert set(slugs(api_get(client, LIST, token_for(coordinator)))) == {
+        "open-mobility-data",
+        "to-review",
+    }
+    assert set(slugs(api_get(client, LIST, token_for(other_coordinator)))) == {"open-mobility-data"}

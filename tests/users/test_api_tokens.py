@@ -137,3 +137,14 @@ def test_erasing_ones_account_removes_its_tokens(client, delegate):
     account_erase(user=delegate)
     assert not ApiToken.objects.filter(user=delegate).exists()
     assert api_get(client, ME, secret).status_code == 401
+
+
+@pytest.mark.parametrize("role", ["delegate", "coordinator", "programme_staff"])
+def test_every_role_makes_a_token_that_answers_as_them(client, request, role):
+    person = request.getfixturevalue(role)
+    client.force_login(person)
+    response = client.post(PAGE, {"action": "create", "name": "mine", "lifetime": ""})
+    secret = response.context["secret"]
+    assert ApiToken.objects.get(user=person).expires_at is None
+    client.logout()
+    assert api_get(client, ME, secret).status_code == 200
