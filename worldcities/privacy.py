@@ -9,7 +9,7 @@ from meetings.models import AgendaSignup, CalendarFeedToken, Evaluation, Registr
 from practices.models import Comment, Follow, PendingUpload, Practice
 from twinning.models import ActionProgressUpdate
 from worldcities.notifications.models import EmailMessage, Notification, NotificationPreference
-from worldcities.users.models import User
+from worldcities.users.models import ApiToken, User
 from worldcities.users.services import people_changed
 
 
@@ -33,6 +33,19 @@ def personal_data(user) -> dict:
             "date_joined": _stamp(user.date_joined),
             "last_login": _stamp(user.last_login),
         },
+        "api_tokens": [
+            {
+                "name": name,
+                "starts_with": prefix,
+                "created": _stamp(created),
+                "expires": _stamp(expires),
+                "last_used": _stamp(used),
+                "revoked": _stamp(revoked),
+            }
+            for name, prefix, created, expires, used, revoked in ApiToken.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values_list("name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+        ],
         "notification_preferences": [
             {"kind": kind, "delivery": delivery}
             for kind, delivery in NotificationPreference.objects.filter(user=user)
@@ -120,8 +133,8 @@ def account_erase(*, user) -> bool:
     """Erases a person as the programme can: what they published stays, as its record, under
     their role instead of their name; everything that is theirs alone goes (their name and
     address, travel details, follows, notifications, settings, calendar address, kept files,
-    e-mails not yet sent), and the account can no longer log in. Returns False when it was
-    erased already (asking twice erases once)."""
+    e-mails not yet sent, API tokens), and the account can no longer log in. Returns False
+    when it was erased already (asking twice erases once)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_erased(user):
         return False
@@ -144,6 +157,7 @@ def account_erase(*, user) -> bool:
         NotificationPreference.objects.filter(user=user),
         EmailMessage.objects.filter(recipient=user, sent_at__isnull=True),
         CalendarFeedToken.objects.filter(user=user),
+        ApiToken.objects.filter(user=user),
         PendingUpload.objects.filter(owner=user),
     ):
         rows.delete()

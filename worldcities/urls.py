@@ -18,6 +18,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("api/", include("worldcities.api_urls")),
     path("search/", views.search, name="search"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("worldcities.users.urls")),

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from cities.models import City, ThematicArea
+from cities.models import City, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, Meeting, Registration
 from practices.models import Practice
 from twinning.models import Action, Edition, Pairing
@@ -79,6 +79,15 @@ def _fill(route: str, name: str):
         "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
         "practices/cities/": {"slug": City.objects.order_by("pk").first().slug},
+        # The read API (``worldcities.api_urls``): each resource by its slug or id.
+        "api/v1/cities/": {"slug": City.objects.order_by("pk").first().slug},
+        "api/v1/organisations/": {"pk": Organisation.objects.order_by("pk").first().pk},
+        "api/v1/thematic-areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
+        "api/v1/topics/": {"pk": Topic.objects.order_by("pk").first().pk},
+        "api/v1/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
+        "api/v1/pairings/": {"slug": pairing.slug},
+        "api/v1/practices/": {"slug": practice.slug},
+        "api/v1/meetings/": {"slug": meeting.slug},
         "meetings/": {
             "pk": meeting.pk,
             "item_pk": AgendaItem.objects.filter(meeting=meeting).order_by("pk").first().pk,

@@ -19,6 +19,7 @@ LABELS = {
     "meeting_list": "meeting list",
     "meeting_detail": "meeting detail",
     "admin_pairings": "admin changelist of pairings",
+    "api_practice_list": "API: list of 50 practices",
 }
 
 

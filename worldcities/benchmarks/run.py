@@ -50,6 +50,7 @@ TARGETS = {
     "pairing_detail": {"R": 0.40, "queries": 12},
     "meeting_detail": {"R": 0.40, "queries": 12},
     "admin_pairings": {"p95_ms": 200},
+    "api_practice_list": {"p95_ms": 50},
 }
 # The background jobs' (a job measured in a process of its own, ``jobs.py``).
 JOB_TARGETS = {"open-data-practices": {"seconds": 60, "peak_rss_mib": 300}}
@@ -185,6 +186,11 @@ def sample_urls(rng) -> dict[str, list[str]]:
             for _ in range(URLS_PER_PAGE)
         ],
         "meeting_detail": [f"/meetings/{pk}/" for pk in ids(Meeting.objects.all(), "pk")],
+        "api_practice_list": ["/api/v1/practices/?page_size=50"]
+        + [
+            "/api/v1/practices/" + q({"page_size": 50, "area": rng.choice(areas)})
+            for _ in range(URLS_PER_PAGE)
+        ],
         "admin_pairings": [
             "/admin/twinning/pairing/" + q({"p": rng.randint(1, admin_pages)})
             for _ in range(URLS_PER_PAGE)

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "worldcities.apps.WorldCitiesConfig",
     "worldcities.users",
     "worldcities.notifications",
@@ -194,6 +197,70 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+}
+
+# --- The read API (docs/api.md) ----------------------------------------------------------------
+# Read only, JSON only (the documentation at /api/docs/ is the browsable part). Rate limits are
+# counted in the cache: per client address for anonymous use, per token otherwise.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "worldcities.api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["worldcities.api.filtering.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "worldcities.api.pagination.Cursor",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "worldcities.api.throttling.VisitorRateThrottle",
+        "worldcities.api.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env("API_RATE_ANONYMOUS", default="60/min"),
+        "token": env("API_RATE_TOKEN", default="600/min"),
+    },
+    # The client address for the anonymous limit: as for the login limits, X-Forwarded-For is
+    # read only behind proxies of our own.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "World Cities Exchange API",
+    "DESCRIPTION": (
+        "The programme's public data, read only: editions, cities, organisations, thematic "
+        "areas and topics, pairings with their action plans, published good practices and "
+        "meetings. Visitors see what the site shows them; with a personal token (made in your "
+        "profile) the API answers as you. Lists are paginated by cursor; every answer has an "
+        "ETag for conditional requests. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "worldcities.api.schema.add_errors_and_validators",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EditionStatusEnum": "twinning.models.Edition.Status",
+        "PairingStatusEnum": "twinning.models.Pairing.Status",
+        "ActionStatusEnum": "twinning.models.Action.Status",
+        "PracticeStatusEnum": "practices.models.Practice.Status",
+        "TransferStatusEnum": "practices.models.Transfer.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "RegistrationStatusEnum": "meetings.models.Registration.Status",
+        "CityKindEnum": "cities.models.City.Kind",
+        "OrganisationKindEnum": "cities.models.Organisation.Kind",
+        "MilestoneKindEnum": "twinning.models.Milestone.Kind",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "AgendaItemKindEnum": "meetings.models.AgendaItem.Kind",
+    },
 }
 
 # --- Internationalisation -----------------------------------------------------------------------

@@ -1,15 +1,21 @@
+import datetime
+import hashlib
+import secrets
+
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from worldcities import versions
 
-from .models import Role, User
+from .models import ApiToken, Role, User
 
 # The version (``worldcities.versions``) of people's names as cached pages show them (who
 # asked a question, who owns an action, who changed a status, a meeting's delegations).
@@ -101,3 +107,74 @@ def account_email_register(*, user: User) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+# --- Personal API tokens --------------------------------------------------------------------------
+# A secret is this prefix and 43 characters of ``secrets.token_urlsafe(32)`` (256 random bits): a
+# digest of such a secret needs no salt or slow hash to be safe at rest.
+TOKEN_PREFIX = "wce_"  # noqa: S105 - the visible start of every token, not a secret
+TOKEN_SECRET_LENGTH = len(TOKEN_PREFIX) + 43
+TOKEN_LIFETIMES = (30, 90, 365)
+MAX_TOKENS = 20
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def looks_like_token(secret: str) -> bool:
+    """Whether ``secret`` has the shape of a token at all (before any lookup)."""
+    body = secret[len(TOKEN_PREFIX) :]
+    return (
+        secret.startswith(TOKEN_PREFIX)
+        and len(secret) == TOKEN_SECRET_LENGTH
+        and all(c.isascii() and (c.isalnum() or c in "-_") for c in body)
+    )
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, days: int | None) -> tuple[ApiToken, str]:
+    """Makes a read-only API token for ``user`` and returns it with its secret, which is kept
+    nowhere: only its digest is stored, so the caller shows it once."""
+    if user.api_tokens.filter(revoked_at__isnull=True).count() >= MAX_TOKENS:
+        raise ValidationError(
+            _("You have %(max)s tokens: revoke one before making another.") % {"max": MAX_TOKENS}
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        digest=token_digest(secret),
+        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revokes one of ``user``'s own tokens: the API refuses it from the next request on."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .filter(user=user, pk=token_id, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        raise ValidationError(_("This token does not exist or was already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+# How often a token's "last used" time is written: not on every request.
+LAST_USED_EVERY = datetime.timedelta(minutes=5)
+
+
+def api_token_used(token: ApiToken) -> None:
+    """Records that ``token`` was used (at most every few minutes)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
