@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('users', '0002_audit_history'),
+        ('users', '0003_alter_user_language'),
     ]
 
     operations = [
