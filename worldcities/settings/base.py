@@ -122,6 +122,10 @@ def embedded_postgres(*, create: bool = True) -> dict:
 
 
 DATABASES = {"default": postgres(env.db_url_config(DATABASE_URL))} if DATABASE_URL else {}
+# ``manage.py backup`` writes here; its pg_dump/pg_restore are those of the server's major
+# version, looked for in POSTGRES_BIN_DIR first (``worldcities.backups``).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
