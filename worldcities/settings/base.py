@@ -58,7 +58,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "worldcities.middleware.RefuseNulCharacters",
     "csp.middleware.CSPMiddleware",
-    "worldcities.middleware.AdminInlineStyles",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
