@@ -6,4 +6,6 @@ app_name = "users"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("eu-login/", views.eu_login, name="eu_login"),
+    path("eu-login/callback/", views.eu_login_callback, name="eu_login_callback"),
 ]
