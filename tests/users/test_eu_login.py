@@ -3,6 +3,10 @@ verified address the server vouches for is logged in; a ticket that does not val
 unknown address or an unreachable server is refused with a message and nothing is created; the
 second factor is still asked; logging out ends EU Login's session too."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
@@ -208,3 +212,24 @@ def test_refusals_count_towards_the_login_limit(client, delegate, cas_server, se
     assert messages_of(response)[-1] == "Too many failed sign-ins. Please try again later."
     assert len(cas_server.validations) == checked
     assert SESSION_KEY not in client.session
+
+
+def test_the_policy_lets_the_logout_form_go_on_to_eu_login_only_when_enabled():
+    code = (
+        "from worldcities.settings import base; "
+        "print(' '.join(base.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+
+    def form_action(**env) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "EU_LOGIN_ENABLED": "false", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    assert form_action() == "'self'"
+    enabled = {"EU_LOGIN_ENABLED": "true", "EU_LOGIN_SERVER_URL": "https://cas.example.eu/cas/"}
+    assert form_action(**enabled) == "'self' https://cas.example.eu"
