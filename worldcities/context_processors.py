@@ -5,6 +5,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from worldcities.users import eulogin
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 # The main menu: a page belongs to a section whose address is its own (home) or starts its own.
@@ -58,6 +59,7 @@ def platform(request):
             "delegate": bool(user and is_delegate(user)),
         },
         "LANGUAGES": settings.LANGUAGES,
+        "EU_LOGIN": eulogin.enabled(),
         "MENU": menu(get_script_prefix()),
         "NAV_SECTION": nav_section(request),
     }

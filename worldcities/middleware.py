@@ -2,9 +2,7 @@
 
 from urllib.parse import unquote
 
-from csp.decorators import csp_update
 from django.http import JsonResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
@@ -25,19 +23,4 @@ class RefuseNulCharacters:
                 message = _("The address holds a NUL character, which no value may hold.")
                 return JsonResponse({"detail": message}, status=400)
             return bad_request(request, ValueError("NUL character in the address"))
-        return self.get_response(request)
-
-
-class AdminInlineStyles:
-    """The administration's widgets (Django's own and the autocomplete's) create styles as
-    they open and resize: there, and only there, the Content-Security-Policy allows inline
-    styles. Inline scripts stay refused everywhere."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.admin_response = csp_update({"style-src": ["'unsafe-inline'"]})(get_response)
-
-    def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")):
-            return self.admin_response(request)
         return self.get_response(request)

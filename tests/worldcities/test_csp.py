@@ -1,9 +1,11 @@
 """The Content-Security-Policy on every page, and the reports browsers send of what it refused."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from .test_bad_addresses import _pages
 from .test_bad_addresses import staff as staff
@@ -35,12 +37,53 @@ def test_every_page_carries_a_strict_policy(staff):
     assert not missing, missing[:5]
 
 
-def test_the_admin_alone_allows_inline_styles_never_inline_scripts(staff):
+def _admin_pages() -> list[str]:
+    """The change list, the add form, and the first row's change form and history of every
+    model in the administration."""
+    from django.contrib import admin
+
+    paths = []
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        paths += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
+        if first := model._default_manager.order_by("pk").first():
+            paths += [
+                reverse(f"{name}_change", args=[first.pk]),
+                reverse(f"{name}_history", args=[first.pk]),
+            ]
+    return paths
+
+
+def test_the_admin_is_as_strict_and_its_pages_hold_no_inline_style(staff):
     client = Client()
     client.force_login(staff)
     policy = _policy(client.get("/admin/"))
-    assert "'unsafe-inline'" in policy["style-src"]
+    assert policy["style-src"] == "'self'"
     assert policy["script-src"] == "'self'"
+    inline = []
+    for path in _admin_pages():
+        response = client.get(path)
+        if response.status_code != 200:
+            continue
+        html = response.content.decode()
+        if re.search(r"<style[\s>]|\sstyle=", html):
+            inline.append(path)
+    assert not inline, inline
+
+
+def test_a_change_list_without_actions_takes_its_rule_from_a_style_sheet(staff, monkeypatch):
+    from django.contrib import admin
+
+    from meetings.models import Meeting
+
+    model_admin = admin.site._registry[Meeting]
+    monkeypatch.setattr(model_admin, "actions_on_top", False)
+    monkeypatch.setattr(model_admin, "actions_on_bottom", False)
+    client = Client()
+    client.force_login(staff)
+    html = client.get(reverse("admin:meetings_meeting_changelist")).content.decode()
+    assert "<style" not in html
+    assert "css/admin-changelist-no-actions.css" in html
 
 
 def test_a_report_is_logged_as_one_line(client, caplog):

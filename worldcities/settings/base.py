@@ -3,6 +3,7 @@ environment, read here through the one ``env`` object; ``local``, ``test`` and `
 only change defaults and switch features on or off."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -62,7 +63,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "worldcities.middleware.RefuseNulCharacters",
     "csp.middleware.CSPMiddleware",
-    "worldcities.middleware.AdminInlineStyles",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +126,10 @@ def embedded_postgres(*, create: bool = True) -> dict:
 
 
 DATABASES = {"default": postgres(env.db_url_config(DATABASE_URL))} if DATABASE_URL else {}
+# ``manage.py backup`` writes here; its pg_dump/pg_restore are those of the server's major
+# version, looked for in POSTGRES_BIN_DIR first (``worldcities.backups``).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -193,6 +197,17 @@ MFA_TOTP_TOLERANCE = 1
 TWO_FACTOR_REQUIRED_FOR = env.list(
     "TWO_FACTOR_REQUIRED_FOR", default=["programme_staff", "coordinator"]
 )
+# Signing in through EU Login (the Commission's CAS server), beside the password: off unless
+# enabled and given the server's address (``worldcities.users.eulogin``, docs/accounts.md).
+# It only finds existing accounts, by their verified e-mail address, and is not a second factor.
+EU_LOGIN_ENABLED = env.bool("EU_LOGIN_ENABLED", default=False)
+EU_LOGIN_SERVER_URL = env("EU_LOGIN_SERVER_URL", default="")
+# ``serviceValidate`` (CAS 2, what EU Login answers with the address) or ``p3/serviceValidate``.
+EU_LOGIN_VALIDATE_PATH = env("EU_LOGIN_VALIDATE_PATH", default="serviceValidate")
+EU_LOGIN_EMAIL_ATTRIBUTE = env("EU_LOGIN_EMAIL_ATTRIBUTE", default="email")
+EU_LOGIN_TIMEOUT = env.int("EU_LOGIN_TIMEOUT", default=10)
+# Refused EU Login sign-ins allowed from one client address (as allauth writes its limits).
+EU_LOGIN_RATE_LIMIT = env("EU_LOGIN_RATE_LIMIT", default="10/m/ip")
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
@@ -414,6 +429,13 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": "/csp-report/",
     }
 }
+if EU_LOGIN_ENABLED and EU_LOGIN_SERVER_URL:
+    # Logging out of a session opened through EU Login posts the form, whose answer goes on
+    # to EU Login's logout: browsers hold the redirect of a form to ``form-action`` too.
+    _eu_login = urlsplit(EU_LOGIN_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_eu_login.scheme}://{_eu_login.netloc}"
+    )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
