@@ -47,6 +47,7 @@ def platform(request):
             "delegate": bool(user and is_delegate(user)),
         },
         "LANGUAGES": settings.LANGUAGES,
+        "TIME_ZONE_COOKIE_NAME": settings.TIME_ZONE_COOKIE_NAME,
         "MENU": menu(get_script_prefix()),
         "NAV_SECTION": nav_section(request),
     }
