@@ -40,9 +40,7 @@ def shown(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
-def test_a_visitor_in_new_york_sees_a_seoul_meeting_in_kst_and_new_york_time(
-    client, seoul_meeting
-):
+def test_a_visitor_in_new_york_sees_a_seoul_meeting_in_kst_and_new_york_time(client, seoul_meeting):
     client.cookies[COOKIE] = "America/New_York"
     text = shown(client.get(seoul_meeting.get_absolute_url()))
     assert f"{SEOUL_LOCAL} (Asia/Seoul)" in text
