@@ -12,8 +12,11 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=worldcities.settings.production
+# Pango lays out the PDF reports; Noto covers Latin with Vietnamese diacritics (core) and
+# Hangul and the other CJK scripts (cjk), DejaVu is the last resort.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-noto-core fonts-noto-cjk fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 worldcities \
     && useradd --system --uid 10001 --gid worldcities --home /app --shell /usr/sbin/nologin worldcities

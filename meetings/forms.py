@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Organisation
 from twinning.models import Edition, Pairing
+from worldcities.formats import date_format
 from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_programme_staff
 
@@ -52,7 +53,7 @@ def localize(form: forms.Form, names, zone: zoneinfo.ZoneInfo) -> None:
             form.add_error(
                 name,
                 _("%(time)s does not exist in %(zone)s: the clocks change then.")
-                % {"time": value.strftime("%H:%M"), "zone": zone.key},
+                % {"time": date_format(value, "TIME_FORMAT"), "zone": zone.key},
             )
             continue
         form.cleaned_data[name] = aware

@@ -11,11 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from worldcities import textsearch
+from worldcities.formats import date_format
 
 DEFAULT_REMINDER_DAYS = (14, 2)
 MAX_REMINDER_DAYS = 90
@@ -339,9 +339,8 @@ class AgendaItem(models.Model):
 
 
 def _window(meeting: Meeting) -> str:
-    fmt = "j M Y H:i"
-    start = dateformat.format(meeting.local_starts_at, fmt)
-    end = dateformat.format(meeting.local_ends_at, fmt)
+    start = date_format(meeting.local_starts_at, "DATETIME_FORMAT")
+    end = date_format(meeting.local_ends_at, "DATETIME_FORMAT")
     return f"{start} – {end} {meeting.time_zone}"
 
 

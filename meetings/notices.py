@@ -10,16 +10,15 @@ import zoneinfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from worldcities.formats import date_format
 from worldcities.notifications.models import Kind
 from worldcities.notifications.services import Notice, notify, notify_each, notify_many
 
 from . import ical
 from .models import Meeting, Registration
-
-DATE_FORMAT = "D j M Y, H:i"
 
 
 def _language(person) -> str:
@@ -30,9 +29,9 @@ def _span(meeting: Meeting, zone_name: str) -> str:
     zone = zoneinfo.ZoneInfo(zone_name)
     starts = meeting.starts_at.astimezone(zone)
     ends = meeting.ends_at.astimezone(zone)
-    end_format = "H:i" if starts.date() == ends.date() else DATE_FORMAT
-    start_text = dateformat.format(starts, DATE_FORMAT)
-    end_text = dateformat.format(ends, end_format)
+    end_format = "TIME_FORMAT" if starts.date() == ends.date() else "WEEKDAY_DATETIME_FORMAT"
+    start_text = date_format(starts, "WEEKDAY_DATETIME_FORMAT")
+    end_text = date_format(ends, end_format)
     return f"{start_text} – {end_text} ({zone_name})"
 
 
@@ -226,7 +225,7 @@ def meeting_reminder(meeting: Meeting, person, *, attachment: dict) -> Notice:
         )
         title = _("Reminder: %(title)s starts %(date)s") % {
             "title": meeting.title,
-            "date": dateformat.format(meeting.local_starts_at, "j M Y"),
+            "date": date_format(meeting.local_starts_at, "COMPACT_DATE_FORMAT"),
         }
     return Notice(
         recipient=person,

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from twinning.models import Action, Pairing, PairingMember
 from twinning.services import action_agreed_create, action_links_changed
 from worldcities import versions
+from worldcities.formats import date_format, zone_label
 from worldcities.pagination import in_batches
 from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_programme_staff
@@ -380,7 +381,8 @@ def _notify(registration: Registration, meeting: Meeting, *, promoted: bool = Fa
 
 
 def _in_meeting_zone(meeting: Meeting, value) -> str:
-    return dateformat.format(value.astimezone(meeting.zone), "j M Y, H:i T")
+    local = value.astimezone(meeting.zone)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {zone_label(local)}"
 
 
 def _check_window(meeting: Meeting) -> None:

@@ -60,6 +60,7 @@ def platform(request):
         },
         "LANGUAGES": settings.LANGUAGES,
         "EU_LOGIN": eulogin.enabled(),
+        "TIME_ZONE_COOKIE_NAME": settings.TIME_ZONE_COOKIE_NAME,
         "MENU": menu(get_script_prefix()),
         "NAV_SECTION": nav_section(request),
     }

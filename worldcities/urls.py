@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("language/", views.language, name="language"),
+    path("time-zone/", views.time_zone, name="time_zone"),
     path("csp-report/", views.csp_report, name="csp_report"),
     path("accounts/my-data.json", views.my_data, name="my_data"),
     path("accounts/erase/", views.erase_account, name="erase_account"),

@@ -2,6 +2,7 @@ import json
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,15 +11,17 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
-from worldcities import versions
+from worldcities import timezones, versions
 from worldcities.privacy import account_erase, personal_data
 from worldcities.selectors import SEARCH_KINDS, home_highlights, programme_figures, site_search
 from worldcities.textsearch import SearchTermsForm
@@ -130,6 +133,51 @@ def language(request):
         "language.html",
         {"chosen": request.GET.get("language", ""), "next": request.GET.get("next", "/")},
     )
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not a known time zone.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["time_zone"]
+        field.help_text = _(
+            "Your browser's: the zone it tells the site, or the site's own (%(zone)s) if it "
+            "tells none."
+        ) % {"zone": settings.TIME_ZONE}
+        field.choices = [
+            ("", _("Your browser's time zone")),
+            *timezones.zone_choices(),
+        ]
+
+
+@require_http_methods(["GET", "POST"])
+def time_zone(request):
+    """Where a visitor chooses the zone times are shown in (kept in a cookie); logged-in people
+    have theirs in their profile."""
+    if request.user.is_authenticated:
+        return redirect(reverse("users:profile") + "#prefs-heading")
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    chosen = timezones.visitor_zone(request)
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": getattr(chosen, "key", "")})
+    if request.method == "POST" and form.is_valid():
+        zone = form.cleaned_data["time_zone"]
+        response = redirect(next_url)
+        timezones.remember_zone(response, request=request, zone=zone)
+        if zone:
+            messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": zone})
+        else:
+            messages.success(request, _("Times will be shown in your browser's time zone."))
+        return response
+    return render(request, "time_zone.html", {"form": form, "next": next_url})
 
 
 SEARCH_KIND_LABELS = {

@@ -142,7 +142,7 @@ def test_a_due_date_before_the_edition_starts_is_refused(edition):
     with pytest.raises(ValidationError) as caught:
         action.full_clean()
     assert caught.value.message_dict["due_date"] == [
-        "The due date lies before the edition starts (Jan. 1, 2017)."
+        "The due date lies before the edition starts (1 January 2017)."
     ]
 
 

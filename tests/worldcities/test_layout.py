@@ -55,7 +55,7 @@ def test_the_footer_keeps_each_page_s_own_address_and_language(client):
 
     client.post("/i18n/setlang/", {"language": "fr", "next": "/cities/"})
     html = client.get("/cities/").content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" ' in html
     assert '<option value="fr" selected>' in html
     assert '<option value="en" selected>' not in html
 

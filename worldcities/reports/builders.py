@@ -16,6 +16,7 @@ from practices.models import Practice, Transfer
 from practices.permissions import edition_scope_q
 from twinning.models import Action, Edition, Pairing
 from twinning.selectors import actions_with_latest_update
+from worldcities.formats import date_format, zone_label
 
 
 @dataclass
@@ -96,8 +97,8 @@ def edition_progress(edition: Edition, today: datetime.date | None = None) -> Re
         title=_("Edition progress: %(edition)s") % {"edition": edition.name},
         subtitle=_("%(start)s – %(end)s · %(status)s")
         % {
-            "start": edition.start_date,
-            "end": edition.end_date,
+            "start": date_format(edition.start_date, "DATE_FORMAT"),
+            "end": date_format(edition.end_date, "DATE_FORMAT"),
             "status": edition.get_status_display(),
         },
         figures=[
@@ -428,8 +429,9 @@ def meeting_report(meeting: Meeting) -> ReportData:
         % {
             "kind": meeting.get_kind_display(),
             "city": meeting.host_city.name,
-            "start": meeting.local_starts_at.strftime("%Y-%m-%d %H:%M"),
-            "end": meeting.local_ends_at.strftime("%Y-%m-%d %H:%M %Z"),
+            "start": date_format(meeting.local_starts_at, "DATETIME_FORMAT"),
+            "end": f"{date_format(meeting.local_ends_at, 'DATETIME_FORMAT')} "
+            f"{zone_label(meeting.local_ends_at)}",
             "status": meeting.get_status_display(),
         },
         figures=[

@@ -290,7 +290,15 @@ LANGUAGES = [
     ("vi", _("Vietnamese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as each language writes them (``worldcities.formats``).
+FORMAT_MODULE_PATH = ["worldcities.formats"]
+# The zone of times shown to a visitor whose browser has not told theirs (nor they chosen one),
+# and of everything the platform does by the clock.
 TIME_ZONE = "Europe/Brussels"
+# A visitor's own zone: set from the browser (static/js/time-zone.js) or chosen on the time
+# zone page; logged-in people have theirs in their profile (``worldcities.timezones``).
+TIME_ZONE_COOKIE_NAME = "time_zone"
+TIME_ZONE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_I18N = True
 USE_TZ = True
 

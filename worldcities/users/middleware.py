@@ -10,9 +10,12 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from worldcities import timezones
+
 
 class UserPreferencesMiddleware:
-    """Shows times in the viewer's zone and pages in their language, once they are logged in."""
+    """Shows times in the viewer's zone: a logged-in person's from their profile, a visitor's
+    from their cookie (``worldcities.timezones``); and pages in a logged-in person's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,6 +30,8 @@ class UserPreferencesMiddleware:
             if user.language and not request.COOKIES.get("django_language"):
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = translation.get_language()
+        elif zone := timezones.visitor_zone(request):
+            timezone.activate(zone)
         else:
             timezone.deactivate()
         return self.get_response(request)
