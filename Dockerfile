@@ -13,7 +13,7 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=worldcities.settings.production
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 worldcities \
     && useradd --system --uid 10001 --gid worldcities --home /app --shell /usr/sbin/nologin worldcities
@@ -21,6 +21,7 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=worldcities:worldcities . /app
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
+    && SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build python manage.py compilemessages -v 0 --ignore=staticfiles \
     && mkdir -p /app/var/media && chown -R worldcities:worldcities /app/var /app/staticfiles
 USER worldcities
 EXPOSE 8000

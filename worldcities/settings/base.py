@@ -203,6 +203,8 @@ LANGUAGES = [
     ("de", _("German")),
     ("es", _("Spanish")),
     ("ko", _("Korean")),
+    ("id", _("Indonesian")),
+    ("vi", _("Vietnamese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
