@@ -106,11 +106,13 @@ def report_generate(*, report_id) -> bool:
             error="",
         )
         if updated:
+            with translation.override(report.requested_by.language or settings.LANGUAGE_CODE):
+                title = _("Your report is ready: %(title)s") % {"title": report.title}
             notify(
                 recipient=report.requested_by,
                 kind=Kind.REPORT_READY,
                 target=report,
-                title=_("Your report is ready: %(title)s") % {"title": report.title},
+                title=title,
                 url=report.get_absolute_url(),
             )
     return bool(updated)
