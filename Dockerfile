@@ -16,7 +16,7 @@ ENV PATH=/venv/bin:$PATH \
 # Hangul and the other CJK scripts (cjk), DejaVu is the last resort.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       fonts-noto-core fonts-noto-cjk fonts-dejavu-core \
+       fonts-noto-core fonts-noto-cjk fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 worldcities \
     && useradd --system --uid 10001 --gid worldcities --home /app --shell /usr/sbin/nologin worldcities
@@ -24,6 +24,7 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=worldcities:worldcities . /app
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
+    && SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build python manage.py compilemessages -v 0 --ignore=staticfiles \
     && mkdir -p /app/var/media /app/var/open-data && chown -R worldcities:worldcities /app/var /app/staticfiles
 USER worldcities
 EXPOSE 8000

@@ -13,7 +13,7 @@ LOCK := requirements-dev.lock
 PIP_LOCK := requirements-pip.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup run test lint format check lint-imports bench lock stop-db clean
+.PHONY: help install setup run test lint format check lint-imports bench lock stop-db clean messages compilemessages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ $(VENV)/.installed: $(LOCK) $(PIP_LOCK)
 
 install: $(VENV)/.installed ## Create the virtualenv from the lock file
 
-setup: install ## Migrate, load the programme's data and the demo accounts
+setup: install compilemessages ## Migrate, load the programme's data and the demo accounts
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_worldcities
 	$(PY) manage.py seed_demo
@@ -41,8 +41,19 @@ run: setup ## Set everything up and serve on http://$(HOST):$(PORT)/ with backgr
 		--pidfile=var/celery/worker.pid --schedule=var/celery/beat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install ## Run the whole test suite (on DATABASE_URL's PostgreSQL, else the embedded one)
+test: install compilemessages ## Run the whole test suite (on DATABASE_URL's PostgreSQL, else the embedded one)
 	$(VENV)/bin/pytest -n 2 $(if $(filter true 1 yes,$(CI)),--create-db,) $(PYTEST_ARGS)
+
+# The catalogues of every language in locale/ (docs/translation.md). The .mo files are built
+# from the .po files here and are never committed.
+LOCALES := $(patsubst locale/%/LC_MESSAGES,%,$(wildcard locale/*/LC_MESSAGES))
+
+messages: install ## Bring every language's catalogue up to date with the code's strings
+	$(PY) manage.py makemessages $(addprefix -l ,$(LOCALES))
+	$(PY) manage.py makemessages -d djangojs $(addprefix -l ,$(LOCALES))
+
+compilemessages: install ## Build the .mo files the site reads from locale/*.po
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=var --ignore=staticfiles
 
 lint: install ## Lint and check formatting
 	$(VENV)/bin/ruff check .

@@ -457,7 +457,11 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} by {self.author} on {self.practice}"
+        return _("%(kind)s by %(author)s on %(practice)s") % {
+            "kind": self.get_kind_display(),
+            "author": self.author,
+            "practice": self.practice,
+        }
 
 
 class Follow(models.Model):

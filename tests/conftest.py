@@ -3,6 +3,7 @@ the rules that skip what needs Redis or Chromium when they are absent (never in 
 
 import os
 import shutil
+import subprocess
 
 import pytest
 from django.conf import settings
@@ -35,6 +36,17 @@ def pytest_report_header(config):
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_configure(config):
+    """Builds the .mo files the site reads from the catalogues that changed (they are not
+    committed), once, before any test process starts."""
+    if hasattr(config, "workerinput"):
+        return
+    for po in sorted((settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,9 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import last_modified
 from django.views.generic import TemplateView
-from django.views.i18n import set_language
+from django.views.i18n import JavaScriptCatalog, set_language
 from django.views.static import serve
 
 from . import views
@@ -12,6 +14,9 @@ from . import views
 admin.site.site_header = _("World Cities Exchange — programme administration")
 admin.site.site_title = _("World Cities Exchange")
 admin.site.index_title = _("Programme administration")
+# The catalogues change only with a deploy, which restarts the process: browsers may keep the
+# script file and ask again with If-Modified-Since.
+STARTED_AT = timezone.now()
 # The admin is entered through the site's login, with its limit on failed attempts.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -27,6 +32,11 @@ urlpatterns = [
     path("open-data/", include("worldcities.opendata.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "i18n/catalog.js",
+        last_modified(lambda request: STARTED_AT)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("language/", views.language, name="language"),
     path("time-zone/", views.time_zone, name="time_zone"),
     path("csp-report/", views.csp_report, name="csp_report"),

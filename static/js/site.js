@@ -27,5 +27,28 @@
     });
   }
 
+  /* A part of the page that htmx could not fetch again (the server failed or the network is
+     down) says so in the page's messages, instead of staying silently as it was. */
+  function showUpdateError() {
+    var gettext = window.gettext || function (text) { return text; };
+    var main = document.getElementById("main");
+    if (!main) return;
+    var region = main.querySelector(".messages");
+    if (!region) {
+      region = document.createElement("div");
+      region.className = "messages";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      main.prepend(region);
+    }
+    if (region.querySelector(".message-update-error")) return;
+    var message = document.createElement("p");
+    message.className = "message message-error message-update-error";
+    message.textContent = gettext("This part of the page could not be updated. Please try again.");
+    region.append(message);
+  }
+
   document.addEventListener("DOMContentLoaded", setUpMenu);
+  document.addEventListener("htmx:responseError", showUpdateError);
+  document.addEventListener("htmx:sendError", showUpdateError);
 })();

@@ -5,6 +5,7 @@ import io
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
@@ -26,7 +27,8 @@ def render_pdf(data: ReportData) -> bytes:
 def render_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     summary = workbook.active
-    summary.title = "Summary"
+    summary_name = _sheet_name(_("Summary"), set())
+    summary.title = summary_name
     summary.append([_cell(data.title)])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([_cell(data.subtitle)])
@@ -35,7 +37,7 @@ def render_xlsx(data: ReportData) -> bytes:
         summary.append([_cell(label), _cell(value)])
     summary.column_dimensions["A"].width = 40
 
-    used = {"Summary"}
+    used = {summary_name}
     for table in data.tables:
         name = _sheet_name(table.title, used)
         sheet = workbook.create_sheet(name)
@@ -79,7 +81,7 @@ def _cell(value):
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = (slugify(title).replace("-", " ").title() or "Sheet")[:28]
+    base = (slugify(title, allow_unicode=True).replace("-", " ").title() or _("Sheet"))[:28]
     name, number = base, 2
     while name in used:
         name = f"{base[:25]} {number}"

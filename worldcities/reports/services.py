@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from worldcities.notifications.models import Kind
@@ -88,10 +88,12 @@ def report_generate(*, report_id) -> bool:
 
     model, build = BUILDERS[report.kind]
     target = model.objects.get(pk=report.target_id)
-    data = build(target)
-    _set(report_id, progress=50)
-    render, _content_type = RENDERERS[report.format]
-    content = render(data)
+    # The report reads in the language of the person who asked for it.
+    with translation.override(report.requested_by.language or settings.LANGUAGE_CODE):
+        data = build(target)
+        _set(report_id, progress=50)
+        render, _content_type = RENDERERS[report.format]
+        content = render(data)
     _set(report_id, progress=80)
     name = f"reports/{report.pk}.{report.format}"
     write_atomically(name, content)
@@ -104,11 +106,13 @@ def report_generate(*, report_id) -> bool:
             error="",
         )
         if updated:
+            with translation.override(report.requested_by.language or settings.LANGUAGE_CODE):
+                title = _("Your report is ready: %(title)s") % {"title": report.title}
             notify(
                 recipient=report.requested_by,
                 kind=Kind.REPORT_READY,
                 target=report,
-                title=_("Your report is ready: %(title)s") % {"title": report.title},
+                title=title,
                 url=report.get_absolute_url(),
             )
     return bool(updated)
