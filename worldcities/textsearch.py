@@ -228,7 +228,7 @@ _CASES = " ".join(
 _RANGE = "".join(f"\\u{ord(c):04x}" if c != "-" else "-" for c in JOINED_SCRIPT)
 SQL_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION worldcities_config(language text) RETURNS regconfig
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
   SELECT CASE language {_CASES} ELSE '{FALLBACK_CONFIG}'::regconfig END
 $$;
 CREATE OR REPLACE FUNCTION worldcities_grams(input text) RETURNS text

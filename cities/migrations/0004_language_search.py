@@ -19,9 +19,12 @@ END
 $$;
 """
 
+# ``worldcities_config`` keeps the search path it is created under: a restore (``pg_restore``
+# runs with an empty one) still finds ``worldcities_indonesian`` when it fills the generated
+# columns that call it.
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION worldcities_config(language text) RETURNS regconfig
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
   SELECT CASE language WHEN 'en' THEN 'english'::regconfig WHEN 'fr' THEN 'french'::regconfig WHEN 'de' THEN 'german'::regconfig WHEN 'es' THEN 'spanish'::regconfig WHEN 'id' THEN 'worldcities_indonesian'::regconfig WHEN 'ko' THEN 'simple'::regconfig WHEN 'vi' THEN 'simple'::regconfig ELSE 'simple'::regconfig END
 $$;
 CREATE OR REPLACE FUNCTION worldcities_grams(input text) RETURNS text
