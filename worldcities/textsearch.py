@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 SEARCH_CONFIG = "english"
 
 # The configuration a text in each language is stored and searched with (the database's
-# ``worldcities_config(language)`` says the same, see ``SQL_FUNCTIONS``): PostgreSQL's own
+# ``worldcities_config(language)`` says the same, created by the migration
+# ``cities.0004_language_search`` with ``worldcities_grams``): PostgreSQL's own
 # stemmers where it ships one, ``simple`` (every word as written) otherwise.
 # ``worldcities_indonesian`` is a copy of ``indonesian`` where the server has it, else of
 # ``simple`` (the migration that creates it decides).
@@ -218,48 +219,3 @@ class SearchTermsForm(forms.Form):
                 code="stop_words",
             )
         return q
-
-
-# What the database needs for ``language_document`` and ``grams``, created by the migration
-# ``cities.0004_language_search`` (the first app every other one builds on).
-_CASES = " ".join(
-    f"WHEN '{language}' THEN '{config}'::regconfig" for language, config in LANGUAGE_CONFIGS.items()
-)
-_RANGE = "".join(f"\\u{ord(c):04x}" if c != "-" else "-" for c in JOINED_SCRIPT)
-SQL_FUNCTIONS = f"""
-CREATE OR REPLACE FUNCTION worldcities_config(language text) RETURNS regconfig
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
-  SELECT CASE language {_CASES} ELSE '{FALLBACK_CONFIG}'::regconfig END
-$$;
-CREATE OR REPLACE FUNCTION worldcities_grams(input text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-DECLARE
-  output text := '';
-  found text[];
-  run text;
-  i int;
-BEGIN
-  -- Most texts have no such run: they are returned as they are, at once.
-  IF input !~ '[{_RANGE}]' THEN
-    RETURN input;
-  END IF;
-  FOR found IN SELECT regexp_matches(input, '([{_RANGE}]+)|([^{_RANGE}]+)', 'g') LOOP
-    IF found[1] IS NULL THEN
-      output := output || found[2];
-    ELSE
-      run := found[1];
-      output := output || ' ';
-      IF char_length(run) < 3 THEN
-        output := output || run;
-      ELSE
-        FOR i IN 1 .. char_length(run) - 1 LOOP
-          output := output || CASE WHEN i > 1 THEN ' ' ELSE '' END || substr(run, i, 2);
-        END LOOP;
-      END IF;
-      output := output || ' ';
-    END IF;
-  END LOOP;
-  RETURN output;
-END
-$$;
-"""
