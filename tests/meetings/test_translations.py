@@ -36,7 +36,7 @@ def test_a_coordinator_translates_a_meeting_and_a_korean_reader_gets_it(
     page = client.get(url, **KOREAN).content.decode()
     assert "광주 실무회의" in page
     assert "수소연료전지 견학" in page
-    assert "not yet checked" in page
+    assert "아직 확인되지 않음" in page  # "not yet checked"
     assert f"{url}?original=1" in page
 
     services.meeting_translation_check(translation=translation, by=coordinator)

@@ -105,7 +105,7 @@ def test_a_korean_reader_gets_the_korean_translation_with_a_note(client, practic
     assert "<h1>개방형 교통 데이터</h1>" in page
     assert "탐페레의 교통 자료 공개" in page
     assert f'href="{url}?original=1"' in page
-    assert "not yet checked" in page or "확인" in page
+    assert "아직 확인되지 않음" in page  # "not yet checked"
 
     # Checked by a coordinator: the note says by whom (the page moves on at once).
     services.practice_translation_check(translation=translation, by=coordinator)
