@@ -3,6 +3,7 @@ kept for delegates, past or cancelled ones, and without venues; offered on the m
 
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 
 from meetings.models import Meeting
@@ -18,6 +19,10 @@ def entries(client):
     response = client.get("/meetings/upcoming.atom")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
+    read = feedparser.parse(response.content)  # as a feed reader reads it
+    assert not read.bozo, read.get("bozo_exception")
+    assert read.version == "atom10"
+    assert all(e.title and e.link and e.updated_parsed for e in read.entries)
     feed = ET.fromstring(response.content)  # noqa: S314 (the platform's own feed)
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "World Cities Exchange: upcoming meetings"

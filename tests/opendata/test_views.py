@@ -142,6 +142,36 @@ def test_the_catalogue_is_dcat_ap_in_json_ld(client, programme):
     assert "application/json" in " ".join(distributions)
 
 
+def test_the_catalogue_expands_as_json_ld_with_every_term_an_iri(client, programme):
+    from pyld import jsonld
+
+    def no_fetching(url, options=None):
+        raise AssertionError(f"the catalogue's context is inline: nothing to fetch ({url})")
+
+    services.open_data_build()
+    document = client.get(reverse("opendata:catalog")).json()
+
+    expanded = jsonld.expand(document, {"documentLoader": no_fetching})
+
+    def iris(node, found):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                found.add(key)
+                iris(value, found)
+        elif isinstance(node, list):
+            for item in node:
+                iris(item, found)
+        return found
+
+    terms = _keys(document, set()) - {"@id", "@type", "@value", "@language"}
+    expected = {CONTEXT[key.partition(":")[0]] + key.partition(":")[2] for key in terms}
+    # No term was dropped for want of a definition: each became the IRI its prefix names.
+    assert iris(expanded, set()) - {"@id", "@type", "@value", "@language"} == expected
+    (catalog,) = (node for node in expanded if "http://www.w3.org/ns/dcat#Catalog" in node["@type"])
+    datasets = catalog["http://www.w3.org/ns/dcat#dataset"]
+    assert len(datasets) == len(RESOURCES)
+
+
 def test_the_catalogue_lists_datasets_not_yet_built_without_files(client):
     ThematicAreaFactory()
     document = client.get(reverse("opendata:catalog")).json()

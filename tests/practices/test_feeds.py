@@ -5,6 +5,7 @@ offer them."""
 import datetime
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 from django.utils import timezone
 
@@ -18,6 +19,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def parse(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
+    # As a feed reader reads it: well-formed Atom 1.0, each entry with a title, link and date.
+    read = feedparser.parse(response.content)
+    assert not read.bozo, read.get("bozo_exception")
+    assert read.version == "atom10"
+    assert all(e.title and e.link and e.updated_parsed for e in read.entries)
     feed = ET.fromstring(response.content)  # noqa: S314 (the platform's own feed)
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):

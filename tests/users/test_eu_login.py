@@ -233,3 +233,11 @@ def test_the_policy_lets_the_logout_form_go_on_to_eu_login_only_when_enabled():
     assert form_action() == "'self'"
     enabled = {"EU_LOGIN_ENABLED": "true", "EU_LOGIN_SERVER_URL": "https://cas.example.eu/cas/"}
     assert form_action(**enabled) == "'self' https://cas.example.eu"
+
+
+def test_the_privacy_notice_says_what_eu_login_tells_only_when_enabled(
+    client, settings, cas_server
+):
+    assert "EU Login account" in client.get("/privacy/").content.decode()
+    settings.EU_LOGIN_ENABLED = False
+    assert "EU Login account" not in client.get("/privacy/").content.decode()
