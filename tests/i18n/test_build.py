@@ -1,5 +1,6 @@
 """The .mo files are built wherever the platform runs, and never committed."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,8 +18,16 @@ def test_make_compiles_the_catalogues_first(tmp_path, target):
         (tmp_path / lock).touch()
     (tmp_path / ".venv").mkdir()
     (tmp_path / ".venv" / ".installed").touch()
+    # Under `make test` the parent's flags would make this make name its folder (a pytest
+    # folder) in its first lines: it runs as on its own.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     steps = subprocess.run(
-        ["make", "-n", target], cwd=tmp_path, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", target],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout.splitlines()
     compile_at = next(i for i, step in enumerate(steps) if "manage.py compilemessages" in step)
     first_use = next(
