@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from worldcities import textsearch
 from worldcities.formats import date_format
+from worldcities.translations import Translation
 
 DEFAULT_REMINDER_DAYS = (14, 2)
 MAX_REMINDER_DAYS = 90
@@ -572,7 +573,7 @@ class CalendarFeedToken(models.Model):
         return str(self.user)
 
 
-class MeetingTranslation(models.Model):
+class MeetingTranslation(Translation):
     """A meeting's title and public description in another language than its own
     (``Meeting.language``), written by its coordinators and marked as checked by a person
     or not yet. Searched through its own document, in its language's configuration."""
@@ -580,35 +581,11 @@ class MeetingTranslation(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="translations", verbose_name=_("meeting")
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("public description"), blank=True)
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("checked by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_document = textsearch.language_document("language", ("title", "A"), ("description", "C"))
 
-    class Meta:
-        verbose_name = _("translation")
-        verbose_name_plural = _("translations")
-        ordering = ["language"]
+    class Meta(Translation.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "language"],

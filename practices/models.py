@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from worldcities import textsearch
+from worldcities.translations import Translation
 
 
 def _generated_name(folder: str, filename: str) -> str:
@@ -540,7 +541,7 @@ class PendingUpload(models.Model):
         return self.original_name
 
 
-class PracticeTranslation(models.Model):
+class PracticeTranslation(Translation):
     """The practice's title, summary and text in another language than the one it was written
     in (``Practice.language``), written by a delegate of its city or drafted by machine
     translation, and checked by a person (``checked_by``) or not yet. Its search document,
@@ -550,7 +551,6 @@ class PracticeTranslation(models.Model):
     practice = models.ForeignKey(
         Practice, on_delete=models.CASCADE, related_name="translations", verbose_name=_("practice")
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=600)
     body = models.TextField(
@@ -563,35 +563,12 @@ class PracticeTranslation(models.Model):
         editable=False,
         help_text=_("Drafted by machine translation and not edited since."),
     )
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("checked by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_document = textsearch.language_document(
         "language", ("title", "A"), ("summary", "B"), ("body", "C")
     )
 
-    class Meta:
-        verbose_name = _("translation")
-        verbose_name_plural = _("translations")
-        ordering = ["language"]
+    class Meta(Translation.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["practice", "language"],
