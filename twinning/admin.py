@@ -17,6 +17,7 @@ from .models import (
     Action,
     ActionProgressUpdate,
     Edition,
+    EditionCity,
     Milestone,
     Pairing,
     PairingMember,
@@ -53,6 +54,13 @@ class MilestoneInline(admin.TabularInline):
     ordering = ["order", "start_date"]
 
 
+class EditionCityInline(admin.TabularInline):
+    model = EditionCity
+    extra = 0
+    fields = ["city", "thematic_areas", "topics", "goals"]
+    autocomplete_fields = ["city", "thematic_areas", "topics"]
+
+
 @admin.register(Edition)
 class EditionAdmin(VersionsMixin, admin.ModelAdmin):
     list_display = [
@@ -67,7 +75,7 @@ class EditionAdmin(VersionsMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "partner_countries__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["partner_countries", "implementing_partners", "coordinators"]
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, EditionCityInline]
     date_hierarchy = "start_date"
 
     def get_queryset(self, request):

@@ -80,6 +80,57 @@ class Edition(models.Model):
         return reverse("twinning:edition_detail", kwargs={"slug": self.slug})
 
 
+class EditionCity(models.Model):
+    """A city taking part in an edition: selected from the call (``application``) or added
+    by staff. What it wants from the exchange (its thematic areas, topics and goals) is what
+    matchmaking reads; its side follows from its country during the edition."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="cities"
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="editions_joined",
+    )
+    thematic_areas = models.ManyToManyField(
+        "cities.ThematicArea",
+        verbose_name=_("thematic areas"),
+        blank=True,
+        related_name="edition_cities",
+    )
+    topics = models.ManyToManyField(
+        "cities.Topic", verbose_name=_("topics"), blank=True, related_name="edition_cities"
+    )
+    goals = models.TextField(
+        _("goals"), blank=True, help_text=_("What the city wants to achieve in the exchange.")
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participating city")
+        verbose_name_plural = _("participating cities")
+        ordering = ["edition", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "city"],
+                name="edition_city_once",
+                violation_error_message=_("This city already takes part in the edition."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.city} ({self.edition})"
+
+    @property
+    def is_eu_side(self) -> bool:
+        """Whether the city is on the EU side: its country was an EU member during the
+        edition (reads ``city.country`` and ``edition``: select them)."""
+        edition = self.edition
+        return self.city.country.is_eu_member_during(edition.start_date, edition.end_date)
+
+
 class Milestone(models.Model):
     """A step of an edition's cycle (selection, launch, working meeting, …), dates editable."""
 

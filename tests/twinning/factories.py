@@ -8,6 +8,7 @@ from twinning.models import (
     Action,
     ActionProgressUpdate,
     Edition,
+    EditionCity,
     Milestone,
     Pairing,
     PairingMember,
@@ -90,3 +91,12 @@ class ActionProgressUpdateFactory(factory.django.DjangoModelFactory):
     progress = factory.LazyAttribute(lambda update: update.action.progress)
     note = factory.Sequence(lambda n: f"Step {n} done with the partner city.")
     author = factory.SubFactory(DelegateFactory)
+
+
+class EditionCityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EditionCity
+
+    edition = factory.SubFactory(EditionFactory)
+    city = factory.SubFactory(CityFactory)
+    goals = "Cut the emissions of public transport and grow the local hydrogen industry."
