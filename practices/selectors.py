@@ -72,10 +72,10 @@ def _for_cards(qs):
 
 
 # --- Search -------------------------------------------------------------------------------------
-def search_query(q: str, language: str | None = None):
+def search_query(q: str):
     """``q`` as the text-search query a practice's stored vector is matched against, read as
-    the reader's language reads it and as every other does (``textsearch.reader_query``)."""
-    return textsearch.reader_query(q, language or translation.get_language() or "en")
+    every language of the platform reads it (``textsearch.reader_query``)."""
+    return textsearch.reader_query(q)
 
 
 def query_words(q: str) -> list[str] | None:
@@ -88,7 +88,7 @@ def query_words(q: str) -> list[str] | None:
     sql, params = expression.as_sql(probe.get_compiler(connection=connection), connection)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT querytree({sql})", params)
-        tree = cursor.fetchone()[0]
+        tree = cursor.fetchone()[0] or ""
     words = re.findall(r"'((?:[^']|'')*)'", tree)
     return sorted({word.replace("''", "'") for word in words}) or None
 
@@ -102,7 +102,7 @@ def practice_search(qs, q: str):
     if not q:
         return qs
     language = translation.get_language() or "en"
-    query = search_query(q, language)
+    query = search_query(q)
     return (
         qs.filter(search_vector=query)
         .annotate(
@@ -399,20 +399,23 @@ def query_pairs(params, *, leave_out=()) -> list[tuple[str, tuple[str, ...]]]:
 
 def facet_rows_cached(filtered, params, page_slice=None, names=LIST_DEPENDS_ON):
     """The facet rows for ``params`` from the cache while the versions of ``names`` (what the
-    list shows, ``list_names``) stay the same, else counted (and kept): returns them with the
-    keys of ``page_slice`` when they were read in the same query, else None. The page and the
-    order change no count."""
-    key = versions.cache_key(
+    list shows, ``list_names``) stay the same, else counted (and kept), once at a time: the
+    pages of a list share their counts, so after a publication their readers wait for one
+    count instead of each running it. Returns them with the keys of ``page_slice`` when they
+    were read in the same query here, else None. The page and the order change no count."""
+    counted = {}
+
+    def count():
+        rows, counted["keys"] = _facet_rows(filtered, page_slice)
+        return rows
+
+    rows = versions.cached(
         "practices:facets",
         depends_on=names,
         vary=query_pairs(params, leave_out=("page", "sort")),
+        compute=count,
     )
-    rows = cache.get(key)
-    keys = None
-    if rows is None:
-        rows, keys = _facet_rows(filtered, page_slice)
-        cache.set(key, rows, versions.TIMEOUT)
-    return rows, keys
+    return rows, counted.get("keys")
 
 
 def practice_facets(filtered, params, rows=None) -> list[dict]:

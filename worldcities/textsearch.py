@@ -77,24 +77,37 @@ def grams(text: str, *, phrases: bool = False) -> str:
     return "".join(out)
 
 
-def reader_query(q: str, language: str | None = None) -> SearchQuery:
+class AnyReading(SearchQuery):
+    """``text`` (web-search syntax) read by each configuration of ``configs``, the distinct
+    readings joined by ``|`` (the database's ``worldcities_any_query``): one reading where
+    several languages read the words alike, and a query the planner knows before planning."""
+
+    def __init__(self, text: str, configs: tuple[str, ...], *, invert: bool = False):
+        super().__init__(text, invert=invert, search_type="websearch")
+        self.configs = configs
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        text_sql, params = compiler.compile(self.source_expressions[0])
+        sql = f"worldcities_any_query({text_sql}, %s)"
+        return (f"!!({sql})" if self.invert else sql), [*params, list(self.configs)]
+
+
+# Every configuration a text of the platform is stored in.
+READER_CONFIGS = tuple(sorted({*LANGUAGE_CONFIGS.values(), FALLBACK_CONFIG}))
+
+
+def reader_query(q: str) -> SearchQuery:
     """``q`` (web-search syntax) as a query against documents stored in their own language's
-    configuration (``language_document``): the words as the reader's language reads them
-    (``language``, by default the active one), or as any other language of the platform does,
-    so that a French reader searching "hydrogène" finds the French practice, and "hydrogen"
-    finds the English one. Hangul runs become their two-character pieces (``grams``)."""
-    language = language or translation.get_language() or "en"
+    configuration (``language_document``): the words as any language of the platform reads
+    them, so that a French reader searching "hydrogène" finds the French practice, and
+    "hydrogen" finds the English one. Hangul runs become their two-character pieces
+    (``grams``)."""
     text = grams(q, phrases=True)
-    configs = list(dict.fromkeys([config_for(language), *sorted(set(LANGUAGE_CONFIGS.values()))]))
-    query = None
-    for config in configs:
-        each = SearchQuery(text, search_type="websearch", config=config)
-        query = each if query is None else query | each
+    query = AnyReading(text, READER_CONFIGS)
     # A word left out (``-diesel``) is left out as every configuration reads it: else a
     # document would match through a language that stems it otherwise.
     for excluded in _EXCLUDED.findall(text):
-        for config in configs:
-            query &= ~SearchQuery(excluded, search_type="websearch", config=config)
+        query &= ~AnyReading(excluded, READER_CONFIGS)
     return query
 
 

@@ -63,3 +63,42 @@ def test_indonesian_is_stemmed_where_the_server_ships_it():
         cursor.execute("SELECT to_tsvector('worldcities_indonesian', 'pembangunan')::text")
         stored = cursor.fetchone()[0]
     assert stored == ("'bangun':1" if shipped else "'pembangunan':1")
+
+
+def _as_text(query) -> str:
+    """The tsquery ``query`` (a ``reader_query``) stands for, as the database writes it."""
+    from practices.models import Practice
+
+    probe = Practice.objects.none().query
+    sql, params = query.resolve_expression(probe).as_sql(
+        probe.get_compiler(connection=connection), connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text", params)
+        return cursor.fetchone()[0]
+
+
+def test_languages_that_read_a_word_alike_give_one_reading():
+    # English, Indonesian and "simple" keep "hydrogen"; French, German and Spanish stem it.
+    readings = _as_text(textsearch.reader_query("hydrogen")).split(" | ")
+    assert len(readings) == len(set(readings))
+    assert "'hydrogen'" in readings
+
+
+def test_a_word_left_out_is_left_out_as_every_language_reads_it():
+    text = _as_text(textsearch.reader_query("heating -buses"))
+    assert "!'bus'" in text and "!'buses'" in text
+
+
+def test_the_planner_sees_the_words_of_the_query():
+    # Worked out before planning, the query's lexemes are in the plan: the planner estimates
+    # how many rows they match and can choose the index.
+    from practices.models import Practice
+
+    matching = Practice.objects.filter(search_vector=textsearch.reader_query("hydrogen"))
+    sql, params = matching.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "'hydrogen'" in plan
+    assert "worldcities_any_query" not in plan
