@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -16,17 +17,30 @@ from . import exports
 from .models import (
     Action,
     ActionProgressUpdate,
+    Application,
+    ApplicationAnswer,
+    ApplicationDocument,
+    ApplicationPartner,
+    Call,
+    CallDocument,
+    CallInvitation,
+    CallQuestion,
     Edition,
     EditionCity,
     Milestone,
     Pairing,
     PairingMember,
     PairingStatusChange,
+    ReviewAssignment,
+    ReviewCriterion,
+    Score,
 )
 from .services import (
     ACTION_TEXTS,
     PAIRING_TRANSITIONS,
     action_versions,
+    call_invitation_check,
+    call_invitation_send,
     edition_milestones_create,
     edition_versions,
     pairing_set_status,
@@ -450,5 +464,184 @@ class PairingStatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
+# --- Calls for cities and applications ----------------------------------------------------------
+class CallQuestionInline(admin.TabularInline):
+    model = CallQuestion
+    extra = 0
+    fields = ["order", "text", "help_text", "required", "max_length"]
+
+
+class CallDocumentInline(admin.TabularInline):
+    model = CallDocument
+    extra = 0
+    fields = ["order", "name", "description", "required"]
+
+
+class ReviewCriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+    fields = ["order", "name", "description", "weight", "scale_max"]
+
+
+@admin.register(Call)
+class CallAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "edition", "opens_at", "closes_at", "time_zone", "application_count"]
+    list_filter = ["edition"]
+    list_select_related = ["edition"]
+    search_fields = ["title", "slug", "edition__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["edition", "eu_countries", "partner_countries", "thematic_areas"]
+    inlines = [CallQuestionInline, CallDocumentInline, ReviewCriterionInline]
+    fieldsets = [
+        (None, {"fields": ["edition", "title", "slug", "introduction"]}),
+        (_("Who may apply"), {"fields": ["eu_countries", "partner_countries", "thematic_areas"]}),
+        (_("Dates"), {"fields": ["opens_at", "closes_at", "time_zone"]}),
+        (
+            _("Eligibility"),
+            {
+                "fields": [
+                    "min_population",
+                    "max_population",
+                    "one_application_per_city",
+                    "alliances_allowed",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(application_total=Count("applications"))
+
+    @admin.display(description=_("applications"), ordering="application_total")
+    def application_count(self, obj):
+        return obj.application_total
+
+
+class ApplicationAnswerInline(RecordInline):
+    model = ApplicationAnswer
+    fields = ["question", "text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
+
+
+class ApplicationPartnerInline(RecordInline):
+    model = ApplicationPartner
+    fields = ["sector", "name", "role"]
+
+
+class ApplicationDocumentInline(RecordInline):
+    model = ApplicationDocument
+    fields = ["required_document", "file", "original_name", "size", "uploaded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("required_document")
+
+
+@admin.register(Application)
+class ApplicationAdmin(SimpleHistoryAdmin):
+    """What a city filled in is read here, never changed: the city owns its application."""
+
+    list_display = ["city", "call", "status", "submitted_at", "decision"]
+    list_filter = [
+        "call",
+        "status",
+        "decision",
+        ("city__country", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["city", "call"]
+    search_fields = ["city__name", "call__title", "goals"]
+    date_hierarchy = "submitted_at"
+    inlines = [ApplicationAnswerInline, ApplicationPartnerInline, ApplicationDocumentInline]
+    readonly_fields = [
+        "call",
+        "city",
+        "status",
+        "thematic_areas",
+        "topics",
+        "goals",
+        "experience",
+        "delegation",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "submitted_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "decision",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class CallInvitationForm(forms.ModelForm):
+    """An invitation is sent by ``call_invitation_send``: its checks run here first, so that
+    a refusal shows on the form next to the field it is about."""
+
+    class Meta:
+        model = CallInvitation
+        fields = ["call", "city", "email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        call, city, email = cleaned.get("call"), cleaned.get("city"), cleaned.get("email")
+        if call and city and email and not self.errors:
+            try:
+                call_invitation_check(call=call, city=city, email=email)
+            except ValidationError as exc:
+                errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                for field, messages_ in errors.items():
+                    self.add_error(field if field in self.fields else None, messages_)
+        return cleaned
+
+
+@admin.register(CallInvitation)
+class CallInvitationAdmin(admin.ModelAdmin):
+    """Staff invite a person to apply for a city that has no account yet: the invitation makes
+    the account and sends the e-mail (``call_invitation_send``). Kept as a record afterwards."""
+
+    form = CallInvitationForm
+    list_display = ["city", "call", "user", "invited_at", "invited_by"]
+    list_filter = ["call"]
+    list_select_related = ["city", "call", "invited_by", "user"]
+    search_fields = ["city__name", "email"]
+    autocomplete_fields = ["call", "city"]
+    fields = ["call", "city", "email"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        invitation = call_invitation_send(
+            call=obj.call, city=obj.city, email=obj.email, by=request.user
+        )
+        obj.pk = invitation.pk
+
+
+class ScoreInline(RecordInline):
+    model = Score
+    fields = ["criterion", "value", "comment"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["application", "reviewer", "state", "conflict_of_interest", "assigned_at"]
+    list_filter = ["state", "application__call"]
+    list_select_related = ["application__city", "application__call", "reviewer"]
+    search_fields = ["application__city__name", "reviewer__full_name"]
+    autocomplete_fields = ["application", "reviewer"]
+    inlines = [ScoreInline]
+
+
 admin.site.register(Pairing.history.model, HistoryAdmin)
 admin.site.register(Action.history.model, HistoryAdmin)
+admin.site.register(Call.history.model, HistoryAdmin)
+admin.site.register(Application.history.model, HistoryAdmin)

@@ -1,3 +1,7 @@
+import uuid
+import zoneinfo
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -5,11 +9,14 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cities.models import Organisation
 from worldcities import textsearch
+from worldcities.users.models import validate_time_zone
 
 PROGRESS_MESSAGE = _("Progress is a percentage between 0 and 100.")
 NOTE_REQUIRED = _("Say what was done: the note is kept in the action's history.")
@@ -107,6 +114,15 @@ class EditionCity(models.Model):
         _("goals"), blank=True, help_text=_("What the city wants to achieve in the exchange.")
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    application = models.OneToOneField(
+        "Application",
+        verbose_name=_("application"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="edition_city",
+        help_text=_("The application the city was selected from, if any."),
+    )
 
     class Meta:
         verbose_name = _("participating city")
@@ -551,3 +567,604 @@ class ActionProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.get_status_display()}, {self.progress} %"
+
+
+# --- The call for cities and its applications ------------------------------------------------
+def application_document_upload_to(instance, filename: str) -> str:
+    """A random file name that keeps only the (already validated) extension."""
+    extension = PurePath(filename).suffix.lower()[:10]
+    return f"calls/documents/{uuid.uuid4().hex}{extension}"
+
+
+class Call(models.Model):
+    """A call for expressions of interest of an edition: who may apply (countries per side,
+    city size, alliances), when (opening and closing in a named time zone), what is asked
+    (questions, documents) and how applications are reviewed (criteria with weights)."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="calls"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("What the call offers and whom it addresses.")
+    )
+    eu_countries = models.ManyToManyField(
+        "cities.Country",
+        verbose_name=_("EU countries open to"),
+        blank=True,
+        related_name="calls_eu_side",
+        help_text=_("Leave empty to open the EU side to every EU member state."),
+    )
+    partner_countries = models.ManyToManyField(
+        "cities.Country",
+        verbose_name=_("partner countries open to"),
+        blank=True,
+        related_name="calls_partner_side",
+        help_text=_("Leave empty to open the partner side to the edition's partner countries."),
+    )
+    thematic_areas = models.ManyToManyField(
+        "cities.ThematicArea",
+        verbose_name=_("thematic areas"),
+        blank=True,
+        related_name="calls",
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    time_zone = models.CharField(
+        _("time zone of the dates"),
+        max_length=64,
+        default="Europe/Brussels",
+        validators=[validate_time_zone],
+        help_text=_("The opening and closing times are shown and enforced in this zone."),
+    )
+    min_population = models.PositiveIntegerField(_("smallest population"), null=True, blank=True)
+    max_population = models.PositiveIntegerField(_("largest population"), null=True, blank=True)
+    one_application_per_city = models.BooleanField(
+        _("one application per city"),
+        default=True,
+        help_text=_("A city may then apply once to this call (a withdrawn application counts)."),
+    )
+    alliances_allowed = models.BooleanField(_("alliances of cities may apply"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("call for cities")
+        verbose_name_plural = _("calls for cities")
+        ordering = ["edition", "-opens_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "slug"],
+                name="call_slug_per_edition",
+                violation_error_message=_("The edition already has a call with this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="call_closes_after_opening",
+                violation_error_message=_("A call closes after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_population__isnull=True)
+                | Q(max_population__isnull=True)
+                | Q(max_population__gte=F("min_population")),
+                name="call_population_range",
+                violation_error_message=_(
+                    "The largest population is at least the smallest population."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "twinning:call_detail", kwargs={"slug": self.edition.slug, "call": self.slug}
+        )
+
+    def is_open_at(self, moment) -> bool:
+        return self.opens_at <= moment < self.closes_at
+
+    def in_zone(self, moment) -> str:
+        """``moment`` as a date and time of the call's zone, with the zone named."""
+        local = timezone.localtime(moment, zoneinfo.ZoneInfo(self.time_zone))
+        return f"{date_format(local, 'DATETIME_FORMAT')} ({self.time_zone})"
+
+    @property
+    def opens_in_zone(self) -> str:
+        return self.in_zone(self.opens_at)
+
+    @property
+    def closes_in_zone(self) -> str:
+        return self.in_zone(self.closes_at)
+
+
+class CallQuestion(models.Model):
+    """A question every application of the call answers."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("guidance"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    max_length = models.PositiveIntegerField(
+        _("longest answer (characters)"), default=3000, validators=[MinValueValidator(1)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["call", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class CallDocument(models.Model):
+    """A document the call asks for (a letter of support from the mayor, …): a PDF."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="documents_required"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document required")
+        verbose_name_plural = _("documents required")
+        ordering = ["call", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewCriterion(models.Model):
+    """What reviewers score each application on, from 0 to ``scale_max``; the weights make
+    the aggregate."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest score"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        ordering = ["call", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0),
+                name="criterion_weight_not_negative",
+                violation_error_message=_("A weight is zero or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__gte=1),
+                name="criterion_scale_at_least_one",
+                violation_error_message=_("The highest score is at least 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CallInvitation(models.Model):
+    """A person staff invited to apply for a city that had no account: the invitation made
+    them an account (a delegate of the city) and e-mailed them a link to set a password."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    city = models.ForeignKey(
+        "cities.City", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField(_("e-mail address"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation to apply")
+        verbose_name_plural = _("invitations to apply")
+        ordering = ["call", "-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "email"],
+                name="call_invitation_once",
+                violation_error_message=_("This address was already invited to this call."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.city} ({self.call})"
+
+
+class Application(models.Model):
+    """A city's expression of interest in a call: filled in over several sittings (a draft),
+    submitted before the deadline, possibly withdrawn; staff record the decision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Decision(models.TextChoices):
+        SELECTED = "selected", _("Selected")
+        RESERVE = "reserve", _("Reserve list")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    thematic_areas = models.ManyToManyField(
+        "cities.ThematicArea",
+        verbose_name=_("thematic areas"),
+        blank=True,
+        related_name="applications",
+    )
+    topics = models.ManyToManyField(
+        "cities.Topic", verbose_name=_("topics"), blank=True, related_name="applications"
+    )
+    goals = models.TextField(
+        _("goals"),
+        max_length=5000,
+        blank=True,
+        help_text=_("What the city wants to achieve through the exchange."),
+    )
+    experience = models.TextField(
+        _("experience"),
+        max_length=5000,
+        blank=True,
+        help_text=_("What the city has done in these areas and can share."),
+    )
+    delegation = models.TextField(
+        _("proposed delegation"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Who would take part in the exchange: one person a line, with position."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["call", "city__name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False)
+                | Q(status="withdrawn"),
+                name="application_submitted_has_time",
+                violation_error_message=_("A submitted application has a submission time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(status="submitted"),
+                name="application_decision_on_submitted",
+                violation_error_message=_("Only a submitted application is decided on."),
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return f"{self.city} – {self.call}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "twinning:application_detail",
+            kwargs={"slug": self.call.edition.slug, "call": self.call.slug, "pk": self.pk},
+        )
+
+    @property
+    def reference(self) -> str:
+        """The number the city quotes: the call's edition, the call and the application."""
+        return f"WC-{self.call_id:03d}-{self.pk:05d}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ApplicationAnswer(models.Model):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(
+        CallQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(_("answer"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["application", "question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"],
+                name="application_answer_once",
+                violation_error_message=_("This question is already answered."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.text[:50]}"
+
+
+class ApplicationPartner(models.Model):
+    """An organisation of the city's triple helix (government, research, business, or civil
+    society) that takes part in the application."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="partners",
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Organisation.Sector.choices)
+    name = models.CharField(_("organisation"), max_length=200)
+    role = models.CharField(_("role in the exchange"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("triple-helix partner")
+        verbose_name_plural = _("triple-helix partners")
+        ordering = ["application", "sector", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "name"],
+                name="application_partner_once",
+                violation_error_message=_("This organisation is already a partner."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ApplicationDocument(models.Model):
+    """A PDF the applicant uploaded for one of the call's required documents (checked like
+    practice attachments: extension, size and content), stored under a generated name."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    required_document = models.ForeignKey(
+        CallDocument,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="uploads",
+    )
+    file = models.FileField(_("file"), upload_to=application_document_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["application", "required_document__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "required_document"],
+                name="application_document_once",
+                violation_error_message=_("This document is already uploaded."),
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReviewAssignment(models.Model):
+    """A reviewer (a coordinator or an expert) asked to review one application: they first
+    declare whether they have a conflict of interest, then score every criterion."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        CONFLICT = "conflict", _("Conflict of interest declared")
+        IN_PROGRESS = "in_progress", _("Scoring")
+        SUBMITTED = "submitted", _("Review submitted")
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.ASSIGNED
+    )
+    conflict_of_interest = models.BooleanField(
+        _("conflict of interest"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until the reviewer declares; yes withdraws them from this review."),
+    )
+    conflict_note = models.CharField(_("about the conflict"), max_length=500, blank=True)
+    conflict_declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("review submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        ordering = ["application", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                name="review_assignment_once",
+                violation_error_message=_("This reviewer is already assigned to the application."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="conflict") | Q(conflict_of_interest=True),
+                name="review_conflict_state_declared",
+                violation_error_message=_(
+                    "A conflict of interest is declared before it stops a review."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} – {self.application}"
+
+
+class Score(models.Model):
+    """A reviewer's score of one criterion, from 0 to the criterion's highest score."""
+
+    assignment = models.ForeignKey(
+        ReviewAssignment,
+        verbose_name=_("review"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion,
+        verbose_name=_("criterion"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["assignment", "criterion__order", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"],
+                name="score_once_per_criterion",
+                violation_error_message=_("This criterion is already scored in this review."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="score_not_negative",
+                violation_error_message=_("A score is zero or more."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+    def clean(self):
+        super().clean()
+        criterion = _related_or_none(self, "criterion")
+        if criterion is not None and self.value is not None and self.value > criterion.scale_max:
+            raise ValidationError(
+                {
+                    "value": _("A score for “%(criterion)s” is between 0 and %(max)s.")
+                    % {"criterion": criterion.name, "max": criterion.scale_max}
+                }
+            )
+        assignment = _related_or_none(self, "assignment")
+        if (
+            assignment is not None
+            and criterion is not None
+            and assignment.application.call_id != criterion.call_id
+        ):
+            raise ValidationError({"criterion": _("This criterion belongs to another call.")})

@@ -1,18 +1,34 @@
 import datetime
 
 import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from tests.cities.factories import CityFactory, PartnerCityFactory
-from tests.users.factories import DelegateFactory
+from tests.users.factories import CoordinatorFactory, DelegateFactory
 from twinning.models import (
     Action,
     ActionProgressUpdate,
+    Application,
+    ApplicationAnswer,
+    ApplicationDocument,
+    ApplicationPartner,
+    Call,
+    CallDocument,
+    CallInvitation,
+    CallQuestion,
     Edition,
     EditionCity,
     Milestone,
     Pairing,
     PairingMember,
+    ReviewAssignment,
+    ReviewCriterion,
+    Score,
 )
+
+# The smallest file that a PDF check accepts (it starts as every PDF does).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
@@ -100,3 +116,134 @@ class EditionCityFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     city = factory.SubFactory(CityFactory)
     goals = "Cut the emissions of public transport and grow the local hydrogen industry."
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A call open now: opened a week ago, closing in three weeks (``opens_at``/``closes_at``
+    to move it)."""
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    title = factory.Sequence(lambda n: f"Call for cities {n}")
+    slug = factory.Sequence(lambda n: f"call-{n}")
+    introduction = "Cities of the EU and of the partner countries are invited to apply."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))
+    time_zone = "Europe/Brussels"
+
+    @factory.post_generation
+    def thematic_areas(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.thematic_areas.add(*extracted)
+
+
+class CallQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallQuestion
+
+    call = factory.SubFactory(CallFactory)
+    text = factory.Sequence(lambda n: f"Question {n}: why does your city want to take part?")
+    order = factory.Sequence(lambda n: n)
+
+
+class CallDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallDocument
+
+    call = factory.SubFactory(CallFactory)
+    name = "Letter of support"
+    description = "Signed by the mayor."
+    order = factory.Sequence(lambda n: n)
+
+
+class ReviewCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewCriterion
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = 1
+    scale_max = 5
+    order = factory.Sequence(lambda n: n)
+
+
+class CallInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallInvitation
+
+    call = factory.SubFactory(CallFactory)
+    city = factory.SubFactory(CityFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft by default; ``status=Application.Status.SUBMITTED`` fills ``submitted_at``."""
+
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    city = factory.SubFactory(CityFactory)
+    goals = "Cut the emissions of public transport."
+    experience = "Ten years of electric buses."
+    delegation = "The deputy mayor for mobility\nThe head of the transport office"
+    submitted_at = factory.LazyAttribute(
+        lambda a: timezone.now() if a.status == Application.Status.SUBMITTED else None
+    )
+    status = Application.Status.DRAFT
+
+
+class ApplicationAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationAnswer
+
+    application = factory.SubFactory(ApplicationFactory)
+    question = factory.SubFactory(
+        CallQuestionFactory, call=factory.SelfAttribute("..application.call")
+    )
+    text = "Because our partner city has done it well."
+
+
+class ApplicationPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationPartner
+
+    application = factory.SubFactory(ApplicationFactory)
+    sector = "research"
+    name = factory.Sequence(lambda n: f"University {n}")
+    role = "Measures the results."
+
+
+class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationDocument
+
+    application = factory.SubFactory(ApplicationFactory)
+    required_document = factory.SubFactory(
+        CallDocumentFactory, call=factory.SelfAttribute("..application.call")
+    )
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="letter.pdf"))
+    original_name = "letter.pdf"
+    size = len(PDF_BYTES)
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory, status=Application.Status.SUBMITTED)
+    reviewer = factory.SubFactory(CoordinatorFactory)
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Score
+
+    assignment = factory.SubFactory(ReviewAssignmentFactory)
+    criterion = factory.SubFactory(
+        ReviewCriterionFactory, call=factory.SelfAttribute("..assignment.application.call")
+    )
+    value = 3
