@@ -27,6 +27,15 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", _("Actions I own that are due soon or overdue")
     MEETING_CHANGED = "meeting_changed", _("Changes to meetings I registered for")
     REPORT_READY = "report_ready", _("A report I asked for is ready")
+    DIRECT_MESSAGE = "direct_message", _("A message sent to me from the directory of people")
+    OPPORTUNITY_MATCH = (
+        "opportunity_match",
+        _("A triple-helix opportunity matching my interests is published"),
+    )
+    OPPORTUNITY_ANSWER = (
+        "opportunity_answer",
+        _("An answer to my opportunity, or the confirmation that we are in touch"),
+    )
 
 
 class Delivery(models.TextChoices):
