@@ -156,11 +156,12 @@ def _match_title(opportunity: Opportunity) -> str:
     }
 
 
-def opportunities_match(*, ids=None, batch: int = MATCH_BATCH) -> int:
+def opportunities_match(*, ids=None, batch: int | None = None) -> int:
     """Tells the people whose interests match of up to ``batch`` published opportunities not
     matched yet (of ``ids`` only, if given), oldest first, in one transaction, and marks them
     matched. Rows another worker holds are skipped; an opportunity is matched once. Returns
     how many opportunities were matched."""
+    batch = batch or MATCH_BATCH
     with transaction.atomic():
         pending = Opportunity.objects.filter(matched_at__isnull=True)
         if ids is not None:
