@@ -264,12 +264,14 @@ def test_an_offer_is_told_to_everyone_interested(people, area):
 
 
 def test_matching_follows_each_persons_delivery(people, area, research):
-    preferences_set(user=people["research"], choices={Kind.OPPORTUNITY_MATCH: Delivery.WEEKLY})
+    """Matches wait for the daily digest unless one chose an e-mail at once."""
+    preferences_set(user=people["research"], choices={Kind.OPPORTUNITY_MATCH: Delivery.IMMEDIATE})
     OpportunityFactory(organisation=research, areas=[area])
     opportunities_match()
-    assert EmailMessage.objects.filter(recipient=people["business"]).count() == 1
-    assert not EmailMessage.objects.filter(recipient=people["research"]).exists()
-    assert Notification.objects.get(recipient=people["research"]).delivery == Delivery.WEEKLY
+    assert EmailMessage.objects.filter(recipient=people["research"]).count() == 1
+    assert Notification.objects.get(recipient=people["research"]).email is not None
+    assert not EmailMessage.objects.filter(recipient=people["business"]).exists()
+    assert Notification.objects.get(recipient=people["business"]).delivery == Delivery.DAILY
 
 
 def test_the_periodic_matching_takes_batches_until_none_is_left(

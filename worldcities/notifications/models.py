@@ -45,6 +45,16 @@ class Delivery(models.TextChoices):
     OFF = "off", _("No e-mail (only on the site)")
 
 
+# How a kind is delivered to someone who has not chosen: an e-mail at once, except where many
+# notices may come at a time (opportunities matching one's interests: gathered in the daily
+# digest).
+DEFAULT_DELIVERY = {Kind.OPPORTUNITY_MATCH: Delivery.DAILY}
+
+
+def default_delivery(kind: str) -> str:
+    return DEFAULT_DELIVERY.get(kind, Delivery.IMMEDIATE)
+
+
 class NotificationPreference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
