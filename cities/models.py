@@ -410,8 +410,13 @@ class Opportunity(models.Model):
     def is_expired(self, today: datetime.date | None = None) -> bool:
         return self.valid_until < (today or timezone.localdate())
 
-    def complementary_sectors(self) -> list[str]:
-        return [str(sector) for sector in self.COMPLEMENTARY_SECTORS[self.Kind(self.kind)]]
+    @classmethod
+    def sectors_answering(cls, direction: str, kind: str) -> set[str] | None:
+        """The sectors of the organisations that could meet a need of ``kind``; None (any
+        sector) for an offer."""
+        if direction != cls.Direction.NEED:
+            return None
+        return {str(sector) for sector in cls.COMPLEMENTARY_SECTORS[cls.Kind(kind)]}
 
 
 class OpportunityResponse(models.Model):

@@ -138,44 +138,68 @@ def organisations_postable_by(user):
     return organisations.none()
 
 
-def opportunity_audiences(opportunities) -> dict[int, list[User]]:
-    """For each opportunity (with its areas prefetched and its organisation), the people to
-    tell of it: active people interested in one of its areas, neither its poster nor of its
-    organisation; for a need, only people of organisations of a complementary sector. Three
-    queries however many opportunities and people."""
-    area_ids = {area.pk for opportunity in opportunities for area in opportunity.areas.all()}
-    if not area_ids:
-        return {opportunity.pk: [] for opportunity in opportunities}
-    through = User.interests.through
+def opportunities_to_match(ids) -> list[dict]:
+    """What matching needs of the opportunities ``ids`` (plain values, with ``areas``: their
+    areas' ids), oldest first: two queries, and no model to build for each row."""
+    rows = list(
+        Opportunity.objects.filter(pk__in=ids)
+        .order_by("published_at", "pk")
+        .values(
+            "pk",
+            "direction",
+            "kind",
+            "title",
+            "description",
+            "valid_until",
+            "organisation_id",
+            "posted_by_id",
+            organisation_name=F("organisation__name"),
+            city_name=F("city__name"),
+        )
+    )
+    areas = defaultdict(list)
+    for opportunity_id, area_id in Opportunity.areas.through.objects.filter(
+        opportunity_id__in=ids
+    ).values_list("opportunity_id", "thematicarea_id"):
+        areas[opportunity_id].append(area_id)
+    for row in rows:
+        row["areas"] = areas[row["pk"]]
+    return rows
+
+
+def opportunity_audiences(opportunities: list[dict]) -> dict[int, list[User]]:
+    """For each opportunity (``opportunities_to_match``'s rows), the people to tell of it:
+    active people interested in one of its areas, neither its poster nor of its organisation;
+    for a need, only people of organisations of a sector that could meet it. Two queries
+    however many opportunities and people."""
+    area_ids = {area for opportunity in opportunities for area in opportunity["areas"]}
     interested = defaultdict(set)
-    for user_id, area_id in through.objects.filter(
+    for user_id, area_id in User.interests.through.objects.filter(
         thematicarea_id__in=area_ids, user__is_active=True
     ).values_list("user_id", "thematicarea_id"):
         interested[area_id].add(user_id)
-    people = {
-        person.pk: person
-        for person in User.objects.filter(
-            pk__in=set().union(*interested.values()), is_active=True
-        ).select_related("organisation")
-    }
+    people = {}
+    if interested:
+        people = {
+            person.pk: person
+            for person in User.objects.filter(
+                pk__in=set().union(*interested.values()), is_active=True
+            ).select_related("organisation")
+        }
     audiences = {}
     for opportunity in opportunities:
-        ids = set().union(*(interested[area.pk] for area in opportunity.areas.all()))
-        ids.discard(opportunity.posted_by_id)
-        sectors = (
-            set(opportunity.complementary_sectors())
-            if opportunity.direction == Opportunity.Direction.NEED
-            else None
-        )
+        ids = set().union(*(interested[area] for area in opportunity["areas"]))
+        ids.discard(opportunity["posted_by_id"])
+        sectors = Opportunity.sectors_answering(opportunity["direction"], opportunity["kind"])
         chosen = []
         for pk in sorted(ids):
             person = people.get(pk)
-            if person is None or person.organisation_id == opportunity.organisation_id:
+            if person is None or person.organisation_id == opportunity["organisation_id"]:
                 continue
             if sectors is not None and (
                 person.organisation is None or person.organisation.sector not in sectors
             ):
                 continue
             chosen.append(person)
-        audiences[opportunity.pk] = chosen
+        audiences[opportunity["pk"]] = chosen
     return audiences

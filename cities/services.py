@@ -12,7 +12,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from worldcities.notifications.models import Kind
@@ -21,11 +20,11 @@ from worldcities.users.models import User
 
 from . import permissions
 from .models import ContactMessage, Opportunity, OpportunityResponse, Organisation
-from .selectors import opportunity_audiences
+from .selectors import opportunities_to_match, opportunity_audiences
 
 logger = logging.getLogger(__name__)
 
-MATCH_BATCH = 500
+MATCH_BATCH = 1000
 
 
 # --- The contact form ---------------------------------------------------------------------------
@@ -144,23 +143,59 @@ def _match_enqueue(opportunity_id: int) -> None:
         logger.warning("could not enqueue matching of opportunity %s (%s)", opportunity_id, exc)
 
 
-def _match_title(opportunity: Opportunity) -> str:
-    if opportunity.direction == Opportunity.Direction.NEED:
-        text = _("%(organisation)s (%(city)s) needs: %(title)s")
-    else:
-        text = _("%(organisation)s (%(city)s) offers: %(title)s")
-    return text % {
-        "organisation": opportunity.organisation.name,
-        "city": opportunity.city.name,
-        "title": opportunity.title,
-    }
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _match_texts(language: str) -> dict[str, str]:
+    """The texts of a match's notice in ``language``: the line of a need and of an offer, and
+    the title of a notice of several."""
+    with translation.override(language):
+        return {
+            Opportunity.Direction.NEED: _("%(organisation)s (%(city)s) needs: %(title)s"),
+            Opportunity.Direction.OFFER: _("%(organisation)s (%(city)s) offers: %(title)s"),
+            "several": _("%(count)d new opportunities match your interests"),
+            "more": _("… and %(count)d more."),
+        }
+
+
+# A notice of several opportunities names this many; the list shows them all.
+NOTICE_LINES = 10
+
+
+def _match_notice(person, found: list[dict], texts: dict, base_url: str) -> Notice:
+    """One person's notice of the opportunities of a batch that match them: the one, with its
+    description and its page; or several, a line each, and the list."""
+    lines = [
+        texts[o["direction"]]
+        % {"organisation": o["organisation_name"], "city": o["city_name"], "title": o["title"]}
+        for o in found
+    ]
+    if len(found) == 1:
+        return Notice(
+            recipient=person,
+            title=lines[0][:300],
+            body=_shortened(found[0]["description"], 400),
+            url=f"{base_url}{found[0]['pk']}/",
+        )
+    body = "\n".join(f"- {line}" for line in lines[:NOTICE_LINES])
+    if len(found) > NOTICE_LINES:
+        body += "\n" + texts["more"] % {"count": len(found) - NOTICE_LINES}
+    return Notice(
+        recipient=person,
+        title=texts["several"] % {"count": len(found)},
+        body=body,
+        url=base_url,
+    )
 
 
 def opportunities_match(*, ids=None, batch: int | None = None) -> int:
     """Tells the people whose interests match of up to ``batch`` published opportunities not
     matched yet (of ``ids`` only, if given), oldest first, in one transaction, and marks them
-    matched. Rows another worker holds are skipped; an opportunity is matched once. Returns
-    how many opportunities were matched."""
+    matched: an opportunity is matched once, and rows another worker holds are skipped. Each
+    person gets one notice for the batch, in their language, naming the opportunities that
+    match them (notified of the oldest, so that running a batch again tells nobody twice).
+    Returns how many opportunities were matched."""
     batch = batch or MATCH_BATCH
     with transaction.atomic():
         pending = Opportunity.objects.filter(matched_at__isnull=True)
@@ -173,32 +208,30 @@ def opportunities_match(*, ids=None, batch: int | None = None) -> int:
         )
         if not locked:
             return 0
-        opportunities = list(
-            Opportunity.objects.filter(pk__in=locked)
-            .select_related("organisation", "city")
-            .prefetch_related("areas")
-            .order_by("published_at", "pk")
-        )
         today = timezone.localdate()
-        live = [o for o in opportunities if not o.is_expired(today)]
+        live = [o for o in opportunities_to_match(locked) if o["valid_until"] >= today]
         audiences = opportunity_audiences(live)
-        occasions = []
-        for opportunity in live:
-            people = audiences[opportunity.pk]
-            if not people:
-                continue
-            by_language = defaultdict(list)
-            for person in people:
-                by_language[person.language or settings.LANGUAGE_CODE].append(person)
-            url = opportunity.get_absolute_url()
-            body = Truncator(opportunity.description).chars(400)
-            notices = []
-            for language, group in by_language.items():
-                with translation.override(language):
-                    title = _match_title(opportunity)[:300]
-                notices += [Notice(recipient=p, title=title, body=body, url=url) for p in group]
-            occasions.append((opportunity, "published", notices))
-        notify_each(kind=Kind.OPPORTUNITY_MATCH, occasions=occasions)
+        found, people = defaultdict(list), {}
+        for opportunity in live:  # oldest first
+            for person in audiences[opportunity["pk"]]:
+                found[person.pk].append(opportunity)
+                people[person.pk] = person
+        texts = {}
+        # The detail page of an opportunity is its id under the list's address.
+        base_url = reverse("cities:opportunities")
+        occasions = defaultdict(list)
+        for pk, person in people.items():
+            language = person.language or settings.LANGUAGE_CODE
+            if language not in texts:
+                texts[language] = _match_texts(language)
+            notice = _match_notice(person, found[pk], texts[language], base_url)
+            occasions[found[pk][0]["pk"]].append(notice)
+        notify_each(
+            kind=Kind.OPPORTUNITY_MATCH,
+            occasions=[
+                (Opportunity(pk=pk), "published", notices) for pk, notices in occasions.items()
+            ],
+        )
         Opportunity.objects.filter(pk__in=locked).update(matched_at=timezone.now())
     return len(locked)
 

@@ -47,9 +47,8 @@ PER_SCALE = {
     "registrations": 200000,
     "opportunities": 10000,
 }
-# One generated person in this many follows thematic areas (in the real programme, a few
-# dozen people per area; generated people are a hundred times as many).
-INTEREST_EVERY = 200
+# One generated person in this many follows thematic areas.
+INTEREST_EVERY = 20
 MINIMUM = {"cities": 12, "organisations": 6, "editions": 1, "pairings": 3, "users": 12}
 
 # The programme's taxonomy (the Korean launch meeting), with words each topic brings along.

@@ -289,9 +289,19 @@ def test_the_periodic_matching_takes_batches_until_none_is_left(
     )
     assert match_opportunities.apply().get() == 6
     assert not Opportunity.objects.filter(matched_at__isnull=True).exists()
-    # Two people for each open need; nobody for the expired one.
-    assert Notification.objects.count() == 2 * len(needs)
-    assert not Notification.objects.filter(target_id=str(expired.pk)).exists()
+    # Batches of two: each matching person is told once per batch, of the batch's needs that
+    # match them (the expired one tells nobody).
+    business = Notification.objects.filter(recipient=people["business"]).order_by("pk")
+    assert [n.title for n in business][:2] == [
+        "2 new opportunities match your interests",
+        "2 new opportunities match your interests",
+    ]
+    assert needs[0].title in business[0].body and needs[1].title in business[0].body
+    assert business[0].url == LIST
+    assert business.count() == 3
+    assert needs[4].title in business[2].title
+    assert Notification.objects.count() == 6
+    assert not Notification.objects.filter(body__contains=expired.title).exists()
 
 
 # --- Answering and "we are in touch" -----------------------------------------------------------
