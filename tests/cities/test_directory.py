@@ -227,3 +227,25 @@ def test_messages_are_limited_per_hour(client, settings, delegate, partner_deleg
     assert response.status_code == 400
     assert "please wait before sending more" in response.text
     assert ContactMessage.objects.count() == 2
+
+
+def test_erasing_an_account_takes_its_entry_and_messages_out(delegate, partner_delegate):
+    from cities.services import contact_send
+    from worldcities.privacy import account_erase, personal_data
+
+    delegate.show_email = True
+    delegate.spoken_languages = ["fr"]
+    delegate.save()
+    delegate.interests.add(ThematicAreaFactory(name="Green spaces"))
+    contact_send(sender=delegate, recipient=partner_delegate, subject="Parks", body="Hello")
+    data = personal_data(delegate)
+    assert data["account"]["email_shown_in_directory"] is True
+    assert data["account"]["thematic_interests"] == ["Green spaces"]
+    assert data["messages_sent"][0]["subject"] == "Parks"
+    assert personal_data(partner_delegate)["messages_received"][0]["text"] == "Hello"
+
+    account_erase(user=delegate)
+    delegate.refresh_from_db()
+    assert not delegate.in_directory and not delegate.show_email
+    assert delegate.spoken_languages == [] and not delegate.interests.exists()
+    assert not ContactMessage.objects.exists()
