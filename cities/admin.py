@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from worldcities import versions
 
-from .models import City, Country, Organisation, ThematicArea, Topic
+from .models import (
+    City,
+    ContactMessage,
+    Country,
+    Opportunity,
+    OpportunityResponse,
+    Organisation,
+    ThematicArea,
+    Topic,
+)
 
 
 class ActionCheckboxMixin:
@@ -184,3 +193,59 @@ class TopicAdmin(CitiesVersionsMixin, admin.ModelAdmin):
     search_fields = ["name", "area__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["area"]
+
+
+class OpportunityResponseInline(admin.TabularInline):
+    model = OpportunityResponse
+    extra = 0
+    fields = ["responder", "organisation", "message", "created_at", "confirmed_at", "confirmed_by"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["responder", "organisation", "confirmed_by"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    """Programme staff correct or withdraw opportunities; posting is done on the site, where
+    the matching people are told."""
+
+    list_display = [
+        "title",
+        "direction",
+        "kind",
+        "organisation",
+        "city",
+        "valid_until",
+        "matched_at",
+    ]
+    list_filter = ["direction", "kind", "organisation__sector", "areas"]
+    list_select_related = ["organisation", "city"]
+    search_fields = ["title", "organisation__name", "city__name"]
+    autocomplete_fields = ["organisation", "city", "posted_by"]
+    filter_horizontal = ["areas"]
+    readonly_fields = ["published_at", "matched_at"]
+    date_hierarchy = "published_at"
+    inlines = [OpportunityResponseInline]
+    actions = ["match_again"]
+
+    @admin.action(description=_("Tell the matching people again (those not told yet)"))
+    def match_again(self, request, queryset):
+        count = queryset.update(matched_at=None)
+        self.message_user(
+            request,
+            _("%(count)d opportunities will be matched by the next periodic run.")
+            % {"count": count},
+        )
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """Messages sent through the directory, for programme staff to follow up abuse."""
+
+    list_display = ["subject", "sender", "recipient", "share_email", "created_at"]
+    list_select_related = ["sender", "recipient"]
+    search_fields = ["subject", "sender__full_name", "recipient__full_name"]
+    readonly_fields = ["sender", "recipient", "subject", "body", "share_email", "created_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False

@@ -1,16 +1,20 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from worldcities import textsearch
 from worldcities.users.models import validate_time_zone
+
+CONTACT_BODY_MAX = 3000
 
 
 class Country(models.Model):
@@ -255,3 +259,217 @@ class Topic(models.Model):
 
     def __str__(self):
         return f"{self.area.name}: {self.name}"
+
+
+class ContactMessage(models.Model):
+    """A message one person sent another through the directory of people. The recipient reads
+    it as a notification; the sender's address travels with it only if they chose so."""
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        on_delete=models.CASCADE,
+        related_name="contact_messages_sent",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="contact_messages_received",
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=CONTACT_BODY_MAX)
+    share_email = models.BooleanField(_("share my e-mail address"), default=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sender=models.F("recipient")),
+                name="contact_message_not_to_oneself",
+                violation_error_message=_("You cannot send a message to yourself."),
+            )
+        ]
+        indexes = [models.Index(fields=["sender", "created_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def open_on(self, day: datetime.date):
+        """Opportunities valid on ``day`` (they may be answered)."""
+        return self.filter(valid_from__lte=day, valid_until__gte=day)
+
+
+class Opportunity(models.Model):
+    """An offer or a need of an organisation of a city (a technology, a pilot site, an
+    investment, a research partner…), tied to thematic areas and valid for a period. Once
+    posted it is published: the people whose interests match are told once (``matched_at``)."""
+
+    class Direction(models.TextChoices):
+        OFFER = "offer", _("Offer")
+        NEED = "need", _("Need")
+
+    class Kind(models.TextChoices):
+        TECHNOLOGY = "technology", _("Technology")
+        PILOT_SITE = "pilot_site", _("Pilot site")
+        INVESTMENT = "investment", _("Investment")
+        RESEARCH_PARTNER = "research_partner", _("Research partner")
+        BUSINESS_PARTNER = "business_partner", _("Business partner")
+        EXPERTISE = "expertise", _("Expertise")
+
+    # For a need: the sectors of the organisations that could meet it (the other strands of
+    # the triple helix that hold what is sought).
+    COMPLEMENTARY_SECTORS = {
+        Kind.TECHNOLOGY: [Organisation.Sector.BUSINESS, Organisation.Sector.RESEARCH],
+        Kind.PILOT_SITE: [Organisation.Sector.GOVERNMENT],
+        Kind.INVESTMENT: [Organisation.Sector.BUSINESS],
+        Kind.RESEARCH_PARTNER: [Organisation.Sector.RESEARCH],
+        Kind.BUSINESS_PARTNER: [Organisation.Sector.BUSINESS],
+        Kind.EXPERTISE: [
+            Organisation.Sector.GOVERNMENT,
+            Organisation.Sector.RESEARCH,
+            Organisation.Sector.BUSINESS,
+            Organisation.Sector.CIVIL_SOCIETY,
+        ],
+    }
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        help_text=_("The organisation's city."),
+    )
+    direction = models.CharField(_("offer or need"), max_length=10, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    areas = models.ManyToManyField(
+        ThematicArea, verbose_name=_("thematic areas"), related_name="opportunities"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        on_delete=models.PROTECT,
+        related_name="opportunities_posted",
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True, db_index=True)
+    matched_at = models.DateTimeField(
+        _("matching people told"),
+        null=True,
+        blank=True,
+        help_text=_("When the people whose interests match were notified."),
+    )
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="opportunity_valid_until_after_from",
+                violation_error_message=_("An opportunity cannot end before it starts."),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["published_at"],
+                condition=Q(matched_at__isnull=True),
+                name="opportunity_to_match_idx",
+            ),
+            models.Index(fields=["valid_until"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cities:opportunity", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("An opportunity cannot end before it starts.")})
+
+    def is_expired(self, today: datetime.date | None = None) -> bool:
+        return self.valid_until < (today or timezone.localdate())
+
+    @classmethod
+    def sectors_answering(cls, direction: str, kind: str) -> set[str] | None:
+        """The sectors of the organisations that could meet a need of ``kind``; None (any
+        sector) for an offer."""
+        if direction != cls.Direction.NEED:
+            return None
+        return {str(sector) for sector in cls.COMPLEMENTARY_SECTORS[cls.Kind(kind)]}
+
+
+class OpportunityResponse(models.Model):
+    """Someone answered an opportunity; once its poster confirms, the two are in touch and the
+    match counts as taken up."""
+
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.CASCADE,
+        related_name="opportunity_responses",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("for the organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunity_responses",
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(_("answered"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("in touch since"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("answer to an opportunity")
+        verbose_name_plural = _("answers to opportunities")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "responder"],
+                name="opportunity_response_once_per_person",
+                violation_error_message=_("You already answered this opportunity."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.responder} → {self.opportunity}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

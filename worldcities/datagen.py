@@ -23,7 +23,7 @@ from django.db.models import Exists, Max, Min, OuterRef
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from cities.models import City, Country, Organisation, ThematicArea, Topic
+from cities.models import City, Country, Opportunity, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, DelegationQuota, Evaluation, Meeting, Registration
 from practices.models import KeyFigure, Practice, PracticePartner, Transfer
 from practices.services import practices_reindex
@@ -40,7 +40,7 @@ from twinning.models import (
     PairingMember,
     ReviewCriterion,
 )
-from worldcities.users.models import Role, User
+from worldcities.users.models import SPOKEN_LANGUAGES, Role, User
 
 GENERATED_DOMAIN = "gen.example.org"
 PASSWORD = "generated-password"  # noqa: S105 - generated accounts, benchmark only
@@ -58,7 +58,10 @@ PER_SCALE = {
     "meetings": 10000,
     "registrations": 200000,
     "applications": 2000,
+    "opportunities": 10000,
 }
+# One generated person in this many follows thematic areas.
+INTEREST_EVERY = 20
 MINIMUM = {
     "cities": 12,
     "organisations": 6,
@@ -305,6 +308,10 @@ class Generator:
                     password=password,
                 )
             )
+        languages = [code for code, _name in SPOKEN_LANGUAGES]
+        # The directory's choices draw from their own sequence: the rows generated before
+        # they existed stay the same for a seed.
+        spoken = random.Random(f"languages-{self.seed}")
         for i in range(self.n["users"]):
             role = Role.COORDINATOR if i % 50 == 0 else Role.DELEGATE
             rows.append(
@@ -315,9 +322,56 @@ class Generator:
                     city=None if role == Role.COORDINATOR else rng.choice(cities),
                     organisation=rng.choice(organisations),
                     password=password,
+                    spoken_languages=["en", *spoken.sample(languages, k=spoken.randint(0, 2))],
+                    show_email=i % 10 == 0,
+                    in_directory=i % 20 != 7,
                 )
             )
         return _batched(User, rows)
+
+    def interests(self, users, tax):
+        """The thematic areas some people follow (one person in ``INTEREST_EVERY``, and the
+        generated delegate): those told of matching opportunities."""
+        rng, pairs = self.rng, []
+        for i, user in enumerate(users):
+            if i % INTEREST_EVERY == 2 or user.email == f"delegate@{GENERATED_DOMAIN}":
+                for area in rng.sample(tax.areas, k=rng.randint(1, 2)):
+                    pairs.append((user.pk, area.pk))
+        _through(User.interests, pairs)
+
+    def opportunities(self, organisations, users, tax):
+        """Offers and needs of organisations of a city, half of them open, none matched yet
+        (the matching benchmark tells their people)."""
+        rng, rows, area_pairs = self.rng, [], []
+        posters = {}
+        for user in users:
+            if user.role == Role.DELEGATE and user.city_id:
+                posters.setdefault(user.city_id, user)
+        staff = next(u for u in users if u.role == Role.PROGRAMME_STAFF)
+        placed = [o for o in organisations if o.city_id]
+        kinds = list(Opportunity.Kind.values)
+        for i in range(self.n["opportunities"]):
+            organisation = placed[i % len(placed)]
+            start = ANCHOR.date() + datetime.timedelta(days=rng.randint(-400, 200))
+            _topic, _area, words = rng.choice(tax.topics)
+            rows.append(
+                Opportunity(
+                    organisation=organisation,
+                    city_id=organisation.city_id,
+                    direction=rng.choice(["offer", "need"]),
+                    kind=rng.choice(kinds),
+                    title=f"{rng.choice(ADJECTIVES).capitalize()} {rng.choice(words)} {i}",
+                    description=f"{organisation.name} works on {', '.join(words[:3])}.",
+                    valid_from=start,
+                    valid_until=start + datetime.timedelta(days=rng.randint(30, 720)),
+                    posted_by=posters.get(organisation.city_id, staff),
+                )
+            )
+        opportunities = _batched(Opportunity, rows)
+        for opportunity in opportunities:
+            for area in rng.sample(tax.areas, k=rng.randint(1, 2)):
+                area_pairs.append((opportunity.pk, area.pk))
+        _through(Opportunity.areas, area_pairs)
 
     def editions(self, partner_countries, coordinators):
         rng, editions = self.rng, []
@@ -632,6 +686,9 @@ class Generator:
             self.practices(pairings, cities, organisations, delegates, tax)
             self.meetings(editions, pairings, eu_cities, partner_cities, delegates, tax)
             self.calls(editions[0], cities, tax)
+            self.interests(users, tax)
+            self.opportunities(organisations, users, tax)
+            log(f"  opportunities {self.n['opportunities']}")
         return self.n
 
 

@@ -451,3 +451,126 @@ def _meetings(edition, pairings, cities, today, now, delegates) -> None:
                 )
                 for person in delegates
             )
+
+
+# --- The directory of people and triple-helix opportunities ---------------------------------------
+# Made-up organisations of the demonstration's cities, so that the triple helix can be tried:
+# name, kind, sector, city.
+DEMO_ORGANISATIONS = [
+    ("Busan Urban Mobility Institute (demonstration)", "research", "research", "Busan"),
+    ("Barcelona Sensor Works (demonstration)", "business", "business", "Barcelona"),
+]
+# e-mail, languages, thematic areas (slugs), e-mail shown
+DIRECTORY_CHOICES = [
+    ("staff@demo.worldcities.test", ["en", "fr", "de"], [], False),
+    ("coordinator@demo.worldcities.test", ["en", "ko"], ["smart-city", "urban-economy"], False),
+    ("delegate.busan@demo.worldcities.test", ["ko", "en"], ["smart-city"], False),
+    ("delegate.barcelona@demo.worldcities.test", ["es", "en", "fr"], ["smart-city"], True),
+    ("research.busan@demo.worldcities.test", ["ko", "en"], ["smart-city", "climate-change"], False),
+    ("business.barcelona@demo.worldcities.test", ["es", "en"], ["smart-city"], True),
+]
+
+
+def demo_organisations_load() -> None:
+    for name, kind, sector, city in DEMO_ORGANISATIONS:
+        Organisation.objects.update_or_create(
+            name=name,
+            defaults={"kind": kind, "sector": sector, "city": City.objects.get(name=city)},
+        )
+
+
+@transaction.atomic
+def directory_demo_load(*, today: datetime.date | None = None) -> dict:
+    """The demo accounts' directory choices, and opportunities to browse: a need of a research
+    organisation (its matching business contact already told), an offer of a business that
+    the research delegate answered and whose poster confirmed "we are in touch", and an
+    expired need. Loading again changes nothing but the dates of the opportunities, which
+    stay open."""
+    from cities.models import Opportunity, OpportunityResponse, ThematicArea
+    from cities.services import opportunities_match, opportunity_post
+    from worldcities.users.models import User
+
+    today = today or timezone.localdate()
+    people = {}
+    for email, languages, areas, shown in DIRECTORY_CHOICES:
+        person = User.objects.filter(email=email).first()
+        if person is None:
+            continue
+        person.spoken_languages, person.show_email = languages, shown
+        person.save(update_fields=["spoken_languages", "show_email"])
+        person.interests.set(ThematicArea.objects.filter(slug__in=areas))
+        people[email.split("@")[0]] = person
+    smart_city = ThematicArea.objects.filter(slug="smart-city")
+    research = Organisation.objects.get(name=DEMO_ORGANISATIONS[0][0])
+    business = Organisation.objects.get(name=DEMO_ORGANISATIONS[1][0])
+    specs = [
+        (research, people["research.busan"], "need", "pilot_site", OPEN_NEED, 0, 120),
+        (business, people["business.barcelona"], "offer", "technology", OPEN_OFFER, -20, 200),
+    ]
+    for organisation, poster, direction, kind, (title, description), start, days in specs:
+        existing = Opportunity.objects.filter(title=title).first()
+        valid_from = today + datetime.timedelta(days=start)
+        if existing is not None:
+            existing.valid_from, existing.valid_until = (
+                valid_from,
+                today + datetime.timedelta(days=days),
+            )
+            existing.save(update_fields=["valid_from", "valid_until"])
+            continue
+        opportunity = opportunity_post(
+            by=poster,
+            organisation=organisation,
+            direction=direction,
+            kind=kind,
+            title=title,
+            description=description,
+            areas=smart_city,
+            valid_from=valid_from,
+            valid_until=today + datetime.timedelta(days=days),
+        )
+        opportunities_match(ids=[opportunity.pk])
+    title, description = EXPIRED_NEED
+    if not Opportunity.objects.filter(title=title).exists():
+        expired = Opportunity(
+            organisation=research,
+            city_id=research.city_id,
+            direction="need",
+            kind="investment",
+            title=title,
+            description=description,
+            valid_from=today - datetime.timedelta(days=200),
+            valid_until=today - datetime.timedelta(days=10),
+            posted_by=people["research.busan"],
+            matched_at=timezone.now(),
+        )
+        expired.full_clean()
+        expired.save()
+        expired.areas.set(smart_city)
+    offer = Opportunity.objects.get(title=OPEN_OFFER[0])
+    OpportunityResponse.objects.get_or_create(
+        opportunity=offer,
+        responder=people["research.busan"],
+        defaults={
+            "organisation": research,
+            "message": "Our living lab on Haeundae-ro could host your sensors for a year.",
+            "confirmed_at": timezone.now(),
+            "confirmed_by": people["business.barcelona"],
+        },
+    )
+    return {"opportunities": Opportunity.objects.filter(title__endswith="(demonstration)").count()}
+
+
+OPEN_NEED = (
+    "A pilot site for on-demand shuttle buses (demonstration)",
+    "Our institute tests an on-demand shuttle service and needs a district whose city government "
+    "would host a six-month pilot, with access to its traffic data.",
+)
+OPEN_OFFER = (
+    "Low-cost air-quality sensors for street lamps (demonstration)",
+    "We make sensors that fit existing street lamps and send air-quality readings every minute; "
+    "we offer twenty units for a pilot with a research partner.",
+)
+EXPIRED_NEED = (
+    "Seed investment for a mobility data start-up (demonstration)",
+    "A spin-off of the institute looked for seed investment in mobility data.",
+)

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from cities.models import ContactMessage, Opportunity, OpportunityResponse
 from meetings.models import AgendaSignup, CalendarFeedToken, Evaluation, Registration
 from practices.models import Comment, Follow, PendingUpload, Practice
 from twinning.models import ActionProgressUpdate
@@ -30,6 +31,12 @@ def personal_data(user) -> dict:
             "organisation": user.organisation.name if user.organisation_id else None,
             "language": user.language,
             "time_zone": user.time_zone,
+            "listed_in_directory": user.in_directory,
+            "email_shown_in_directory": user.show_email,
+            "languages_spoken": list(user.spoken_languages),
+            "thematic_interests": list(
+                user.interests.order_by("name").values_list("name", flat=True)
+            ),
             "date_joined": _stamp(user.date_joined),
             "last_login": _stamp(user.last_login),
         },
@@ -112,6 +119,30 @@ def personal_data(user) -> dict:
             .order_by("created_at", "pk")
             .values_list("meeting__title", "overall", "comments")
         ],
+        "messages_sent": [
+            {"to": str(to), "subject": subject, "text": body, "at": _stamp(at)}
+            for to, subject, body, at in ContactMessage.objects.filter(sender=user)
+            .order_by("created_at", "pk")
+            .values_list("recipient__full_name", "subject", "body", "created_at")
+        ],
+        "messages_received": [
+            {"from": str(sender), "subject": subject, "text": body, "at": _stamp(at)}
+            for sender, subject, body, at in ContactMessage.objects.filter(recipient=user)
+            .order_by("created_at", "pk")
+            .values_list("sender__full_name", "subject", "body", "created_at")
+        ],
+        "opportunities_posted": [
+            {"title": title, "address": f"/opportunities/{pk}/", "at": _stamp(at)}
+            for title, pk, at in Opportunity.objects.filter(posted_by=user)
+            .order_by("published_at", "pk")
+            .values_list("title", "pk", "published_at")
+        ],
+        "opportunities_answered": [
+            {"opportunity": title, "text": message, "at": _stamp(at), "in_touch": _stamp(ok)}
+            for title, message, at, ok in OpportunityResponse.objects.filter(responder=user)
+            .order_by("created_at", "pk")
+            .values_list("opportunity__title", "message", "created_at", "confirmed_at")
+        ],
         "progress_notes": [
             {"action": action, "status": status, "progress": progress, "note": note}
             for action, status, progress, note in ActionProgressUpdate.objects.filter(author=user)
@@ -133,7 +164,8 @@ def account_erase(*, user) -> bool:
     """Erases a person as the programme can: what they published stays, as its record, under
     their role instead of their name; everything that is theirs alone goes (their name and
     address, travel details, follows, notifications, settings, calendar address, kept files,
-    e-mails not yet sent, API tokens), and the account can no longer log in. Returns False
+    e-mails not yet sent, API tokens, their entry in the directory and the messages sent
+    through it), and the account can no longer log in. Returns False
     when it was erased already (asking twice erases once)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_erased(user):
@@ -143,8 +175,12 @@ def account_erase(*, user) -> bool:
     user.is_active = False
     user.language = "en"
     user.time_zone = ""
+    user.in_directory = False
+    user.show_email = False
+    user.spoken_languages = []
     user.set_unusable_password()
     user.save()
+    user.interests.clear()
     # The audit keeps that the account existed and its roles, not who it was.
     User.history.filter(id=user.pk).update(full_name="", email=user.email)
     EmailAddress.objects.filter(user=user).delete()
@@ -159,6 +195,8 @@ def account_erase(*, user) -> bool:
         CalendarFeedToken.objects.filter(user=user),
         ApiToken.objects.filter(user=user),
         PendingUpload.objects.filter(owner=user),
+        ContactMessage.objects.filter(sender=user),
+        ContactMessage.objects.filter(recipient=user),
     ):
         rows.delete()
     people_changed()  # pages that showed their name

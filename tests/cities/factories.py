@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from cities.models import City, Country, Organisation, ThematicArea, Topic
+from cities.models import City, Country, Opportunity, Organisation, ThematicArea, Topic
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
@@ -74,3 +74,33 @@ class TopicFactory(factory.django.DjangoModelFactory):
     area = factory.SubFactory(ThematicAreaFactory)
     name = factory.Sequence(lambda n: f"Topic {n}")
     slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A need of a research organisation, valid from today for three months, published and
+    not matched yet."""
+
+    class Meta:
+        model = Opportunity
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        kind=Organisation.Kind.RESEARCH,
+        sector=Organisation.Sector.RESEARCH,
+    )
+    city = factory.LazyAttribute(lambda o: o.organisation.city)
+    direction = Opportunity.Direction.NEED
+    kind = Opportunity.Kind.TECHNOLOGY
+    title = factory.Sequence(lambda n: f"Opportunity {n}")
+    description = "Sensors for air quality in a living lab."
+    valid_from = factory.LazyFunction(datetime.date.today)
+    valid_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))
+    posted_by = factory.SubFactory(
+        "tests.users.factories.DelegateFactory", city=factory.SelfAttribute("..city")
+    )
+
+    @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):
+        if create:
+            obj.areas.set(extracted if extracted is not None else [ThematicAreaFactory()])

@@ -140,3 +140,28 @@ def test_the_demo_edition_has_an_open_call_with_applications_in_each_state(seede
     draft = call.applications.get(city__name="Barcelona")
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "Submit the application" in page
+
+
+def test_the_demo_has_a_directory_and_opportunities_to_try(seeded, client):
+    from cities.models import Opportunity
+    from worldcities.notifications.models import Kind, Notification
+
+    business = User.objects.get(email="business.barcelona@demo.worldcities.test")
+    research = User.objects.get(email="research.busan@demo.worldcities.test")
+    busan = User.objects.get(email=BUSAN)
+    client.force_login(busan)
+    people = client.get("/people/").content.decode()
+    assert "Jordi Serra" in people and business.email in people  # he shows his address
+    assert research.email not in people and busan.email not in people
+    listing = client.get("/opportunities/").content.decode()
+    assert "A pilot site for on-demand shuttle buses" in listing
+    assert "Taken up" in listing
+    assert "Seed investment" not in listing  # expired: shown only when asked
+    expired = Opportunity.objects.get(title__startswith="Seed investment")
+    assert "can no longer be answered" in client.get(expired.get_absolute_url()).content.decode()
+    # The research institute's need for a pilot site was told to the governments interested.
+    told = Notification.objects.filter(kind=Kind.OPPORTUNITY_MATCH)
+    assert set(told.values_list("recipient__email", flat=True)) >= {BUSAN, BARCELONA}
+
+    call_command("seed_demo", stdout=None)  # again: nothing doubles
+    assert Opportunity.objects.filter(title__endswith="(demonstration)").count() == 3

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from cities.models import City, Organisation, ThematicArea, Topic
+from cities.models import City, Opportunity, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, Meeting, Registration
 from practices.models import Practice
 from twinning.models import Action, Application, ApplicationPartner, Edition, Pairing
@@ -36,6 +36,7 @@ NOT_COVERED = {
     "(tests/meetings/test_translations.py holds the translations page flat)",
     "meetings:translation_check": "a form's target: it answers POST only",
     "media": "serves uploaded files in development only",
+    "cities:opportunity_confirm": "a form's target: it answers POST only",
     "opendata:download": "serves a built file and reads no row (tests/opendata cover it)",
 }
 # Views from other packages: their queries do not depend on our data.
@@ -87,6 +88,10 @@ def _fill(route: str, name: str):
         "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
         "practices/cities/": {"slug": City.objects.order_by("pk").first().slug},
+        "people/": {
+            "pk": User.objects.filter(in_directory=True, is_active=True).order_by("pk").first().pk
+        },
+        "opportunities/": {"pk": Opportunity.objects.order_by("pk").first().pk},
         # The read API (``worldcities.api_urls``): each resource by its slug or id.
         "api/v1/cities/": {"slug": City.objects.order_by("pk").first().slug},
         "api/v1/organisations/": {"pk": Organisation.objects.order_by("pk").first().pk},

@@ -27,6 +27,15 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", _("Actions I own that are due soon or overdue")
     MEETING_CHANGED = "meeting_changed", _("Changes to meetings I registered for")
     REPORT_READY = "report_ready", _("A report I asked for is ready")
+    DIRECT_MESSAGE = "direct_message", _("A message sent to me from the directory of people")
+    OPPORTUNITY_MATCH = (
+        "opportunity_match",
+        _("A triple-helix opportunity matching my interests is published"),
+    )
+    OPPORTUNITY_ANSWER = (
+        "opportunity_answer",
+        _("An answer to my opportunity, or the confirmation that we are in touch"),
+    )
 
 
 class Delivery(models.TextChoices):
@@ -34,6 +43,16 @@ class Delivery(models.TextChoices):
     DAILY = "daily", _("Daily digest")
     WEEKLY = "weekly", _("Weekly digest")
     OFF = "off", _("No e-mail (only on the site)")
+
+
+# How a kind is delivered to someone who has not chosen: an e-mail at once, except where many
+# notices may come at a time (opportunities matching one's interests: gathered in the daily
+# digest).
+DEFAULT_DELIVERY = {Kind.OPPORTUNITY_MATCH: Delivery.DAILY}
+
+
+def default_delivery(kind: str) -> str:
+    return DEFAULT_DELIVERY.get(kind, Delivery.IMMEDIATE)
 
 
 class NotificationPreference(models.Model):

@@ -15,7 +15,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import Delivery, EmailMessage, Kind, Notification, NotificationPreference
+from .models import (
+    Delivery,
+    EmailMessage,
+    Kind,
+    Notification,
+    NotificationPreference,
+    default_delivery,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +36,10 @@ def _absolute(url: str) -> str:
 
 
 def preferences_for(user) -> dict[str, str]:
-    """Every kind with the user's delivery choice (immediate unless they chose otherwise)."""
+    """Every kind with the user's delivery choice (the kind's default, immediate for most,
+    unless they chose otherwise)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
-    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in Kind.values}
+    return {kind: chosen.get(kind, default_delivery(kind)) for kind in Kind.values}
 
 
 @transaction.atomic
@@ -203,7 +211,7 @@ def notify_each(*, kind: str, occasions: Iterable[tuple[object, str, list[Notice
             "user_id", "delivery"
         )
     )
-    delivery = {rid: chosen.get(rid, Delivery.IMMEDIATE) for (*_, rid) in fresh}
+    delivery = {rid: chosen.get(rid, default_delivery(kind)) for (*_, rid) in fresh}
     # The e-mails first (once per key), so that each notification is made with its e-mail.
     messages = {}
     for key, n in fresh.items():

@@ -208,6 +208,8 @@ EU_LOGIN_EMAIL_ATTRIBUTE = env("EU_LOGIN_EMAIL_ATTRIBUTE", default="email")
 EU_LOGIN_TIMEOUT = env.int("EU_LOGIN_TIMEOUT", default=10)
 # Refused EU Login sign-ins allowed from one client address (as allauth writes its limits).
 EU_LOGIN_RATE_LIMIT = env("EU_LOGIN_RATE_LIMIT", default="10/m/ip")
+# Messages one person may send through the directory's contact form in an hour.
+DIRECTORY_CONTACT_PER_HOUR = env.int("DIRECTORY_CONTACT_PER_HOUR", default=10)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
@@ -393,6 +395,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digests": {
         "task": "worldcities.notifications.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+    "opportunity-matching": {
+        "task": "cities.tasks.match_opportunities",
+        "schedule": 5 * 60.0,
     },
     "meeting-reminders": {
         "task": "meetings.tasks.send_meeting_reminders",

@@ -21,10 +21,14 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
     autocomplete_fields = ["city", "organisation"]
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal = ["groups", "user_permissions"]
+    filter_horizontal = ["groups", "user_permissions", "interests"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "organisation", "city", "language", "time_zone"]}),
+        (
+            _("Directory of people"),
+            {"fields": ["in_directory", "show_email", "spoken_languages", "interests"]},
+        ),
         (_("Role"), {"fields": ["role", "is_active", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import SPOKEN_LANGUAGES, User
 
 
 class AdminUserCreationForm(forms.ModelForm):
@@ -14,12 +14,32 @@ class AdminUserCreationForm(forms.ModelForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """A person's own profile: their name, language and time zone, and what the directory of
+    people shows of them (whether they are in it, their e-mail address or not, the languages
+    they speak, the thematic areas they follow)."""
+
+    spoken_languages = forms.MultipleChoiceField(
+        label=_("Languages I speak"),
+        choices=SPOKEN_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
+    )
+
     class Meta:
         model = User
-        fields = ["full_name", "language", "time_zone"]
+        fields = [
+            "full_name",
+            "language",
+            "time_zone",
+            "in_directory",
+            "show_email",
+            "spoken_languages",
+            "interests",
+        ]
         help_texts = {
             "time_zone": _("For example Europe/Brussels or Asia/Seoul. Empty: your city's.")
         }
+        widgets = {"interests": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"})}
 
 
 class ApiTokenForm(forms.Form):

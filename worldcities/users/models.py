@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -18,6 +19,47 @@ class Role(models.TextChoices):
     PROGRAMME_STAFF = "programme_staff", _("Programme staff (DG REGIO)")
     COORDINATOR = "coordinator", _("Coordinator")
     DELEGATE = "delegate", _("City delegate")
+
+
+# Languages people may say they speak in the directory of people: the EU's official languages
+# and those of the partner countries (more than the interface speaks).
+SPOKEN_LANGUAGES = [
+    ("bg", _("Bulgarian")),
+    ("cs", _("Czech")),
+    ("da", _("Danish")),
+    ("de", _("German")),
+    ("el", _("Greek")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("et", _("Estonian")),
+    ("fi", _("Finnish")),
+    ("fr", _("French")),
+    ("ga", _("Irish")),
+    ("hr", _("Croatian")),
+    ("hu", _("Hungarian")),
+    ("it", _("Italian")),
+    ("lt", _("Lithuanian")),
+    ("lv", _("Latvian")),
+    ("mt", _("Maltese")),
+    ("nl", _("Dutch")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("ro", _("Romanian")),
+    ("sk", _("Slovak")),
+    ("sl", _("Slovenian")),
+    ("sv", _("Swedish")),
+    ("ko", _("Korean")),
+    ("ja", _("Japanese")),
+    ("zh", _("Chinese")),
+    ("id", _("Indonesian")),
+    ("vi", _("Vietnamese")),
+    ("th", _("Thai")),
+    ("ms", _("Malay")),
+    ("hi", _("Hindi")),
+    ("ar", _("Arabic")),
+    ("af", _("Afrikaans")),
+    ("zu", _("Zulu")),
+]
 
 
 class UserManager(BaseUserManager):
@@ -78,13 +120,47 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_time_zone],
         help_text=_("Leave empty to use your city's time zone."),
     )
+    # The directory of people (``cities``): what others see of this person there.
+    in_directory = models.BooleanField(
+        _("listed in the directory of people"),
+        default=True,
+        help_text=_("Untick to leave the directory: nobody finds or contacts you there."),
+    )
+    show_email = models.BooleanField(
+        _("show my e-mail address in the directory"),
+        default=False,
+        help_text=_("Otherwise people reach you only through the platform's contact form."),
+    )
+    spoken_languages = ArrayField(
+        models.CharField(max_length=10, choices=SPOKEN_LANGUAGES),
+        verbose_name=_("languages I speak"),
+        default=list,
+        blank=True,
+    )
+    interests = models.ManyToManyField(
+        "cities.ThematicArea",
+        verbose_name=_("thematic interests"),
+        blank=True,
+        related_name="interested_people",
+        help_text=_("You hear of triple-helix opportunities in these areas."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
     # Role, city, organisation and activity changes, for the audit (``worldcities.audit``).
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "language", "time_zone"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "password",
+            "last_login",
+            "language",
+            "time_zone",
+            "in_directory",
+            "show_email",
+            "spoken_languages",
+        ]
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -116,6 +192,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:
         """Django's admin opens to programme staff (and technical superusers) only."""
         return self.is_active and (self.role == Role.PROGRAMME_STAFF or self.is_superuser)
+
+    @property
+    def spoken_language_names(self) -> list[str]:
+        names = dict(SPOKEN_LANGUAGES)
+        return [str(names.get(code, code)) for code in self.spoken_languages]
 
     @property
     def effective_time_zone(self) -> str:

@@ -35,6 +35,20 @@ DEMO_ACCOUNTS = [
         "Barcelona",
         "Barcelona City Council",
     ),
+    (
+        "research.busan@demo.worldcities.test",
+        "Seo-yeon Kim",
+        Role.DELEGATE,
+        "Busan",
+        "Busan Urban Mobility Institute (demonstration)",
+    ),
+    (
+        "business.barcelona@demo.worldcities.test",
+        "Jordi Serra",
+        Role.DELEGATE,
+        "Barcelona",
+        "Barcelona Sensor Works (demonstration)",
+    ),
 ]
 
 
@@ -47,6 +61,7 @@ class Command(BaseCommand):
         if not City.objects.exists():
             call_command("load_worldcities", stdout=self.stdout)
         with transaction.atomic():
+            demo.demo_organisations_load()
             for email, name, role, city, organisation in DEMO_ACCOUNTS:
                 user, _ = User.objects.update_or_create(
                     email=email,
@@ -66,13 +81,20 @@ class Command(BaseCommand):
             accounts = User.objects.filter(email__in=[account[0] for account in DEMO_ACCOUNTS])
             live = demo.live_demo_load(
                 coordinator=accounts.get(role=Role.COORDINATOR),
-                delegates=list(accounts.filter(role=Role.DELEGATE).select_related("city")),
+                # The city delegates (the organisations' contacts take no part in meetings).
+                delegates=list(
+                    accounts.filter(
+                        role=Role.DELEGATE, email__startswith="delegate."
+                    ).select_related("city")
+                ),
             )
+            directory = demo.directory_demo_load()
             # The demonstration edition is written past the services' versions.
             versions.everything_changed()
         self.stdout.write(
             f"{demo.NAME}: live today, with {live['pairings']} pairings, {live['meetings']} "
-            f"meetings (some open for registration) and {live['actions']} actions due soon."
+            f"meetings (some open for registration) and {live['actions']} actions due soon; "
+            f"{directory['opportunities']} triple-helix opportunities."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, name, role, city, _organisation in DEMO_ACCOUNTS:
