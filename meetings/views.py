@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -107,6 +107,7 @@ def meeting_ics(request, pk: int):
     details = request.user.has_perm("meetings.view_meeting_details", meeting)
     agenda = details or request.user.has_perm("meetings.view_agenda", meeting)
     items = list(meeting.agenda_items.all()) if agenda else []
+    selectors.in_reader_language([meeting])
     events = ical.meeting_events(meeting, details=details, agenda=items)
     return _ics_response(ical.calendar_bytes(meeting.title, events), f"{meeting.slug}.ics")
 
@@ -116,7 +117,7 @@ def public_feed_ics(request, slug: str | None = None):
     without venues or online links, with the agenda (public for these meetings)."""
     edition = selectors.edition_get(slug) if slug is not None else None
     events = []
-    for meeting in selectors.public_meetings(edition):
+    for meeting in selectors.in_reader_language(list(selectors.public_meetings(edition))):
         events.extend(
             ical.meeting_events(meeting, details=False, agenda=meeting.agenda_items.all())
         )
@@ -131,10 +132,16 @@ def feed_ics(request, token: str):
     feed = get_object_or_404(
         CalendarFeedToken.objects.select_related("user"), token=token, user__is_active=True
     )
-    events = []
-    for meeting in selectors.meetings_of_person(feed.user):
-        events.extend(ical.meeting_events(meeting, details=True, agenda=meeting.agenda_items.all()))
-    return _ics_response(ical.calendar_bytes(_("My World Cities meetings"), events), "meetings.ics")
+    # A calendar application asks without the owner's cookie: the feed speaks their language.
+    with translation.override(feed.user.language or translation.get_language()):
+        events = []
+        meetings = selectors.in_reader_language(list(selectors.meetings_of_person(feed.user)))
+        for meeting in meetings:
+            events.extend(
+                ical.meeting_events(meeting, details=True, agenda=meeting.agenda_items.all())
+            )
+        name = _("My World Cities meetings")
+    return _ics_response(ical.calendar_bytes(name, events), "meetings.ics")
 
 
 @login_required
