@@ -979,7 +979,7 @@ def travel_details_purge(*, now=None) -> int:
 
 
 # --- Translations -------------------------------------------------------------------------------
-def _meeting_translation_language_check(*, meeting: Meeting, language: str) -> None:
+def meeting_translation_language_check(*, meeting: Meeting, language: str) -> None:
     """Refuses a translation into a language the platform does not offer, into the meeting's
     own language, or into one it has a translation into already."""
     offered = dict(settings.LANGUAGES)
@@ -1024,7 +1024,7 @@ def meeting_translation_save(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
     if translation is None:
-        _meeting_translation_language_check(meeting=meeting, language=language)
+        meeting_translation_language_check(meeting=meeting, language=language)
         translation = MeetingTranslation(meeting=meeting, language=language)
     elif translation.meeting_id != meeting.pk:
         raise PermissionDenied
@@ -1035,6 +1035,15 @@ def meeting_translation_save(
     translation.save()
     versions.bump(f"meeting:{meeting.pk}", "meetings")
     return translation
+
+
+@transaction.atomic
+def meeting_translation_delete(*, translation: MeetingTranslation, by: User) -> None:
+    """Removes a meeting's translation: its page and the lists that show it move on."""
+    meeting = Meeting.objects.select_for_update().get(pk=translation.meeting_id)
+    _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
+    MeetingTranslation.objects.filter(pk=translation.pk).delete()
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
 
 
 @transaction.atomic

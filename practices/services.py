@@ -594,7 +594,7 @@ def follow_toggle(*, user, practice: Practice | None = None, thematic_area=None)
 
 
 # --- Translations -------------------------------------------------------------------------------
-def _translation_language_check(*, practice: Practice, language: str) -> None:
+def practice_translation_language_check(*, practice: Practice, language: str) -> None:
     """Refuses a translation into a language the platform does not offer, into the practice's
     own language, or into one it has a translation into already."""
     offered = dict(settings.LANGUAGES)
@@ -666,10 +666,12 @@ def practice_translation_save(
     (when published) the list move on, and the translation waits for a coordinator's check
     again."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
-    if by is not None and not can(by, "translate", practice):
+    if by is not None and not (
+        can(by, "translate", practice) or can(by, "manage_translations", practice)
+    ):
         raise PermissionDenied(_("Only delegates of the practice's city translate it."))
     if translation is None:
-        _translation_language_check(practice=practice, language=language)
+        practice_translation_language_check(practice=practice, language=language)
         translation = PracticeTranslation(practice=practice, language=language)
     elif translation.practice_id != practice.pk:
         raise PermissionDenied
@@ -703,6 +705,20 @@ def practice_translation_check(*, translation: PracticeTranslation, by) -> Pract
 
 
 @transaction.atomic
+def practice_translation_delete(*, translation: PracticeTranslation, by) -> None:
+    """Removes a translation (programme staff): the practice's search vector lets go of its
+    words, and its page and (when published) the lists move on."""
+    practice = Practice.objects.select_for_update().get(pk=translation.practice_id)
+    if not can(by, "manage_translations", practice):
+        raise PermissionDenied(_("Only programme staff delete translations."))
+    listed = practice.status == S.PUBLISHED
+    listed_before = lists_showing([practice.pk]) if listed else ()
+    PracticeTranslation.objects.filter(pk=translation.pk).delete()
+    practice_index(practice=practice)
+    practice_changed(practice=practice, listed=listed, listed_before=listed_before)
+
+
+@transaction.atomic
 def practice_translation_draft_request(*, practice: Practice, language: str, by) -> None:
     """Asks machine translation for a draft of ``practice`` in ``language``, made in the
     background (``tasks.draft_practice_translation``) once this transaction commits and stored
@@ -714,7 +730,7 @@ def practice_translation_draft_request(*, practice: Practice, language: str, by)
         raise PermissionDenied(_("Only delegates of the practice's city translate it."))
     if not machine_translation.enabled():
         raise ValidationError(_("Machine translation is not set up on this platform."))
-    _translation_language_check(practice=practice, language=language)
+    practice_translation_language_check(practice=practice, language=language)
     transaction.on_commit(lambda: draft_practice_translation.delay(practice.pk, language, by.pk))
 
 
