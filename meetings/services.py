@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from twinning.models import Action, Pairing, PairingMember
 from twinning.services import action_agreed_create, action_links_changed
-from worldcities import versions
+from worldcities import machine_translation, versions
 from worldcities.formats import date_format, zone_label
 from worldcities.pagination import in_batches
 from worldcities.users.models import Role, User
@@ -1030,6 +1030,7 @@ def meeting_translation_save(
         raise PermissionDenied
     translation.title, translation.description = title, description
     translation.written_by = by
+    translation.machine = False
     translation.checked_by, translation.checked_at = None, None
     translation.full_clean(exclude=["meeting"])
     translation.save()
@@ -1059,3 +1060,69 @@ def meeting_translation_check(*, translation: MeetingTranslation, by: User) -> M
     translation.save(update_fields=["checked_by", "checked_at", "updated_at"])
     versions.bump(f"meeting:{translation.meeting_id}")
     return translation
+
+
+MACHINE_KIND = "meeting"
+
+
+@transaction.atomic
+def meeting_translation_draft_request(*, meeting: Meeting, language: str, by: User) -> None:
+    """Asks machine translation for a draft of the meeting's title and public description in
+    ``language``, made in the background (``tasks.draft_meeting_translation``) once this
+    transaction commits and stored as an unchecked translation. Refused when machine
+    translation is not configured."""
+    from .tasks import draft_meeting_translation
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
+    if not machine_translation.enabled():
+        raise ValidationError(_("Machine translation is not set up on this platform."))
+    meeting_translation_language_check(meeting=meeting, language=language)
+    transaction.on_commit(lambda: draft_meeting_translation.delay(meeting.pk, language, by.pk))
+
+
+def meeting_translation_draft_make(*, meeting_id: int, language: str, by_id: int | None) -> bool:
+    """Drafts the translation the task was asked for, unless the meeting has one into that
+    language by now: safe to repeat. Returns whether it stored one (a provider that answers
+    later hands the texts to ``meeting_translation_draft_store``). The texts are sent before
+    the row is locked, so that a slow answer holds no lock."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or meeting.translations.filter(language=language).exists():
+        return False
+    texts = machine_translation.draft(
+        [meeting.title, meeting.description],
+        source=meeting.language,
+        target=language,
+        kind=MACHINE_KIND,
+        object_id=meeting_id,
+        by_id=by_id,
+    )
+    if texts is None:
+        return False
+    return meeting_translation_draft_store(
+        object_id=meeting_id, language=language, texts=texts, by_id=by_id
+    )
+
+
+@transaction.atomic
+def meeting_translation_draft_store(
+    *, object_id: int, language: str, texts: list[str], by_id: int | None
+) -> bool:
+    """Stores machine-translated ``texts`` (title, description) of a meeting as its unchecked
+    translation into ``language``, unless the meeting is gone or has one by now."""
+    meeting = Meeting.objects.select_for_update().filter(pk=object_id).first()
+    if meeting is None or meeting.translations.filter(language=language).exists():
+        return False
+    title, description = texts
+    translation = MeetingTranslation(
+        meeting=meeting,
+        language=language,
+        title=title[:200],
+        description=description,
+        machine=True,
+        written_by=User.objects.filter(pk=by_id).first() if by_id else None,
+    )
+    translation.full_clean(exclude=["meeting"])
+    translation.save()
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    return True

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from worldcities import versions
+from worldcities import machine_translation, versions
 
 from . import ical, selectors, services
 from .filters import MeetingFilter
@@ -26,6 +26,7 @@ from .forms import (
     InviteForm,
     LogisticsForm,
     MeetingForm,
+    MeetingTranslationDraftForm,
     MeetingTranslationForm,
     MinutesForm,
     OutcomeForm,
@@ -633,10 +634,23 @@ def meeting_translations(request, pk: int):
                 return redirect("meetings:translations", pk=meeting.pk)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
         status = 400
+    return _translations_page(request, meeting, form=form, status=status)
+
+
+def _translations_page(request, meeting, *, form=None, draft_form=None, status=200):
+    if form is None:
+        form = MeetingTranslationForm(prefix="translation")
+    if draft_form is None and machine_translation.enabled():
+        draft_form = MeetingTranslationDraftForm(prefix="draft")
     return render(
         request,
         "meetings/translations.html",
-        {"meeting": meeting, "translations": selectors.meeting_translations(meeting), "form": form},
+        {
+            "meeting": meeting,
+            "translations": selectors.meeting_translations(meeting),
+            "form": form,
+            "draft_form": draft_form,
+        },
         status=status,
     )
 
@@ -658,6 +672,28 @@ def meeting_translation_edit(request, pk: int, language: str):
         {"meeting": meeting, "translation": translation, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def meeting_translation_draft(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = MeetingTranslationDraftForm(request.POST, prefix="draft")
+    if form.is_valid():
+        try:
+            services.meeting_translation_draft_request(
+                meeting=meeting, language=form.cleaned_data["language"], by=request.user
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("A draft is being made: reload this page in a minute. It waits for a check."),
+            )
+            return redirect("meetings:translations", pk=meeting.pk)
+    messages.error(request, _("Please correct the errors below. Nothing was saved."))
+    return _translations_page(request, meeting, draft_form=form, status=400)
 
 
 @login_required

@@ -737,27 +737,47 @@ def practice_translation_draft_request(*, practice: Practice, language: str, by)
 def practice_translation_draft_make(*, practice_id: int, language: str, by_id: int | None) -> bool:
     """Drafts the translation the task was asked for, unless the practice has one into that
     language by now (a second run, or a person who wrote it meanwhile): safe to repeat.
-    Returns whether it stored one. The texts are sent before the row is locked, so that a
-    slow answer holds no lock."""
+    Returns whether it stored one: a provider that answers later (eTranslation) hands the
+    texts to ``practice_translation_draft_store`` when they arrive. The texts are sent before
+    the row is locked, so that a slow answer holds no lock."""
     practice = Practice.objects.filter(pk=practice_id).first()
     if practice is None or practice.translations.filter(language=language).exists():
         return False
-    title, summary, body = machine_translation.translate(
+    texts = machine_translation.draft(
         [practice.title, practice.summary, practice.body],
         source=practice.language,
         target=language,
+        kind=MACHINE_KIND,
+        object_id=practice_id,
+        by_id=by_id,
     )
-    with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice_id)
-        if practice.translations.filter(language=language).exists():
-            return False
-        _translation_store(
-            practice=practice,
-            translation=PracticeTranslation(practice=practice, language=language),
-            by=get_user_model().objects.filter(pk=by_id).first() if by_id else None,
-            title=title[:200],
-            summary=summary[:600],
-            body=body,
-            machine=True,
-        )
+    if texts is None:
+        return False
+    return practice_translation_draft_store(
+        object_id=practice_id, language=language, texts=texts, by_id=by_id
+    )
+
+
+MACHINE_KIND = "practice"
+
+
+@transaction.atomic
+def practice_translation_draft_store(
+    *, object_id: int, language: str, texts: list[str], by_id: int | None
+) -> bool:
+    """Stores machine-translated ``texts`` (title, summary, text) of a practice as its
+    unchecked translation into ``language``, unless the practice is gone or has one by now."""
+    practice = Practice.objects.select_for_update().filter(pk=object_id).first()
+    if practice is None or practice.translations.filter(language=language).exists():
+        return False
+    title, summary, body = texts
+    _translation_store(
+        practice=practice,
+        translation=PracticeTranslation(practice=practice, language=language),
+        by=get_user_model().objects.filter(pk=by_id).first() if by_id else None,
+        title=title[:200],
+        summary=summary[:600],
+        body=body,
+        machine=True,
+    )
     return True
