@@ -126,3 +126,12 @@ def test_loaded_on_an_earlier_day_it_moves_along_and_stays_live():
     assert open_for_registration(edition).count() >= 2
     for pk, starts_at in Meeting.objects.filter(edition=edition).values_list("pk", "starts_at"):
         assert starts_at - starts[pk] == datetime.timedelta(days=40)
+
+
+def test_korean_readers_find_the_demo_meetings_under_their_korean_titles(seeded, client):
+    page = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "데모: 부산 실무 회의" in page
+    assert "데모: 수소 모빌리티 온라인 세션" in page
+    assert "Demo: working meeting in Busan" in client.get("/meetings/").content.decode()
+    online = Meeting.objects.get(edition=seeded, kind=Meeting.Kind.ONLINE)
+    assert online.translations.get().machine
