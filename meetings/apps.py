@@ -15,11 +15,11 @@ class MeetingsConfig(AppConfig):
         from worldcities import machine_translation
 
         from . import ical
-        from .models import Meeting
         from .selectors import (
             LIST_SHOWS,
             meetings_for_city,
             meetings_for_edition,
+            meetings_for_links,
             meetings_for_pairing,
         )
         from .services import MACHINE_KIND, meeting_translation_draft_store
@@ -61,6 +61,6 @@ class MeetingsConfig(AppConfig):
             "meetings",
             label=_("Decided at"),
             relation="meetings",
-            queryset=lambda: Meeting.objects.only("title"),
+            queryset=meetings_for_links,
             order=10,
         )

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -54,6 +54,15 @@ def in_reader_language(rows):
             row.title = title
             row.description = description or row.description
     return rows
+
+
+def meetings_for_links():
+    """Meetings as other pages link to them (an action plan's "Decided at"): the title, and
+    ``shown_title``, that of the translation into the reader's language where it has one."""
+    theirs = MeetingTranslation.objects.filter(
+        meeting_id=OuterRef("pk"), language=translation.get_language() or ""
+    )
+    return Meeting.objects.only("title").annotate(shown_title=Subquery(theirs.values("title")[:1]))
 
 
 def meetings_visible(user):

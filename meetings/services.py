@@ -1008,6 +1008,13 @@ def meeting_translation_language_check(*, meeting: Meeting, language: str) -> No
         )
 
 
+def _translation_shown_changed(meeting: Meeting) -> None:
+    """A translation's title shows on the meeting's page, the lists and the action plans
+    that link to the meeting: they move on."""
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    action_links_changed(actions=Action.objects.filter(meetings=meeting.pk))
+
+
 @transaction.atomic
 def meeting_translation_save(
     *,
@@ -1034,7 +1041,7 @@ def meeting_translation_save(
     translation.checked_by, translation.checked_at = None, None
     translation.full_clean(exclude=["meeting"])
     translation.save()
-    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    _translation_shown_changed(meeting)
     return translation
 
 
@@ -1044,7 +1051,7 @@ def meeting_translation_delete(*, translation: MeetingTranslation, by: User) -> 
     meeting = Meeting.objects.select_for_update().get(pk=translation.meeting_id)
     _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
     MeetingTranslation.objects.filter(pk=translation.pk).delete()
-    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    _translation_shown_changed(meeting)
 
 
 @transaction.atomic
@@ -1124,5 +1131,5 @@ def meeting_translation_draft_store(
     )
     translation.full_clean(exclude=["meeting"])
     translation.save()
-    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    _translation_shown_changed(meeting)
     return True

@@ -45,8 +45,7 @@ class PracticesConfig(AppConfig):
         from worldcities import machine_translation
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
-        from .models import Practice
-        from .selectors import practices_for_city, practices_for_pairing
+        from .selectors import practices_for_city, practices_for_links, practices_for_pairing
         from .services import MACHINE_KIND, practice_translation_draft_store
 
         # eTranslation answers later: the drafts it sends are stored by the practices' service.
@@ -81,6 +80,6 @@ class PracticesConfig(AppConfig):
             "practices",
             label=_("Practices:"),
             relation="practices",
-            queryset=lambda: Practice.objects.published().only("title", "slug"),
+            queryset=practices_for_links,
             order=20,
         )

@@ -715,6 +715,20 @@ def practice_for_action(*, user, slug: str) -> Practice:
     return get_object_or_404(practices_visible(user).select_related("city"), slug=slug)
 
 
+def practices_for_links():
+    """Published practices as other pages link to them (an action plan's "Practices:"):
+    title and slug, and ``shown_title``, that of the translation into the reader's language
+    where it has one."""
+    theirs = PracticeTranslation.objects.filter(
+        practice_id=OuterRef("pk"), language=translation.get_language() or ""
+    )
+    return (
+        Practice.objects.published()
+        .only("title", "slug")
+        .annotate(shown_title=Subquery(theirs.values("title")[:1]))
+    )
+
+
 def practices_for_pairing(pairing, user, limit: int = 20):
     """The practices written within a pairing that ``user`` may see, newest first (their
     titles, cities and status: what the pairing page lists)."""

@@ -129,3 +129,28 @@ def test_the_list_and_the_calendar_read_translations_in_a_fixed_number_of_querie
     month = reverse("meetings:month", args=[start.year, start.month])
     assert_flat_queries(make_rows, lambda: client.get(reverse("meetings:list"), **KOREAN))
     assert_flat_queries(make_rows, lambda: client.get(month, **KOREAN))
+
+
+def test_an_action_plan_links_the_meeting_and_the_practice_by_their_korean_titles(
+    client, meeting, pairing, coordinator
+):
+    from tests.practices.factories import PracticeFactory, PracticeTranslationFactory
+    from tests.twinning.factories import ActionFactory
+
+    action = ActionFactory(pairing=pairing)
+    meeting.actions.add(action)
+    practice = PracticeFactory(title="Hydrogen buses", city=pairing.eu_lead)
+    practice.actions.add(action)
+    PracticeTranslationFactory(practice=practice, language="ko", title="수소 버스")
+    url = reverse("twinning:pairing_detail", args=[pairing.slug])
+    page = client.get(url, **KOREAN).content.decode()
+    assert meeting.title in page and "수소 버스" in page
+
+    # A translation added later shows at once on the kept plan.
+    services.meeting_translation_save(
+        meeting=meeting, by=coordinator, language="ko", title="광주 실무회의", description=""
+    )
+    page = client.get(url, **KOREAN).content.decode()
+    assert "광주 실무회의" in page
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Hydrogen buses" in english and "광주 실무회의" not in english
