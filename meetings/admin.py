@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from twinning.models import Action
 from twinning.services import action_links_changed
 from worldcities import versions
 from worldcities.audit import HistoryAdmin
+from worldcities.users.permissions import is_programme_staff
 
 from .models import (
     AgendaItem,
@@ -13,9 +18,16 @@ from .models import (
     Evaluation,
     Meeting,
     MeetingOutcome,
+    MeetingTranslation,
     Registration,
 )
-from .services import meeting_slug
+from .services import (
+    meeting_slug,
+    meeting_translation_check,
+    meeting_translation_delete,
+    meeting_translation_language_check,
+    meeting_translation_save,
+)
 
 
 class DelegationQuotaInline(admin.TabularInline):
@@ -44,6 +56,23 @@ class MeetingOutcomeInline(admin.TabularInline):
     readonly_fields = ["recorded_by", "created_at"]
 
 
+class TranslationInline(admin.TabularInline):
+    """Shown only: each translation is added, edited, checked and deleted in its own admin
+    (``MeetingTranslationAdmin``, through the services), linked from here."""
+
+    model = MeetingTranslation
+    extra = 0
+    fields = ["language", "title", "written_by", "checked_by", "checked_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "host_city", "starts_at", "status", "edition"]
@@ -53,7 +82,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_select_related = ["host_city", "edition"]
     filter_horizontal = ["pairings"]
     readonly_fields = ["slug", "minutes_html", "minutes_updated_at", "created_by", "created_at"]
-    inlines = [DelegationQuotaInline, AgendaItemInline, MeetingOutcomeInline]
+    inlines = [DelegationQuotaInline, AgendaItemInline, MeetingOutcomeInline, TranslationInline]
 
     def save_model(self, request, obj, form, change):
         if not obj.slug:
@@ -123,6 +152,101 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["token", "created_at"]
+
+
+class MeetingTranslationForm(forms.ModelForm):
+    """The meeting and language of a new translation are checked as on the platform's pages
+    (an offered language, not the meeting's own, one translation per language)."""
+
+    class Meta:
+        model = MeetingTranslation
+        fields = ["meeting", "language", "title", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, language = cleaned.get("meeting"), cleaned.get("language")
+        if self.instance.pk is None and meeting is not None and language:
+            try:
+                meeting_translation_language_check(meeting=meeting, language=language)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(MeetingTranslation)
+class MeetingTranslationAdmin(admin.ModelAdmin):
+    """Programme staff add, correct, check and delete meetings' translations, through the
+    meetings services (which move the meeting's and the lists' versions); an edit waits for a
+    check again, as on the site."""
+
+    form = MeetingTranslationForm
+    list_display = ["title", "meeting", "language", "checked_by", "updated_at"]
+    list_filter = ["language", ("checked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "meeting__title"]
+    list_select_related = ["meeting", "checked_by"]
+    autocomplete_fields = ["meeting"]
+    actions = ["mark_checked"]
+
+    def has_module_permission(self, request):
+        return is_programme_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_programme_staff(request.user)
+
+    def has_add_permission(self, request):
+        return is_programme_staff(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_programme_staff(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_programme_staff(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        written = ["written_by", "checked_by", "checked_at", "updated_at"]
+        # A translation keeps its meeting and language: another language is another row.
+        return ["meeting", "language", *written] if obj is not None else written
+
+    def get_fields(self, request, obj=None):
+        fields = ["meeting", "language", "title", "description"]
+        return [*fields, "written_by", "checked_by", "checked_at"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        texts = {name: form.cleaned_data[name] for name in ("title", "description")}
+        if change:
+            meeting_translation_save(meeting=obj.meeting, by=request.user, translation=obj, **texts)
+        else:
+            saved = meeting_translation_save(
+                meeting=form.cleaned_data["meeting"],
+                by=request.user,
+                language=form.cleaned_data["language"],
+                **texts,
+            )
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        meeting_translation_delete(translation=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for translation in queryset:
+            meeting_translation_delete(translation=translation, by=request.user)
+
+    @admin.action(description=_("Mark as checked"))
+    def mark_checked(self, request, queryset):
+        count = 0
+        for translation in queryset.filter(checked_at__isnull=True):
+            meeting_translation_check(translation=translation, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d translation marked as checked.",
+                "%(count)d translations marked as checked.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 admin.site.register(Meeting.history.model, HistoryAdmin)

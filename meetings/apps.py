@@ -12,15 +12,20 @@ class MeetingsConfig(AppConfig):
         from cities.sections import register_city_section
         from twinning.links import register_action_link
         from twinning.sections import register_edition_section, register_pairing_section
+        from worldcities import machine_translation
 
         from . import ical
-        from .models import Meeting
         from .selectors import (
             LIST_SHOWS,
             meetings_for_city,
             meetings_for_edition,
+            meetings_for_links,
             meetings_for_pairing,
         )
+        from .services import MACHINE_KIND, meeting_translation_draft_store
+
+        # eTranslation answers later: the drafts it sends are stored by the meetings' service.
+        machine_translation.register(MACHINE_KIND, meeting_translation_draft_store)
 
         # Both sections show meetings as the list does (with their host city), so they are
         # kept under the same versions (the clock's among them: upcoming or past).
@@ -56,6 +61,6 @@ class MeetingsConfig(AppConfig):
             "meetings",
             label=_("Decided at"),
             relation="meetings",
-            queryset=lambda: Meeting.objects.only("title"),
+            queryset=meetings_for_links,
             order=10,
         )

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Meeting
+from .selectors import in_reader_language
 
 ENTRIES = 50
 
@@ -28,24 +29,29 @@ class UpcomingMeetingsFeed(Feed):
         return reverse("meetings:list")
 
     def items(self):
-        return (
-            Meeting.objects.filter(is_public=True, ends_at__gte=timezone.now())
-            .exclude(status=Meeting.Status.CANCELLED)
-            .select_related("host_city__country")
-            .only(
-                "id",
-                "title",
-                "kind",
-                "starts_at",
-                "ends_at",
-                "description",
-                "created_at",
-                "updated_at",
-                "host_city__name",
-                "host_city__time_zone",
-                "host_city__country__name",
+        # The feed speaks the reader's language: so do the meetings' titles and descriptions
+        # where they have a translation into it.
+        return in_reader_language(
+            list(
+                Meeting.objects.filter(is_public=True, ends_at__gte=timezone.now())
+                .exclude(status=Meeting.Status.CANCELLED)
+                .select_related("host_city__country")
+                .only(
+                    "id",
+                    "title",
+                    "language",
+                    "kind",
+                    "starts_at",
+                    "ends_at",
+                    "description",
+                    "created_at",
+                    "updated_at",
+                    "host_city__name",
+                    "host_city__time_zone",
+                    "host_city__country__name",
+                )
+                .order_by("starts_at", "id")[:ENTRIES]
             )
-            .order_by("starts_at", "id")[:ENTRIES]
         )
 
     def item_title(self, item):

@@ -3,6 +3,7 @@ import uuid
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -449,3 +450,17 @@ class MeetingTranslationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["language"]
+
+
+class MeetingTranslationDraftForm(forms.Form):
+    """The language a coordinator asks machine translation for a draft in."""
+
+    language = forms.ChoiceField(
+        label=_("Draft a translation into"),
+        choices=settings.LANGUAGES,
+        error_messages={
+            "invalid_choice": _(
+                "The platform does not offer “%(value)s”: choose one of the languages listed."
+            )
+        },
+    )

@@ -18,11 +18,33 @@ from worldcities.notifications.models import Kind
 from worldcities.notifications.services import Notice, notify, notify_each, notify_many
 
 from . import ical
-from .models import Meeting, Registration
+from .models import Meeting, MeetingTranslation, Registration
 
 
 def _language(person) -> str:
     return getattr(person, "language", None) or settings.LANGUAGE_CODE
+
+
+def with_titles(meetings) -> None:
+    """Reads the titles of the meetings' translations, in one query, for ``title_in``."""
+    meetings = [m for m in meetings if not hasattr(m, "titles_by_language")]
+    if not meetings:
+        return
+    found: dict[int, dict[str, str]] = {}
+    rows = MeetingTranslation.objects.filter(meeting_id__in={m.pk for m in meetings})
+    for meeting_id, language, title in rows.values_list("meeting_id", "language", "title"):
+        found.setdefault(meeting_id, {})[language] = title
+    for meeting in meetings:
+        meeting.titles_by_language = found.get(meeting.pk, {})
+
+
+def title_in(meeting: Meeting, language: str) -> str:
+    """The meeting's title as a reader of ``language`` sees it on its page: its translation's
+    where it has one, else its own."""
+    if language == meeting.language:
+        return meeting.title
+    with_titles([meeting])
+    return meeting.titles_by_language.get(language, meeting.title)
 
 
 def _span(meeting: Meeting, zone_name: str) -> str:
@@ -97,7 +119,7 @@ def _registration_notice(registration: Registration, *, promoted: bool) -> tuple
             f"{notice}:{stamp(registration.updated_at)}",
             Notice(
                 recipient=person,
-                title=title % {"title": meeting.title},
+                title=title % {"title": title_in(meeting, _language(person))},
                 body=f"{leads[notice]}\n\n{meeting_facts(meeting, person)}",
                 url=meeting.get_absolute_url(),
             ),
@@ -112,6 +134,8 @@ def registration_notice(registration: Registration, *, promoted: bool = False) -
 def registration_notices(registrations, *, promoted: bool = False) -> None:
     """``registration_notice`` for many registrations (those promoted from a waiting list at
     once), in a fixed number of queries."""
+    registrations = list(registrations)
+    with_titles([registration.meeting for registration in registrations])
     occasions = []
     for registration in registrations:
         told = _registration_notice(registration, promoted=promoted)
@@ -133,7 +157,7 @@ def invitation_notice(registration: Registration) -> None:
             recipient=person,
             kind=Kind.INVITATION,
             target=registration,
-            title=_("Invitation: %(title)s") % {"title": meeting.title},
+            title=_("Invitation: %(title)s") % {"title": title_in(meeting, _language(person))},
             body=body,
             url=meeting.get_absolute_url(),
             occasion=f"invited:{stamp(registration.invited_at)}",
@@ -147,11 +171,10 @@ def invitation_reminder(
     meeting, person = registration.meeting, registration.person
     before = timezone.now()
     with translation.override(_language(person)):
-        title = subject or _("Reminder: you are invited to %(title)s") % {"title": meeting.title}
+        shown = title_in(meeting, _language(person))
+        title = subject or _("Reminder: you are invited to %(title)s") % {"title": shown}
         parts = [message.strip()] if message.strip() else []
-        parts.append(
-            _("You have not yet answered the invitation to %(title)s.") % {"title": meeting.title}
-        )
+        parts.append(_("You have not yet answered the invitation to %(title)s.") % {"title": shown})
         parts.append(meeting_facts(meeting, person))
         notification = notify(
             recipient=person,
@@ -174,7 +197,7 @@ def meeting_cancelled_notice(meeting: Meeting, people) -> int:
             body = "\n\n".join(
                 [_("This meeting will not take place."), meeting_facts(meeting, person)]
             )
-            title = _("Cancelled: %(title)s") % {"title": meeting.title}
+            title = _("Cancelled: %(title)s") % {"title": title_in(meeting, _language(person))}
         items.append(
             Notice(recipient=person, title=title, body=body, url=meeting.get_absolute_url())
         )
@@ -196,7 +219,7 @@ def meeting_moved_notice(meeting: Meeting, people) -> int:
                     meeting_facts(meeting, person),
                 ]
             )
-            title = _("Changed: %(title)s") % {"title": meeting.title}
+            title = _("Changed: %(title)s") % {"title": title_in(meeting, _language(person))}
         items.append(
             Notice(
                 recipient=person,
@@ -224,7 +247,7 @@ def meeting_reminder(meeting: Meeting, person, *, attachment: dict) -> Notice:
             ]
         )
         title = _("Reminder: %(title)s starts %(date)s") % {
-            "title": meeting.title,
+            "title": title_in(meeting, _language(person)),
             "date": date_format(meeting.local_starts_at, "COMPACT_DATE_FORMAT"),
         }
     return Notice(
@@ -259,7 +282,7 @@ def evaluation_request(meeting: Meeting, people, *, reminder: bool = False) -> i
             items.append(
                 Notice(
                     recipient=person,
-                    title=title % {"title": meeting.title},
+                    title=title % {"title": title_in(meeting, _language(person))},
                     body=f"{lead}\n{settings.SITE_URL.rstrip('/')}{url}",
                     url=url,
                 )

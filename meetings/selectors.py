@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -29,6 +29,40 @@ from .models import (
     Registration,
 )
 from .permissions import can_manage
+
+
+def in_reader_language(rows):
+    """Shows each meeting of ``rows`` (a list) with the title and public description of its
+    translation into the reader's language, where it has one, as the meeting's page does
+    (``translated_from`` is then the language it was written in, ``shown_language`` the
+    translation's): one query, none when every row is in that language. Returns ``rows``."""
+    language = translation.get_language() or ""
+    others = [row.pk for row in rows if row.language != language]
+    if not others:
+        return rows
+    found = {
+        meeting_id: (title, description)
+        for meeting_id, title, description in MeetingTranslation.objects.filter(
+            meeting_id__in=others, language=language
+        ).values_list("meeting_id", "title", "description")
+    }
+    for row in rows:
+        if row.pk in found:
+            title, description = found[row.pk]
+            row.translated_from = row.get_language_display()
+            row.shown_language = language
+            row.title = title
+            row.description = description or row.description
+    return rows
+
+
+def meetings_for_links():
+    """Meetings as other pages link to them (an action plan's "Decided at"): the title, and
+    ``shown_title``, that of the translation into the reader's language where it has one."""
+    theirs = MeetingTranslation.objects.filter(
+        meeting_id=OuterRef("pk"), language=translation.get_language() or ""
+    )
+    return Meeting.objects.only("title").annotate(shown_title=Subquery(theirs.values("title")[:1]))
 
 
 def meetings_visible(user):
@@ -66,7 +100,7 @@ def meetings_matching(user, q: str, *, limit: int) -> tuple[int, list[Meeting]]:
             "-rank", "-starts_at", "pk"
         )[:limit]
     )
-    return count, rows
+    return count, in_reader_language(rows)
 
 
 PER_PAGE = 20
@@ -117,12 +151,18 @@ def meeting_list_html(params) -> str:
             meetings.filter(ends_at__gte=now).order_by("starts_at", "id"), PER_PAGE
         )
         past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id"), PER_PAGE)
+        upcoming_page = upcoming.get_page(query.get("upcoming_page"))
+        past_page = past.get_page(query.get("page"))
+        # Both pages' translations in one query.
+        upcoming_page.object_list = list(upcoming_page.object_list)
+        past_page.object_list = list(past_page.object_list)
+        in_reader_language(upcoming_page.object_list + past_page.object_list)
         return render_to_string(
             "meetings/includes/meeting_list_results.html",
             {
                 "filter": filterset,
-                "upcoming": upcoming.get_page(query.get("upcoming_page")),
-                "past": past.get_page(query.get("page")),
+                "upcoming": upcoming_page,
+                "past": past_page,
                 "query": list_query(query),
             },
         )
@@ -159,21 +199,26 @@ def meetings_for_city(city, user, limit: int = 10):
     past = list(
         meetings_visible(user).filter(pk__in=ids, ends_at__lt=now).order_by("-starts_at")[:limit]
     )
+    in_reader_language(upcoming + past)
     return {"upcoming": upcoming, "past": past}
 
 
 def meetings_for_edition(edition, limit: int = 5):
     """The edition's next meetings (those not over yet), soonest first."""
-    return list(
-        meetings_visible(None)
-        .filter(edition=edition, ends_at__gte=timezone.now())
-        .order_by("starts_at", "id")[:limit]
+    return in_reader_language(
+        list(
+            meetings_visible(None)
+            .filter(edition=edition, ends_at__gte=timezone.now())
+            .order_by("starts_at", "id")[:limit]
+        )
     )
 
 
 def meetings_for_pairing(pairing, user, limit: int = 20):
     """The meetings that serve a pairing, newest first."""
-    return list(meetings_visible(user).filter(pairings=pairing).order_by("-starts_at")[:limit])
+    return in_reader_language(
+        list(meetings_visible(user).filter(pairings=pairing).order_by("-starts_at")[:limit])
+    )
 
 
 def month_grid(qs, year: int, month: int) -> list[list[dict]]:
@@ -188,9 +233,10 @@ def month_grid(qs, year: int, month: int) -> list[list[dict]]:
         last + datetime.timedelta(days=2), datetime.time(), datetime.UTC
     )
     by_day = defaultdict(list)
-    for meeting in qs.filter(starts_at__lt=window_end, ends_at__gt=window_start).order_by(
-        "starts_at"
-    ):
+    shown = list(
+        qs.filter(starts_at__lt=window_end, ends_at__gt=window_start).order_by("starts_at")
+    )
+    for meeting in in_reader_language(shown):
         day = meeting.local_starts_at.date()
         end = meeting.local_ends_at.date()
         while day <= end:

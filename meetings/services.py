@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from twinning.models import Action, Pairing, PairingMember
 from twinning.services import action_agreed_create, action_links_changed
-from worldcities import versions
+from worldcities import machine_translation, versions
 from worldcities.formats import date_format, zone_label
 from worldcities.pagination import in_batches
 from worldcities.users.models import Role, User
@@ -979,7 +979,7 @@ def travel_details_purge(*, now=None) -> int:
 
 
 # --- Translations -------------------------------------------------------------------------------
-def _meeting_translation_language_check(*, meeting: Meeting, language: str) -> None:
+def meeting_translation_language_check(*, meeting: Meeting, language: str) -> None:
     """Refuses a translation into a language the platform does not offer, into the meeting's
     own language, or into one it has a translation into already."""
     offered = dict(settings.LANGUAGES)
@@ -1008,6 +1008,13 @@ def _meeting_translation_language_check(*, meeting: Meeting, language: str) -> N
         )
 
 
+def _translation_shown_changed(meeting: Meeting) -> None:
+    """A translation's title shows on the meeting's page, the lists and the action plans
+    that link to the meeting: they move on."""
+    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    action_links_changed(actions=Action.objects.filter(meetings=meeting.pk))
+
+
 @transaction.atomic
 def meeting_translation_save(
     *,
@@ -1024,17 +1031,27 @@ def meeting_translation_save(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
     if translation is None:
-        _meeting_translation_language_check(meeting=meeting, language=language)
+        meeting_translation_language_check(meeting=meeting, language=language)
         translation = MeetingTranslation(meeting=meeting, language=language)
     elif translation.meeting_id != meeting.pk:
         raise PermissionDenied
     translation.title, translation.description = title, description
     translation.written_by = by
+    translation.machine = False
     translation.checked_by, translation.checked_at = None, None
     translation.full_clean(exclude=["meeting"])
     translation.save()
-    versions.bump(f"meeting:{meeting.pk}", "meetings")
+    _translation_shown_changed(meeting)
     return translation
+
+
+@transaction.atomic
+def meeting_translation_delete(*, translation: MeetingTranslation, by: User) -> None:
+    """Removes a meeting's translation: its page and the lists that show it move on."""
+    meeting = Meeting.objects.select_for_update().get(pk=translation.meeting_id)
+    _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
+    MeetingTranslation.objects.filter(pk=translation.pk).delete()
+    _translation_shown_changed(meeting)
 
 
 @transaction.atomic
@@ -1050,3 +1067,69 @@ def meeting_translation_check(*, translation: MeetingTranslation, by: User) -> M
     translation.save(update_fields=["checked_by", "checked_at", "updated_at"])
     versions.bump(f"meeting:{translation.meeting_id}")
     return translation
+
+
+MACHINE_KIND = "meeting"
+
+
+@transaction.atomic
+def meeting_translation_draft_request(*, meeting: Meeting, language: str, by: User) -> None:
+    """Asks machine translation for a draft of the meeting's title and public description in
+    ``language``, made in the background (``tasks.draft_meeting_translation``) once this
+    transaction commits and stored as an unchecked translation. Refused when machine
+    translation is not configured."""
+    from .tasks import draft_meeting_translation
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require(can_manage(by, meeting), _("Only the edition's coordinators translate its meetings."))
+    if not machine_translation.enabled():
+        raise ValidationError(_("Machine translation is not set up on this platform."))
+    meeting_translation_language_check(meeting=meeting, language=language)
+    transaction.on_commit(lambda: draft_meeting_translation.delay(meeting.pk, language, by.pk))
+
+
+def meeting_translation_draft_make(*, meeting_id: int, language: str, by_id: int | None) -> bool:
+    """Drafts the translation the task was asked for, unless the meeting has one into that
+    language by now: safe to repeat. Returns whether it stored one (a provider that answers
+    later hands the texts to ``meeting_translation_draft_store``). The texts are sent before
+    the row is locked, so that a slow answer holds no lock."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or meeting.translations.filter(language=language).exists():
+        return False
+    texts = machine_translation.draft(
+        [meeting.title, meeting.description],
+        source=meeting.language,
+        target=language,
+        kind=MACHINE_KIND,
+        object_id=meeting_id,
+        by_id=by_id,
+    )
+    if texts is None:
+        return False
+    return meeting_translation_draft_store(
+        object_id=meeting_id, language=language, texts=texts, by_id=by_id
+    )
+
+
+@transaction.atomic
+def meeting_translation_draft_store(
+    *, object_id: int, language: str, texts: list[str], by_id: int | None
+) -> bool:
+    """Stores machine-translated ``texts`` (title, description) of a meeting as its unchecked
+    translation into ``language``, unless the meeting is gone or has one by now."""
+    meeting = Meeting.objects.select_for_update().filter(pk=object_id).first()
+    if meeting is None or meeting.translations.filter(language=language).exists():
+        return False
+    title, description = texts
+    translation = MeetingTranslation(
+        meeting=meeting,
+        language=language,
+        title=title[:200],
+        description=description,
+        machine=True,
+        written_by=User.objects.filter(pk=by_id).first() if by_id else None,
+    )
+    translation.full_clean(exclude=["meeting"])
+    translation.save()
+    _translation_shown_changed(meeting)
+    return True

@@ -4,6 +4,8 @@ send each message once."""
 
 from celery import shared_task
 
+from worldcities.machine_translation import TransientError
+
 from . import services
 
 
@@ -25,3 +27,21 @@ def send_evaluation_reminders() -> int:
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
 def purge_travel_details() -> int:
     return services.travel_details_purge()
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=180,
+    autoretry_for=(TransientError,),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=6,
+)
+def draft_meeting_translation(meeting_id: int, language: str, by_id: int | None) -> bool:
+    """Drafts, by machine translation, the translation of a meeting a coordinator asked for;
+    does nothing if the meeting has one into that language by then."""
+    return services.meeting_translation_draft_make(
+        meeting_id=meeting_id, language=language, by_id=by_id
+    )

@@ -34,6 +34,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/translations/", views.meeting_translations, name="translations"),
     path(
+        "<int:pk>/translations/draft/",
+        views.meeting_translation_draft,
+        name="translation_draft",
+    ),
+    path(
         "<int:pk>/translations/<str:language>/",
         views.meeting_translation_edit,
         name="translation_edit",

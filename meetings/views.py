@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from worldcities import versions
+from worldcities import machine_translation, versions
 
 from . import ical, selectors, services
 from .filters import MeetingFilter
@@ -26,6 +26,7 @@ from .forms import (
     InviteForm,
     LogisticsForm,
     MeetingForm,
+    MeetingTranslationDraftForm,
     MeetingTranslationForm,
     MinutesForm,
     OutcomeForm,
@@ -107,6 +108,7 @@ def meeting_ics(request, pk: int):
     details = request.user.has_perm("meetings.view_meeting_details", meeting)
     agenda = details or request.user.has_perm("meetings.view_agenda", meeting)
     items = list(meeting.agenda_items.all()) if agenda else []
+    selectors.in_reader_language([meeting])
     events = ical.meeting_events(meeting, details=details, agenda=items)
     return _ics_response(ical.calendar_bytes(meeting.title, events), f"{meeting.slug}.ics")
 
@@ -116,7 +118,7 @@ def public_feed_ics(request, slug: str | None = None):
     without venues or online links, with the agenda (public for these meetings)."""
     edition = selectors.edition_get(slug) if slug is not None else None
     events = []
-    for meeting in selectors.public_meetings(edition):
+    for meeting in selectors.in_reader_language(list(selectors.public_meetings(edition))):
         events.extend(
             ical.meeting_events(meeting, details=False, agenda=meeting.agenda_items.all())
         )
@@ -131,10 +133,16 @@ def feed_ics(request, token: str):
     feed = get_object_or_404(
         CalendarFeedToken.objects.select_related("user"), token=token, user__is_active=True
     )
-    events = []
-    for meeting in selectors.meetings_of_person(feed.user):
-        events.extend(ical.meeting_events(meeting, details=True, agenda=meeting.agenda_items.all()))
-    return _ics_response(ical.calendar_bytes(_("My World Cities meetings"), events), "meetings.ics")
+    # A calendar application asks without the owner's cookie: the feed speaks their language.
+    with translation.override(feed.user.language or translation.get_language()):
+        events = []
+        meetings = selectors.in_reader_language(list(selectors.meetings_of_person(feed.user)))
+        for meeting in meetings:
+            events.extend(
+                ical.meeting_events(meeting, details=True, agenda=meeting.agenda_items.all())
+            )
+        name = _("My World Cities meetings")
+    return _ics_response(ical.calendar_bytes(name, events), "meetings.ics")
 
 
 @login_required
@@ -626,10 +634,23 @@ def meeting_translations(request, pk: int):
                 return redirect("meetings:translations", pk=meeting.pk)
         messages.error(request, _("Please correct the errors below. Nothing was saved."))
         status = 400
+    return _translations_page(request, meeting, form=form, status=status)
+
+
+def _translations_page(request, meeting, *, form=None, draft_form=None, status=200):
+    if form is None:
+        form = MeetingTranslationForm(prefix="translation")
+    if draft_form is None and machine_translation.enabled():
+        draft_form = MeetingTranslationDraftForm(prefix="draft")
     return render(
         request,
         "meetings/translations.html",
-        {"meeting": meeting, "translations": selectors.meeting_translations(meeting), "form": form},
+        {
+            "meeting": meeting,
+            "translations": selectors.meeting_translations(meeting),
+            "form": form,
+            "draft_form": draft_form,
+        },
         status=status,
     )
 
@@ -651,6 +672,28 @@ def meeting_translation_edit(request, pk: int, language: str):
         {"meeting": meeting, "translation": translation, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def meeting_translation_draft(request, pk: int):
+    meeting = _meeting_managed(request, pk)
+    form = MeetingTranslationDraftForm(request.POST, prefix="draft")
+    if form.is_valid():
+        try:
+            services.meeting_translation_draft_request(
+                meeting=meeting, language=form.cleaned_data["language"], by=request.user
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("A draft is being made: reload this page in a minute. It waits for a check."),
+            )
+            return redirect("meetings:translations", pk=meeting.pk)
+    messages.error(request, _("Please correct the errors below. Nothing was saved."))
+    return _translations_page(request, meeting, draft_form=form, status=400)
 
 
 @login_required

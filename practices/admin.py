@@ -1,9 +1,13 @@
 """The admin for programme staff. Saves go through the services' derived data (rendered
 body, search vector) and say what changed (``services.practice_changed``); the review
-lifecycle stays on the platform's pages."""
+lifecycle stays on the platform's pages. Translations are written through the translation
+services, as on the site."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from twinning.models import Action
 from twinning.services import action_links_changed
@@ -21,8 +25,18 @@ from .models import (
     PracticeVersion,
     Transfer,
 )
+from .permissions import can
 from .rendering import render_markdown
-from .services import lists_showing, practice_changed, practice_index, practice_slug_new
+from .services import (
+    lists_showing,
+    practice_changed,
+    practice_index,
+    practice_slug_new,
+    practice_translation_check,
+    practice_translation_delete,
+    practice_translation_language_check,
+    practice_translation_save,
+)
 
 
 def _changed(practices, listed_before=()) -> None:
@@ -105,13 +119,14 @@ class TransferInline(admin.TabularInline):
 
 
 class TranslationInline(admin.TabularInline):
-    """Shown only: translations are written and checked on the platform's pages, whose
-    services reindex the practice and move its versions."""
+    """Shown only: each translation is added, edited, checked and deleted in its own admin
+    (``PracticeTranslationAdmin``, through the services), linked from here."""
 
     model = PracticeTranslation
     extra = 0
     fields = ["language", "title", "machine", "written_by", "checked_by", "checked_at"]
     readonly_fields = fields
+    show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -212,3 +227,100 @@ class FollowAdmin(admin.ModelAdmin):
     list_display = ["user", "practice", "thematic_area", "created_at"]
     list_select_related = ["user", "practice", "thematic_area"]
     raw_id_fields = ["user", "practice"]
+
+
+class PracticeTranslationForm(forms.ModelForm):
+    """The practice and language of a new translation are checked as on the platform's pages
+    (an offered language, not the practice's own, one translation per language)."""
+
+    class Meta:
+        model = PracticeTranslation
+        fields = ["practice", "language", "title", "summary", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        practice, language = cleaned.get("practice"), cleaned.get("language")
+        if self.instance.pk is None and practice is not None and language:
+            try:
+                practice_translation_language_check(practice=practice, language=language)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(PracticeTranslation)
+class PracticeTranslationAdmin(admin.ModelAdmin):
+    """Programme staff add, correct, check and delete translations. Every write goes through
+    the practices services, which reindex the practice and move its versions; an edit waits
+    for a check again, as on the site."""
+
+    form = PracticeTranslationForm
+    list_display = ["title", "practice", "language", "machine", "checked_by", "updated_at"]
+    list_filter = ["language", "machine", ("checked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "practice__title"]
+    list_select_related = ["practice", "checked_by"]
+    autocomplete_fields = ["practice"]
+    actions = ["mark_checked"]
+
+    def has_module_permission(self, request):
+        return can(request.user, "manage_translations")
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, "manage_translations")
+
+    def has_add_permission(self, request):
+        return can(request.user, "manage_translations")
+
+    def has_change_permission(self, request, obj=None):
+        return can(request.user, "manage_translations")
+
+    def has_delete_permission(self, request, obj=None):
+        return can(request.user, "manage_translations")
+
+    def get_readonly_fields(self, request, obj=None):
+        written = ["machine", "written_by", "checked_by", "checked_at", "updated_at"]
+        # A translation keeps its practice and language: another language is another row.
+        return ["practice", "language", *written] if obj is not None else written
+
+    def get_fields(self, request, obj=None):
+        fields = ["practice", "language", "title", "summary", "body"]
+        return [*fields, "machine", "written_by", "checked_by", "checked_at"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        texts = {name: form.cleaned_data[name] for name in ("title", "summary", "body")}
+        if change:
+            practice_translation_save(
+                practice=obj.practice, by=request.user, translation=obj, **texts
+            )
+        else:
+            saved = practice_translation_save(
+                practice=form.cleaned_data["practice"],
+                by=request.user,
+                language=form.cleaned_data["language"],
+                **texts,
+            )
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        practice_translation_delete(translation=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for translation in queryset:
+            practice_translation_delete(translation=translation, by=request.user)
+
+    @admin.action(description=_("Mark as checked"))
+    def mark_checked(self, request, queryset):
+        count = 0
+        for translation in queryset.filter(checked_at__isnull=True):
+            practice_translation_check(translation=translation, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d translation marked as checked.",
+                "%(count)d translations marked as checked.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

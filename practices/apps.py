@@ -42,14 +42,19 @@ class PracticesConfig(AppConfig):
         from cities.sections import register_city_section
         from twinning.links import register_action_link
         from twinning.sections import register_application_section, register_pairing_section
+        from worldcities import machine_translation
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
-        from .models import Practice
         from .selectors import (
             application_practices_section,
             practices_for_city,
+            practices_for_links,
             practices_for_pairing,
         )
+        from .services import MACHINE_KIND, practice_translation_draft_store
+
+        # eTranslation answers later: the drafts it sends are stored by the practices' service.
+        machine_translation.register(MACHINE_KIND, practice_translation_draft_store)
 
         post_save.connect(
             organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
@@ -87,6 +92,6 @@ class PracticesConfig(AppConfig):
             "practices",
             label=_("Practices:"),
             relation="practices",
-            queryset=lambda: Practice.objects.published().only("title", "slug"),
+            queryset=practices_for_links,
             order=20,
         )

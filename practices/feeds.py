@@ -1,5 +1,7 @@
-"""Atom feeds of newly published practices: all of them, one thematic area's, one city's.
-Each answers in a constant number of queries (the area or city, the entries, their areas)."""
+"""Atom feeds of newly published practices: all of them, one thematic area's, one city's, in
+the reader's language (the practices' titles and summaries too, where they have a translation
+into it). Each answers in a constant number of queries (the area or city, the entries, their
+areas, their translations)."""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from cities.models import City, ThematicArea
 
 from .models import Practice
+from .selectors import in_reader_language
 
 ENTRIES = 30
 PROGRAMME = "World Cities programme"
@@ -26,6 +29,7 @@ def newly_published():
             "slug",
             "title",
             "summary",
+            "language",
             "published_at",
             "updated_at",
             "city__name",
@@ -52,7 +56,7 @@ class PublishedPracticesFeed(Feed):
         return reverse("practices:list")
 
     def items(self, obj=None):
-        return newly_published()[:ENTRIES]
+        return in_reader_language(list(newly_published()[:ENTRIES]))
 
     def item_title(self, item):
         return item.title
@@ -92,7 +96,9 @@ class AreaPracticesFeed(PublishedPracticesFeed):
         return f"{reverse('practices:list')}?area={obj.slug}"
 
     def items(self, obj):
-        return newly_published().filter(area_ids__contains=[obj.pk])[:ENTRIES]
+        return in_reader_language(
+            list(newly_published().filter(area_ids__contains=[obj.pk])[:ENTRIES])
+        )
 
 
 class CityPracticesFeed(PublishedPracticesFeed):
@@ -109,4 +115,4 @@ class CityPracticesFeed(PublishedPracticesFeed):
         return reverse("cities:detail", kwargs={"slug": obj.slug})
 
     def items(self, obj):
-        return newly_published().filter(city=obj)[:ENTRIES]
+        return in_reader_language(list(newly_published().filter(city=obj)[:ENTRIES]))

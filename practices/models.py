@@ -557,12 +557,6 @@ class PracticeTranslation(Translation):
         _("description"), help_text=_("Markdown, as in the original: **bold**, lists, links.")
     )
     body_html = models.TextField(editable=False, blank=True)
-    machine = models.BooleanField(
-        _("machine translation"),
-        default=False,
-        editable=False,
-        help_text=_("Drafted by machine translation and not edited since."),
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     search_document = textsearch.language_document(
         "language", ("title", "A"), ("summary", "B"), ("body", "C")

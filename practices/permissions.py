@@ -122,6 +122,8 @@ practice_rules.add_rule(
 )
 practice_rules.add_rule("translate", is_own_city & is_editable)
 practice_rules.add_rule("check_translation", coordinates_practice | is_programme_staff)
+# Programme staff correct or remove any translation, whatever the practice's state (the admin).
+practice_rules.add_rule("manage_translations", is_programme_staff)
 practice_rules.add_rule("transfer", is_published & is_other_city)
 practice_rules.add_rule("comment", is_published & is_member)
 practice_rules.add_rule("follow", is_published & is_member)

@@ -720,24 +720,43 @@ def practice_for_action(*, user, slug: str) -> Practice:
     return get_object_or_404(practices_visible(user).select_related("city"), slug=slug)
 
 
+def practices_for_links():
+    """Published practices as other pages link to them (an action plan's "Practices:"):
+    title and slug, and ``shown_title``, that of the translation into the reader's language
+    where it has one."""
+    theirs = PracticeTranslation.objects.filter(
+        practice_id=OuterRef("pk"), language=translation.get_language() or ""
+    )
+    return (
+        Practice.objects.published()
+        .only("title", "slug")
+        .annotate(shown_title=Subquery(theirs.values("title")[:1]))
+    )
+
+
 def practices_for_pairing(pairing, user, limit: int = 20):
     """The practices written within a pairing that ``user`` may see, newest first (their
     titles, cities and status: what the pairing page lists)."""
-    return list(
-        practices_visible(user)
-        .filter(pairing=pairing)
-        .select_related("city")
-        .only("slug", "title", "status", "city__name", "city__slug")
-        .order_by("-updated_at")[:limit]
+    return in_reader_language(
+        list(
+            practices_visible(user)
+            .filter(pairing=pairing)
+            .select_related("city")
+            .only("slug", "title", "language", "status", "city__name", "city__slug")
+            .order_by("-updated_at")[:limit]
+        )
     )
 
 
 def practices_for_city(city, user) -> dict:
     """What a city's page shows: the practices it wrote (that ``user`` may see) and the
-    practices it took up from other cities, with how far it got (two queries)."""
+    practices it took up from other cities, with how far it got, each practice with its
+    translation into the reader's language where it has one (three queries)."""
     visible = practices_visible(user)
-    own = visible.filter(city=city).only("slug", "title", "status", "adoption_count", "city_id")
-    return {
+    own = visible.filter(city=city).only(
+        "slug", "title", "language", "status", "adoption_count", "city_id"
+    )
+    result = {
         "own": list(own.order_by("-published_at", "-created_at")),
         "taken_up": list(
             Transfer.objects.filter(city=city, practice__in=visible.values("pk"))
@@ -745,6 +764,8 @@ def practices_for_city(city, user) -> dict:
             .order_by("-updated_at")
         ),
     }
+    in_reader_language(result["own"] + [transfer.practice for transfer in result["taken_up"]])
+    return result
 
 
 def practices_workspace(user) -> dict:

@@ -595,7 +595,7 @@ def follow_toggle(*, user, practice: Practice | None = None, thematic_area=None)
 
 
 # --- Translations -------------------------------------------------------------------------------
-def _translation_language_check(*, practice: Practice, language: str) -> None:
+def practice_translation_language_check(*, practice: Practice, language: str) -> None:
     """Refuses a translation into a language the platform does not offer, into the practice's
     own language, or into one it has a translation into already."""
     offered = dict(settings.LANGUAGES)
@@ -667,10 +667,12 @@ def practice_translation_save(
     (when published) the list move on, and the translation waits for a coordinator's check
     again."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
-    if by is not None and not can(by, "translate", practice):
+    if by is not None and not (
+        can(by, "translate", practice) or can(by, "manage_translations", practice)
+    ):
         raise PermissionDenied(_("Only delegates of the practice's city translate it."))
     if translation is None:
-        _translation_language_check(practice=practice, language=language)
+        practice_translation_language_check(practice=practice, language=language)
         translation = PracticeTranslation(practice=practice, language=language)
     elif translation.practice_id != practice.pk:
         raise PermissionDenied
@@ -704,6 +706,20 @@ def practice_translation_check(*, translation: PracticeTranslation, by) -> Pract
 
 
 @transaction.atomic
+def practice_translation_delete(*, translation: PracticeTranslation, by) -> None:
+    """Removes a translation (programme staff): the practice's search vector lets go of its
+    words, and its page and (when published) the lists move on."""
+    practice = Practice.objects.select_for_update().get(pk=translation.practice_id)
+    if not can(by, "manage_translations", practice):
+        raise PermissionDenied(_("Only programme staff delete translations."))
+    listed = practice.status == S.PUBLISHED
+    listed_before = lists_showing([practice.pk]) if listed else ()
+    PracticeTranslation.objects.filter(pk=translation.pk).delete()
+    practice_index(practice=practice)
+    practice_changed(practice=practice, listed=listed, listed_before=listed_before)
+
+
+@transaction.atomic
 def practice_translation_draft_request(*, practice: Practice, language: str, by) -> None:
     """Asks machine translation for a draft of ``practice`` in ``language``, made in the
     background (``tasks.draft_practice_translation``) once this transaction commits and stored
@@ -715,36 +731,56 @@ def practice_translation_draft_request(*, practice: Practice, language: str, by)
         raise PermissionDenied(_("Only delegates of the practice's city translate it."))
     if not machine_translation.enabled():
         raise ValidationError(_("Machine translation is not set up on this platform."))
-    _translation_language_check(practice=practice, language=language)
+    practice_translation_language_check(practice=practice, language=language)
     transaction.on_commit(lambda: draft_practice_translation.delay(practice.pk, language, by.pk))
 
 
 def practice_translation_draft_make(*, practice_id: int, language: str, by_id: int | None) -> bool:
     """Drafts the translation the task was asked for, unless the practice has one into that
     language by now (a second run, or a person who wrote it meanwhile): safe to repeat.
-    Returns whether it stored one. The texts are sent before the row is locked, so that a
-    slow answer holds no lock."""
+    Returns whether it stored one: a provider that answers later (eTranslation) hands the
+    texts to ``practice_translation_draft_store`` when they arrive. The texts are sent before
+    the row is locked, so that a slow answer holds no lock."""
     practice = Practice.objects.filter(pk=practice_id).first()
     if practice is None or practice.translations.filter(language=language).exists():
         return False
-    title, summary, body = machine_translation.translate(
+    texts = machine_translation.draft(
         [practice.title, practice.summary, practice.body],
         source=practice.language,
         target=language,
+        kind=MACHINE_KIND,
+        object_id=practice_id,
+        by_id=by_id,
     )
-    with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice_id)
-        if practice.translations.filter(language=language).exists():
-            return False
-        _translation_store(
-            practice=practice,
-            translation=PracticeTranslation(practice=practice, language=language),
-            by=get_user_model().objects.filter(pk=by_id).first() if by_id else None,
-            title=title[:200],
-            summary=summary[:600],
-            body=body,
-            machine=True,
-        )
+    if texts is None:
+        return False
+    return practice_translation_draft_store(
+        object_id=practice_id, language=language, texts=texts, by_id=by_id
+    )
+
+
+MACHINE_KIND = "practice"
+
+
+@transaction.atomic
+def practice_translation_draft_store(
+    *, object_id: int, language: str, texts: list[str], by_id: int | None
+) -> bool:
+    """Stores machine-translated ``texts`` (title, summary, text) of a practice as its
+    unchecked translation into ``language``, unless the practice is gone or has one by now."""
+    practice = Practice.objects.select_for_update().filter(pk=object_id).first()
+    if practice is None or practice.translations.filter(language=language).exists():
+        return False
+    title, summary, body = texts
+    _translation_store(
+        practice=practice,
+        translation=PracticeTranslation(practice=practice, language=language),
+        by=get_user_model().objects.filter(pk=by_id).first() if by_id else None,
+        title=title[:200],
+        summary=summary[:600],
+        body=body,
+        machine=True,
+    )
     return True
 
 

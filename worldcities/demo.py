@@ -18,7 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from cities.models import City, Country, Organisation, ThematicArea
-from meetings.models import AgendaItem, DelegationQuota, Meeting, Registration
+from meetings.models import (
+    AgendaItem,
+    DelegationQuota,
+    Meeting,
+    MeetingTranslation,
+    Registration,
+)
 from meetings.services import meeting_create
 from twinning.models import (
     Action,
@@ -353,6 +359,14 @@ MEETINGS = [
             "description": "An hour and a half online between the demonstration pairings.",
         },
         "agenda": [],
+        # Machine-drafted and not yet checked: a coordinator can try the check.
+        "translations": {
+            "ko": (
+                "데모: 수소 모빌리티 온라인 세션",
+                "데모 결연 도시 간의 한 시간 반 온라인 세션.",
+                True,
+            ),
+        },
     },
     {
         "title": "Demo: working meeting in Busan",
@@ -378,6 +392,15 @@ MEETINGS = [
             (1, AgendaItem.Kind.SITE_VISIT, "Site visit: fuel-cell bus depot", (9, 0), (13, 0), 4),
             (2, AgendaItem.Kind.WORKSHOP, "Towards concrete actions", (9, 0), (18, 0), None),
         ],
+        # Korean readers find it under its Korean title on the list, the calendar and the
+        # home page.
+        "translations": {
+            "ko": (
+                "데모: 부산 실무 회의",
+                "바르셀로나 대표단을 위한 부산에서의 3일간의 실무 회의와 현장 방문.",
+                False,
+            ),
+        },
     },
     {
         "title": "Demo: follow-up meeting in Barcelona",
@@ -424,6 +447,16 @@ def _meetings(edition, pairings, cities, today, now, delegates) -> None:
             ends_at=_at(host, last, end_h, end_m),
             **fields,
         )
+        for language, (title, description, machine) in spec.get("translations", {}).items():
+            translation = MeetingTranslation(
+                meeting=meeting,
+                language=language,
+                title=title,
+                description=description,
+                machine=machine,
+            )
+            translation.full_clean()
+            translation.save()
         for name, places in spec.get("quotas", {}).items():
             DelegationQuota.objects.update_or_create(
                 meeting=meeting, city=cities[name], defaults={"places": places}

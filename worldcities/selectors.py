@@ -2,6 +2,7 @@
 
 from cities.models import City
 from cities.selectors import cities_matching
+from meetings.selectors import in_reader_language as meetings_in_reader_language
 from meetings.selectors import (
     meetings_matching,
     meetings_visible,
@@ -9,6 +10,7 @@ from meetings.selectors import (
     upcoming_meetings_count,
 )
 from practices.models import Practice
+from practices.selectors import in_reader_language as practices_in_reader_language
 from practices.selectors import practices_matching
 from twinning.models import Pairing
 from twinning.selectors import pairings_matching
@@ -26,15 +28,18 @@ def programme_figures() -> dict:
 
 
 def home_highlights(user) -> dict:
-    """What is new: the next meetings and the latest published practices."""
+    """What is new: the next meetings and the latest published practices, each with its
+    translation into the reader's language where it has one."""
     return {
-        "next_meetings": list(
-            upcoming_meetings(meetings_visible(user)).order_by("starts_at", "pk")[:3]
+        "next_meetings": meetings_in_reader_language(
+            list(upcoming_meetings(meetings_visible(user)).order_by("starts_at", "pk")[:3])
         ),
-        "latest_practices": list(
-            Practice.objects.published()
-            .select_related("city__country")
-            .order_by("-published_at", "-pk")[:3]
+        "latest_practices": practices_in_reader_language(
+            list(
+                Practice.objects.published()
+                .select_related("city__country")
+                .order_by("-published_at", "-pk")[:3]
+            )
         ),
     }
 

@@ -1,5 +1,6 @@
 """What every translation of a row's text holds, whatever the row (a practice, a meeting):
-the language it is in, who wrote it, and whether a person checked it since."""
+the language it is in, who wrote it (or whether machine translation drafted it), and whether a
+person checked it since."""
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,12 @@ class Translation(models.Model):
     written_by = _person(_("written by"))
     checked_by = _person(_("checked by"))
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
+    machine = models.BooleanField(
+        _("machine translation"),
+        default=False,
+        editable=False,
+        help_text=_("Drafted by machine translation and not edited since."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

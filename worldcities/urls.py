@@ -30,6 +30,7 @@ urlpatterns = [
     path("notifications/", include("worldcities.notifications.urls")),
     path("reports/", include("worldcities.reports.urls")),
     path("open-data/", include("worldcities.opendata.urls")),
+    path("machine-translation/", include("worldcities.machine_translation.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path(

@@ -3,7 +3,14 @@ import datetime
 import factory
 from django.utils import timezone
 
-from meetings.models import AgendaItem, DelegationQuota, Evaluation, Meeting, Registration
+from meetings.models import (
+    AgendaItem,
+    DelegationQuota,
+    Evaluation,
+    Meeting,
+    MeetingTranslation,
+    Registration,
+)
 from tests.cities.factories import PartnerCityFactory
 from tests.twinning.factories import EditionFactory
 from tests.users.factories import DelegateFactory
@@ -78,3 +85,15 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
     content = 4
     organisation = 5
     usefulness = 3
+
+
+class MeetingTranslationFactory(factory.django.DjangoModelFactory):
+    """A meeting's title and description in Korean, unchecked by default."""
+
+    class Meta:
+        model = MeetingTranslation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    language = "ko"
+    title = factory.Sequence(lambda n: f"번역된 회의 {n}")
+    description = "회의에 대한 짧은 설명."

@@ -118,3 +118,19 @@ def test_the_pages_offer_their_feeds(client, practices):
         'href="/practices/cities/tampere/feed.atom"' in line
         for line in alternates("/cities/tampere/")
     )
+
+
+def test_a_feed_read_in_korean_gives_the_korean_titles_and_summaries(client, practices):
+    from practices.models import Practice
+    from tests.practices.factories import PracticeTranslationFactory
+
+    PracticeTranslationFactory(
+        practice=Practice.objects.get(title="Hydrogen buses"),
+        language="ko",
+        title="수소 버스",
+        summary="부산의 수소 버스.",
+    )
+    korean = client.get("/practices/feed.atom", HTTP_ACCEPT_LANGUAGE="ko")
+    assert titles(parse(korean)) == ["수소 버스", "Older bike sharing"]
+    assert "부산의 수소 버스." in korean.content.decode()
+    assert titles(parse(client.get("/practices/feed.atom")))[0] == "Hydrogen buses"

@@ -165,3 +165,12 @@ def test_the_demo_has_a_directory_and_opportunities_to_try(seeded, client):
 
     call_command("seed_demo", stdout=None)  # again: nothing doubles
     assert Opportunity.objects.filter(title__endswith="(demonstration)").count() == 3
+
+
+def test_korean_readers_find_the_demo_meetings_under_their_korean_titles(seeded, client):
+    page = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "데모: 부산 실무 회의" in page
+    assert "데모: 수소 모빌리티 온라인 세션" in page
+    assert "Demo: working meeting in Busan" in client.get("/meetings/").content.decode()
+    online = Meeting.objects.get(edition=seeded, kind=Meeting.Kind.ONLINE)
+    assert online.translations.get().machine

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "worldcities.notifications",
     "worldcities.reports",
     "worldcities.opendata",
+    "worldcities.machine_translation",
     "cities",
     "twinning",
     "practices",
@@ -304,12 +305,24 @@ TIME_ZONE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_I18N = True
 USE_TZ = True
 
-# Machine translation of content (``worldcities.machine_translation``): off unless both are
-# set, and then only drafts a person asks for leave the machine. The address of a DeepL API
-# (its free or paid endpoint, ending in ``/v2/translate``) and its key.
+# Machine translation of content (``worldcities.machine_translation``): off unless the chosen
+# provider is configured, and then only drafts a person asks for leave the machine.
+# ``deepl``: the address of a DeepL API (its free or paid endpoint, ending in
+# ``/v2/translate``) and its key. ``etranslation``: the European Commission's eTranslation,
+# with the application name and password the Commission gave; it answers later, by a POST to
+# the platform's callback addresses under ``SITE_URL``.
+MACHINE_TRANSLATION_PROVIDER = env("MACHINE_TRANSLATION_PROVIDER", default="deepl")
 MACHINE_TRANSLATION_URL = env("MACHINE_TRANSLATION_URL", default="")
 MACHINE_TRANSLATION_KEY = env("MACHINE_TRANSLATION_KEY", default="")
 MACHINE_TRANSLATION_TIMEOUT = env.int("MACHINE_TRANSLATION_TIMEOUT", default=30)
+ETRANSLATION_URL = env(
+    "ETRANSLATION_URL", default="https://webgate.ec.europa.eu/etranslation/si/translate"
+)
+ETRANSLATION_APPLICATION = env("ETRANSLATION_APPLICATION", default="")
+ETRANSLATION_PASSWORD = env("ETRANSLATION_PASSWORD", default="")
+ETRANSLATION_DOMAIN = env("ETRANSLATION_DOMAIN", default="GEN")
+# How long an answer may take to arrive: a callback with an older reference is refused.
+ETRANSLATION_ANSWER_DAYS = env.int("ETRANSLATION_ANSWER_DAYS", default=2)
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
