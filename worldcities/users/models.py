@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     PROGRAMME_STAFF = "programme_staff", _("Programme staff (DG REGIO)")
     COORDINATOR = "coordinator", _("Coordinator")
     DELEGATE = "delegate", _("City delegate")
+    EXPERT = "expert", _("Outside expert (reviews applications to calls)")
 
 
 class UserManager(BaseUserManager):
