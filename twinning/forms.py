@@ -3,9 +3,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cities.models import ThematicArea, Topic
 from worldcities.users.models import User
 
-from .models import NOTE_REQUIRED, PROGRESS_MESSAGE, Action, Application, status_progress_check
+from .models import (
+    NOTE_REQUIRED,
+    PROGRESS_MESSAGE,
+    Action,
+    Application,
+    ApplicationPartner,
+    status_progress_check,
+)
 
 
 class DateInput(forms.DateInput):
@@ -99,6 +107,122 @@ class ActionProgressForm(forms.Form):
                 for field, errors in exc.message_dict.items():
                     self.add_error(field, errors)
         return data
+
+
+# --- Applications to a call -----------------------------------------------------------------------
+class ApplicationForm(forms.Form):
+    """What a city fills in over several sittings: thematic areas and topics, goals,
+    experience, proposed delegation and the answers to the call's questions (one field each,
+    ``answer_<question id>``). Every field may stay empty in a draft; completeness is
+    measured apart (``twinning.selectors.application_completeness``)."""
+
+    thematic_areas = forms.ModelMultipleChoiceField(
+        label=_("Thematic areas"),
+        queryset=ThematicArea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Topics of the thematic areas you ticked."),
+    )
+    goals = forms.CharField(
+        label=_("Goals"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the city wants to achieve through the exchange."),
+    )
+    experience = forms.CharField(
+        label=_("Experience"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the city has done in these areas and can share."),
+    )
+    delegation = forms.CharField(
+        label=_("Proposed delegation"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who would take part in the exchange: one person a line, with position."),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        call = application.call
+        areas = list(call.thematic_areas.all())
+        if "initial" not in kwargs:
+            answers = {a.question_id: a.text for a in application.answers.all()}
+            kwargs["initial"] = {
+                "thematic_areas": [area.pk for area in application.thematic_areas.all()],
+                "topics": [topic.pk for topic in application.topics.all()],
+                "goals": application.goals,
+                "experience": application.experience,
+                "delegation": application.delegation,
+                **{f"answer_{pk}": text for pk, text in answers.items()},
+            }
+        super().__init__(*args, **kwargs)
+        area_qs = ThematicArea.objects.order_by("order", "name")
+        if areas:
+            area_qs = area_qs.filter(pk__in=[area.pk for area in areas])
+        self.fields["thematic_areas"].queryset = area_qs
+        self.fields["topics"].queryset = (
+            Topic.objects.filter(area__in=area_qs)
+            .select_related("area")
+            .order_by("area__order", "area__name", "order", "name")
+        )
+        self.questions = list(call.questions.all())
+        for question in self.questions:
+            self.fields[f"answer_{question.pk}"] = forms.CharField(
+                label=question.text,
+                required=False,
+                max_length=question.max_length,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=question.help_text,
+            )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "thematic_areas": data["thematic_areas"],
+            "topics": data["topics"],
+            "goals": data["goals"],
+            "experience": data["experience"],
+            "delegation": data["delegation"],
+            "answers": {q.pk: data[f"answer_{q.pk}"] for q in self.questions},
+        }
+
+    def main_fields(self):
+        return [self[name] for name in ("goals", "experience", "delegation")]
+
+    def answer_fields(self):
+        return [self[f"answer_{question.pk}"] for question in self.questions]
+
+
+class ApplicationPartnerForm(forms.ModelForm):
+    class Meta:
+        model = ApplicationPartner
+        fields = ["sector", "name", "role"]
+
+
+class ApplicationDocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("A PDF of at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class ApplicationWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the city withdraw? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # --- The review of a call -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import uuid
+import zoneinfo
 from pathlib import PurePath
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -665,6 +667,19 @@ class Call(models.Model):
 
     def is_open_at(self, moment) -> bool:
         return self.opens_at <= moment < self.closes_at
+
+    def in_zone(self, moment) -> str:
+        """``moment`` as a date and time of the call's zone, with the zone named."""
+        local = timezone.localtime(moment, zoneinfo.ZoneInfo(self.time_zone))
+        return f"{date_format(local, 'DATETIME_FORMAT')} ({self.time_zone})"
+
+    @property
+    def opens_in_zone(self) -> str:
+        return self.in_zone(self.opens_at)
+
+    @property
+    def closes_in_zone(self) -> str:
+        return self.in_zone(self.closes_at)
 
 
 class CallQuestion(models.Model):

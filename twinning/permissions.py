@@ -39,6 +39,27 @@ rules.add_perm("twinning.manage_action_plan", can_manage_action_plan)
 rules.add_perm("twinning.update_action_progress", can_update_action_progress)
 
 
+# --- Calls for cities and applications ------------------------------------------------------------
+# An application belongs to its city: the city's delegates read it and, while it is a draft and
+# the call is open, fill it in, submit it or withdraw it. Programme staff read every application
+# (in the admin and on its page) but never change what a city wrote. Nobody else sees one.
+
+
+@rules.predicate
+def is_application_city_delegate(user, application) -> bool:
+    """A delegate of the city the application is from."""
+    if application is None or not is_delegate(user):
+        return False
+    return user.city_id == application.city_id
+
+
+can_view_application = is_programme_staff | is_application_city_delegate
+can_edit_application = is_application_city_delegate
+
+rules.add_perm("twinning.view_application", can_view_application)
+rules.add_perm("twinning.edit_application", can_edit_application)
+
+
 @rules.predicate
 def is_reviewer_of(user, assignment) -> bool:
     """The person asked for this review (whatever they declared)."""

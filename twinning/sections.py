@@ -37,3 +37,13 @@ edition_page = PageSections("edition")
 # As for the pairing page; the section template gets ``edition``.
 register_edition_section = edition_page.register
 edition_sections = edition_page.render
+
+
+application_page = PageSections("application")
+# The application page of a call (``templates/twinning/application_detail.html``): an app built
+# on this one adds a part of the application it keeps (the practices attach the city's published
+# practices). The template gets ``application``, ``request`` and the context's keys; the context
+# callable decides with ``twinning.permissions`` whether the reader may change the part. Keep its
+# queries constant.
+register_application_section = application_page.register
+application_sections = application_page.render

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Topic
 from worldcities import textsearch
@@ -35,6 +36,7 @@ from .models import (
     Application,
     ApplicationAnswer,
     ApplicationDocument,
+    ApplicationPartner,
     Call,
     Edition,
     Milestone,
@@ -328,6 +330,147 @@ def edition_figures(edition: Edition) -> dict:
         "actions_done": action_figures["done"],
         "average_progress": round(action_figures["progress"] or 0),
     }
+
+
+# --- Calls for cities and applications ------------------------------------------------------------
+def calls_of_edition(edition: Edition) -> list[Call]:
+    return list(
+        Call.objects.filter(edition=edition).select_related("edition").order_by("-opens_at")
+    )
+
+
+def call_for_page(edition_slug: str, call_slug: str) -> Call:
+    """A call with what its page shows: who may apply, the questions, documents and criteria."""
+    return get_object_or_404(
+        Call.objects.select_related("edition").prefetch_related(
+            "eu_countries",
+            "partner_countries",
+            "edition__partner_countries",
+            "thematic_areas",
+            "questions",
+            "documents_required",
+            "criteria",
+        ),
+        edition__slug=edition_slug,
+        slug=call_slug,
+    )
+
+
+def applications_visible_to(user):
+    """The applications ``user`` may read: programme staff every one, a delegate those of
+    their city, anyone else none (``twinning.permissions``)."""
+    applications = Application.objects.all()
+    if is_programme_staff(user):
+        return applications
+    if is_delegate(user):
+        return applications.filter(city_id=user.city_id)
+    return applications.none()
+
+
+def applications_of_reader_in_call(user, call: Call) -> list[Application]:
+    """The applications of the reader's city to ``call`` (none for anyone but its delegates)."""
+    if not is_delegate(user):
+        return []
+    return list(
+        applications_visible_to(user)
+        .filter(call=call)
+        .select_related("city", "call__edition")
+        .order_by("-id")
+    )
+
+
+def _application_rows():
+    return Application.objects.select_related(
+        "call__edition", "city__country", "submitted_by"
+    ).prefetch_related(
+        "thematic_areas",
+        "topics",
+        "answers",
+        Prefetch("partners", queryset=ApplicationPartner.objects.order_by("sector", "name")),
+        "documents",
+        "call__questions",
+        "call__documents_required",
+        "call__thematic_areas",
+    )
+
+
+def application_for_page(user, call: Call, pk: int) -> Application:
+    """The application ``pk`` of ``call``, with everything its page shows, if ``user`` may
+    read it; 404 otherwise (another city's application does not exist for the reader)."""
+    visible = applications_visible_to(user).filter(call=call)
+    return get_object_or_404(_application_rows().filter(pk__in=visible.values("pk")), pk=pk)
+
+
+def application_for_completeness(pk: int) -> Application:
+    return _application_rows().get(pk=pk)
+
+
+def application_for_change(user, call: Call, pk: int) -> Application:
+    """The application, light, for a write (the service locks and checks it again)."""
+    return get_object_or_404(
+        applications_visible_to(user).select_related("call__edition", "city"), call=call, pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class CompletenessItem:
+    key: str
+    label: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Completeness:
+    items: list[CompletenessItem]
+
+    @property
+    def missing(self) -> list[CompletenessItem]:
+        return [item for item in self.items if not item.done]
+
+    @property
+    def percent(self) -> int:
+        if not self.items:
+            return 100
+        return round(100 * sum(item.done for item in self.items) / len(self.items))
+
+
+TRIPLE_HELIX = ("government", "research", "business")
+
+
+def application_completeness(application: Application) -> Completeness:
+    """What a complete application holds, item by item: thematic areas, goals, experience,
+    a partner of each side of the triple helix (government, research, business), the proposed
+    delegation, an answer to each required question and each required document. Reads the
+    rows ``_application_rows`` prefetches."""
+    sectors = {partner.sector for partner in application.partners.all()}
+    answered = {a.question_id for a in application.answers.all() if a.text.strip()}
+    uploaded = {d.required_document_id for d in application.documents.all()}
+    items = [
+        CompletenessItem(
+            "thematic_areas", _("Thematic areas"), bool(application.thematic_areas.all())
+        ),
+        CompletenessItem("goals", _("Goals"), bool(application.goals.strip())),
+        CompletenessItem("experience", _("Experience"), bool(application.experience.strip())),
+        CompletenessItem(
+            "partners",
+            _("Triple-helix partners (government, research, business)"),
+            all(sector in sectors for sector in TRIPLE_HELIX),
+        ),
+        CompletenessItem(
+            "delegation", _("Proposed delegation"), bool(application.delegation.strip())
+        ),
+    ]
+    for question in application.call.questions.all():
+        if question.required:
+            items.append(
+                CompletenessItem(f"answer_{question.pk}", question.text, question.pk in answered)
+            )
+    for document in application.call.documents_required.all():
+        if document.required:
+            items.append(
+                CompletenessItem(f"document_{document.pk}", document.name, document.pk in uploaded)
+            )
+    return Completeness(items)
 
 
 # --- The review of a call -----------------------------------------------------------------------

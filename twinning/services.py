@@ -1,9 +1,11 @@
 import datetime
 from collections import defaultdict
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -11,13 +13,21 @@ from django.utils.translation import gettext_lazy
 
 from worldcities import versions
 from worldcities.pagination import in_batches
+from worldcities.uploads import validate_upload
+from worldcities.users.models import Role
+from worldcities.users.permissions import is_delegate, is_programme_staff
 
 from .models import (
     NOTE_REQUIRED,
     Action,
     ActionProgressUpdate,
     Application,
+    ApplicationAnswer,
+    ApplicationDocument,
+    ApplicationPartner,
     Call,
+    CallDocument,
+    CallInvitation,
     Edition,
     EditionCity,
     Milestone,
@@ -341,6 +351,371 @@ def action_agreed_create(*, pairing: Pairing, by, **fields) -> Action:
     plan's own fields only, so it starts planned, at 0 %, and the same check, validation and
     history as ``action_create``. Other apps add actions through this, never by hand."""
     return action_create(pairing=pairing, by=by, **fields)
+
+
+# --- Calls for cities and applications ------------------------------------------------------------
+# An application's documents are PDFs, checked as practice attachments are
+# (``worldcities.uploads``).
+APPLICATION_DOCUMENT_EXTENSIONS = ("pdf",)
+MAX_APPLICATION_DOCUMENT_SIZE = 10 * 1024 * 1024
+
+
+def _require_delegate_of(by, city) -> None:
+    if not (is_delegate(by) and by.city_id == city.pk):
+        raise PermissionDenied(_("Only a delegate of %(city)s may apply for it.") % {"city": city})
+
+
+def call_window_problem(call: Call, now) -> str | None:
+    """Why nothing can be started or handed in to ``call`` at ``now``, or None."""
+    if now < call.opens_at:
+        return _("The call opens on %(moment)s.") % {"moment": call.opens_in_zone}
+    if now >= call.closes_at:
+        return _(
+            "The call closed on %(moment)s: applications are no longer accepted or changed."
+        ) % {"moment": call.closes_in_zone}
+    return None
+
+
+def call_eligibility_problem(*, call: Call, city) -> str | None:
+    """Why ``city`` may not apply to ``call`` (its country, size or kind), or None."""
+    edition = call.edition
+    country = city.country
+    if country.is_eu_member_during(edition.start_date, edition.end_date):
+        allowed = list(call.eu_countries.all())
+    else:
+        allowed = list(call.partner_countries.all()) or list(edition.partner_countries.all())
+    if allowed and country not in allowed:
+        return _("The call is not open to cities of %(country)s.") % {"country": country}
+    population = city.population
+    if call.min_population is not None and (population is None or population < call.min_population):
+        return _("The call is open to cities of at least %(count)s inhabitants.") % {
+            "count": f"{call.min_population:,}".replace(",", " ")
+        }
+    if call.max_population is not None and (population is None or population > call.max_population):
+        return _("The call is open to cities of at most %(count)s inhabitants.") % {
+            "count": f"{call.max_population:,}".replace(",", " ")
+        }
+    if city.kind == city.Kind.ALLIANCE and not call.alliances_allowed:
+        return _("Alliances of cities may not apply to this call: each city applies on its own.")
+    return None
+
+
+@transaction.atomic
+def application_start(*, call: Call, city, by) -> Application:
+    """Starts ``city``'s application to ``call`` as a draft, if the call is open, the city is
+    eligible and (when the call says so) has not applied already."""
+    _require_delegate_of(by, city)
+    call = Call.objects.select_for_update().select_related("edition").get(pk=call.pk)
+    problem = call_window_problem(call, timezone.now()) or call_eligibility_problem(
+        call=call, city=city
+    )
+    if problem:
+        raise ValidationError(problem)
+    if call.one_application_per_city and Application.objects.filter(call=call, city=city).exists():
+        raise ValidationError(
+            _("%(city)s has already applied to this call: a city applies once.") % {"city": city}
+        )
+    application = Application(call=call, city=city, created_by=by)
+    application.full_clean()
+    application.save()
+    return application
+
+
+def _editable(application: Application, by) -> Application:
+    """The application, locked, if ``by`` may change it now: a delegate of its city, while it
+    is a draft and the call is open."""
+    if not by.has_perm("twinning.edit_application", application):
+        raise PermissionDenied(_("Only a delegate of the city may change its application."))
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call__edition", "city")
+        .get(pk=application.pk)
+    )
+    if locked.status != Application.Status.DRAFT:
+        raise ValidationError(
+            _("This application is %(status)s: it can no longer be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    problem = call_window_problem(locked.call, timezone.now())
+    if problem:
+        raise ValidationError(problem)
+    return locked
+
+
+@transaction.atomic
+def application_save_draft(
+    *,
+    application: Application,
+    by,
+    thematic_areas,
+    topics,
+    goals: str,
+    experience: str,
+    delegation: str,
+    answers: dict[int, str],
+) -> Application:
+    """Saves what the applicant filled in so far (every sitting, and every autosave): the
+    thematic areas and topics, the texts and the answers to the call's questions. Either all
+    of it is saved or, on an error, none of it."""
+    application = _editable(application, by)
+    call = application.call
+    errors = {}
+    offered = set(call.thematic_areas.values_list("pk", flat=True))
+    areas = list(thematic_areas)
+    if offered:
+        outside = [area.name for area in areas if area.pk not in offered]
+        if outside:
+            errors["thematic_areas"] = _("Not a thematic area of this call: %(areas)s.") % {
+                "areas": ", ".join(outside)
+            }
+    area_ids = {area.pk for area in areas}
+    topics = list(topics)
+    stray = [topic.name for topic in topics if topic.area_id not in area_ids]
+    if stray:
+        errors["topics"] = _(
+            "Tick the thematic area of each topic you choose (missing for: %(topics)s)."
+        ) % {"topics": ", ".join(stray)}
+    questions = {question.pk: question for question in call.questions.all()}
+    for question_id, text in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            errors["__all__"] = _("An answer was sent for a question this call does not ask.")
+        elif len(text) > question.max_length:
+            errors[f"answer_{question_id}"] = _(
+                "Keep this answer to %(limit)s characters (it has %(count)s)."
+            ) % {"limit": question.max_length, "count": len(text)}
+    application.goals = goals
+    application.experience = experience
+    application.delegation = delegation
+    try:
+        application.full_clean(exclude=["call", "city", "created_by"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    application.save(update_fields=["goals", "experience", "delegation", "updated_at"])
+    application.thematic_areas.set(areas)
+    application.topics.set(topics)
+    existing = {answer.question_id: answer for answer in application.answers.all()}
+    new, changed = [], []
+    for question_id, text in answers.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            new.append(
+                ApplicationAnswer(application=application, question_id=question_id, text=text)
+            )
+        elif answer.text != text:
+            answer.text = text
+            changed.append(answer)
+    ApplicationAnswer.objects.bulk_create(new)
+    ApplicationAnswer.objects.bulk_update(changed, ["text", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_partner_add(
+    *, application: Application, by, sector: str, name: str, role: str = ""
+) -> ApplicationPartner:
+    """Adds an organisation of the city's triple helix to the application."""
+    application = _editable(application, by)
+    partner = ApplicationPartner(
+        application=application, sector=sector, name=name.strip(), role=role.strip()
+    )
+    partner.full_clean()
+    partner.save()
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+    return partner
+
+
+@transaction.atomic
+def application_partner_remove(*, partner: ApplicationPartner, by) -> None:
+    _editable(partner.application, by)
+    partner.delete()
+
+
+@transaction.atomic
+def application_document_upload(
+    *, application: Application, required_document: CallDocument, upload, by
+) -> ApplicationDocument:
+    """Keeps a PDF for one of the documents the call asks for, in place of the one uploaded
+    before (whose file is removed once the change is committed)."""
+    application = _editable(application, by)
+    if required_document.call_id != application.call_id:
+        raise ValidationError(_("This call does not ask for that document."))
+    validate_upload(
+        upload,
+        allowed=APPLICATION_DOCUMENT_EXTENSIONS,
+        max_size=MAX_APPLICATION_DOCUMENT_SIZE,
+    )
+    previous = ApplicationDocument.objects.filter(
+        application=application, required_document=required_document
+    ).first()
+    document = ApplicationDocument(
+        application=application,
+        required_document=required_document,
+        original_name=PurePath(upload.name).name[:255],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(upload.name, upload, save=False)
+    if previous is not None:
+        old_file = previous.file
+        previous.delete()
+        transaction.on_commit(lambda: old_file.delete(save=False))
+    stored = document.file
+    try:
+        document.full_clean(exclude=["file"])
+        document.save()
+    except Exception:
+        stored.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by) -> Application:
+    """Hands the application in, complete and before the call closes (the time is the
+    server's, the deadline the call's, shown in its zone); the submitter gets a receipt."""
+    from .selectors import application_completeness, application_for_completeness
+
+    if not by.has_perm("twinning.edit_application", application):
+        raise PermissionDenied(_("Only a delegate of the city may submit its application."))
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call__edition", "city")
+        .get(pk=application.pk)
+    )
+    if locked.status == Application.Status.SUBMITTED:
+        raise ValidationError(_("This application was already submitted."))
+    if locked.status == Application.Status.WITHDRAWN:
+        raise ValidationError(_("This application was withdrawn: it cannot be submitted."))
+    now = timezone.now()
+    if now >= locked.call.closes_at:
+        raise ValidationError(
+            _("The call closed on %(moment)s: late applications are not accepted.")
+            % {"moment": locked.call.closes_in_zone}
+        )
+    problem = call_window_problem(locked.call, now)
+    if problem:
+        raise ValidationError(problem)
+    completeness = application_completeness(application_for_completeness(locked.pk))
+    if completeness.missing:
+        raise ValidationError(
+            _("Complete the application before you submit it. Still missing: %(missing)s.")
+            % {"missing": "; ".join(str(item.label) for item in completeness.missing)}
+        )
+    locked.status = Application.Status.SUBMITTED
+    locked.submitted_at = now
+    locked.submitted_by = by
+    locked.full_clean(exclude=["call", "city", "created_by"])
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _application_receipt_send(application=locked, to=by)
+    return locked
+
+
+def _application_receipt_send(*, application: Application, to) -> None:
+    """E-mails the submitter (once per application) that the application was received, with
+    the link to its PDF receipt."""
+    from worldcities.notifications.services import email_queue
+
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "twinning:application_receipt",
+        kwargs={
+            "slug": application.call.edition.slug,
+            "call": application.call.slug,
+            "pk": application.pk,
+        },
+    )
+    with translation.override(to.language or settings.LANGUAGE_CODE):
+        subject = _("Application %(reference)s received: %(call)s") % {
+            "reference": application.reference,
+            "call": application.call,
+        }
+        submitted = application.call.in_zone(application.submitted_at)
+    email_queue(
+        key=f"application-submitted:{application.pk}",
+        kind="application_submitted",
+        recipient=to,
+        template="twinning/email/application_submitted",
+        context={"application": application, "url": url, "submitted": submitted},
+        subject=subject,
+    )
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
+    """Withdraws a draft or a submitted application, until a decision is made on it."""
+    if not by.has_perm("twinning.edit_application", application):
+        raise PermissionDenied(_("Only a delegate of the city may withdraw its application."))
+    locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if locked.status == Application.Status.WITHDRAWN:
+        raise ValidationError(_("This application was already withdrawn."))
+    if locked.decision:
+        raise ValidationError(
+            _("A decision was made on this application: it can no longer be withdrawn.")
+        )
+    locked.status = Application.Status.WITHDRAWN
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawal_reason = reason.strip()[:500]
+    locked.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def call_invitation_send(*, call: Call, city, email: str, by) -> CallInvitation:
+    """Invites a person to apply for ``city``: an account is made for them (a delegate of
+    the city) unless they have one, and they are e-mailed the call with, for a new account,
+    the link to choose a password."""
+    from worldcities.notifications.services import email_queue
+    from worldcities.users.models import User
+    from worldcities.users.services import password_set_url, user_create
+
+    if not is_programme_staff(by):
+        raise PermissionDenied(_("Only programme staff invite cities to apply."))
+    if timezone.now() >= call.closes_at:
+        raise ValidationError(_("The call has closed: nobody can apply any more."))
+    email = User.objects.normalize_email(email).strip()
+    problem = call_eligibility_problem(call=call, city=city)
+    if problem:
+        raise ValidationError({"city": problem})
+    if CallInvitation.objects.filter(call=call, email__iexact=email).exists():
+        raise ValidationError({"email": _("This address was already invited to this call.")})
+    user = User.objects.filter(email__iexact=email).first()
+    new_account = user is None
+    if user is None:
+        user = user_create(email=email, role=Role.DELEGATE, city=city, send_invitation=False)
+    elif not (user.role == Role.DELEGATE and user.city_id == city.pk):
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address belongs to an account that is not a delegate of %(city)s: "
+                    "invite another address, or change the account first."
+                )
+                % {"city": city}
+            }
+        )
+    invitation = CallInvitation(call=call, city=city, email=email, user=user, invited_by=by)
+    invitation.full_clean()
+    invitation.save()
+    context = {
+        "call": call,
+        "city": city,
+        "user": user,
+        "call_url": settings.SITE_URL.rstrip("/") + call.get_absolute_url(),
+        "password_url": password_set_url(user) if new_account else "",
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Apply for %(city)s: %(call)s") % {"city": city, "call": call}
+        context["closes"] = call.closes_in_zone
+    email_queue(
+        key=f"call-invitation:{invitation.pk}",
+        kind="call_invitation",
+        recipient=user,
+        template="twinning/email/call_invitation",
+        context=context,
+        subject=subject,
+    )
+    return invitation
 
 
 # --- The review of a call -----------------------------------------------------------------------

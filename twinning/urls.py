@@ -32,3 +32,27 @@ urlpatterns = [
     path("review/calls/<slug:slug>/<slug:call>/export/", views.call_export, name="call_export"),
     path("review/calls/<slug:slug>/<slug:call>/send/", views.decisions_send, name="decisions_send"),
 ]
+
+CALL = "editions/<slug:slug>/calls/<slug:call>/"
+APPLICATION = CALL + "applications/<int:pk>/"
+
+urlpatterns += [
+    path(CALL, views.call_detail, name="call_detail"),
+    path(CALL + "apply/", views.application_start, name="application_start"),
+    path(APPLICATION, views.application_detail, name="application_detail"),
+    path(APPLICATION + "autosave/", views.application_autosave, name="application_autosave"),
+    path(APPLICATION + "partners/", views.application_partner_add, name="application_partner_add"),
+    path(
+        APPLICATION + "partners/<int:partner>/remove/",
+        views.application_partner_remove,
+        name="application_partner_remove",
+    ),
+    path(
+        APPLICATION + "documents/<int:document>/",
+        views.application_document,
+        name="application_document",
+    ),
+    path(APPLICATION + "submit/", views.application_submit, name="application_submit"),
+    path(APPLICATION + "withdraw/", views.application_withdraw, name="application_withdraw"),
+    path(APPLICATION + "receipt.pdf", views.application_receipt, name="application_receipt"),
+]

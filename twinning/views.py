@@ -1,30 +1,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cities.paging import list_query, paginate
 from worldcities import versions
 from worldcities.downloads import file_download
+from worldcities.users.permissions import is_delegate
 
-from . import exports, selectors, services
+from . import exports, receipts, selectors, services
 from .filters import MapFilterSet, PairingFilterSet
 from .forms import (
     ActionForm,
     ActionProgressForm,
+    ApplicationDocumentForm,
+    ApplicationForm,
+    ApplicationPartnerForm,
+    ApplicationWithdrawForm,
     AssignReviewerForm,
     ConflictDeclarationForm,
     DecisionForm,
     ScoreForm,
 )
 from .maps import pairing_map
-from .sections import edition_sections, pairing_sections
+from .models import Application
+from .sections import application_sections, edition_sections, pairing_sections
 
 # The pairing list shows the pairings, their editions and the names of their cities, countries
 # and thematic areas; so do its filters' choices.
@@ -145,6 +152,7 @@ def edition_detail(request, slug):
             "pairings": selectors.edition_pairings(edition),
             "figures": selectors.edition_figures(edition),
             "sections": edition_sections(request, edition),
+            "calls": selectors.calls_of_edition(edition),
         },
     )
 
@@ -250,6 +258,299 @@ def action_progress(request, slug, pk):
             "updates": selectors.action_progress_history(action),
         },
     )
+
+
+# --- Calls for cities and applications ------------------------------------------------------------
+def _apply_problem(user, call, mine) -> str | None:
+    """Why the reader cannot start an application to ``call`` now, or None."""
+    if not is_delegate(user):
+        return None
+    problem = services.call_window_problem(call, timezone.now())
+    problem = problem or services.call_eligibility_problem(call=call, city=user.city)
+    if not problem and call.one_application_per_city and mine:
+        problem = _("%(city)s has already applied to this call: a city applies once.") % {
+            "city": user.city
+        }
+    return problem
+
+
+@require_GET
+def call_detail(request, slug, call):
+    call = selectors.call_for_page(slug, call)
+    mine = selectors.applications_of_reader_in_call(request.user, call)
+    now = timezone.now()
+    return render(
+        request,
+        "twinning/call_detail.html",
+        {
+            "call": call,
+            "edition": call.edition,
+            "is_open": call.is_open_at(now),
+            "has_opened": now >= call.opens_at,
+            "applications": mine,
+            "is_delegate": is_delegate(request.user),
+            "apply_problem": _apply_problem(request.user, call, mine),
+            "partner_countries": list(call.partner_countries.all())
+            or list(call.edition.partner_countries.all()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_start(request, slug, call):
+    call = selectors.call_for_page(slug, call)
+    if not is_delegate(request.user):
+        raise PermissionDenied
+    try:
+        application = services.application_start(call=call, city=request.user.city, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(call.get_absolute_url())
+    messages.success(
+        request,
+        _("Your application was started. It is saved as you write: come back to it any time."),
+    )
+    return redirect(application.get_absolute_url())
+
+
+def _editable_now(request, application) -> bool:
+    return (
+        application.status == Application.Status.DRAFT
+        and application.call.is_open_at(timezone.now())
+        and request.user.has_perm("twinning.edit_application", application)
+    )
+
+
+def _application_page(request, application, *, status=200, **forms):
+    editable = _editable_now(request, application)
+    if editable:
+        forms.setdefault("form", ApplicationForm(application=application))
+        forms.setdefault("partner_form", ApplicationPartnerForm())
+    document_forms = forms.pop("document_forms", {})
+    documents = {d.required_document_id: d for d in application.documents.all()}
+    required_documents = [
+        {
+            "document": document,
+            "upload": documents.get(document.pk),
+            "form": document_forms.get(document.pk)
+            or ApplicationDocumentForm(prefix=f"doc{document.pk}"),
+        }
+        for document in application.call.documents_required.all()
+    ]
+    return render(
+        request,
+        "twinning/application_detail.html",
+        {
+            "application": application,
+            "call": application.call,
+            "edition": application.call.edition,
+            "editable": editable,
+            "can_withdraw": request.user.has_perm("twinning.edit_application", application)
+            and application.status != Application.Status.WITHDRAWN
+            and not application.decision,
+            "completeness": selectors.application_completeness(application),
+            "required_documents": required_documents,
+            "answers": {a.question_id: a.text for a in application.answers.all()},
+            "sections": application_sections(request, application),
+            **forms,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request, slug, call, pk):
+    """The application: read by its city and by programme staff; filled in by the city's
+    delegates while it is a draft and the call is open (the form also saves without
+    JavaScript; with it, every change is saved as it is made, ``application_autosave``)."""
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, application=application)
+        if form.is_valid():
+            try:
+                services.application_save_draft(
+                    application=application, by=request.user, **form.service_arguments()
+                )
+            except ValidationError as exc:
+                _report(form, exc)
+            else:
+                messages.success(request, _("Your application was saved."))
+                return redirect(application.get_absolute_url())
+        return _application_page(request, application, form=form, status=400)
+    return _application_page(request, application)
+
+
+@login_required
+@require_POST
+def application_autosave(request, slug, call, pk):
+    """Saves the application form as it is filled in (htmx): answers with what was saved, or
+    why nothing was, and the completeness meter as it now stands."""
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    form = ApplicationForm(request.POST, application=application)
+    saved, errors = False, []
+    if form.is_valid():
+        try:
+            services.application_save_draft(
+                application=application, by=request.user, **form.service_arguments()
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            saved = True
+    else:
+        errors = [
+            f"{form[name].label}: {' '.join(messages_)}"
+            if name in form.fields
+            else " ".join(messages_)
+            for name, messages_ in form.errors.items()
+        ]
+    if saved:
+        application = selectors.application_for_completeness(application.pk)
+    return render(
+        request,
+        "twinning/partials/application_autosave.html",
+        {
+            "application": application,
+            "saved": saved,
+            "errors": errors,
+            "completeness": selectors.application_completeness(application),
+            "oob": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_partner_add(request, slug, call, pk):
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    form = ApplicationPartnerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_partner_add(
+                application=application, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The partner was added."))
+            return redirect(f"{application.get_absolute_url()}#partners")
+    return _application_page(request, application, partner_form=form, status=400)
+
+
+@login_required
+@require_POST
+def application_partner_remove(request, slug, call, pk, partner):
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    partner = get_object_or_404(application.partners.all(), pk=partner)
+    try:
+        services.application_partner_remove(partner=partner, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The partner was removed."))
+    return redirect(f"{application.get_absolute_url()}#partners")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_document(request, slug, call, pk, document):
+    """GET: the uploaded PDF, as a download; POST: uploads it (in place of the former one)."""
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    required = get_object_or_404(application.call.documents_required.all(), pk=document)
+    if request.method == "GET":
+        upload = next(
+            (d for d in application.documents.all() if d.required_document_id == required.pk),
+            None,
+        )
+        if upload is None:
+            raise Http404
+        return file_download(
+            upload.file, filename=upload.original_name, content_type="application/pdf"
+        )
+    form = ApplicationDocumentForm(request.POST, request.FILES, prefix=f"doc{required.pk}")
+    if form.is_valid():
+        try:
+            services.application_document_upload(
+                application=application,
+                required_document=required,
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” was uploaded.") % {"name": required.name})
+            return redirect(f"{application.get_absolute_url()}#documents")
+    return _application_page(request, application, document_forms={required.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def application_submit(request, slug, call, pk):
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    try:
+        services.application_submit(application=application, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Your application was submitted. A receipt was e-mailed to you; "
+                "you can also download it here."
+            ),
+        )
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, slug, call, pk):
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    if not request.user.has_perm("twinning.edit_application", application):
+        raise PermissionDenied
+    form = ApplicationWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+            return redirect(application.get_absolute_url())
+    return render(
+        request,
+        "twinning/application_withdraw.html",
+        {"application": application, "call": call, "form": form},
+    )
+
+
+@login_required
+@require_GET
+def application_receipt(request, slug, call, pk):
+    """The receipt of a submitted application, as a PDF."""
+    call = selectors.call_for_page(slug, call)
+    application = selectors.application_for_page(request.user, call, pk)
+    if application.submitted_at is None:
+        raise Http404
+    pdf = receipts.application_receipt_pdf(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="application-{application.reference}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- The review of a call -----------------------------------------------------------------------
