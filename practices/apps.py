@@ -41,11 +41,15 @@ class PracticesConfig(AppConfig):
         from cities.models import Organisation
         from cities.sections import register_city_section
         from twinning.links import register_action_link
-        from twinning.sections import register_pairing_section
+        from twinning.sections import register_application_section, register_pairing_section
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
         from .models import Practice
-        from .selectors import practices_for_city, practices_for_pairing
+        from .selectors import (
+            application_practices_section,
+            practices_for_city,
+            practices_for_pairing,
+        )
 
         post_save.connect(
             organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
@@ -71,6 +75,13 @@ class PracticesConfig(AppConfig):
             },
             order=10,
             cached_on=published_only_for_visitors,
+        )
+        # The city's published practices, offered to attach to its application to a call.
+        register_application_section(
+            "practices",
+            template="practices/includes/application_practices.html",
+            context=application_practices_section,
+            order=10,
         )
         register_action_link(
             "practices",

@@ -585,3 +585,38 @@ class PracticeTranslation(Translation):
     @property
     def is_checked(self) -> bool:
         return self.checked_at is not None
+
+
+class ApplicationPractice(models.Model):
+    """A published practice of a city attached to that city's application to a call, as
+    experience it brings. The link lives here, beside the practices: the application
+    (``twinning``) knows nothing of practices."""
+
+    application = models.ForeignKey(
+        "twinning.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="attached_practices",
+    )
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("practice"),
+        on_delete=models.CASCADE,
+        related_name="applications_attached",
+    )
+    attached_at = models.DateTimeField(_("attached"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("practice attached to an application")
+        verbose_name_plural = _("practices attached to applications")
+        ordering = ["application", "practice__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "practice"],
+                name="application_practice_once",
+                violation_error_message=_("This practice is already attached."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.practice} ({self.application})"

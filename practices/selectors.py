@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
@@ -35,6 +36,7 @@ from worldcities.users.permissions import is_coordinator, is_delegate, is_progra
 from worldcities.users.services import PEOPLE
 
 from .models import (
+    ApplicationPractice,
     Attachment,
     Comment,
     Follow,
@@ -760,3 +762,35 @@ def practices_workspace(user) -> dict:
             review.filter(coordinated_q(user)).select_related("city").order_by("submitted_at")
         )
     return result
+
+
+# --- Practices attached to an application to a call -----------------------------------------------
+def application_practices_section(request, application) -> dict:
+    """What the application page shows of its practices, in two queries: those attached and,
+    to whoever may change the application now, the city's published practices to choose from."""
+    attached = list(
+        ApplicationPractice.objects.filter(application=application)
+        .select_related("practice")
+        .order_by("practice__title")
+    )
+    editable = (
+        application.status == "draft"
+        and application.call.is_open_at(timezone_now())
+        and request.user.has_perm("twinning.edit_application", application)
+    )
+    offered = list(practices_attachable(application).order_by("title")) if editable else []
+    return {
+        "attached": attached,
+        "attached_ids": {link.practice_id for link in attached},
+        "offered": offered,
+        "editable": editable,
+    }
+
+
+def practices_attachable(application):
+    """The practices a city may attach to its application: its own published ones."""
+    return (
+        Practice.objects.published()
+        .filter(city_id=application.city_id)
+        .only("pk", "title", "slug", "city_id", "status")
+    )

@@ -32,12 +32,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from twinning.models import Action
-from twinning.services import action_links_changed
+from twinning.services import action_links_changed, application_lock_for_change
 from worldcities import machine_translation, textsearch, versions
 from worldcities.notifications.models import Kind
 from worldcities.notifications.services import notify, notify_people_later
 
 from .models import (
+    ApplicationPractice,
     Comment,
     Follow,
     KeyFigure,
@@ -745,3 +746,38 @@ def practice_translation_draft_make(*, practice_id: int, language: str, by_id: i
             machine=True,
         )
     return True
+
+
+# --- Practices attached to an application to a call -----------------------------------------------
+@transaction.atomic
+def application_practices_set(*, application, practices, by) -> list[ApplicationPractice]:
+    """Attaches to the city's application exactly ``practices``: published practices of that
+    city, as experience it brings. Only while the application may be changed (a draft of an
+    open call, by a delegate of its city)."""
+    application = application_lock_for_change(application=application, by=by)
+    chosen = list(practices)
+    foreign = [
+        p.title
+        for p in chosen
+        if p.city_id != application.city_id or p.status != Practice.Status.PUBLISHED
+    ]
+    if foreign:
+        raise ValidationError(
+            _("Only published practices of %(city)s can be attached (not: %(titles)s).")
+            % {"city": application.city, "titles": ", ".join(foreign)}
+        )
+    wanted = {p.pk for p in chosen}
+    ApplicationPractice.objects.filter(application=application).exclude(
+        practice_id__in=wanted
+    ).delete()
+    have = set(
+        ApplicationPractice.objects.filter(application=application).values_list(
+            "practice_id", flat=True
+        )
+    )
+    ApplicationPractice.objects.bulk_create(
+        [ApplicationPractice(application=application, practice_id=pk) for pk in wanted - have]
+    )
+    return list(
+        ApplicationPractice.objects.filter(application=application).select_related("practice")
+    )

@@ -13,6 +13,11 @@ urlpatterns = [
     path("mine/", views.workspace, name="workspace"),
     path("preview/", views.markdown_preview, name="preview"),
     path("areas/<slug:slug>/follow/", views.area_follow, name="area_follow"),
+    path(
+        "applications/<int:application>/practices/",
+        views.application_practices,
+        name="application_practices",
+    ),
     path("<slug:slug>/", views.practice_detail, name="detail"),
     path("<slug:slug>/edit/", views.practice_edit, name="edit"),
     path("<slug:slug>/submit/", views.practice_submit, name="submit"),

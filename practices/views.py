@@ -509,3 +509,28 @@ def practice_translation_draft(request, slug):
             return redirect("practices:translations", slug=practice.slug)
     messages.error(request, _("Please correct the errors below. Nothing was saved."))
     return _translations_page(request, practice, draft_form=form, status=400)
+
+
+# --- Practices attached to an application to a call -----------------------------------------------
+@login_required
+@require_POST
+def application_practices(request, application):
+    """Attaches the ticked published practices of the city to its application (the section of
+    the application page that ``PracticesConfig.ready`` registers)."""
+    from twinning.selectors import applications_visible_to
+
+    application = get_object_or_404(
+        applications_visible_to(request.user).select_related("call__edition", "city"),
+        pk=application,
+    )
+    ids = [value for value in request.POST.getlist("practices") if value.isdigit()]
+    chosen = list(selectors.practices_attachable(application).filter(pk__in=ids))
+    try:
+        services.application_practices_set(
+            application=application, practices=chosen, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The practices attached to the application were saved."))
+    return redirect(f"{application.get_absolute_url()}#practices")

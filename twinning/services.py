@@ -421,9 +421,10 @@ def application_start(*, call: Call, city, by) -> Application:
     return application
 
 
-def _editable(application: Application, by) -> Application:
+def application_lock_for_change(*, application: Application, by) -> Application:
     """The application, locked, if ``by`` may change it now: a delegate of its city, while it
-    is a draft and the call is open."""
+    is a draft and the call is open. Apps that keep a part of an application (the practices
+    attached to it) call it in their own services before they write."""
     if not by.has_perm("twinning.edit_application", application):
         raise PermissionDenied(_("Only a delegate of the city may change its application."))
     locked = (
@@ -457,7 +458,7 @@ def application_save_draft(
     """Saves what the applicant filled in so far (every sitting, and every autosave): the
     thematic areas and topics, the texts and the answers to the call's questions. Either all
     of it is saved or, on an error, none of it."""
-    application = _editable(application, by)
+    application = application_lock_for_change(application=application, by=by)
     call = application.call
     errors = {}
     offered = set(call.thematic_areas.values_list("pk", flat=True))
@@ -517,7 +518,7 @@ def application_partner_add(
     *, application: Application, by, sector: str, name: str, role: str = ""
 ) -> ApplicationPartner:
     """Adds an organisation of the city's triple helix to the application."""
-    application = _editable(application, by)
+    application = application_lock_for_change(application=application, by=by)
     partner = ApplicationPartner(
         application=application, sector=sector, name=name.strip(), role=role.strip()
     )
@@ -529,7 +530,7 @@ def application_partner_add(
 
 @transaction.atomic
 def application_partner_remove(*, partner: ApplicationPartner, by) -> None:
-    _editable(partner.application, by)
+    application_lock_for_change(application=partner.application, by=by)
     partner.delete()
 
 
@@ -539,7 +540,7 @@ def application_document_upload(
 ) -> ApplicationDocument:
     """Keeps a PDF for one of the documents the call asks for, in place of the one uploaded
     before (whose file is removed once the change is committed)."""
-    application = _editable(application, by)
+    application = application_lock_for_change(application=application, by=by)
     if required_document.call_id != application.call_id:
         raise ValidationError(_("This call does not ask for that document."))
     validate_upload(

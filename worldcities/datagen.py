@@ -27,7 +27,19 @@ from cities.models import City, Country, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, DelegationQuota, Evaluation, Meeting, Registration
 from practices.models import KeyFigure, Practice, PracticePartner, Transfer
 from practices.services import practices_reindex
-from twinning.models import Action, Edition, Pairing, PairingMember
+from twinning.models import (
+    Action,
+    Application,
+    ApplicationAnswer,
+    ApplicationPartner,
+    Call,
+    CallDocument,
+    CallQuestion,
+    Edition,
+    Pairing,
+    PairingMember,
+    ReviewCriterion,
+)
 from worldcities.users.models import Role, User
 
 GENERATED_DOMAIN = "gen.example.org"
@@ -45,8 +57,16 @@ PER_SCALE = {
     "practices": 100000,
     "meetings": 10000,
     "registrations": 200000,
+    "applications": 2000,
 }
-MINIMUM = {"cities": 12, "organisations": 6, "editions": 1, "pairings": 3, "users": 12}
+MINIMUM = {
+    "cities": 12,
+    "organisations": 6,
+    "editions": 1,
+    "pairings": 3,
+    "users": 12,
+    "applications": 2,
+}
 
 # The programme's taxonomy (the Korean launch meeting), with words each topic brings along.
 AREAS = {
@@ -541,6 +561,56 @@ class Generator:
         _batched_plain(Registration, registrations)
         _batched_plain(Evaluation, evaluations)
 
+    def calls(self, edition, cities, tax):
+        """An open call of the first edition, with questions, a document, criteria and the
+        applications of as many cities as the scale gives (one in four submitted)."""
+        rng = self.rng
+        call = Call.objects.create(
+            edition=edition,
+            title="Generated call for cities",
+            slug="gen-call",
+            opens_at=ANCHOR - datetime.timedelta(days=30),
+            closes_at=ANCHOR + datetime.timedelta(days=3650),
+            time_zone="Europe/Brussels",
+        )
+        call.thematic_areas.set(tax.areas)
+        questions = CallQuestion.objects.bulk_create(
+            [CallQuestion(call=call, text=f"Generated question {i + 1}", order=i) for i in range(3)]
+        )
+        CallDocument.objects.create(call=call, name="Letter of support")
+        ReviewCriterion.objects.bulk_create(
+            [ReviewCriterion(call=call, name=f"Criterion {i + 1}", order=i) for i in range(3)]
+        )
+        count = min(self.n["applications"], len(cities))
+        rows = []
+        for i, city in enumerate(rng.sample(cities, k=count)):
+            submitted = i % 4 == 0
+            rows.append(
+                Application(
+                    call=call,
+                    city=city,
+                    status="submitted" if submitted else "draft",
+                    submitted_at=ANCHOR if submitted else None,
+                    goals=f"{city.name} wants to learn from its partner.",
+                    experience="Generated experience.",
+                    delegation="Generated delegation",
+                )
+            )
+        applications = _batched(Application, rows)
+        answers, partners = [], []
+        for application in applications:
+            answers += [
+                ApplicationAnswer(application=application, question=q, text="Generated answer.")
+                for q in questions
+            ]
+            partners += [
+                ApplicationPartner(application=application, sector=sector, name=f"{sector} {k}")
+                for k, sector in enumerate(("government", "research", "business"))
+            ]
+        _batched_plain(ApplicationAnswer, answers)
+        _batched_plain(ApplicationPartner, partners)
+        self.log(f"  applications {len(applications)}")
+
     def run(self) -> dict[str, int]:
         log = self.log
         with transaction.atomic():
@@ -561,6 +631,7 @@ class Generator:
             delegates = [u for u in users if u.role == Role.DELEGATE]
             self.practices(pairings, cities, organisations, delegates, tax)
             self.meetings(editions, pairings, eu_cities, partner_cities, delegates, tax)
+            self.calls(editions[0], cities, tax)
         return self.n
 
 

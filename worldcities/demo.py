@@ -17,10 +17,23 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cities.models import City, Country, Organisation
+from cities.models import City, Country, Organisation, ThematicArea
 from meetings.models import AgendaItem, DelegationQuota, Meeting, Registration
 from meetings.services import meeting_create
-from twinning.models import Action, Edition, Milestone, Pairing, PairingStatusChange
+from twinning.models import (
+    Action,
+    Application,
+    ApplicationAnswer,
+    ApplicationPartner,
+    Call,
+    CallDocument,
+    CallQuestion,
+    Edition,
+    Milestone,
+    Pairing,
+    PairingStatusChange,
+    ReviewCriterion,
+)
 from twinning.seed import date_lifecycle, lifecycle_dates
 from twinning.services import action_create, edition_create, pairing_set_status
 
@@ -66,8 +79,12 @@ def live_demo_load(*, coordinator, delegates, now: datetime.datetime | None = No
         edition = _create(today, now, coordinator, delegates)
     else:
         _move(edition, today - (edition.start_date + datetime.timedelta(days=LIVE_DAY)))
+        if not edition.calls.exists():
+            cities = {city.name: city for city in City.objects.filter(name__in=_city_names())}
+            _call(edition, cities, now, delegates)
     edition.coordinators.add(coordinator)
     return {
+        "applications": Application.objects.filter(call__edition=edition).count(),
         "pairings": edition.pairings.count(),
         "meetings": edition.meetings.count(),
         "actions": Action.objects.filter(pairing__edition=edition).count(),
@@ -100,6 +117,15 @@ def _move(edition: Edition, delta: datetime.timedelta) -> None:
     PairingStatusChange.objects.filter(pairing__edition=edition).update(
         changed_at=F("changed_at") + delta
     )
+    Call.objects.filter(edition=edition).update(
+        opens_at=F("opens_at") + delta, closes_at=F("closes_at") + delta
+    )
+    Application.objects.filter(call__edition=edition, submitted_at__isnull=False).update(
+        submitted_at=F("submitted_at") + delta
+    )
+    Application.objects.filter(call__edition=edition, withdrawn_at__isnull=False).update(
+        withdrawn_at=F("withdrawn_at") + delta
+    )
 
 
 def _create(today, now, coordinator, delegates) -> Edition:
@@ -127,13 +153,98 @@ def _create(today, now, coordinator, delegates) -> Edition:
         pairings[partner] = pairing
     _actions(pairings["Busan"], today, coordinator, delegates)
     _meetings(edition, pairings, cities, today, now, delegates)
+    _call(edition, cities, now, delegates)
     return edition
 
 
+# city, status, goals; the Barcelona delegate continues a draft, the Busan delegate reads a
+# submitted application's receipt (and may withdraw it).
+APPLICATIONS = [
+    ("Busan", Application.Status.SUBMITTED, "Bring hydrogen buses and smart grids to the port."),
+    ("Barcelona", Application.Status.DRAFT, "Learn how Korean cities run open data platforms."),
+    ("Gwangju", Application.Status.WITHDRAWN, "Share the city's work on culture and AI."),
+    ("Tampere", Application.Status.DRAFT, ""),
+]
+
+
+def _call(edition, cities, now, delegates) -> Call:
+    """The edition's call for cities, open today (it opened two weeks ago and closes in a
+    month), with applications in each state."""
+    call = Call.objects.create(
+        edition=edition,
+        title="Call for cities (demonstration)",
+        slug="call-for-cities",
+        introduction=(
+            "An example call: EU cities and cities of the Republic of Korea express their "
+            "interest in a twinning. It is made up for trying the platform."
+        ),
+        opens_at=now - datetime.timedelta(days=14),
+        closes_at=now + datetime.timedelta(days=30),
+        time_zone="Europe/Brussels",
+    )
+    call.thematic_areas.set(ThematicArea.objects.all())
+    questions = CallQuestion.objects.bulk_create(
+        [
+            CallQuestion(call=call, order=0, text="Why does your city want to take part?"),
+            CallQuestion(
+                call=call,
+                order=1,
+                text="Which local challenge would the exchange help with?",
+                required=False,
+            ),
+        ]
+    )
+    CallDocument.objects.create(
+        call=call, name="Letter of support", description="Signed by the mayor or a deputy."
+    )
+    ReviewCriterion.objects.bulk_create(
+        [
+            ReviewCriterion(call=call, order=0, name="Relevance of the goals", weight=3),
+            ReviewCriterion(call=call, order=1, name="Experience to share", weight=2),
+            ReviewCriterion(call=call, order=2, name="Strength of the local partners", weight=1),
+        ]
+    )
+    by_city = {d.city.name: d for d in delegates if d.city_id}
+    for name, status, goals in APPLICATIONS:
+        city = cities[name]
+        application = Application.objects.create(
+            call=call,
+            city=city,
+            status=status,
+            goals=goals,
+            experience="Ten years of work with universities and local firms." if goals else "",
+            delegation="Deputy mayor\nHead of the international office" if goals else "",
+            created_by=by_city.get(name),
+            submitted_at=now - datetime.timedelta(days=2)
+            if status == Application.Status.SUBMITTED
+            else None,
+            submitted_by=by_city.get(name) if status == Application.Status.SUBMITTED else None,
+            withdrawn_at=now - datetime.timedelta(days=1)
+            if status == Application.Status.WITHDRAWN
+            else None,
+        )
+        if not goals:
+            continue
+        application.thematic_areas.set(ThematicArea.objects.order_by("order")[:2])
+        ApplicationAnswer.objects.create(
+            application=application, question=questions[0], text=f"{name} wants to learn. {goals}"
+        )
+        sectors = ["government", "research"]
+        if status != Application.Status.DRAFT:
+            sectors.append("business")
+        ApplicationPartner.objects.bulk_create(
+            ApplicationPartner(application=application, sector=sector, name=f"{name} {sector}")
+            for sector in sectors
+        )
+    return call
+
+
 def _city_names() -> set[str]:
-    return {name for partner, eu, _statuses in PAIRINGS for name in (partner, eu)} | {
-        spec["host"] for spec in MEETINGS
-    }
+    return (
+        {name for partner, eu, _statuses in PAIRINGS for name in (partner, eu)}
+        | {spec["host"] for spec in MEETINGS}
+        | {name for name, _status, _goals in APPLICATIONS}
+    )
 
 
 def _pairing(edition, partner: City, eu: City, statuses) -> Pairing:

@@ -126,3 +126,17 @@ def test_loaded_on_an_earlier_day_it_moves_along_and_stays_live():
     assert open_for_registration(edition).count() >= 2
     for pk, starts_at in Meeting.objects.filter(edition=edition).values_list("pk", "starts_at"):
         assert starts_at - starts[pk] == datetime.timedelta(days=40)
+
+
+def test_the_demo_edition_has_an_open_call_with_applications_in_each_state(seeded, client):
+    call = seeded.calls.get()
+    now = timezone.now()
+    assert call.opens_at < now < call.closes_at
+    states = set(call.applications.values_list("status", flat=True))
+    assert states == {"draft", "submitted", "withdrawn"}
+    assert "Call for cities (demonstration)" in client.get(call.get_absolute_url()).content.decode()
+    barcelona = User.objects.get(email=BARCELONA)
+    client.force_login(barcelona)
+    draft = call.applications.get(city__name="Barcelona")
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Submit the application" in page

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from cities.models import City, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, Meeting, Registration
 from practices.models import Practice
-from twinning.models import Action, Edition, Pairing
+from twinning.models import Action, Application, ApplicationPartner, Edition, Pairing
 from worldcities import datagen
 from worldcities.users.models import User
 
@@ -68,6 +68,7 @@ def _fill(route: str, name: str):
     practice = Practice.objects.published().order_by("pk").first()
     pairing = Pairing.objects.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
+    application = Application.objects.select_related("call").order_by("pk").first()
     objects = {
         "practices/": {"slug": practice.slug},
         "cities/": {"slug": City.objects.order_by("pk").first().slug},
@@ -75,7 +76,14 @@ def _fill(route: str, name: str):
             "slug": pairing.slug,
             "pk": Action.objects.filter(pairing=pairing).order_by("pk").first().pk,
         },
-        "editions/": {"slug": Edition.objects.order_by("pk").first().slug},
+        "editions/": {
+            "slug": Edition.objects.order_by("pk").first().slug,
+            "call": application.call.slug,
+            "pk": application.pk,
+            "document": application.call.documents_required.order_by("pk").first().pk,
+            "partner": ApplicationPartner.objects.filter(application=application).first().pk,
+        },
+        "practices/applications/": {"application": application.pk},
         "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
         "practices/cities/": {"slug": City.objects.order_by("pk").first().slug},
