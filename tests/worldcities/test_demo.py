@@ -140,3 +140,15 @@ def test_the_demo_edition_has_an_open_call_with_applications_in_each_state(seede
     draft = call.applications.get(city__name="Barcelona")
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "Submit the application" in page
+
+
+def test_the_demo_call_is_under_review(seeded, client):
+    call = seeded.calls.get()
+    coordinator = User.objects.get(email="coordinator@demo.worldcities.test")
+    client.force_login(coordinator)
+    page = client.get("/review/").content.decode()
+    assert "Busan" in page and "Declare a conflict of interest or not" in page
+    client.force_login(User.objects.get(email="staff@demo.worldcities.test"))
+    board = client.get(f"/review/calls/{seeded.slug}/{call.slug}/").content.decode()
+    assert "Busan" in board
+    assert "1 / 2" in board  # one review of two submitted: a weighted mean to read

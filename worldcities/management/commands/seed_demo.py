@@ -35,6 +35,7 @@ DEMO_ACCOUNTS = [
         "Barcelona",
         "Barcelona City Council",
     ),
+    ("expert@demo.worldcities.test", "Eva Expert", Role.EXPERT, "Brussels", ""),
 ]
 
 
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             live = demo.live_demo_load(
                 coordinator=accounts.get(role=Role.COORDINATOR),
                 delegates=list(accounts.filter(role=Role.DELEGATE).select_related("city")),
+                reviewers=[accounts.get(role=Role.COORDINATOR), accounts.get(role=Role.EXPERT)],
             )
             # The demonstration edition is written past the services' versions.
             versions.everything_changed()
