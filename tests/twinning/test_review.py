@@ -572,3 +572,46 @@ def test_the_applicant_never_sees_a_score(client, scored, delegate, programme_st
     assert SECRET not in page
     assert "76.7" not in page
     assert "On Relevance" not in page
+
+
+# --- The administration -------------------------------------------------------------------------
+def test_the_admin_exports_a_call_and_sends_its_decisions(
+    client, scored, programme_staff, run_tasks, django_capture_on_commit_callbacks
+):
+    call = scored.application.call
+    client.force_login(programme_staff)
+    changelist = reverse("admin:twinning_call_changelist")
+    page = client.get(changelist).content.decode()
+    assert (
+        reverse("twinning:call_review", kwargs={"slug": call.edition.slug, "call": call.slug})
+        in page
+    )
+    response = client.post(
+        changelist, {"action": "export_call_xlsx", "_selected_action": [call.pk]}
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    assert book["Applications"]["B2"].value == "Tampere"
+    services.application_decide(
+        application=scored.application, by=programme_staff, decision="selected"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist,
+            {"action": "send_call_decisions", "_selected_action": [call.pk]},
+            follow=True,
+        )
+    assert "1 decision(s) are being sent" in response.content.decode()
+    assert EditionCity.objects.filter(application=scored.application).exists()
+    assert [m.to for m in mail.outbox] == [["delegate@example.org"]]
+
+
+def test_the_admin_shows_reviews_but_assigns_only_through_the_review_page(
+    client, scored, programme_staff
+):
+    client.force_login(programme_staff)
+    assert client.get(reverse("admin:twinning_reviewassignment_changelist")).status_code == 200
+    page = client.get(
+        reverse("admin:twinning_reviewassignment_change", args=[scored.pk])
+    ).content.decode()
+    assert SECRET in page
+    assert client.get(reverse("admin:twinning_reviewassignment_add")).status_code == 403
