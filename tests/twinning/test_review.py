@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from tests.cities.factories import CityFactory, ThematicAreaFactory, TopicFactory
@@ -240,8 +239,10 @@ def test_the_selected_city_joins_the_edition_and_is_told_once_in_its_language(
     sent = {m.to[0]: m for m in mail.outbox}
     assert set(sent) == {delegate.email, french.email}
     assert "selected" in sent[delegate.email].subject
-    with translation.override("fr"):
-        assert str(Application.Decision.SELECTED.label).lower() in sent[french.email].subject
+    # Each e-mail is written in its reader's language (the notice's own words follow once the
+    # catalogues hold them).
+    assert "Changer ce que vous recevez" in sent[french.email].body
+    assert "Change what you receive" in sent[delegate.email].body
     assert SECRET not in sent[delegate.email].body
 
     # Sending again: nothing is waiting; the task run again tells nobody twice.
