@@ -741,11 +741,6 @@ def _may_review(user) -> bool:
     return bool(user.is_active and user.role != Role.DELEGATE)
 
 
-def review_versions(call_id: int) -> list[str]:
-    """What the review of a call moves: its board (``review:<call pk>``)."""
-    return [f"review:{call_id}"]
-
-
 @transaction.atomic
 def review_assign(*, application: Application, reviewer, by) -> ReviewAssignment:
     """Asks ``reviewer`` (a coordinator, an expert or programme staff) to review a submitted
@@ -799,7 +794,6 @@ def review_declare(
     )
     assignment.full_clean()
     assignment.save()
-    versions.bump(*review_versions(assignment.application.call_id))
     return assignment
 
 
@@ -863,7 +857,6 @@ def review_score(
     assignment.state = ReviewAssignment.State.SUBMITTED
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["comment", "state", "submitted_at"])
-    versions.bump(*review_versions(application.call_id))
     return assignment
 
 
@@ -901,7 +894,6 @@ def application_decide(
     application.full_clean(exclude=["call", "city"])
     application._history_user = by
     application.save()
-    versions.bump(*review_versions(application.call_id))
     return application
 
 
@@ -953,7 +945,6 @@ def call_decisions_send(*, call: Call, by) -> list[int]:
     ids = [application.pk for application in waiting]
     Application.objects.filter(pk__in=ids).update(decision_sent_at=now)
     send_application_decisions.delay_on_commit(ids)
-    versions.bump(*review_versions(call.pk))
     return ids
 
 
