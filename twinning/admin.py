@@ -42,6 +42,8 @@ from .services import (
     PAIRING_TRANSITIONS,
     action_versions,
     call_decisions_send,
+    call_invitation_check,
+    call_invitation_send,
     edition_milestones_create,
     edition_versions,
     pairing_set_status,
@@ -621,14 +623,48 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return False
 
 
+class CallInvitationForm(forms.ModelForm):
+    """An invitation is sent by ``call_invitation_send``: its checks run here first, so that
+    a refusal shows on the form next to the field it is about."""
+
+    class Meta:
+        model = CallInvitation
+        fields = ["call", "city", "email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        call, city, email = cleaned.get("call"), cleaned.get("city"), cleaned.get("email")
+        if call and city and email and not self.errors:
+            try:
+                call_invitation_check(call=call, city=city, email=email)
+            except ValidationError as exc:
+                errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                for field, messages_ in errors.items():
+                    self.add_error(field if field in self.fields else None, messages_)
+        return cleaned
+
+
 @admin.register(CallInvitation)
 class CallInvitationAdmin(admin.ModelAdmin):
-    list_display = ["city", "call", "invited_at", "invited_by"]
+    """Staff invite a person to apply for a city that has no account yet: the invitation makes
+    the account and sends the e-mail (``call_invitation_send``). Kept as a record afterwards."""
+
+    form = CallInvitationForm
+    list_display = ["city", "call", "user", "invited_at", "invited_by"]
     list_filter = ["call"]
-    list_select_related = ["city", "call", "invited_by"]
+    list_select_related = ["city", "call", "invited_by", "user"]
     search_fields = ["city__name", "email"]
     autocomplete_fields = ["call", "city"]
     fields = ["call", "city", "email"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        invitation = call_invitation_send(
+            call=obj.call, city=obj.city, email=obj.email, by=request.user
+        )
+        obj.pk = invitation.pk
 
 
 class ScoreInline(RecordInline):

@@ -662,6 +662,32 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
     return locked
 
 
+def call_invitation_check(*, call: Call, city, email: str) -> None:
+    """Raises a ValidationError (per field) if ``email`` may not be invited to apply for
+    ``city``: a closed call, a city the call is not open to, an address invited already or
+    one of an account that is not a delegate of the city."""
+    from worldcities.users.models import User
+
+    if timezone.now() >= call.closes_at:
+        raise ValidationError(_("The call has closed: nobody can apply any more."))
+    problem = call_eligibility_problem(call=call, city=city)
+    if problem:
+        raise ValidationError({"city": problem})
+    if CallInvitation.objects.filter(call=call, email__iexact=email).exists():
+        raise ValidationError({"email": _("This address was already invited to this call.")})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and not (user.role == Role.DELEGATE and user.city_id == city.pk):
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address belongs to an account that is not a delegate of %(city)s: "
+                    "invite another address, or change the account first."
+                )
+                % {"city": city}
+            }
+        )
+
+
 @transaction.atomic
 def call_invitation_send(*, call: Call, city, email: str, by) -> CallInvitation:
     """Invites a person to apply for ``city``: an account is made for them (a delegate of
@@ -673,28 +699,12 @@ def call_invitation_send(*, call: Call, city, email: str, by) -> CallInvitation:
 
     if not is_programme_staff(by):
         raise PermissionDenied(_("Only programme staff invite cities to apply."))
-    if timezone.now() >= call.closes_at:
-        raise ValidationError(_("The call has closed: nobody can apply any more."))
     email = User.objects.normalize_email(email).strip()
-    problem = call_eligibility_problem(call=call, city=city)
-    if problem:
-        raise ValidationError({"city": problem})
-    if CallInvitation.objects.filter(call=call, email__iexact=email).exists():
-        raise ValidationError({"email": _("This address was already invited to this call.")})
+    call_invitation_check(call=call, city=city, email=email)
     user = User.objects.filter(email__iexact=email).first()
     new_account = user is None
     if user is None:
         user = user_create(email=email, role=Role.DELEGATE, city=city, send_invitation=False)
-    elif not (user.role == Role.DELEGATE and user.city_id == city.pk):
-        raise ValidationError(
-            {
-                "email": _(
-                    "This address belongs to an account that is not a delegate of %(city)s: "
-                    "invite another address, or change the account first."
-                )
-                % {"city": city}
-            }
-        )
     invitation = CallInvitation(call=call, city=city, email=email, user=user, invited_by=by)
     invitation.full_clean()
     invitation.save()

@@ -486,3 +486,21 @@ def test_the_application_page_makes_as_many_queries_for_many_rows(
         )
     with django_assert_num_queries(len(few)):
         assert client.get(url(page, many)).status_code == 200
+
+
+def test_staff_invite_from_the_admin_and_see_a_refusal_on_the_form(
+    client_for, programme_staff, delegate, call
+):
+    lund = CityFactory(name="Lund", slug="lund")
+    client = client_for(programme_staff)
+    add = reverse("admin:twinning_callinvitation_add")
+    response = client.post(add, {"call": call.pk, "city": lund.pk, "email": delegate.email})
+    assert response.status_code == 200
+    assert "not a delegate of Lund" in response.content.decode()
+    assert not CallInvitation.objects.exists()
+    response = client.post(add, {"call": call.pk, "city": lund.pk, "email": "mayor@lund.example"})
+    assert response.status_code == 302
+    invitation = CallInvitation.objects.get()
+    assert invitation.user.city == lund
+    assert invitation.invited_by == programme_staff
+    assert EmailMessage.objects.filter(kind="call_invitation", to="mayor@lund.example").exists()
