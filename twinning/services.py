@@ -1,4 +1,5 @@
 import datetime
+import logging
 from collections import defaultdict
 from pathlib import PurePath
 
@@ -37,6 +38,8 @@ from .models import (
     ReviewCriterion,
     Score,
 )
+
+logger = logging.getLogger(__name__)
 
 # The cycle of one edition (see the programme text): (kind, title, start offset, length) in
 # days from the edition's start. Dates are a first draft, editable one by one.
@@ -925,7 +928,7 @@ def edition_city_join(*, application: Application) -> EditionCity:
         joined = EditionCity(edition=edition, city=application.city)
     joined.application = application
     joined.goals = application.goals or joined.goals
-    joined.full_clean(exclude=["application"] if joined.pk is None else None)
+    joined.full_clean()
     joined.save()
     joined.thematic_areas.add(*application.thematic_areas.all())
     joined.topics.add(*application.topics.all())
@@ -937,8 +940,6 @@ def call_decisions_send(*, call: Call, by) -> list[int]:
     """Sends every decision of the call not yet sent: the selected cities join the edition
     (``edition_city_join``), and the people of each city are told in the background, each in
     their language, once (``application_decisions_notify``). Returns the applications told."""
-    from .tasks import send_application_decisions
-
     _require_staff(by, _("Only programme staff send the decisions."))
     waiting = list(
         Application.objects.select_for_update()
@@ -954,8 +955,22 @@ def call_decisions_send(*, call: Call, by) -> list[int]:
             edition_city_join(application=application)
     ids = [application.pk for application in waiting]
     Application.objects.filter(pk__in=ids).update(decision_sent_at=now)
-    send_application_decisions.delay_on_commit(ids)
+    transaction.on_commit(lambda: _decisions_enqueue(ids))
     return ids
+
+
+def _decisions_enqueue(application_ids: list[int]) -> None:
+    """Hands the telling of the decisions to a worker. If the broker is away, staff's request
+    still succeeds: the notices are made here instead, and their e-mails wait in the outbox
+    for its sweep."""
+    from .tasks import send_application_decisions
+
+    try:
+        send_application_decisions.delay(application_ids)
+    except Exception as exc:  # the broker's client raises many kinds of connection error
+        logger.warning("could not enqueue the decisions (%s); telling the cities now", exc)
+        with transaction.atomic():
+            application_decisions_notify(application_ids=application_ids)
 
 
 def _decision_notice(application: Application, person):

@@ -616,3 +616,19 @@ def test_the_admin_shows_reviews_but_assigns_only_through_the_review_page(
     ).content.decode()
     assert SECRET in page
     assert client.get(reverse("admin:twinning_reviewassignment_add")).status_code == 403
+
+
+def test_with_the_broker_away_the_cities_are_still_told_once(
+    application, programme_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    def away(*args, **kwargs):
+        raise ConnectionError("broker away")
+
+    monkeypatch.setattr(send_application_decisions, "delay", away)
+    services.application_decide(application=application, by=programme_staff, decision="selected")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_decisions_send(call=application.call, by=programme_staff)
+    told = Notification.objects.filter(kind=Kind.APPLICATION_DECISION)
+    assert [n.recipient.email for n in told] == ["delegate@example.org"]
+    # The e-mail waits in the outbox for the sweep, once.
+    assert EmailMessage.objects.filter(to="delegate@example.org").count() == 1
