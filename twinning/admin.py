@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -39,6 +41,7 @@ from .services import (
     ACTION_TEXTS,
     PAIRING_TRANSITIONS,
     action_versions,
+    call_decisions_send,
     call_invitation_check,
     call_invitation_send,
     edition_milestones_create,
@@ -483,9 +486,45 @@ class ReviewCriterionInline(admin.TabularInline):
     fields = ["order", "name", "description", "weight", "scale_max"]
 
 
+@admin.action(description=_("Export the selected call to Excel (XLSX): applications, scores"))
+def export_call_xlsx(modeladmin, request, queryset):
+    calls = list(queryset.select_related("edition")[:2])
+    if len(calls) != 1:
+        modeladmin.message_user(
+            request, _("Choose one call: each call is exported to its own file."), messages.ERROR
+        )
+        return None
+    return exports.call_xlsx_response(calls[0])
+
+
+@admin.action(description=_("Send the decisions of the selected calls to the cities"))
+def send_call_decisions(modeladmin, request, queryset):
+    for call in queryset:
+        try:
+            sent = call_decisions_send(call=call, by=request.user)
+        except ValidationError as exc:
+            modeladmin.message_user(request, f"{call}: {' '.join(exc.messages)}", messages.WARNING)
+        else:
+            modeladmin.message_user(
+                request,
+                _("%(call)s: %(count)d decision(s) are being sent.")
+                % {"call": call, "count": len(sent)},
+                messages.SUCCESS,
+            )
+
+
 @admin.register(Call)
 class CallAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "edition", "opens_at", "closes_at", "time_zone", "application_count"]
+    list_display = [
+        "title",
+        "edition",
+        "opens_at",
+        "closes_at",
+        "time_zone",
+        "application_count",
+        "review_link",
+    ]
+    actions = [export_call_xlsx, send_call_decisions]
     list_filter = ["edition"]
     list_select_related = ["edition"]
     search_fields = ["title", "slug", "edition__name"]
@@ -515,6 +554,11 @@ class CallAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("applications"), ordering="application_total")
     def application_count(self, obj):
         return obj.application_total
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        url = reverse("twinning:call_review", kwargs={"slug": obj.edition.slug, "call": obj.slug})
+        return format_html('<a href="{}">{}</a>', url, _("Reviews and decisions"))
 
 
 class ApplicationAnswerInline(RecordInline):
@@ -633,12 +677,22 @@ class ScoreInline(RecordInline):
 
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(admin.ModelAdmin):
+    """The record of reviews. Reviewers are assigned on the call's review page (through
+    ``review_assign``, which checks who may review), and they declare and score on theirs:
+    here a review is read, or deleted if it was assigned by mistake."""
+
     list_display = ["application", "reviewer", "state", "conflict_of_interest", "assigned_at"]
     list_filter = ["state", "application__call"]
     list_select_related = ["application__city", "application__call", "reviewer"]
     search_fields = ["application__city__name", "reviewer__full_name"]
     autocomplete_fields = ["application", "reviewer"]
     inlines = [ScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(Pairing.history.model, HistoryAdmin)

@@ -127,3 +127,168 @@ def xlsx_response(rows, stem: str, title: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
     return response
+
+
+# --- The whole call -----------------------------------------------------------------------------
+def _join(items) -> str:
+    return "; ".join(str(item) for item in items)
+
+
+def call_sheets(call) -> list[tuple[str, list[list]]]:
+    """The call as four tables (title, rows with a header first): its applications (what each
+    city said, with its aggregate), their answers, every score, and the decisions. A fixed
+    number of queries, however many applications, answers and scores there are."""
+    from .models import Application
+    from .selectors import review_summary, review_total
+
+    criteria = list(call.criteria.order_by("order", "id"))
+    applications = list(
+        Application.objects.filter(call=call)
+        .select_related("city__country", "submitted_by", "decided_by")
+        .prefetch_related(
+            "thematic_areas",
+            "topics",
+            "partners",
+            "answers__question",
+            "review_assignments__reviewer",
+            "review_assignments__scores",
+        )
+        .order_by("city__name", "pk")
+    )
+    apps = [
+        [
+            _("Reference"),
+            _("City"),
+            _("Country"),
+            _("Status"),
+            _("Submitted"),
+            _("Thematic areas"),
+            _("Topics"),
+            _("Goals"),
+            _("Experience"),
+            _("Proposed delegation"),
+            _("Triple-helix partners"),
+            _("Reviews"),
+            _("Weighted mean (%)"),
+            _("Lowest (%)"),
+            _("Highest (%)"),
+            _("Standard deviation"),
+            _("Decision"),
+        ]
+    ]
+    answers = [[_("Reference"), _("City"), _("Question"), _("Answer")]]
+    scores = [
+        [
+            _("Reference"),
+            _("City"),
+            _("Reviewer"),
+            _("Review"),
+            _("Criterion"),
+            _("Weight"),
+            _("Highest score"),
+            _("Score"),
+            _("Comment"),
+            _("Review total (%)"),
+            _("Overall comment"),
+        ]
+    ]
+    decisions = [
+        [
+            _("Reference"),
+            _("City"),
+            _("Decision"),
+            _("Reason"),
+            _("Decided by"),
+            _("Decided"),
+            _("Sent to the city"),
+        ]
+    ]
+    for application in applications:
+        summary = review_summary(application, criteria)
+        city = application.city.name
+        ref = application.reference
+        apps.append(
+            [
+                ref,
+                city,
+                application.city.country.name,
+                application.get_status_display(),
+                _naive(application.submitted_at),
+                _join(area.name for area in application.thematic_areas.all()),
+                _join(topic.name for topic in application.topics.all()),
+                application.goals,
+                application.experience,
+                application.delegation,
+                _join(f"{p.name} ({p.get_sector_display()})" for p in application.partners.all()),
+                summary.reviews,
+                summary.mean,
+                summary.low,
+                summary.high,
+                summary.deviation,
+                application.get_decision_display(),
+            ]
+        )
+        for answer in sorted(application.answers.all(), key=lambda a: a.question.order):
+            answers.append([ref, city, answer.question.text, answer.text])
+        for assignment in application.review_assignments.all():
+            by_criterion = {score.criterion_id: score for score in assignment.scores.all()}
+            total = review_total(assignment.scores.all(), criteria)
+            for criterion in criteria:
+                score = by_criterion.get(criterion.pk)
+                scores.append(
+                    [
+                        ref,
+                        city,
+                        str(assignment.reviewer),
+                        assignment.get_state_display(),
+                        criterion.name,
+                        float(criterion.weight),
+                        criterion.scale_max,
+                        score.value if score else None,
+                        score.comment if score else "",
+                        round(total, 1) if total is not None else None,
+                        assignment.comment,
+                    ]
+                )
+        if application.decision:
+            decisions.append(
+                [
+                    ref,
+                    city,
+                    application.get_decision_display(),
+                    application.decision_reason,
+                    str(application.decided_by) if application.decided_by else "",
+                    _naive(application.decided_at),
+                    _naive(application.decision_sent_at),
+                ]
+            )
+    return [
+        (_("Applications"), apps),
+        (_("Answers"), answers),
+        (_("Scores"), scores),
+        (_("Decisions"), decisions),
+    ]
+
+
+def _naive(moment):
+    """A time as a spreadsheet holds it: in the platform's zone, without one."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def call_xlsx_response(call) -> HttpResponse:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in call_sheets(call):
+        sheet = workbook.create_sheet(str(title)[:31])
+        for index, row in enumerate(rows):
+            sheet.append([safe_cell(str(v)) if isinstance(v, str) else v for v in row])
+            if index == 0:
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    stem = f"call-{call.edition.slug}-{call.slug}"[:120]
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
+    return response

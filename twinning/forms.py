@@ -10,6 +10,7 @@ from .models import (
     NOTE_REQUIRED,
     PROGRESS_MESSAGE,
     Action,
+    Application,
     ApplicationPartner,
     status_progress_check,
 )
@@ -221,4 +222,114 @@ class ApplicationWithdrawForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- The review of a call -----------------------------------------------------------------------
+class ConflictDeclarationForm(forms.Form):
+    """A reviewer's declaration, asked before they read the application in full."""
+
+    conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest with this city or its application?"),
+        choices=[
+            ("no", _("No: I have no conflict of interest, and I will review it")),
+            ("yes", _("Yes: I have a conflict of interest, and I withdraw from this review")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you have a conflict of interest.")},
+    )
+    conflict_note = forms.CharField(
+        label=_("About the conflict"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("If you have one: what links you to the city (staff read it)."),
+    )
+
+
+def score_message(criterion) -> str:
+    return _("A score for “%(criterion)s” is between 0 and %(max)s.") % {
+        "criterion": criterion.name,
+        "max": criterion.scale_max,
+    }
+
+
+class ScoreForm(forms.Form):
+    """One score (0 to the criterion's highest) and a comment per criterion of the call, and
+    a comment on the whole application."""
+
+    def __init__(self, *args, criteria, scores=None, comment="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        scores = scores or {}
+        for criterion in criteria:
+            score = scores.get(criterion.pk)
+            message = score_message(criterion)
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=_("%(criterion)s: score from 0 to %(max)s")
+                % {"criterion": criterion.name, "max": criterion.scale_max},
+                min_value=0,
+                max_value=criterion.scale_max,
+                initial=score.value if score else None,
+                help_text=criterion.description,
+                error_messages={
+                    "required": message,
+                    "invalid": message,
+                    "min_value": message,
+                    "max_value": message,
+                },
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
+                required=False,
+                initial=score.comment if score else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Overall comment"),
+            required=False,
+            initial=comment,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+
+    def scores(self) -> dict:
+        """criterion id → (score, comment), as the service takes them."""
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}"))
+            for c in self.criteria
+        }
+
+
+class AssignReviewerForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"),
+        queryset=User.objects.none(),
+        help_text=_("A coordinator, an outside expert or a member of programme staff."),
+        error_messages={"required": _("Choose the person who will review the application.")},
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_role_display()})"
+        )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Application.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose selected, reserve list or not selected.")},
+    )
+    decision_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Sent to the city with the decision; required for the reserve list and for not "
+            "selected."
+        ),
     )

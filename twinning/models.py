@@ -898,6 +898,13 @@ class Application(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_sent_at = models.DateTimeField(
+        _("decision sent"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the decision was sent to the city; it no longer changes after."),
+    )
 
     history = HistoricalRecords()
 

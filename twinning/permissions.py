@@ -4,6 +4,11 @@ Everyone reads editions and pairings. The coordinators of an edition (and progra
 manage its pairings' action plans from the front end: add, edit and delete actions. A delegate
 of a member city of a pairing (a lead city or a further member) updates the status and progress
 of that pairing's actions and nothing else.
+
+The review of a call's applications: programme staff assign reviewers, read every score,
+decide, send the decisions and export the call. A reviewer reads and scores only the
+applications assigned to them, once they declared no conflict of interest; a declared conflict
+withdraws them. Nobody else, applicants included, sees a score.
 """
 
 import rules
@@ -53,3 +58,29 @@ can_edit_application = is_application_city_delegate
 
 rules.add_perm("twinning.view_application", can_view_application)
 rules.add_perm("twinning.edit_application", can_edit_application)
+
+
+@rules.predicate
+def is_reviewer_of(user, assignment) -> bool:
+    """The person asked for this review (whatever they declared)."""
+    return bool(
+        assignment is not None
+        and user.is_authenticated
+        and user.is_active
+        and assignment.reviewer_id == user.pk
+    )
+
+
+@rules.predicate
+def has_no_conflict(user, assignment) -> bool:
+    """The reviewer declared no conflict of interest for this review."""
+    return assignment is not None and assignment.conflict_of_interest is False
+
+
+can_manage_review = is_programme_staff
+can_declare_conflict = is_reviewer_of
+can_score = is_reviewer_of & has_no_conflict
+
+rules.add_perm("twinning.manage_review", can_manage_review)
+rules.add_perm("twinning.declare_conflict", can_declare_conflict)
+rules.add_perm("twinning.score_application", can_score)

@@ -1,7 +1,8 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
@@ -33,6 +34,8 @@ from .models import (
     Action,
     ActionProgressUpdate,
     Application,
+    ApplicationAnswer,
+    ApplicationDocument,
     ApplicationPartner,
     Call,
     Edition,
@@ -40,6 +43,9 @@ from .models import (
     Pairing,
     PairingMember,
     PairingStatusChange,
+    ReviewAssignment,
+    ReviewCriterion,
+    Score,
 )
 
 
@@ -465,3 +471,200 @@ def application_completeness(application: Application) -> Completeness:
                 CompletenessItem(f"document_{document.pk}", document.name, document.pk in uploaded)
             )
     return Completeness(items)
+
+
+# --- The review of a call -----------------------------------------------------------------------
+@dataclass
+class ReviewSummary:
+    """The aggregate of an application's submitted reviews. Each review's total is the
+    weighted mean of its scores, each taken as a share of its criterion's highest score, in
+    per cent (0–100); ``mean`` is the mean of the reviews' totals, ``low``, ``high`` and
+    ``deviation`` (the population standard deviation) their spread."""
+
+    totals: list[float] = field(default_factory=list)
+    assigned: int = 0
+    conflicts: int = 0
+
+    @property
+    def reviews(self) -> int:
+        return len(self.totals)
+
+    @property
+    def mean(self) -> float | None:
+        return round(statistics.fmean(self.totals), 1) if self.totals else None
+
+    @property
+    def low(self) -> float | None:
+        return round(min(self.totals), 1) if self.totals else None
+
+    @property
+    def high(self) -> float | None:
+        return round(max(self.totals), 1) if self.totals else None
+
+    @property
+    def deviation(self) -> float | None:
+        return round(statistics.pstdev(self.totals), 1) if self.totals else None
+
+
+def review_total(scores, criteria) -> float | None:
+    """A submitted review's total in per cent: the mean of its scores (each as a share of its
+    criterion's highest score) weighted by the criteria's weights (equal weights if they are
+    all zero). None if a criterion is not scored."""
+    by_criterion = {score.criterion_id: score.value for score in scores}
+    if not criteria or any(c.pk not in by_criterion for c in criteria):
+        return None
+    weights = [float(c.weight) for c in criteria]
+    if not sum(weights):
+        weights = [1.0] * len(criteria)
+    shares = [by_criterion[c.pk] / c.scale_max for c in criteria]
+    return 100 * sum(w * s for w, s in zip(weights, shares, strict=True)) / sum(weights)
+
+
+def review_summary(application, criteria) -> ReviewSummary:
+    """``application``'s ``review_summary`` from its prefetched assignments and their scores
+    (``_assignments_prefetch``)."""
+    summary = ReviewSummary()
+    for assignment in application.review_assignments.all():
+        if assignment.state == ReviewAssignment.State.CONFLICT:
+            summary.conflicts += 1
+            continue
+        summary.assigned += 1
+        if assignment.state == ReviewAssignment.State.SUBMITTED:
+            total = review_total(assignment.scores.all(), criteria)
+            if total is not None:
+                summary.totals.append(total)
+    return summary
+
+
+def _assignments_prefetch():
+    return Prefetch(
+        "review_assignments",
+        queryset=ReviewAssignment.objects.select_related("reviewer")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion_id")))
+        .order_by("assigned_at", "id"),
+    )
+
+
+def review_assignments_of(user):
+    """The reviews a person is asked for, with the application's city and call: every state,
+    a declared conflict included (shown as withdrawn)."""
+    if not user.is_authenticated:
+        return ReviewAssignment.objects.none()
+    return (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .select_related("application__city__country", "application__call__edition")
+        .order_by("-application__call__closes_at", "application__city__name", "pk")
+    )
+
+
+def review_assignment_for(user, pk: int) -> ReviewAssignment:
+    """One of the reviewer's own reviews; anyone else's is a 404, whoever asks."""
+    return get_object_or_404(review_assignments_of(user), pk=pk)
+
+
+def application_for_review(application_id: int):
+    """What a reviewer (or staff) reads of an application: its answers with their questions,
+    its triple-helix partners, areas, topics and documents, in a fixed number of queries."""
+    return (
+        Application.objects.select_related("call__edition", "city__country", "submitted_by")
+        .prefetch_related(
+            "thematic_areas",
+            Prefetch("topics", queryset=_topics_queryset()),
+            Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("question")),
+            "partners",
+            Prefetch(
+                "documents",
+                queryset=ApplicationDocument.objects.select_related("required_document"),
+            ),
+        )
+        .get(pk=application_id)
+    )
+
+
+def review_criteria(call_id: int) -> list[ReviewCriterion]:
+    return list(ReviewCriterion.objects.filter(call=call_id).order_by("order", "id"))
+
+
+def calls_for_review():
+    """Every call, newest first, with its counts of submitted, decided and sent applications
+    (programme staff's list)."""
+    submitted = Q(applications__status=Application.Status.SUBMITTED)
+    return (
+        Call.objects.select_related("edition")
+        .annotate(
+            submitted_count=Count("applications", filter=submitted),
+            decided_count=Count("applications", filter=submitted & ~Q(applications__decision="")),
+            sent_count=Count(
+                "applications", filter=submitted & Q(applications__decision_sent_at__isnull=False)
+            ),
+        )
+        .order_by("-closes_at", "title")
+    )
+
+
+def call_for_review(edition_slug: str, call_slug: str) -> Call:
+    return get_object_or_404(
+        Call.objects.select_related("edition"), edition__slug=edition_slug, slug=call_slug
+    )
+
+
+def call_review_rows(call: Call) -> tuple[list[ReviewCriterion], list]:
+    """The call's criteria and its submitted applications, each with ``summary`` (its
+    ``ReviewSummary``) and its assignments and scores: five queries however many there are.
+    Sorted by weighted mean, best first, those without a review last."""
+    criteria = review_criteria(call.pk)
+    applications = list(
+        Application.objects.filter(call=call, status=Application.Status.SUBMITTED)
+        .select_related("city__country", "decided_by")
+        .prefetch_related(_assignments_prefetch())
+        .order_by("city__name", "pk")
+    )
+    for application in applications:
+        application.summary = review_summary(application, criteria)
+    applications.sort(
+        key=lambda a: (a.summary.mean is None, -(a.summary.mean or 0), a.city.name, a.pk)
+    )
+    return criteria, applications
+
+
+def application_review_rows(call: Call, pk: int):
+    """A submitted application of the call for staff's review page: what it says, its
+    assignments with their scores, and ``summary``; 404 if it is not submitted to this call."""
+    application = get_object_or_404(
+        Application.objects.filter(call=call, status=Application.Status.SUBMITTED).only("pk"),
+        pk=pk,
+    )
+    application = application_for_review(application.pk)
+    prefetch_related_objects([application], _assignments_prefetch())
+    criteria = review_criteria(call.pk)
+    application.summary = review_summary(application, criteria)
+    for assignment in application.review_assignments.all():
+        by_criterion = {score.criterion_id: score for score in assignment.scores.all()}
+        assignment.rows = [(criterion, by_criterion.get(criterion.pk)) for criterion in criteria]
+        assignment.total = (
+            review_total(assignment.scores.all(), criteria)
+            if assignment.state == ReviewAssignment.State.SUBMITTED
+            else None
+        )
+    return application, criteria
+
+
+def reviewers_available():
+    """Who may be asked to review: active coordinators, outside experts and programme staff."""
+    from worldcities.users.models import Role, User
+
+    return User.objects.filter(
+        is_active=True, role__in=[Role.COORDINATOR, Role.EXPERT, Role.PROGRAMME_STAFF]
+    ).order_by("full_name", "email")
+
+
+def decisions_waiting(call: Call):
+    """The call's decided applications whose decision is not sent yet, with their city."""
+    return list(
+        Application.objects.filter(
+            call=call, status=Application.Status.SUBMITTED, decision_sent_at__isnull=True
+        )
+        .exclude(decision="")
+        .select_related("city__country")
+        .order_by("decision", "city__name")
+    )

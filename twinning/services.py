@@ -1,4 +1,6 @@
 import datetime
+import logging
+from collections import defaultdict
 from pathlib import PurePath
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from worldcities import versions
 from worldcities.pagination import in_batches
@@ -27,10 +30,16 @@ from .models import (
     CallDocument,
     CallInvitation,
     Edition,
+    EditionCity,
     Milestone,
     Pairing,
     PairingStatusChange,
+    ReviewAssignment,
+    ReviewCriterion,
+    Score,
 )
+
+logger = logging.getLogger(__name__)
 
 # The cycle of one edition (see the programme text): (kind, title, start offset, length) in
 # days from the edition's start. Dates are a first draft, editable one by one.
@@ -721,3 +730,318 @@ def call_invitation_send(*, call: Call, city, email: str, by) -> CallInvitation:
         subject=subject,
     )
     return invitation
+
+
+# --- The review of a call -----------------------------------------------------------------------
+# Programme staff assign reviewers to submitted applications; each reviewer declares whether
+# they have a conflict of interest (a conflict withdraws them), then scores every criterion;
+# staff decide with a reason and send the decisions, which makes the selected cities join the
+# edition. The rules are in ``twinning.permissions``; every service checks them again.
+DECISION_REASON_REQUIRED = gettext_lazy(
+    "Give the reason for this decision: the city reads it in the e-mail that tells it."
+)
+
+
+def _require_staff(user, message=None) -> None:
+    if user is None or not user.has_perm("twinning.manage_review"):
+        raise PermissionDenied(message or _("Only programme staff manage the review of a call."))
+
+
+def _may_review(user) -> bool:
+    """Coordinators, outside experts and programme staff review; a delegate never does."""
+    from worldcities.users.models import Role
+
+    return bool(user.is_active and user.role != Role.DELEGATE)
+
+
+@transaction.atomic
+def review_assign(*, application: Application, reviewer, by) -> ReviewAssignment:
+    """Asks ``reviewer`` (a coordinator, an expert or programme staff) to review a submitted
+    application. A delegate of the applying city is refused; so is a second assignment."""
+    _require_staff(by)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted application is reviewed."))
+    if not _may_review(reviewer):
+        raise ValidationError(
+            {
+                "reviewer": _("%(person)s cannot review: choose a coordinator or an expert.")
+                % {"person": reviewer}
+            }
+        )
+    assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by=by)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def review_declare(
+    *, assignment: ReviewAssignment, by, conflict: bool, note: str = ""
+) -> ReviewAssignment:
+    """Records the reviewer's declaration: no conflict opens the scoring; a conflict (said in
+    ``note``) withdraws them from this review for good."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application")
+        .get(pk=assignment.pk)
+    )
+    if by is None or not by.has_perm("twinning.declare_conflict", assignment):
+        raise PermissionDenied(_("You are not assigned to review this application."))
+    if assignment.conflict_of_interest is not None:
+        raise ValidationError(_("You already declared whether you have a conflict of interest."))
+    note = (note or "").strip()
+    if conflict and not note:
+        raise ValidationError(
+            {
+                "conflict_note": _(
+                    "Say what the conflict is: staff read it to find another reviewer."
+                )
+            }
+        )
+    assignment.conflict_of_interest = conflict
+    assignment.conflict_note = note if conflict else ""
+    assignment.conflict_declared_at = timezone.now()
+    assignment.state = (
+        ReviewAssignment.State.CONFLICT if conflict else ReviewAssignment.State.IN_PROGRESS
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def review_score(
+    *, assignment: ReviewAssignment, by, scores: dict, comment: str = ""
+) -> ReviewAssignment:
+    """Saves the reviewer's scores, one per criterion of the call (``scores``: criterion id →
+    (value, comment)), and submits the review. Every criterion is scored, each within its
+    scale; otherwise nothing is saved. Scores change until the application is decided."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application__call")
+        .get(pk=assignment.pk)
+    )
+    if by is None or not by.has_perm("twinning.declare_conflict", assignment):
+        raise PermissionDenied(_("You are not assigned to review this application."))
+    if assignment.conflict_of_interest is None:
+        raise ValidationError(_("Declare first whether you have a conflict of interest."))
+    if not by.has_perm("twinning.score_application", assignment):
+        raise PermissionDenied(
+            _("You declared a conflict of interest: you no longer review this application.")
+        )
+    application = assignment.application
+    if application.decision:
+        raise ValidationError(_("The application is decided: its scores no longer change."))
+    existing = {score.criterion_id: score for score in assignment.scores.all()}
+    errors, rows = {}, []
+    for criterion in ReviewCriterion.objects.filter(call=application.call_id):
+        field = f"score_{criterion.pk}"
+        value, note = scores.get(criterion.pk, (None, ""))
+        if value is None or value == "":
+            errors[field] = [
+                _("Score “%(criterion)s” from 0 to %(max)s.")
+                % {"criterion": criterion.name, "max": criterion.scale_max}
+            ]
+            continue
+        score = existing.get(criterion.pk) or Score(assignment=assignment, criterion=criterion)
+        score.criterion = criterion
+        score.assignment = assignment
+        score.value = value
+        score.comment = (note or "").strip()
+        try:
+            if not isinstance(value, int) or value < 0:
+                raise ValidationError(
+                    {
+                        "value": _("A score for “%(criterion)s” is between 0 and %(max)s.")
+                        % {"criterion": criterion.name, "max": criterion.scale_max}
+                    }
+                )
+            score.full_clean(exclude=["assignment", "criterion"])
+        except ValidationError as exc:
+            errors[field] = exc.message_dict.get("value") or exc.messages
+            continue
+        rows.append(score)
+    if errors:
+        raise ValidationError(errors)
+    for score in rows:
+        score.save()
+    assignment.comment = (comment or "").strip()
+    assignment.state = ReviewAssignment.State.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["comment", "state", "submitted_at"])
+    return assignment
+
+
+@transaction.atomic
+def application_decide(
+    *, application: Application, by, decision: str, reason: str = ""
+) -> Application:
+    """Records staff's decision on a submitted application: selected, reserve list or not
+    selected, with the reason the city will read (required unless selected). A decision sent
+    to the city no longer changes, except a city on the reserve list that is later selected
+    or not."""
+    _require_staff(by, _("Only programme staff decide on applications."))
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    reason = (reason or "").strip()
+    errors = {}
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted application is decided on."))
+    if decision not in Application.Decision.values:
+        errors["decision"] = [_("Choose selected, reserve list or not selected.")]
+    elif decision != Application.Decision.SELECTED and not reason:
+        errors["decision_reason"] = [DECISION_REASON_REQUIRED]
+    if application.decision_sent_at and application.decision != Application.Decision.RESERVE:
+        errors.setdefault("decision", []).append(
+            _("The decision was already sent to the city: it no longer changes.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    if decision == application.decision and reason == application.decision_reason:
+        return application
+    application.decision = decision
+    application.decision_reason = reason
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.decision_sent_at = None
+    application.full_clean(exclude=["call", "city"])
+    application._history_user = by
+    application.save()
+    return application
+
+
+@transaction.atomic
+def edition_city_join(*, application: Application) -> EditionCity:
+    """Makes the city of a selected application take part in the call's edition, with the
+    thematic areas, topics and goals it applied with. A city staff had already added keeps
+    its row, which then names the application and gains what the city applied with."""
+    application = Application.objects.select_related("call__edition", "city").get(pk=application.pk)
+    if application.decision != Application.Decision.SELECTED:
+        raise ValidationError(_("Only a selected city joins the edition."))
+    edition = application.call.edition
+    joined = (
+        EditionCity.objects.select_for_update()
+        .filter(edition=edition, city=application.city)
+        .first()
+    )
+    if joined is None:
+        joined = EditionCity(edition=edition, city=application.city)
+    joined.application = application
+    joined.goals = application.goals or joined.goals
+    joined.full_clean()
+    joined.save()
+    joined.thematic_areas.add(*application.thematic_areas.all())
+    joined.topics.add(*application.topics.all())
+    return joined
+
+
+@transaction.atomic
+def call_decisions_send(*, call: Call, by) -> list[int]:
+    """Sends every decision of the call not yet sent: the selected cities join the edition
+    (``edition_city_join``), and the people of each city are told in the background, each in
+    their language, once (``application_decisions_notify``). Returns the applications told."""
+    _require_staff(by, _("Only programme staff send the decisions."))
+    waiting = list(
+        Application.objects.select_for_update()
+        .filter(call=call, status=Application.Status.SUBMITTED, decision_sent_at__isnull=True)
+        .exclude(decision="")
+        .order_by("pk")
+    )
+    if not waiting:
+        raise ValidationError(_("No decision is waiting to be sent."))
+    now = timezone.now()
+    for application in waiting:
+        if application.decision == Application.Decision.SELECTED:
+            edition_city_join(application=application)
+    ids = [application.pk for application in waiting]
+    Application.objects.filter(pk__in=ids).update(decision_sent_at=now)
+    transaction.on_commit(lambda: _decisions_enqueue(ids))
+    return ids
+
+
+def _decisions_enqueue(application_ids: list[int]) -> None:
+    """Hands the telling of the decisions to a worker. If the broker is away, staff's request
+    still succeeds: the notices are made here instead, and their e-mails wait in the outbox
+    for its sweep."""
+    from .tasks import send_application_decisions
+
+    try:
+        send_application_decisions.delay(application_ids)
+    except Exception as exc:  # the broker's client raises many kinds of connection error
+        logger.warning("could not enqueue the decisions (%s); telling the cities now", exc)
+        with transaction.atomic():
+            application_decisions_notify(application_ids=application_ids)
+
+
+def _decision_notice(application: Application, person):
+    """What one person of the city is told of the decision, in their language."""
+    from worldcities.notifications.services import Notice
+
+    language = getattr(person, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return Notice(
+            recipient=person,
+            title=_("Decision on the application of %(city)s: %(decision)s")
+            % {
+                "city": application.city.name,
+                "decision": Application.Decision(application.decision).label.lower(),
+            },
+            body=_decision_text(application),
+            url=application.get_absolute_url(),
+        )
+
+
+def _decision_text(application: Application) -> str:
+    """The decision and its reason, in the active language."""
+    texts = {
+        Application.Decision.SELECTED: _(
+            "%(city)s is selected for %(edition)s. Welcome to the programme: the coordinators "
+            "will be in touch about the next steps."
+        ),
+        Application.Decision.RESERVE: _(
+            "%(city)s is on the reserve list of %(edition)s. We will tell you if a place comes "
+            "free."
+        ),
+        Application.Decision.NOT_SELECTED: _(
+            "%(city)s is not selected for %(edition)s. Thank you for applying."
+        ),
+    }
+    facts = {"city": application.city.name, "edition": application.call.edition.name}
+    body = texts[Application.Decision(application.decision)] % facts
+    if application.decision_reason:
+        body += "\n\n" + _("The reason: %(reason)s") % {"reason": application.decision_reason}
+    return body
+
+
+def application_decisions_notify(*, application_ids: list[int]) -> int:
+    """Tells the people of each city (its delegates, and whoever submitted the application)
+    the decision sent, each in their language: a fixed number of queries however many. Safe
+    to run again: whoever was told of a decision is not told of it twice."""
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.services import notify_each
+    from worldcities.users.models import Role, User
+
+    applications = list(
+        Application.objects.filter(
+            pk__in=application_ids,
+            decision_sent_at__isnull=False,
+            status=Application.Status.SUBMITTED,
+        )
+        .exclude(decision="")
+        .select_related("call__edition", "city", "submitted_by")
+        .order_by("pk")
+    )
+    city_ids = {application.city_id for application in applications}
+    people = defaultdict(dict)
+    for person in User.objects.filter(
+        city__in=city_ids, role=Role.DELEGATE, is_active=True
+    ).order_by("pk"):
+        people[person.city_id][person.pk] = person
+    occasions = []
+    for application in applications:
+        recipients = dict(people[application.city_id])
+        if application.submitted_by is not None and application.submitted_by.is_active:
+            recipients.setdefault(application.submitted_by_id, application.submitted_by)
+        notices = [_decision_notice(application, person) for person in recipients.values()]
+        occasions.append((application, f"decision:{application.decision}", notices))
+    return notify_each(kind=Kind.APPLICATION_DECISION, occasions=occasions)

@@ -20,6 +20,17 @@ urlpatterns = [
         name="action_progress",
     ),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
+    # The review of a call's applications: reviewers their own, programme staff the rest.
+    path("review/", views.review_list, name="review_list"),
+    path("review/assignments/<int:pk>/", views.review_assignment, name="review_assignment"),
+    path("review/calls/<slug:slug>/<slug:call>/", views.call_review, name="call_review"),
+    path(
+        "review/calls/<slug:slug>/<slug:call>/applications/<int:pk>/",
+        views.application_review,
+        name="application_review",
+    ),
+    path("review/calls/<slug:slug>/<slug:call>/export/", views.call_export, name="call_export"),
+    path("review/calls/<slug:slug>/<slug:call>/send/", views.decisions_send, name="decisions_send"),
 ]
 
 CALL = "editions/<slug:slug>/calls/<slug:call>/"

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cities.paging import list_query, paginate
@@ -14,7 +15,7 @@ from worldcities import versions
 from worldcities.downloads import file_download
 from worldcities.users.permissions import is_delegate
 
-from . import receipts, selectors, services
+from . import exports, receipts, selectors, services
 from .filters import MapFilterSet, PairingFilterSet
 from .forms import (
     ActionForm,
@@ -23,6 +24,10 @@ from .forms import (
     ApplicationForm,
     ApplicationPartnerForm,
     ApplicationWithdrawForm,
+    AssignReviewerForm,
+    ConflictDeclarationForm,
+    DecisionForm,
+    ScoreForm,
 )
 from .maps import pairing_map
 from .models import Application
@@ -546,3 +551,198 @@ def application_receipt(request, slug, call, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- The review of a call -----------------------------------------------------------------------
+@login_required
+@require_GET
+def review_list(request):
+    """The reviews a person is asked for; for programme staff, the calls too."""
+    return render(
+        request,
+        "twinning/review/list.html",
+        {
+            "assignments": list(selectors.review_assignments_of(request.user)),
+            "calls": (
+                list(selectors.calls_for_review())
+                if request.user.has_perm("twinning.manage_review")
+                else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_assignment(request, pk):
+    """A reviewer's own review: the declaration first, then the application and the scores.
+    Anyone else's review is a 404."""
+    assignment = selectors.review_assignment_for(request.user, pk)
+    application = assignment.application
+    declaration = score_form = criteria = None
+    if assignment.conflict_of_interest is None:
+        declaration = ConflictDeclarationForm(request.POST or None)
+        if request.method == "POST" and declaration.is_valid():
+            try:
+                services.review_declare(
+                    assignment=assignment,
+                    by=request.user,
+                    conflict=declaration.cleaned_data["conflict"],
+                    note=declaration.cleaned_data["conflict_note"],
+                )
+            except ValidationError as exc:
+                _report(declaration, exc)
+            else:
+                if declaration.cleaned_data["conflict"]:
+                    messages.success(
+                        request, _("You withdrew from this review; staff will find another one.")
+                    )
+                    return redirect("twinning:review_list")
+                messages.success(request, _("Thank you: you can now read and score it."))
+                return redirect("twinning:review_assignment", pk=assignment.pk)
+    elif request.user.has_perm("twinning.score_application", assignment):
+        application = selectors.application_for_review(application.pk)
+        criteria = selectors.review_criteria(application.call_id)
+        scores = {score.criterion_id: score for score in assignment.scores.all()}
+        score_form = ScoreForm(
+            request.POST or None, criteria=criteria, scores=scores, comment=assignment.comment
+        )
+        if request.method == "POST" and score_form.is_valid():
+            try:
+                services.review_score(
+                    assignment=assignment,
+                    by=request.user,
+                    scores=score_form.scores(),
+                    comment=score_form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                _report(score_form, exc)
+            else:
+                messages.success(request, _("Your review was saved."))
+                return redirect("twinning:review_list")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "twinning/review/assignment.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "declaration": declaration,
+            "form": score_form,
+            "criteria": criteria,
+        },
+    )
+
+
+def _call_under_review(request, slug, call):
+    """The call, if the reader is programme staff (403 otherwise; 404 for no such call)."""
+    if not request.user.has_perm("twinning.manage_review"):
+        raise PermissionDenied
+    return selectors.call_for_review(slug, call)
+
+
+@login_required
+@require_GET
+def call_review(request, slug, call):
+    """The call's submitted applications with their weighted means, spread and decisions."""
+    call = _call_under_review(request, slug, call)
+    criteria, applications = selectors.call_review_rows(call)
+    waiting = sum(1 for a in applications if a.decision and not a.decision_sent_at)
+    return render(
+        request,
+        "twinning/review/call.html",
+        {"call": call, "criteria": criteria, "applications": applications, "waiting": waiting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_review(request, slug, call, pk):
+    """One application's reviews, the assignment of reviewers and the decision (staff)."""
+    call = _call_under_review(request, slug, call)
+    application, _criteria = selectors.application_review_rows(call, pk)
+    reviewers = selectors.reviewers_available().exclude(
+        pk__in=[a.reviewer_id for a in application.review_assignments.all()]
+    )
+    posted = request.POST if request.method == "POST" else None
+    assign_form = AssignReviewerForm(
+        posted if posted and "assign" in posted else None, reviewers=reviewers, prefix="assign"
+    )
+    decision_form = DecisionForm(
+        posted if posted and "decide" in posted else None,
+        initial={"decision": application.decision, "decision_reason": application.decision_reason},
+        prefix="decide",
+    )
+    if posted and "assign" in posted and assign_form.is_valid():
+        try:
+            assignment = services.review_assign(
+                application=application,
+                reviewer=assign_form.cleaned_data["reviewer"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _report(assign_form, exc)
+        else:
+            messages.success(
+                request, _("%(person)s is asked to review it.") % {"person": assignment.reviewer}
+            )
+            return redirect(request.path)
+    if posted and "decide" in posted and decision_form.is_valid():
+        try:
+            services.application_decide(
+                application=application,
+                by=request.user,
+                decision=decision_form.cleaned_data["decision"],
+                reason=decision_form.cleaned_data["decision_reason"],
+            )
+        except ValidationError as exc:
+            _report(decision_form, exc)
+        else:
+            messages.success(request, _("The decision was recorded; it is sent with the others."))
+            return redirect("twinning:call_review", slug=call.edition.slug, call=call.slug)
+    return render(
+        request,
+        "twinning/review/decide.html",
+        {
+            "call": call,
+            "application": application,
+            "assign_form": assign_form,
+            "decision_form": decision_form,
+            "can_decide": not application.decision_sent_at
+            or application.decision == application.Decision.RESERVE,
+        },
+    )
+
+
+@login_required
+@require_GET
+def call_export(request, slug, call):
+    """The whole call as a workbook: applications, answers, scores, decisions (staff)."""
+    call = _call_under_review(request, slug, call)
+    return exports.call_xlsx_response(call)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions_send(request, slug, call):
+    """Sends the call's decisions not yet sent, after staff confirm."""
+    call = _call_under_review(request, slug, call)
+    if request.method == "POST":
+        try:
+            sent = services.call_decisions_send(call=call, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d decision is being sent; the selected cities joined the edition.",
+                    "%(count)d decisions are being sent; the selected cities joined the edition.",
+                    len(sent),
+                )
+                % {"count": len(sent)},
+            )
+        return redirect("twinning:call_review", slug=call.edition.slug, call=call.slug)
+    waiting = selectors.decisions_waiting(call)
+    return render(request, "twinning/review/send.html", {"call": call, "applications": waiting})

@@ -6,7 +6,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from worldcities.users import eulogin
-from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
+from worldcities.users.permissions import (
+    is_coordinator,
+    is_delegate,
+    is_expert,
+    is_programme_staff,
+)
 
 # The main menu: a page belongs to a section whose address is its own (home) or starts its own.
 SECTIONS = (
@@ -57,6 +62,7 @@ def platform(request):
             "programme_staff": bool(user and is_programme_staff(user)),
             "coordinator": bool(user and is_coordinator(user)),
             "delegate": bool(user and is_delegate(user)),
+            "expert": bool(user and is_expert(user)),
         },
         "LANGUAGES": settings.LANGUAGES,
         "EU_LOGIN": eulogin.enabled(),

@@ -38,7 +38,9 @@ from twinning.models import (
     Edition,
     Pairing,
     PairingMember,
+    ReviewAssignment,
     ReviewCriterion,
+    Score,
 )
 from worldcities.users.models import SPOKEN_LANGUAGES, Role, User
 
@@ -665,6 +667,54 @@ class Generator:
         _batched_plain(ApplicationPartner, partners)
         self.log(f"  applications {len(applications)}")
 
+    def reviews(self, edition, users):
+        """Two submitted reviews of every submitted application of the generated call, by the
+        first member of programme staff and the first coordinator, every criterion scored; one
+        application in three decided (selected)."""
+        rng = self.rng
+        call = Call.objects.get(edition=edition, slug="gen-call")
+        criteria = list(ReviewCriterion.objects.filter(call=call))
+        reviewers = [
+            next(u for u in users if u.role == role)
+            for role in (Role.PROGRAMME_STAFF, Role.COORDINATOR)
+        ]
+        applications = list(
+            Application.objects.filter(call=call, status="submitted").order_by("pk")
+        )
+        assignments = _batched(
+            ReviewAssignment,
+            [
+                ReviewAssignment(
+                    application=application,
+                    reviewer=reviewer,
+                    state=ReviewAssignment.State.SUBMITTED,
+                    conflict_of_interest=False,
+                    conflict_declared_at=ANCHOR,
+                    submitted_at=ANCHOR,
+                    comment="Generated review.",
+                )
+                for application in applications
+                for reviewer in reviewers
+            ],
+        )
+        _batched_plain(
+            Score,
+            [
+                Score(
+                    assignment=assignment,
+                    criterion=criterion,
+                    value=rng.randint(0, criterion.scale_max),
+                    comment="Generated comment.",
+                )
+                for assignment in assignments
+                for criterion in criteria
+            ],
+        )
+        Application.objects.filter(pk__in=[a.pk for a in applications[::3]]).update(
+            decision="selected", decision_reason="Generated decision.", decided_at=ANCHOR
+        )
+        self.log(f"  reviews {len(assignments)}")
+
     def run(self) -> dict[str, int]:
         log = self.log
         with transaction.atomic():
@@ -689,6 +739,7 @@ class Generator:
             self.interests(users, tax)
             self.opportunities(organisations, users, tax)
             log(f"  opportunities {self.n['opportunities']}")
+            self.reviews(editions[0], users)
         return self.n
 
 

@@ -38,7 +38,9 @@ from twinning.models import (
     Milestone,
     Pairing,
     PairingStatusChange,
+    ReviewAssignment,
     ReviewCriterion,
+    Score,
 )
 from twinning.seed import date_lifecycle, lifecycle_dates
 from twinning.services import action_create, edition_create, pairing_set_status
@@ -74,10 +76,13 @@ def _at(city: City, day: datetime.date, hour: int, minute: int = 0) -> datetime.
 
 
 @transaction.atomic
-def live_demo_load(*, coordinator, delegates, now: datetime.datetime | None = None) -> dict:
+def live_demo_load(
+    *, coordinator, delegates, reviewers=(), now: datetime.datetime | None = None
+) -> dict:
     """Creates the demonstration edition live on ``now``'s day, or moves the one loaded on an
     earlier day so that it is live again. ``coordinator`` coordinates it; ``delegates`` (of
-    its pairings' cities) attended its launch."""
+    its pairings' cities) attended its launch; ``reviewers`` (the coordinator, then an expert)
+    review the call's submitted application."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     edition = Edition.objects.filter(slug=SLUG).first()
@@ -88,6 +93,11 @@ def live_demo_load(*, coordinator, delegates, now: datetime.datetime | None = No
         if not edition.calls.exists():
             cities = {city.name: city for city in City.objects.filter(name__in=_city_names())}
             _call(edition, cities, now, delegates)
+    if (
+        reviewers
+        and not ReviewAssignment.objects.filter(application__call__edition=edition).exists()
+    ):
+        _reviews(edition.calls.get(), reviewers, now)
     edition.coordinators.add(coordinator)
     return {
         "applications": Application.objects.filter(call__edition=edition).count(),
@@ -131,6 +141,12 @@ def _move(edition: Edition, delta: datetime.timedelta) -> None:
     )
     Application.objects.filter(call__edition=edition, withdrawn_at__isnull=False).update(
         withdrawn_at=F("withdrawn_at") + delta
+    )
+    ReviewAssignment.objects.filter(
+        application__call__edition=edition, submitted_at__isnull=False
+    ).update(
+        conflict_declared_at=F("conflict_declared_at") + delta,
+        submitted_at=F("submitted_at") + delta,
     )
 
 
@@ -243,6 +259,35 @@ def _call(edition, cities, now, delegates) -> Call:
             for sector in sectors
         )
     return call
+
+
+def _reviews(call: Call, reviewers, now) -> None:
+    """The submitted application under review: the first reviewer (the coordinator) still to
+    declare and score it, the others (the expert) done, so that staff see a weighted mean and
+    can decide and send the decision."""
+    application = call.applications.get(status=Application.Status.SUBMITTED)
+    criteria = list(call.criteria.order_by("order"))
+    first, *others = reviewers
+    ReviewAssignment.objects.create(application=application, reviewer=first)
+    for reviewer, values in zip(others, [(4, 5, 3), (5, 3, 4)], strict=False):
+        assignment = ReviewAssignment.objects.create(
+            application=application,
+            reviewer=reviewer,
+            state=ReviewAssignment.State.SUBMITTED,
+            conflict_of_interest=False,
+            conflict_declared_at=now - datetime.timedelta(days=1),
+            submitted_at=now - datetime.timedelta(hours=3),
+            comment="A port city with a clear plan; the partners could be named more precisely.",
+        )
+        Score.objects.bulk_create(
+            Score(
+                assignment=assignment,
+                criterion=criterion,
+                value=value,
+                comment=f"{criterion.name}: {value} of {criterion.scale_max}.",
+            )
+            for criterion, value in zip(criteria, values, strict=False)
+        )
 
 
 def _city_names() -> set[str]:

@@ -51,10 +51,10 @@ def test_seed_demo_creates_one_account_per_role_and_says_how_to_log_in(capsys):
     out = capsys.readouterr().out
     assert "worldcities-demo" in out
     users = User.objects.filter(email__endswith="@demo.worldcities.test")
-    # Two city delegates, and the contacts of the demonstration's research institute and
-    # business (delegates of the same two cities).
+    # Two city delegates, the contacts of the demonstration's research institute and
+    # business (delegates of the same two cities), and an outside expert who reviews.
     assert sorted(u.role for u in users) == sorted(
-        [Role.PROGRAMME_STAFF, Role.COORDINATOR, *[Role.DELEGATE] * 4]
+        [Role.PROGRAMME_STAFF, Role.COORDINATOR, Role.EXPERT, *[Role.DELEGATE] * 4]
     )
     delegates = users.filter(role=Role.DELEGATE)
     assert delegates.values("city").distinct().count() == 2

@@ -174,3 +174,15 @@ def test_korean_readers_find_the_demo_meetings_under_their_korean_titles(seeded,
     assert "Demo: working meeting in Busan" in client.get("/meetings/").content.decode()
     online = Meeting.objects.get(edition=seeded, kind=Meeting.Kind.ONLINE)
     assert online.translations.get().machine
+
+
+def test_the_demo_call_is_under_review(seeded, client):
+    call = seeded.calls.get()
+    coordinator = User.objects.get(email="coordinator@demo.worldcities.test")
+    client.force_login(coordinator)
+    page = client.get("/review/").content.decode()
+    assert "Busan" in page and "Declare a conflict of interest or not" in page
+    client.force_login(User.objects.get(email="staff@demo.worldcities.test"))
+    board = client.get(f"/review/calls/{seeded.slug}/{call.slug}/").content.decode()
+    assert "Busan" in board
+    assert "1 / 2" in board  # one review of two submitted: a weighted mean to read

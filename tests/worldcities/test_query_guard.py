@@ -14,7 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from cities.models import City, Opportunity, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, Meeting, Registration
 from practices.models import Practice
-from twinning.models import Action, Application, ApplicationPartner, Edition, Pairing
+from twinning.models import (
+    Action,
+    Application,
+    ApplicationPartner,
+    Edition,
+    Pairing,
+    ReviewAssignment,
+)
 from worldcities import datagen
 from worldcities.users.models import User
 
@@ -70,6 +77,12 @@ def _fill(route: str, name: str):
     pairing = Pairing.objects.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
     application = Application.objects.select_related("call").order_by("pk").first()
+    review = (
+        ReviewAssignment.objects.filter(reviewer__email=f"staff@{datagen.GENERATED_DOMAIN}")
+        .select_related("application__call__edition")
+        .order_by("pk")
+        .first()
+    )
     objects = {
         "practices/": {"slug": practice.slug},
         "cities/": {"slug": City.objects.order_by("pk").first().slug},
@@ -85,6 +98,14 @@ def _fill(route: str, name: str):
             "partner": ApplicationPartner.objects.filter(application=application).first().pk,
         },
         "practices/applications/": {"application": application.pk},
+        # The review: programme staff's own review of the first submitted application (the
+        # generated data makes them one of its reviewers), and the call's pages.
+        "review/assignments/": {"pk": review.pk},
+        "review/calls/": {
+            "slug": review.application.call.edition.slug,
+            "call": review.application.call.slug,
+            "pk": review.application_id,
+        },
         "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
         "practices/cities/": {"slug": City.objects.order_by("pk").first().slug},

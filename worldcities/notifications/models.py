@@ -36,6 +36,7 @@ class Kind(models.TextChoices):
         "opportunity_answer",
         _("An answer to my opportunity, or the confirmation that we are in touch"),
     )
+    APPLICATION_DECISION = "application_decision", _("The decision on my city's application")
 
 
 class Delivery(models.TextChoices):

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     PROGRAMME_STAFF = "programme_staff", _("Programme staff (DG REGIO)")
     COORDINATOR = "coordinator", _("Coordinator")
     DELEGATE = "delegate", _("City delegate")
+    EXPERT = "expert", _("Outside expert (reviews applications to calls)")
 
 
 # Languages people may say they speak in the directory of people: the EU's official languages

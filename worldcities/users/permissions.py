@@ -24,6 +24,12 @@ def is_delegate(user) -> bool:
 
 
 @rules.predicate
+def is_expert(user) -> bool:
+    """An outside expert: reviews the applications to a call they are asked to review."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.EXPERT)
+
+
+@rules.predicate
 def is_member(user) -> bool:
     """Anyone logged in with an active account."""
     return bool(user.is_authenticated and user.is_active)

@@ -49,6 +49,7 @@ DEMO_ACCOUNTS = [
         "Barcelona",
         "Barcelona Sensor Works (demonstration)",
     ),
+    ("expert@demo.worldcities.test", "Eva Expert", Role.EXPERT, "Brussels", ""),
 ]
 
 
@@ -87,6 +88,7 @@ class Command(BaseCommand):
                         role=Role.DELEGATE, email__startswith="delegate."
                     ).select_related("city")
                 ),
+                reviewers=[accounts.get(role=Role.COORDINATOR), accounts.get(role=Role.EXPERT)],
             )
             directory = demo.directory_demo_load()
             # The demonstration edition is written past the services' versions.
