@@ -41,11 +41,12 @@ class PracticesConfig(AppConfig):
         from cities.models import Organisation
         from cities.sections import register_city_section
         from twinning.links import register_action_link
+        from twinning.matching import register_experience_source
         from twinning.sections import register_pairing_section
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
         from .models import Practice
-        from .selectors import practices_for_city, practices_for_pairing
+        from .selectors import experience_of_cities, practices_for_city, practices_for_pairing
 
         post_save.connect(
             organisation_saved, sender=Organisation, dispatch_uid="practices-partner-sectors"
@@ -72,6 +73,8 @@ class PracticesConfig(AppConfig):
             order=10,
             cached_on=published_only_for_visitors,
         )
+        # Matchmaking reads what each city has done from its published practices.
+        register_experience_source("practices", experience_of_cities)
         register_action_link(
             "practices",
             label=_("Practices:"),

@@ -1,6 +1,9 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
     Avg,
@@ -30,6 +33,8 @@ from .models import (
     Action,
     ActionProgressUpdate,
     Edition,
+    EditionCity,
+    MatchDecision,
     Milestone,
     Pairing,
     PairingMember,
@@ -318,3 +323,205 @@ def edition_figures(edition: Edition) -> dict:
         "actions_done": action_figures["done"],
         "average_progress": round(action_figures["progress"] or 0),
     }
+
+
+# --- Matchmaking ------------------------------------------------------------------------------
+# The suggestions the matchmaking page lists with their reasons (the best first); the
+# whole-edition assignment is shown in full.
+SUGGESTIONS_SHOWN = 30
+CITIES_LIKE_SHOWN = 5
+
+
+def edition_for_matchmaking(slug: str) -> Edition:
+    return get_object_or_404(Edition.objects.all(), slug=slug)
+
+
+def _normalise_words(words: list[str]) -> dict[str, str]:
+    """Each word as the text search stores it (stemmed; "" for a word it leaves out), in one
+    query for all of them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, array_to_string(tsvector_to_array(to_tsvector(%s::regconfig, w)), ' ')"
+            " FROM unnest(%s::text[]) AS w",
+            [textsearch.SEARCH_CONFIG, words],
+        )
+        return dict(cursor.fetchall())
+
+
+@dataclass
+class Wish:
+    """What one city wants from an edition, as matchmaking reads it."""
+
+    city: City
+    is_eu: bool = False
+    goals: str = ""
+    areas: list = dataclass_field(default_factory=list)
+    topics: list = dataclass_field(default_factory=list)
+
+
+def _wish(row, *, is_eu: bool = False) -> Wish:
+    """The wish of an ``EditionCity`` row (with ``city__country`` and ``edition`` selected,
+    thematic areas and topics prefetched)."""
+    return Wish(
+        city=row.city,
+        is_eu=is_eu,
+        goals=row.goals,
+        areas=list(row.thematic_areas.all()),
+        topics=list(row.topics.all()),
+    )
+
+
+def _profiles(wishes: list[Wish], *, merge_experience: bool = False) -> tuple[list, dict]:
+    """Profiles of the wishes, with their experience and their goals' words, and the names
+    of the areas and topics they name (for the reasons), in two queries (experience, words)."""
+    from .matching import Profile, experience_of, lexemes_of
+
+    names = {"areas": {}, "topics": {}}
+    for wish in wishes:
+        names["areas"].update((area.pk, area.name) for area in wish.areas)
+        names["topics"].update((topic.pk, topic.name) for topic in wish.topics)
+    experience = experience_of(wish.city.pk for wish in wishes)
+    lexemes = lexemes_of({wish.city.pk: wish.goals for wish in wishes}, _normalise_words)
+    profiles = []
+    for wish in wishes:
+        city = wish.city
+        areas = frozenset(area.pk for area in wish.areas)
+        topics = frozenset(topic.pk for topic in wish.topics)
+        own = experience.get(city.pk)
+        if merge_experience and own is not None:
+            # Like for like: what a city has done says what it works on, as what it wants.
+            areas |= own.areas.keys()
+            topics |= own.topics.keys()
+            for key, example in own.areas.items():
+                names["areas"].setdefault(key, example.label)
+            for key, example in own.topics.items():
+                names["topics"].setdefault(key, example.label)
+            own = None
+        profiles.append(
+            Profile(
+                key=city.pk,
+                city_id=city.pk,
+                name=city.name,
+                url=city.get_absolute_url(),
+                is_eu=wish.is_eu,
+                kind=city.kind,
+                kind_label=city.get_kind_display(),
+                population=city.population,
+                area_ids=areas,
+                topic_ids=topics,
+                lexemes=lexemes.get(city.pk, {}),
+                **({"experience": own} if own is not None else {}),
+            )
+        )
+    return profiles, names
+
+
+def _edition_city_rows(**filters):
+    return (
+        EditionCity.objects.filter(**filters)
+        .select_related("city__country", "edition")
+        .prefetch_related("thematic_areas", Prefetch("topics", queryset=Topic.objects.order_by()))
+        .order_by("city__name", "pk")
+    )
+
+
+def edition_paired_city_ids(edition: Edition) -> set[int]:
+    """The cities already in a pairing of the edition (a withdrawn one does not count), as a
+    lead or a further member: matchmaking leaves them out."""
+    live = Pairing.objects.filter(edition=edition).exclude(status=Pairing.Status.WITHDRAWN)
+    ids = set()
+    for eu, partner in live.values_list("eu_lead_id", "partner_lead_id"):
+        ids.update((eu, partner))
+    ids.update(PairingMember.objects.filter(pairing__in=live).values_list("city_id", flat=True))
+    return ids
+
+
+class EditionMatchmaking:
+    """The matchmaking of one edition, read in a fixed number of queries however many cities
+    take part: the open suggestions (pinned first, then best first), the excluded ones, and
+    the whole-edition assignment (pins kept, exclusions avoided)."""
+
+    def __init__(self, edition: Edition, *, shown: int = SUGGESTIONS_SHOWN):
+        from . import matching
+
+        self.edition = edition
+        rows = list(_edition_city_rows(edition=edition))
+        paired = edition_paired_city_ids(edition)
+        self.paired = [row.city for row in rows if row.city_id in paired]
+        rows = [row for row in rows if row.city_id not in paired]
+        profiles, self.names = _profiles([_wish(row, is_eu=row.is_eu_side) for row in rows])
+        self.eu = [p for p in profiles if p.is_eu]
+        self.partners = [p for p in profiles if not p.is_eu]
+        decisions = {
+            (d.eu_city_id, d.partner_city_id): d.kind
+            for d in MatchDecision.objects.filter(edition=edition)
+        }
+        pinned = {pair for pair, kind in decisions.items() if kind == MatchDecision.Kind.PINNED}
+        excluded = {pair for pair, kind in decisions.items() if kind == MatchDecision.Kind.EXCLUDED}
+        matches = matching.all_pairs(self.eu, self.partners)
+        by_pair = {}
+        for match in matches:
+            pair = (match.a.city_id, match.b.city_id)
+            match.decision = decisions.get(pair, "")
+            by_pair[pair] = match
+        open_matches = [m for m in matches if m.decision != MatchDecision.Kind.EXCLUDED]
+        open_matches = [m for m in open_matches if m.decision or m.score > matching.MIN_SCORE]
+        open_matches.sort(key=lambda m: m.decision != MatchDecision.Kind.PINNED)
+        self.total = len(open_matches)
+        self.suggestions = open_matches[:shown]
+        self.excluded = [m for m in matches if m.decision == MatchDecision.Kind.EXCLUDED]
+        chosen = matching.assign(
+            [p.city_id for p in self.eu],
+            [p.city_id for p in self.partners],
+            {pair: m.score for pair, m in by_pair.items()},
+            pinned=[pair for pair in pinned if pair in by_pair],
+            excluded=excluded,
+        )
+        self.assignment = sorted(
+            (by_pair[pair] for pair in chosen), key=lambda m: (-m.score, m.a.name)
+        )
+        self.assignment_total = round(sum(m.score for m in self.assignment), 2)
+        for match in {
+            id(m): m for m in [*self.suggestions, *self.assignment, *self.excluded]
+        }.values():
+            match.reasons = matching.reasons(match, self.names)
+
+    def match(self, eu_city_id: int, partner_city_id: int):
+        """The match of two of the edition's unpaired cities, or None."""
+        for match in [*self.suggestions, *self.assignment, *self.excluded]:
+            if (match.a.city_id, match.b.city_id) == (eu_city_id, partner_city_id):
+                return match
+        return None
+
+
+def edition_matchmaking(edition: Edition, *, shown: int = SUGGESTIONS_SHOWN) -> EditionMatchmaking:
+    return EditionMatchmaking(edition, shown=shown)
+
+
+def cities_like(city: City, *, shown: int = CITIES_LIKE_SHOWN) -> list:
+    """The cities that take part in the programme's editions and are most like ``city``: the
+    same scoring as matchmaking, like for like (what each wants and what it has done count
+    together as what it works on), with the reasons in words. A city that takes part in
+    several editions is read from its latest. A fixed number of queries however many cities
+    take part."""
+    from . import matching
+
+    latest = {}
+    for row in _edition_city_rows().order_by("city_id", "-edition__start_date", "-pk"):
+        latest.setdefault(row.city_id, row)
+    own = latest.pop(city.pk, None)
+    wishes = [_wish(own) if own is not None else Wish(city=city)]
+    wishes += [_wish(row) for row in sorted(latest.values(), key=lambda row: row.city.name)]
+    profiles, names = _profiles(wishes, merge_experience=True)
+    mine, others = profiles[0], profiles[1:]
+    if not (mine.area_ids or mine.topic_ids or mine.lexemes):
+        return []
+    goals = matching.Goals(profiles)
+    matches = [matching.score(mine, other, goals) for other in others]
+    matches = [m for m in matches if m.shared_areas or m.shared_topics or m.shared_words]
+    matches.sort(key=lambda m: (-m.score, m.b.name))
+    for match in matches[:shown]:
+        match.reasons = matching.reasons(match, names)
+    return matches[:shown]

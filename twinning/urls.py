@@ -20,4 +20,20 @@ urlpatterns = [
         name="action_progress",
     ),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
+    path("editions/<slug:slug>/matchmaking/", views.matchmaking, name="matchmaking"),
+    path(
+        "editions/<slug:slug>/matchmaking/decide/",
+        views.matchmaking_decide,
+        name="matchmaking_decide",
+    ),
+    path(
+        "editions/<slug:slug>/matchmaking/accept/",
+        views.matchmaking_accept,
+        name="matchmaking_accept",
+    ),
+    path(
+        "editions/<slug:slug>/matchmaking/assignment/",
+        views.matchmaking_assignment,
+        name="matchmaking_assignment",
+    ),
 ]
