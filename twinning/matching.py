@@ -8,7 +8,8 @@ and per thematic area) and what it is (size, kind). Two profiles score points fo
 - the thematic areas and the topics both want;
 - complementary experience: one side's practices in a topic (or area) the other wants;
 - their goals' words in common, each weighted by how rare it is among the goals compared;
-- a similar population and the same kind of city.
+- a similar population and the same kind of city (only between cities that score on one of
+  the signals above: size alone makes no pairing).
 
 The weights are the constants below; docs/pairings.md explains them with an example.
 
@@ -213,10 +214,10 @@ def score(a: Profile, b: Profile, goals: Goals) -> Match:
     ratio = None
     if a.population and b.population:
         ratio = min(a.population, b.population) / max(a.population, b.population)
-        total += SIZE_POINTS * ratio
     same_kind = bool(a.kind) and a.kind == b.kind
-    if same_kind:
-        total += KIND_POINTS
+    # Size and kind only weigh between cities that have something to exchange.
+    if total > 0:
+        total += SIZE_POINTS * (ratio or 0.0) + (KIND_POINTS if same_kind else 0.0)
     return Match(
         a=a,
         b=b,
