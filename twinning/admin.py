@@ -18,6 +18,7 @@ from .models import (
     ActionProgressUpdate,
     Edition,
     EditionCity,
+    MatchDecision,
     Milestone,
     Pairing,
     PairingMember,
@@ -447,6 +448,24 @@ class PairingStatusChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MatchDecision)
+class MatchDecisionAdmin(admin.ModelAdmin):
+    """The pins and exclusions of the editions' matchmaking, made on its page (which checks
+    that the cities take part and that a city is pinned once): listed and removable here."""
+
+    list_display = ["edition", "eu_city", "partner_city", "kind", "decided_by", "decided_at"]
+    list_filter = ["kind", "edition"]
+    list_select_related = ["edition", "eu_city", "partner_city", "decided_by"]
+    search_fields = ["eu_city__name", "partner_city__name", "edition__name"]
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

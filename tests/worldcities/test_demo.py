@@ -126,3 +126,17 @@ def test_loaded_on_an_earlier_day_it_moves_along_and_stays_live():
     assert open_for_registration(edition).count() >= 2
     for pk, starts_at in Meeting.objects.filter(edition=edition).values_list("pk", "starts_at"):
         assert starts_at - starts[pk] == datetime.timedelta(days=40)
+
+
+def test_the_demo_edition_offers_matchmaking_suggestions(seeded, client):
+    from twinning.selectors import edition_matchmaking
+
+    assert seeded.cities.count() >= 8
+    result = edition_matchmaking(seeded)
+    assert {c.name for c in result.paired} >= {"Barcelona", "Busan", "Tampere", "Gwangju"}
+    pairs = {(m.a.name, m.b.name) for m in result.suggestions}
+    assert ("Eindhoven", "Seoul") in pairs and ("Bilbao", "Suwon") in pairs
+    assert all(m.reasons for m in result.suggestions)
+    # Loading again adds nobody twice.
+    call_command("seed_demo", stdout=None)
+    assert seeded.cities.count() == len(demo.PARTICIPANTS)
