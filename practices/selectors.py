@@ -838,8 +838,17 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
     )
     found = list(
         candidates.select_related("city__country")
-        .only("title", "slug", "summary", "topic_ids", "area_ids", "city__name", "city__slug")
-        .only("city__country__name", "adoption_count", "published_at")
+        .only(
+            "title",
+            "slug",
+            "topic_ids",
+            "area_ids",
+            "adoption_count",
+            "published_at",
+            "city__name",
+            "city__slug",
+            "city__country__name",
+        )
         .annotate(points=points)
         .order_by("-points", "-adoption_count", F("published_at").desc(nulls_last=True), "pk")[
             :shown
