@@ -794,6 +794,8 @@ def experience_of_cities(city_ids: list[int]) -> dict:
             " GROUP BY p.city_id, x.id, n.name"
         )
     found: dict[int, Experience] = {}
+    # Every practice's address has the same form: reversed once, not once per row.
+    address = reverse("practices:detail", kwargs={"slug": "slug-here"})
     with connection.cursor() as cursor:
         cursor.execute(
             " UNION ALL ".join(parts),
@@ -802,7 +804,7 @@ def experience_of_cities(city_ids: list[int]) -> dict:
         for city_id, kind, key, label, count, title, slug in cursor.fetchall():
             example = Example(
                 title=title,
-                url=reverse("practices:detail", kwargs={"slug": slug}),
+                url=address.replace("slug-here", slug),
                 count=count,
                 label=label,
             )

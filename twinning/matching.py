@@ -184,20 +184,14 @@ class Goals:
 def _answers(giver: Profile, taker: Profile) -> tuple[float, list]:
     """The giver's experience in what the taker wants: points (capped) and the examples, a
     topic's before an area's."""
-    points, found = 0.0, []
     experience = giver.experience
-    answered_areas = set()
-    for topic in sorted(taker.topic_ids):
-        example = experience.topics.get(topic)
-        if example is not None:
-            points += EXPERIENCE_TOPIC_POINTS
-            found.append((giver, taker, example, topic, None))
-    for area in sorted(taker.area_ids):
-        example = experience.areas.get(area)
-        if example is not None and area not in answered_areas:
-            answered_areas.add(area)
-            points += EXPERIENCE_AREA_POINTS
-            found.append((giver, taker, example, None, area))
+    topics = experience.topics.keys() & taker.topic_ids
+    areas = experience.areas.keys() & taker.area_ids
+    if not topics and not areas:
+        return 0.0, []
+    points = EXPERIENCE_TOPIC_POINTS * len(topics) + EXPERIENCE_AREA_POINTS * len(areas)
+    found = [(giver, taker, experience.topics[t], t, None) for t in sorted(topics)]
+    found += [(giver, taker, experience.areas[a], None, a) for a in sorted(areas)]
     return min(points, EXPERIENCE_CAP), found
 
 
@@ -272,49 +266,120 @@ def reasons(match: Match, names: dict) -> list[str]:
     return said
 
 
+def score_matrix(eu: list[Profile], partners: list[Profile]):
+    """The score of every EU × partner pair at once (a NumPy array, EU rows, partner columns),
+    by the same rules as ``score``, which says why for the pairs a page shows: the signals are
+    matrix products of who wants and who has done what."""
+    import numpy as np
+
+    n, m = len(eu), len(partners)
+    if not n or not m:
+        return np.zeros((n, m))
+    profiles = [*eu, *partners]
+
+    def index(values):
+        return {value: k for k, value in enumerate(sorted(values))}
+
+    areas = index({x for p in profiles for x in p.area_ids | p.experience.areas.keys()})
+    topics = index({x for p in profiles for x in p.topic_ids | p.experience.topics.keys()})
+
+    def ones(rows, columns, of):
+        matrix = np.zeros((len(rows), len(columns)))
+        for r, profile in enumerate(rows):
+            for value in of(profile):
+                matrix[r, columns[value]] = 1.0
+        return matrix
+
+    wants_area = [ones(side, areas, lambda p: p.area_ids) for side in (eu, partners)]
+    wants_topic = [ones(side, topics, lambda p: p.topic_ids) for side in (eu, partners)]
+    did_area = [ones(side, areas, lambda p: p.experience.areas) for side in (eu, partners)]
+    did_topic = [ones(side, topics, lambda p: p.experience.topics) for side in (eu, partners)]
+    total = AREA_POINTS * (wants_area[0] @ wants_area[1].T)
+    total += TOPIC_POINTS * (wants_topic[0] @ wants_topic[1].T)
+    for giver, taker in ((0, 1), (1, 0)):
+        gives = EXPERIENCE_TOPIC_POINTS * (did_topic[giver] @ wants_topic[taker].T)
+        gives += EXPERIENCE_AREA_POINTS * (did_area[giver] @ wants_area[taker].T)
+        total += (
+            np.minimum(gives, EXPERIENCE_CAP) if giver == 0 else np.minimum(gives, EXPERIENCE_CAP).T
+        )
+    goals = Goals(profiles)
+    words = index({x for p in profiles for x in p.lexemes})
+    weights = np.zeros(len(words))
+    for word, k in words.items():
+        weights[k] = goals.weight.get(word, 0.0)
+    lex = [ones(side, words, lambda p: p.lexemes) for side in (eu, partners)]
+    norms = [np.array([goals.norm.get(p.key) or 0.0 for p in side]) for side in (eu, partners)]
+    dot = (lex[0] * weights) @ lex[1].T
+    scale = np.outer(norms[0], norms[1])
+    total += GOALS_POINTS * np.divide(dot, scale, out=np.zeros_like(dot), where=scale > 0)
+    sizes = [np.array([float(p.population or 0) for p in side]) for side in (eu, partners)]
+    low = np.minimum.outer(sizes[0], sizes[1])
+    high = np.maximum.outer(sizes[0], sizes[1])
+    ratio = np.divide(low, high, out=np.zeros_like(low), where=low > 0)
+    kinds = [np.array([p.kind or "" for p in side], dtype=object) for side in (eu, partners)]
+    same_kind = (kinds[0][:, None] == kinds[1][None, :]) & (kinds[0][:, None] != "")
+    bonus = SIZE_POINTS * ratio + KIND_POINTS * same_kind
+    return np.round(np.where(total > 0, total + bonus, total), 2)
+
+
 def all_pairs(eu: list[Profile], partners: list[Profile]) -> list[Match]:
-    """Every EU × partner match, best first (ties by name)."""
+    """Every EU × partner match with its reasons' details, best first (ties by name): for a
+    few cities; ``score_matrix`` scores many."""
     goals = Goals([*eu, *partners])
     matches = [score(a, b, goals) for a in eu for b in partners]
     matches.sort(key=lambda m: (-m.score, m.a.name, m.b.name))
     return matches
 
 
-def assign(
-    eu_keys: list[int],
-    partner_keys: list[int],
-    scores: dict[tuple[int, int], float],
-    *,
-    pinned: Iterable[tuple[int, int]] = (),
-    excluded: Iterable[tuple[int, int]] = (),
-) -> list[tuple[int, int]]:
-    """The set of pairings, each city in one at most, with the highest total score: the
-    pinned pairs, then an optimal assignment of the other cities (the Hungarian method,
-    ``scipy.optimize.linear_sum_assignment``) that never uses an excluded pair or one that
-    scores nothing."""
+def assign_matrix(matrix, *, pinned=(), excluded=()) -> list[tuple[int, int]]:
+    """``assign`` over a score matrix, with pairs as (row, column) indexes."""
     import numpy as np
     from scipy.optimize import linear_sum_assignment
 
     pinned = list(pinned)
-    taken_eu = {eu for eu, _p in pinned}
-    taken_partner = {p for _eu, p in pinned}
-    rows = [k for k in eu_keys if k not in taken_eu]
-    columns = [k for k in partner_keys if k not in taken_partner]
     chosen = list(pinned)
+    rows = [i for i in range(matrix.shape[0]) if i not in {r for r, _c in pinned}]
+    columns = [j for j in range(matrix.shape[1]) if j not in {c for _r, c in pinned}]
     if not rows or not columns:
         return chosen
-    excluded = set(excluded)
-    matrix = np.zeros((len(rows), len(columns)))
-    for i, eu in enumerate(rows):
-        for j, partner in enumerate(columns):
-            if (eu, partner) in excluded:
-                matrix[i, j] = -1e9
-            else:
-                matrix[i, j] = scores.get((eu, partner), 0.0)
-    for i, j in zip(*linear_sum_assignment(matrix, maximize=True), strict=True):
-        if matrix[i, j] > MIN_SCORE:
+    sub = np.array(matrix, dtype=float)[np.ix_(rows, columns)]
+    row_at = {r: k for k, r in enumerate(rows)}
+    column_at = {c: k for k, c in enumerate(columns)}
+    for r, c in excluded:
+        if r in row_at and c in column_at:
+            sub[row_at[r], column_at[c]] = -1e9
+    for i, j in zip(*linear_sum_assignment(sub, maximize=True), strict=True):
+        if sub[i, j] > MIN_SCORE:
             chosen.append((rows[i], columns[j]))
     return chosen
+
+
+def assign(
+    eu_keys: list,
+    partner_keys: list,
+    scores: dict,
+    *,
+    pinned: Iterable[tuple] = (),
+    excluded: Iterable[tuple] = (),
+) -> list[tuple]:
+    """The set of pairings, each city in one at most, with the highest total score: the
+    pinned pairs, then an optimal assignment of the other cities (the Hungarian method,
+    ``scipy.optimize.linear_sum_assignment``) that never uses an excluded pair or one that
+    scores nothing. ``scores`` maps (EU key, partner key) to a score."""
+    import numpy as np
+
+    row = {k: i for i, k in enumerate(eu_keys)}
+    column = {k: j for j, k in enumerate(partner_keys)}
+    matrix = np.zeros((len(eu_keys), len(partner_keys)))
+    for (eu, partner), value in scores.items():
+        if eu in row and partner in column:
+            matrix[row[eu], column[partner]] = value
+
+    def indexes(pairs):
+        return [(row[e], column[p]) for e, p in pairs if e in row and p in column]
+
+    chosen = assign_matrix(matrix, pinned=indexes(pinned), excluded=indexes(excluded))
+    return [(eu_keys[i], partner_keys[j]) for i, j in chosen]
 
 
 def lexemes_of(texts: dict[int, str], normalise: Callable[[list[str]], dict[str, str]]):

@@ -458,35 +458,54 @@ class EditionMatchmaking:
             (d.eu_city_id, d.partner_city_id): d.kind
             for d in MatchDecision.objects.filter(edition=edition)
         }
-        pinned = {pair for pair, kind in decisions.items() if kind == MatchDecision.Kind.PINNED}
-        excluded = {pair for pair, kind in decisions.items() if kind == MatchDecision.Kind.EXCLUDED}
-        matches = matching.all_pairs(self.eu, self.partners)
-        by_pair = {}
-        for match in matches:
-            pair = (match.a.city_id, match.b.city_id)
-            match.decision = decisions.get(pair, "")
-            by_pair[pair] = match
-        open_matches = [m for m in matches if m.decision != MatchDecision.Kind.EXCLUDED]
-        open_matches = [m for m in open_matches if m.decision or m.score > matching.MIN_SCORE]
-        open_matches.sort(key=lambda m: m.decision != MatchDecision.Kind.PINNED)
-        self.total = len(open_matches)
-        self.suggestions = open_matches[:shown]
-        self.excluded = [m for m in matches if m.decision == MatchDecision.Kind.EXCLUDED]
-        chosen = matching.assign(
-            [p.city_id for p in self.eu],
-            [p.city_id for p in self.partners],
-            {pair: m.score for pair, m in by_pair.items()},
-            pinned=[pair for pair in pinned if pair in by_pair],
-            excluded=excluded,
-        )
+        row = {p.city_id: i for i, p in enumerate(self.eu)}
+        column = {p.city_id: j for j, p in enumerate(self.partners)}
+        known = {
+            (row[eu], column[partner]): kind
+            for (eu, partner), kind in decisions.items()
+            if eu in row and partner in column
+        }
+        pinned = [pair for pair, kind in known.items() if kind == MatchDecision.Kind.PINNED]
+        excluded = [pair for pair, kind in known.items() if kind == MatchDecision.Kind.EXCLUDED]
+        scores = matching.score_matrix(self.eu, self.partners)
+        goals = matching.Goals([*self.eu, *self.partners])
+        details = {}
+
+        def detail(pair):
+            if pair not in details:
+                i, j = pair
+                found = matching.score(self.eu[i], self.partners[j], goals)
+                found.score = float(scores[i, j])
+                found.decision = known.get(pair, "")
+                details[pair] = found
+            return details[pair]
+
+        # Open suggestions: the pins, then every pair that scores, best first; ties in the
+        # order of the names (the rows and columns are in that order, and the sort is stable).
+        flat = (-scores).ravel()
+        order = flat.argsort(kind="stable")
+        width = max(len(self.partners), 1)
+        open_count = int((flat < -matching.MIN_SCORE).sum())
+        open_count -= sum(1 for (i, j) in excluded if scores[i, j] > matching.MIN_SCORE)
+        open_count += sum(1 for (i, j) in pinned if scores[i, j] <= matching.MIN_SCORE)
+        self.total = open_count
+        chosen = [detail(pair) for pair in sorted(pinned)]
+        skip = set(pinned) | set(excluded)
+        for k in order:
+            if len(chosen) >= shown or flat[k] >= -matching.MIN_SCORE:
+                break
+            pair = (int(k // width), int(k % width))
+            if pair not in skip:
+                chosen.append(detail(pair))
+        self.suggestions = chosen[:shown]
+        self.excluded = [detail(pair) for pair in sorted(excluded)]
+        assignment = matching.assign_matrix(scores, pinned=pinned, excluded=excluded)
         self.assignment = sorted(
-            (by_pair[pair] for pair in chosen), key=lambda m: (-m.score, m.a.name)
+            (detail(pair) for pair in assignment), key=lambda m: (-m.score, m.a.name)
         )
         self.assignment_total = round(sum(m.score for m in self.assignment), 2)
-        for match in {
-            id(m): m for m in [*self.suggestions, *self.assignment, *self.excluded]
-        }.values():
-            match.reasons = matching.reasons(match, self.names)
+        for found in details.values():
+            found.reasons = matching.reasons(found, self.names)
 
     def match(self, eu_city_id: int, partner_city_id: int):
         """The match of two of the edition's unpaired cities, or None."""

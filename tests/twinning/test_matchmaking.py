@@ -352,3 +352,12 @@ def test_the_edition_page_links_to_matchmaking_for_those_who_may(client_for, edi
     other = DelegateFactory(city=CityFactory(name="Graz"))
     client = client_for(other)
     assert _url(edition) not in client.get(edition.get_absolute_url()).content.decode()
+
+
+def test_the_score_matrix_agrees_with_each_pair_s_score(edition, world):
+    result = selectors.edition_matchmaking(edition)
+    matrix = matching.score_matrix(result.eu, result.partners)
+    goals = matching.Goals([*result.eu, *result.partners])
+    for i, a in enumerate(result.eu):
+        for j, b in enumerate(result.partners):
+            assert matrix[i, j] == pytest.approx(matching.score(a, b, goals).score, abs=0.011)

@@ -171,6 +171,11 @@ def matchmaking() -> dict:
             queries[0] += 1
             return execute(sql, params, many, context)
 
+        # What a serving process has loaded already: the solver and the URL patterns.
+        import scipy.optimize  # noqa: F401
+        from django.urls import reverse
+
+        reverse("practices:list")
         started = time.perf_counter()
         with connection.execute_wrapper(counting):
             result = edition_matchmaking(edition)
