@@ -813,49 +813,41 @@ def experience_of_cities(city_ids: list[int]) -> dict:
     return found
 
 
-def _shared(column: str) -> str:
-    return f"cardinality(ARRAY(SELECT unnest({column}) INTERSECT SELECT unnest(%s::bigint[])))"
-
-
 def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list[Practice]:
     """The published practices most like ``practice``, scored as matchmaking scores two
     cities' interests (``twinning.matching``: points per shared topic and per shared thematic
-    area), the most taken up first among equals. Practices sharing a topic are looked for
-    first, else those sharing an area. Each gets ``shared_topics`` and ``shared_areas`` (the
-    names). Two queries."""
+    area), the latest first among equals. Those that hold every topic of the practice are
+    looked for first, then those that hold one of them (by its areas for a practice without
+    topics), each through the array's index and the latest first, so a query reads a few
+    rows whatever the number of practices. Each gets ``shared_topics`` and ``shared_areas``
+    (the names). At most three queries."""
     from twinning.matching import AREA_POINTS, TOPIC_POINTS
 
-    topics, areas = list(practice.topic_ids or []), list(practice.area_ids or [])
-    if not topics and not areas:
+    topics, areas = set(practice.topic_ids or []), set(practice.area_ids or [])
+    column, values = ("topic_ids", topics) if topics else ("area_ids", areas)
+    if not values:
         return []
-    candidates = Practice.objects.published().exclude(pk=practice.pk)
-    if topics:
-        candidates = candidates.filter(topic_ids__overlap=topics)
-    else:
-        candidates = candidates.filter(area_ids__overlap=areas)
-    # Only constants and column names are spliced in; the values are parameters.
-    points = RawSQL(  # noqa: S611
-        f"({TOPIC_POINTS} * {_shared('topic_ids')} + {AREA_POINTS} * {_shared('area_ids')})",
-        (topics, areas),
-    )
-    found = list(
-        candidates.select_related("city__country")
+    published = (
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .select_related("city__country")
         .only(
             "title",
             "slug",
             "topic_ids",
             "area_ids",
-            "adoption_count",
             "published_at",
             "city__name",
             "city__slug",
             "city__country__name",
         )
-        .annotate(points=points)
-        .order_by("-points", "-adoption_count", F("published_at").desc(nulls_last=True), "pk")[
-            :shown
-        ]
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
     )
+    found = list(published.filter(**{f"{column}__contains": sorted(values)})[:shown])
+    if len(found) < shown and len(values) > 1:
+        found += published.filter(**{f"{column}__overlap": sorted(values)}).exclude(
+            pk__in=[p.pk for p in found]
+        )[: shown - len(found)]
     if not found:
         return []
     names = dict(Topic.objects.filter(pk__in=topics).values_list("pk", "name"))
@@ -863,7 +855,11 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
     for other in found:
         other.shared_topics = sorted(names[t] for t in set(other.topic_ids) & names.keys())
         other.shared_areas = sorted(area_names[a] for a in set(other.area_ids) & area_names.keys())
-    return found
+        other.points = TOPIC_POINTS * len(other.shared_topics) + AREA_POINTS * len(
+            other.shared_areas
+        )
+    # Stable: the latest first among equal points.
+    return sorted(found, key=lambda other: -other.points)
 
 
 def similar_practices_html(practice: Practice) -> str:
