@@ -821,7 +821,8 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
     looked for first, then those that hold one of them (by its areas for a practice without
     topics), each through the array's index and the latest first, so a query reads a few
     rows whatever the number of practices. Each gets ``shared_topics`` and ``shared_areas``
-    (the names). Two queries, three when few hold all its topics."""
+    (the names). Three queries, however many practices there are and whatever they hold
+    (none for a practice without topics and areas)."""
     from twinning.matching import AREA_POINTS, TOPIC_POINTS
 
     topics, areas = set(practice.topic_ids or []), set(practice.area_ids or [])
@@ -845,12 +846,10 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
         .order_by(F("published_at").desc(nulls_last=True), "-pk")
     )
     found = list(published.filter(**{f"{column}__contains": sorted(values)})[:shown])
-    if len(found) < shown and len(values) > 1:
-        found += published.filter(**{f"{column}__overlap": sorted(values)}).exclude(
-            pk__in=[p.pk for p in found]
-        )[: shown - len(found)]
-    if not found:
-        return []
+    # Read whatever the first found, so that the page's queries do not depend on it.
+    some = published.filter(**{f"{column}__overlap": sorted(values)})[: shown * 2]
+    seen = {p.pk for p in found}
+    found += [p for p in some if p.pk not in seen][: shown - len(found)]
     # The names of its topics and of its areas (through their topics), in one query.
     names, area_names = {}, {}
     for pk, name, area_id, area_name in Topic.objects.filter(
@@ -867,7 +866,7 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
             other.shared_areas
         )
     # Stable: the latest first among equal points.
-    return sorted(found, key=lambda other: -other.points)
+    return sorted(found, key=lambda other: -other.points)[:shown]
 
 
 def similar_practices_html(practice: Practice) -> str:

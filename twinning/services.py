@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cities.models import City
 from worldcities import versions
 from worldcities.pagination import in_batches
 
@@ -503,8 +504,6 @@ def match_assignment_accept(*, edition: Edition, by) -> list[Pairing]:
     if not matchmaking.assignment:
         raise ValidationError(_("There is no pairing to accept: no two unpaired cities match."))
     cities = {p.city_id: p for p in [*matchmaking.eu, *matchmaking.partners]}
-    from cities.models import City
-
     loaded = City.objects.in_bulk(cities)
     return [
         match_accept(
