@@ -134,14 +134,8 @@ class Match:
     size_ratio: float | None = None
     same_kind: bool = False
     decision: str = ""
-
-    @property
-    def eu(self) -> Profile:
-        return self.a
-
-    @property
-    def partner(self) -> Profile:
-        return self.b
+    # In words (``reasons``), for the matches a page shows.
+    reasons: list = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -320,15 +314,6 @@ def score_matrix(eu: list[Profile], partners: list[Profile]):
     same_kind = (kinds[0][:, None] == kinds[1][None, :]) & (kinds[0][:, None] != "")
     bonus = SIZE_POINTS * ratio + KIND_POINTS * same_kind
     return np.round(np.where(total > 0, total + bonus, total), 2)
-
-
-def all_pairs(eu: list[Profile], partners: list[Profile]) -> list[Match]:
-    """Every EU × partner match with its reasons' details, best first (ties by name): for a
-    few cities; ``score_matrix`` scores many."""
-    goals = Goals([*eu, *partners])
-    matches = [score(a, b, goals) for a in eu for b in partners]
-    matches.sort(key=lambda m: (-m.score, m.a.name, m.b.name))
-    return matches
 
 
 def assign_matrix(matrix, *, pinned=(), excluded=()) -> list[tuple[int, int]]:

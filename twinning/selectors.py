@@ -507,13 +507,6 @@ class EditionMatchmaking:
         for found in details.values():
             found.reasons = matching.reasons(found, self.names)
 
-    def match(self, eu_city_id: int, partner_city_id: int):
-        """The match of two of the edition's unpaired cities, or None."""
-        for match in [*self.suggestions, *self.assignment, *self.excluded]:
-            if (match.a.city_id, match.b.city_id) == (eu_city_id, partner_city_id):
-                return match
-        return None
-
 
 def edition_matchmaking(edition: Edition, *, shown: int = SUGGESTIONS_SHOWN) -> EditionMatchmaking:
     return EditionMatchmaking(edition, shown=shown)
