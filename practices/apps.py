@@ -41,12 +41,14 @@ class PracticesConfig(AppConfig):
         from cities.models import Organisation
         from cities.sections import register_city_section
         from twinning.links import register_action_link
+        from twinning.matching import register_experience_source
         from twinning.sections import register_application_section, register_pairing_section
         from worldcities import machine_translation
 
         from . import permissions  # noqa: F401 (importing it registers the rules)
         from .selectors import (
             application_practices_section,
+            experience_of_cities,
             practices_for_city,
             practices_for_links,
             practices_for_pairing,
@@ -88,6 +90,8 @@ class PracticesConfig(AppConfig):
             context=application_practices_section,
             order=10,
         )
+        # Matchmaking reads what each city has done from its published practices.
+        register_experience_source("practices", experience_of_cities)
         register_action_link(
             "practices",
             label=_("Practices:"),

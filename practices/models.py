@@ -206,6 +206,10 @@ class Practice(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="practice_search_gin"),
+            # "Similar practices": the practices that hold all (or some) of a practice's
+            # topics or areas.
+            GinIndex(fields=["topic_ids"], name="practice_topic_ids_gin"),
+            GinIndex(fields=["area_ids"], name="practice_area_ids_gin"),
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
             # Every column the facet counts read of a practice (practices.selectors): counting
             # all published practices is an index-only scan, not a read of the whole table.

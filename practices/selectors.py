@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     TextField,
     Value,
@@ -23,6 +24,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.timezone import now as timezone_now
@@ -573,6 +575,8 @@ PAGE_FIELDS = (
     "pairing_id",
     "language",
     "review_comment",
+    "area_ids",
+    "topic_ids",
 )
 
 
@@ -769,9 +773,11 @@ def practices_for_city(city, user) -> dict:
 
 
 def practices_workspace(user) -> dict:
-    """A delegate's own city's practices; the submissions a coordinator or staff member may
-    review."""
-    result = {"own": [], "to_review": []}
+    """A delegate's own city's practices and the cities most like it; the submissions a
+    coordinator or staff member may review."""
+    result = {"own": [], "to_review": [], "cities_like": ""}
+    if is_delegate(user) and user.city_id:
+        result["cities_like"] = cities_like_yours_html(user.city)
     if is_delegate(user):
         result["own"] = list(
             Practice.objects.filter(city_id=user.city_id)
@@ -818,3 +824,141 @@ def practices_attachable(application):
         .filter(city_id=application.city_id)
         .only("pk", "title", "slug", "city_id", "status")
     )
+
+
+# --- Suggestions: experience, similar practices, cities like yours -------------------------
+SIMILAR_SHOWN = 4
+
+
+def experience_of_cities(city_ids: list[int]) -> dict:
+    """What each city has done, for matchmaking (``twinning.matching``): per topic and per
+    thematic area, how many published practices it has there and the one that stands for
+    them (the most taken up, then the latest), in one query however many cities and
+    practices there are."""
+    from twinning.matching import Example, Experience
+
+    table = Practice._meta.db_table
+    best_first = "ORDER BY p.adoption_count DESC, p.published_at DESC NULLS LAST, p.id"
+    parts = []
+    for kind, column, names in (
+        ("topic", "topic_ids", Topic._meta.db_table),
+        ("area", "area_ids", ThematicArea._meta.db_table),
+    ):
+        parts.append(
+            f"SELECT p.city_id, '{kind}', x.id, n.name, count(*),"  # noqa: S608 (names only)
+            f" (array_agg(p.title {best_first}))[1], (array_agg(p.slug {best_first}))[1]"
+            f" FROM {table} p CROSS JOIN LATERAL unnest(p.{column}) AS x(id)"
+            f" JOIN {names} n ON n.id = x.id"
+            " WHERE p.status = %s AND p.city_id = ANY(%s)"
+            " GROUP BY p.city_id, x.id, n.name"
+        )
+    found: dict[int, Experience] = {}
+    # Every practice's address has the same form: reversed once, not once per row.
+    address = reverse("practices:detail", kwargs={"slug": "slug-here"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(parts),
+            [Practice.Status.PUBLISHED, list(city_ids)] * 2,
+        )
+        for city_id, kind, key, label, count, title, slug in cursor.fetchall():
+            example = Example(
+                title=title,
+                url=address.replace("slug-here", slug),
+                count=count,
+                label=label,
+            )
+            experience = found.setdefault(city_id, Experience())
+            (experience.topics if kind == "topic" else experience.areas)[key] = example
+    return found
+
+
+def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list[Practice]:
+    """The published practices most like ``practice``, scored as matchmaking scores two
+    cities' interests (``twinning.matching``: points per shared topic and per shared thematic
+    area), the latest first among equals. Those that hold every topic of the practice are
+    looked for first, then those that hold one of them (by its areas for a practice without
+    topics), each through the array's index and the latest first, so a query reads a few
+    rows whatever the number of practices. Each gets ``shared_topics`` and ``shared_areas``
+    (the names). Three queries, however many practices there are and whatever they hold
+    (none for a practice without topics and areas)."""
+    from twinning.matching import AREA_POINTS, TOPIC_POINTS
+
+    topics, areas = set(practice.topic_ids or []), set(practice.area_ids or [])
+    column, values = ("topic_ids", topics) if topics else ("area_ids", areas)
+    if not values:
+        return []
+    published = (
+        Practice.objects.published()
+        .exclude(pk=practice.pk)
+        .select_related("city__country")
+        .only(
+            "title",
+            "slug",
+            "topic_ids",
+            "area_ids",
+            "published_at",
+            "city__name",
+            "city__slug",
+            "city__country__name",
+        )
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+    )
+    found = list(published.filter(**{f"{column}__contains": sorted(values)})[:shown])
+    # Read whatever the first found, so that the page's queries do not depend on it.
+    some = published.filter(**{f"{column}__overlap": sorted(values)})[: shown * 2]
+    seen = {p.pk for p in found}
+    found += [p for p in some if p.pk not in seen][: shown - len(found)]
+    # The names of its topics and of its areas (through their topics), in one query.
+    names, area_names = {}, {}
+    for pk, name, area_id, area_name in Topic.objects.filter(
+        Q(pk__in=topics) | Q(area_id__in=areas)
+    ).values_list("pk", "name", "area_id", "area__name"):
+        if pk in topics:
+            names[pk] = name
+        if area_id in areas:
+            area_names[area_id] = area_name
+    for other in found:
+        other.shared_topics = sorted(names[t] for t in set(other.topic_ids) & names.keys())
+        other.shared_areas = sorted(area_names[a] for a in set(other.area_ids) & area_names.keys())
+        other.points = TOPIC_POINTS * len(other.shared_topics) + AREA_POINTS * len(
+            other.shared_areas
+        )
+    # Stable: the latest first among equal points.
+    return sorted(found, key=lambda other: -other.points)[:shown]
+
+
+def similar_practices_html(practice: Practice) -> str:
+    """The practice page's "Similar practices", kept under the versions of what it shows:
+    the practice itself (its areas and topics), the lists of its topics (or areas), which
+    every practice it could show is in, and the names of cities and the taxonomy."""
+    values = [listed_under("topic", t) for t in practice.topic_ids or []] or [
+        listed_under("area", a) for a in practice.area_ids or []
+    ]
+    html = versions.cached(
+        "practices:similar",
+        depends_on=[f"practice:{practice.pk}", "cities", *values],
+        vary=[practice.pk],
+        compute=lambda: render_to_string(
+            "practices/parts/practice_similar.html",
+            {"similar": similar_practices(practice)},
+        ),
+    )
+    return mark_safe(html)
+
+
+def cities_like_yours_html(city) -> str:
+    """A delegate's "Cities like yours" (``twinning.selectors.cities_like``), the same for
+    every delegate of the city, kept under the versions of what it reads: the cities taking
+    part in editions and what they want (``pairings``, moved by the edition's writes), the
+    names of cities and the taxonomy (``cities``), the published practices (experience)."""
+    from twinning.selectors import cities_like
+
+    html = versions.cached(
+        "practices:cities-like",
+        depends_on=["pairings", "cities", PUBLISHED],
+        vary=[city.pk],
+        compute=lambda: render_to_string(
+            "practices/includes/cities_like.html", {"matches": cities_like(city), "city": city}
+        ),
+    )
+    return mark_safe(html)

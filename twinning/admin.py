@@ -29,6 +29,7 @@ from .models import (
     CallQuestion,
     Edition,
     EditionCity,
+    MatchDecision,
     Milestone,
     Pairing,
     PairingMember,
@@ -699,3 +700,21 @@ admin.site.register(Pairing.history.model, HistoryAdmin)
 admin.site.register(Action.history.model, HistoryAdmin)
 admin.site.register(Call.history.model, HistoryAdmin)
 admin.site.register(Application.history.model, HistoryAdmin)
+
+
+@admin.register(MatchDecision)
+class MatchDecisionAdmin(admin.ModelAdmin):
+    """The pins and exclusions of the editions' matchmaking, made on its page (which checks
+    that the cities take part and that a city is pinned once): listed and removable here."""
+
+    list_display = ["edition", "eu_city", "partner_city", "kind", "decided_by", "decided_at"]
+    list_filter = ["kind", "edition"]
+    list_select_related = ["edition", "eu_city", "partner_city", "decided_by"]
+    search_fields = ["eu_city__name", "partner_city__name", "edition__name"]
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import ThematicArea, Topic
+from cities.models import City, ThematicArea, Topic
 from worldcities.users.models import User
 
 from .models import (
@@ -332,4 +332,30 @@ class DecisionForm(forms.Form):
             "Sent to the city with the decision; required for the reserve list and for not "
             "selected."
         ),
+    )
+
+
+class MatchForm(forms.Form):
+    """One suggested pairing of an edition: its EU city and its partner city (the service
+    checks that both take part, on their sides, and are not paired yet)."""
+
+    eu_city = forms.ModelChoiceField(
+        label=_("EU city"),
+        queryset=City.objects.all(),
+        error_messages={"invalid_choice": _("Choose an EU city of the edition.")},
+    )
+    partner_city = forms.ModelChoiceField(
+        label=_("Partner city"),
+        queryset=City.objects.all(),
+        error_messages={"invalid_choice": _("Choose a partner city of the edition.")},
+    )
+
+
+class MatchDecisionForm(MatchForm):
+    PIN, EXCLUDE, UNDO = "pin", "exclude", "undo"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(PIN, _("Pin")), (EXCLUDE, _("Exclude")), (UNDO, _("Undo"))],
+        error_messages={"invalid_choice": _("Pin, exclude or undo.")},
     )

@@ -1175,3 +1175,69 @@ class Score(models.Model):
             and assignment.application.call_id != criterion.call_id
         ):
             raise ValidationError({"criterion": _("This criterion belongs to another call.")})
+
+
+class MatchDecision(models.Model):
+    """What staff or a coordinator decided about one suggested pairing of an edition: pinned
+    (the whole-edition assignment keeps it) or excluded (never suggested). A city is pinned
+    to one city of the other side at most."""
+
+    class Kind(models.TextChoices):
+        PINNED = "pinned", _("Pinned")
+        EXCLUDED = "excluded", _("Excluded")
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="match_decisions",
+    )
+    eu_city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("EU city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    partner_city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("partner city"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=Kind.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("matchmaking decision")
+        verbose_name_plural = _("matchmaking decisions")
+        ordering = ["edition", "kind", "eu_city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "eu_city", "partner_city"],
+                name="match_decision_once_per_pair",
+                violation_error_message=_("This pair already has a decision."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "eu_city"],
+                condition=Q(kind="pinned"),
+                name="match_pin_once_per_eu_city",
+                violation_error_message=_("This EU city is already pinned to another city."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "partner_city"],
+                condition=Q(kind="pinned"),
+                name="match_pin_once_per_partner_city",
+                violation_error_message=_("This partner city is already pinned to another city."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.eu_city} – {self.partner_city}: {self.get_kind_display()}"

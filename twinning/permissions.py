@@ -9,6 +9,9 @@ The review of a call's applications: programme staff assign reviewers, read ever
 decide, send the decisions and export the call. A reviewer reads and scores only the
 applications assigned to them, once they declared no conflict of interest; a declared conflict
 withdraws them. Nobody else, applicants included, sees a score.
+
+Matchmaking (an edition's suggested pairings:
+pin, exclude, accept) is for programme staff and the edition's coordinators.
 """
 
 import rules
@@ -32,7 +35,17 @@ def is_member_city_delegate(user, pairing) -> bool:
     return user.city_id in pairing.member_city_ids()
 
 
+@rules.predicate
+def coordinates_edition(user, edition) -> bool:
+    """A coordinator of this edition."""
+    if edition is None or not is_coordinator(user):
+        return False
+    return edition.coordinators.filter(pk=user.pk).exists()
+
+
 can_manage_action_plan = is_programme_staff | is_edition_coordinator
+# Matchmaking: see the suggestions of an edition, pin, exclude and accept them.
+can_match_edition = is_programme_staff | coordinates_edition
 can_update_action_progress = can_manage_action_plan | is_member_city_delegate
 
 rules.add_perm("twinning.manage_action_plan", can_manage_action_plan)
@@ -84,3 +97,4 @@ can_score = is_reviewer_of & has_no_conflict
 rules.add_perm("twinning.manage_review", can_manage_review)
 rules.add_perm("twinning.declare_conflict", can_declare_conflict)
 rules.add_perm("twinning.score_application", can_score)
+rules.add_perm("twinning.match_edition", can_match_edition)

@@ -3,6 +3,7 @@ change. Views load objects only through these querysets."""
 
 import statistics
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
@@ -39,6 +40,8 @@ from .models import (
     ApplicationPartner,
     Call,
     Edition,
+    EditionCity,
+    MatchDecision,
     Milestone,
     Pairing,
     PairingMember,
@@ -668,3 +671,217 @@ def decisions_waiting(call: Call):
         .select_related("city__country")
         .order_by("decision", "city__name")
     )
+
+
+# --- Matchmaking ------------------------------------------------------------------------------
+# The suggestions the matchmaking page lists with their reasons (the best first); the
+# whole-edition assignment is shown in full.
+SUGGESTIONS_SHOWN = 30
+CITIES_LIKE_SHOWN = 5
+
+
+def edition_for_matchmaking(slug: str) -> Edition:
+    return get_object_or_404(Edition.objects.all(), slug=slug)
+
+
+def _normalise_words(words: list[str]) -> dict[str, str]:
+    """Each word as the text search stores it (stemmed; "" for a word it leaves out), in one
+    query for all of them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, array_to_string(tsvector_to_array(to_tsvector(%s::regconfig, w)), ' ')"
+            " FROM unnest(%s::text[]) AS w",
+            [textsearch.SEARCH_CONFIG, words],
+        )
+        return dict(cursor.fetchall())
+
+
+@dataclass
+class Wish:
+    """What one city wants from an edition, as matchmaking reads it."""
+
+    city: City
+    is_eu: bool = False
+    goals: str = ""
+    areas: list = dataclass_field(default_factory=list)
+    topics: list = dataclass_field(default_factory=list)
+
+
+def _wish(row, *, is_eu: bool = False) -> Wish:
+    """The wish of an ``EditionCity`` row (with ``city__country`` and ``edition`` selected,
+    thematic areas and topics prefetched)."""
+    return Wish(
+        city=row.city,
+        is_eu=is_eu,
+        goals=row.goals,
+        areas=list(row.thematic_areas.all()),
+        topics=list(row.topics.all()),
+    )
+
+
+def _profiles(wishes: list[Wish], *, merge_experience: bool = False) -> tuple[list, dict]:
+    """Profiles of the wishes, with their experience and their goals' words, and the names
+    of the areas and topics they name (for the reasons), in two queries (experience, words)."""
+    from .matching import Profile, experience_of, lexemes_of
+
+    names = {"areas": {}, "topics": {}}
+    for wish in wishes:
+        names["areas"].update((area.pk, area.name) for area in wish.areas)
+        names["topics"].update((topic.pk, topic.name) for topic in wish.topics)
+    experience = experience_of(wish.city.pk for wish in wishes)
+    lexemes = lexemes_of({wish.city.pk: wish.goals for wish in wishes}, _normalise_words)
+    profiles = []
+    for wish in wishes:
+        city = wish.city
+        areas = frozenset(area.pk for area in wish.areas)
+        topics = frozenset(topic.pk for topic in wish.topics)
+        own = experience.get(city.pk)
+        if merge_experience and own is not None:
+            # Like for like: what a city has done says what it works on, as what it wants.
+            areas |= own.areas.keys()
+            topics |= own.topics.keys()
+            for key, example in own.areas.items():
+                names["areas"].setdefault(key, example.label)
+            for key, example in own.topics.items():
+                names["topics"].setdefault(key, example.label)
+            own = None
+        profiles.append(
+            Profile(
+                key=city.pk,
+                city_id=city.pk,
+                name=city.name,
+                url=city.get_absolute_url(),
+                is_eu=wish.is_eu,
+                kind=city.kind,
+                kind_label=city.get_kind_display(),
+                population=city.population,
+                area_ids=areas,
+                topic_ids=topics,
+                lexemes=lexemes.get(city.pk, {}),
+                **({"experience": own} if own is not None else {}),
+            )
+        )
+    return profiles, names
+
+
+def _edition_city_rows(**filters):
+    return (
+        EditionCity.objects.filter(**filters)
+        .select_related("city__country", "edition")
+        .prefetch_related("thematic_areas", Prefetch("topics", queryset=Topic.objects.order_by()))
+        .order_by("city__name", "pk")
+    )
+
+
+def edition_paired_city_ids(edition: Edition) -> set[int]:
+    """The cities already in a pairing of the edition (a withdrawn one does not count), as a
+    lead or a further member: matchmaking leaves them out."""
+    live = Pairing.objects.filter(edition=edition).exclude(status=Pairing.Status.WITHDRAWN)
+    ids = set()
+    for eu, partner in live.values_list("eu_lead_id", "partner_lead_id"):
+        ids.update((eu, partner))
+    ids.update(PairingMember.objects.filter(pairing__in=live).values_list("city_id", flat=True))
+    return ids
+
+
+class EditionMatchmaking:
+    """The matchmaking of one edition, read in a fixed number of queries however many cities
+    take part: the open suggestions (pinned first, then best first), the excluded ones, and
+    the whole-edition assignment (pins kept, exclusions avoided)."""
+
+    def __init__(self, edition: Edition, *, shown: int = SUGGESTIONS_SHOWN):
+        from . import matching
+
+        self.edition = edition
+        rows = list(_edition_city_rows(edition=edition))
+        paired = edition_paired_city_ids(edition)
+        self.paired = [row.city for row in rows if row.city_id in paired]
+        rows = [row for row in rows if row.city_id not in paired]
+        profiles, self.names = _profiles([_wish(row, is_eu=row.is_eu_side) for row in rows])
+        self.eu = [p for p in profiles if p.is_eu]
+        self.partners = [p for p in profiles if not p.is_eu]
+        decisions = {
+            (d.eu_city_id, d.partner_city_id): d.kind
+            for d in MatchDecision.objects.filter(edition=edition)
+        }
+        row = {p.city_id: i for i, p in enumerate(self.eu)}
+        column = {p.city_id: j for j, p in enumerate(self.partners)}
+        known = {
+            (row[eu], column[partner]): kind
+            for (eu, partner), kind in decisions.items()
+            if eu in row and partner in column
+        }
+        pinned = [pair for pair, kind in known.items() if kind == MatchDecision.Kind.PINNED]
+        excluded = [pair for pair, kind in known.items() if kind == MatchDecision.Kind.EXCLUDED]
+        scores = matching.score_matrix(self.eu, self.partners)
+        goals = matching.Goals([*self.eu, *self.partners])
+        details = {}
+
+        def detail(pair):
+            if pair not in details:
+                i, j = pair
+                found = matching.score(self.eu[i], self.partners[j], goals)
+                found.score = float(scores[i, j])
+                found.decision = known.get(pair, "")
+                details[pair] = found
+            return details[pair]
+
+        # Open suggestions: the pins, then every pair that scores, best first; ties in the
+        # order of the names (the rows and columns are in that order, and the sort is stable).
+        flat = (-scores).ravel()
+        order = flat.argsort(kind="stable")
+        width = max(len(self.partners), 1)
+        open_count = int((flat < -matching.MIN_SCORE).sum())
+        open_count -= sum(1 for (i, j) in excluded if scores[i, j] > matching.MIN_SCORE)
+        open_count += sum(1 for (i, j) in pinned if scores[i, j] <= matching.MIN_SCORE)
+        self.total = open_count
+        chosen = [detail(pair) for pair in sorted(pinned)]
+        skip = set(pinned) | set(excluded)
+        for k in order:
+            if len(chosen) >= shown or flat[k] >= -matching.MIN_SCORE:
+                break
+            pair = (int(k // width), int(k % width))
+            if pair not in skip:
+                chosen.append(detail(pair))
+        self.suggestions = chosen[:shown]
+        self.excluded = [detail(pair) for pair in sorted(excluded)]
+        assignment = matching.assign_matrix(scores, pinned=pinned, excluded=excluded)
+        self.assignment = sorted(
+            (detail(pair) for pair in assignment), key=lambda m: (-m.score, m.a.name)
+        )
+        self.assignment_total = round(sum(m.score for m in self.assignment), 2)
+        for found in details.values():
+            found.reasons = matching.reasons(found, self.names)
+
+
+def edition_matchmaking(edition: Edition, *, shown: int = SUGGESTIONS_SHOWN) -> EditionMatchmaking:
+    return EditionMatchmaking(edition, shown=shown)
+
+
+def cities_like(city: City, *, shown: int = CITIES_LIKE_SHOWN) -> list:
+    """The cities that take part in the programme's editions and are most like ``city``: the
+    same scoring as matchmaking, like for like (what each wants and what it has done count
+    together as what it works on), with the reasons in words. A city that takes part in
+    several editions is read from its latest. A fixed number of queries however many cities
+    take part."""
+    from . import matching
+
+    latest = {}
+    for row in _edition_city_rows().order_by("city_id", "-edition__start_date", "-pk"):
+        latest.setdefault(row.city_id, row)
+    own = latest.pop(city.pk, None)
+    wishes = [_wish(own) if own is not None else Wish(city=city)]
+    wishes += [_wish(row) for row in sorted(latest.values(), key=lambda row: row.city.name)]
+    profiles, names = _profiles(wishes, merge_experience=True)
+    mine, others = profiles[0], profiles[1:]
+    if not (mine.area_ids or mine.topic_ids or mine.lexemes):
+        return []
+    goals = matching.Goals(profiles)
+    matches = [matching.score(mine, other, goals) for other in others]
+    matches = [m for m in matches if m.shared_areas or m.shared_topics or m.shared_words]
+    matches.sort(key=lambda m: (-m.score, m.b.name))
+    for match in matches[:shown]:
+        match.reasons = matching.reasons(match, names)
+    return matches[:shown]

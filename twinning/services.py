@@ -6,12 +6,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cities.models import City
 from worldcities import versions
 from worldcities.pagination import in_batches
 from worldcities.uploads import validate_upload
@@ -31,6 +33,7 @@ from .models import (
     CallInvitation,
     Edition,
     EditionCity,
+    MatchDecision,
     Milestone,
     Pairing,
     PairingStatusChange,
@@ -1045,3 +1048,182 @@ def application_decisions_notify(*, application_ids: list[int]) -> int:
         notices = [_decision_notice(application, person) for person in recipients.values()]
         occasions.append((application, f"decision:{application.decision}", notices))
     return notify_each(kind=Kind.APPLICATION_DECISION, occasions=occasions)
+
+
+# --- Matchmaking --------------------------------------------------------------------------------
+MATCH_NOTE = "Accepted from the edition's matchmaking"
+
+
+@transaction.atomic
+def pairing_create(
+    *,
+    edition: Edition,
+    eu_lead,
+    partner_lead,
+    by,
+    thematic_areas=(),
+    topics=(),
+    objectives: str = "",
+    note: str = "",
+) -> Pairing:
+    """A new pairing of the edition, proposed: its address made from its cities and years,
+    its thematic areas and topics set, its first status recorded (who, when, why) and the
+    lists that show pairings moved on."""
+    pairing = Pairing(
+        edition=edition,
+        eu_lead=eu_lead,
+        partner_lead=partner_lead,
+        objectives=objectives,
+        slug=pairing_slug_new(edition=edition, eu_lead=eu_lead, partner_lead=partner_lead),
+    )
+    pairing.full_clean()
+    pairing._history_user = by
+    pairing.save()
+    pairing.thematic_areas.set(thematic_areas)
+    pairing.topics.set(topics)
+    PairingStatusChange.objects.create(
+        pairing=pairing, from_status="", to_status=pairing.status, changed_by=by, note=note
+    )
+    versions.bump(*pairing_versions(pairing.pk), *edition_versions(edition.pk))
+    return pairing
+
+
+def _require_matchmaking(user, edition: Edition) -> None:
+    if user is None or not user.has_perm("twinning.match_edition", edition):
+        raise PermissionDenied(
+            _("Only programme staff and the edition's coordinators match its cities.")
+        )
+
+
+def _participants(edition: Edition, eu_city, partner_city) -> dict:
+    """The two cities' rows of the edition (``{city id: EditionCity}``), after checking that
+    each takes part, on its side, and is in no pairing of the edition yet."""
+    from .selectors import edition_paired_city_ids
+
+    rows = {
+        row.city_id: row
+        for row in EditionCity.objects.filter(
+            edition=edition, city_id__in=[eu_city.pk, partner_city.pk]
+        )
+        .select_related("city__country", "edition")
+        .prefetch_related("thematic_areas", "topics")
+    }
+    for city in (eu_city, partner_city):
+        if city.pk not in rows:
+            raise ValidationError(
+                _("%(city)s does not take part in %(edition)s.")
+                % {"city": city, "edition": edition}
+            )
+    if not rows[eu_city.pk].is_eu_side:
+        raise ValidationError(_("%(city)s is not on the EU side.") % {"city": eu_city})
+    if rows[partner_city.pk].is_eu_side:
+        raise ValidationError(_("%(city)s is not on the partner side.") % {"city": partner_city})
+    paired = edition_paired_city_ids(edition)
+    for city in (eu_city, partner_city):
+        if city.pk in paired:
+            raise ValidationError(
+                _("%(city)s is already in a pairing of this edition.") % {"city": city}
+            )
+    return rows
+
+
+@transaction.atomic
+def match_decide(*, edition: Edition, eu_city, partner_city, kind: str, by) -> MatchDecision:
+    """Pins a suggested pairing (the whole-edition assignment keeps it) or excludes it (it is
+    no longer suggested). A city is pinned to one city at most: pinning it elsewhere is
+    refused until that pin is removed."""
+    _require_matchmaking(by, edition)
+    if kind not in MatchDecision.Kind.values:
+        raise ValidationError(_("Pin or exclude a suggestion."))
+    _participants(edition, eu_city, partner_city)
+    if kind == MatchDecision.Kind.PINNED:
+        others = MatchDecision.objects.filter(edition=edition, kind=kind).exclude(
+            eu_city=eu_city, partner_city=partner_city
+        )
+        clash = (
+            others.filter(Q(eu_city=eu_city) | Q(partner_city=partner_city))
+            .select_related("eu_city", "partner_city")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "%(eu)s and %(partner)s are pinned together already: remove that pin "
+                    "before pinning either city elsewhere."
+                )
+                % {"eu": clash.eu_city, "partner": clash.partner_city}
+            )
+    decision = (
+        MatchDecision.objects.select_for_update()
+        .filter(edition=edition, eu_city=eu_city, partner_city=partner_city)
+        .first()
+    ) or MatchDecision(edition=edition, eu_city=eu_city, partner_city=partner_city)
+    decision.kind = kind
+    decision.decided_by = by
+    decision.full_clean(validate_constraints=False)
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def match_undo(*, edition: Edition, eu_city, partner_city, by) -> None:
+    """Removes the pin or the exclusion of a pair: it is a plain suggestion again."""
+    _require_matchmaking(by, edition)
+    MatchDecision.objects.filter(
+        edition=edition, eu_city=eu_city, partner_city=partner_city
+    ).delete()
+
+
+def _shared_or_all(first, second) -> list:
+    shared = [item for item in first if item in second]
+    return shared or list({item.pk: item for item in [*first, *second]}.values())
+
+
+@transaction.atomic
+def match_accept(*, edition: Edition, eu_city, partner_city, by) -> Pairing:
+    """Makes a suggestion a pairing of the edition (proposed), with the thematic areas and
+    topics both cities want (all that either wants when they share none); their
+    decisions go, as the cities are now paired."""
+    _require_matchmaking(by, edition)
+    rows = _participants(edition, eu_city, partner_city)
+    eu_row, partner_row = rows[eu_city.pk], rows[partner_city.pk]
+    pairing = pairing_create(
+        edition=edition,
+        eu_lead=eu_row.city,
+        partner_lead=partner_row.city,
+        by=by,
+        thematic_areas=_shared_or_all(
+            list(eu_row.thematic_areas.all()), list(partner_row.thematic_areas.all())
+        ),
+        topics=_shared_or_all(list(eu_row.topics.all()), list(partner_row.topics.all())),
+        note=MATCH_NOTE,
+    )
+    MatchDecision.objects.filter(edition=edition).filter(
+        Q(eu_city=eu_city) | Q(partner_city=partner_city)
+    ).delete()
+    return pairing
+
+
+@transaction.atomic
+def match_assignment_accept(*, edition: Edition, by) -> list[Pairing]:
+    """Accepts the whole-edition assignment as it stands: one pairing for each of its pairs,
+    all or none."""
+    from .selectors import edition_matchmaking
+
+    _require_matchmaking(by, edition)
+    # One at a time per edition: a second click waits and then finds the cities paired.
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    matchmaking = edition_matchmaking(edition, shown=0)
+    if not matchmaking.assignment:
+        raise ValidationError(_("There is no pairing to accept: no two unpaired cities match."))
+    cities = {p.city_id: p for p in [*matchmaking.eu, *matchmaking.partners]}
+    loaded = City.objects.in_bulk(cities)
+    return [
+        match_accept(
+            edition=edition,
+            eu_city=loaded[match.a.city_id],
+            partner_city=loaded[match.b.city_id],
+            by=by,
+        )
+        for match in matchmaking.assignment
+    ]

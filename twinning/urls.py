@@ -55,4 +55,20 @@ urlpatterns += [
     path(APPLICATION + "submit/", views.application_submit, name="application_submit"),
     path(APPLICATION + "withdraw/", views.application_withdraw, name="application_withdraw"),
     path(APPLICATION + "receipt.pdf", views.application_receipt, name="application_receipt"),
+    path("editions/<slug:slug>/matchmaking/", views.matchmaking, name="matchmaking"),
+    path(
+        "editions/<slug:slug>/matchmaking/decide/",
+        views.matchmaking_decide,
+        name="matchmaking_decide",
+    ),
+    path(
+        "editions/<slug:slug>/matchmaking/accept/",
+        views.matchmaking_accept,
+        name="matchmaking_accept",
+    ),
+    path(
+        "editions/<slug:slug>/matchmaking/assignment/",
+        views.matchmaking_assignment,
+        name="matchmaking_assignment",
+    ),
 ]

@@ -27,10 +27,12 @@ from .forms import (
     AssignReviewerForm,
     ConflictDeclarationForm,
     DecisionForm,
+    MatchDecisionForm,
+    MatchForm,
     ScoreForm,
 )
 from .maps import pairing_map
-from .models import Application
+from .models import Application, MatchDecision
 from .sections import application_sections, edition_sections, pairing_sections
 
 # The pairing list shows the pairings, their editions and the names of their cities, countries
@@ -153,6 +155,7 @@ def edition_detail(request, slug):
             "figures": selectors.edition_figures(edition),
             "sections": edition_sections(request, edition),
             "calls": selectors.calls_of_edition(edition),
+            "can_match": request.user.has_perm("twinning.match_edition", edition),
         },
     )
 
@@ -746,3 +749,121 @@ def decisions_send(request, slug, call):
         return redirect("twinning:call_review", slug=call.edition.slug, call=call.slug)
     waiting = selectors.decisions_waiting(call)
     return render(request, "twinning/review/send.html", {"call": call, "applications": waiting})
+
+
+# --- Matchmaking --------------------------------------------------------------------------------
+def _edition_to_match(request, slug):
+    """The edition, if the user may match its cities; 404 if it does not exist, else 403."""
+    edition = selectors.edition_for_matchmaking(slug)
+    if not request.user.has_perm("twinning.match_edition", edition):
+        raise PermissionDenied
+    return edition
+
+
+def _matchmaking_page(request, edition, *, status=200, errors=()):
+    context = {
+        "edition": edition,
+        "matchmaking": selectors.edition_matchmaking(edition),
+        "errors": errors,
+    }
+    if request.htmx:
+        return render(request, "twinning/partials/matchmaking.html", context, status=status)
+    return render(request, "twinning/matchmaking.html", context, status=status)
+
+
+def _after_match(request, edition, done_message: str):
+    if request.htmx:
+        messages.success(request, done_message)
+        return _matchmaking_page(request, edition)
+    messages.success(request, done_message)
+    return redirect("twinning:matchmaking", slug=edition.slug)
+
+
+def _refused(request, edition, errors):
+    """A refused action: the page again, with what was wrong, and nothing changed."""
+    if request.htmx:
+        return _matchmaking_page(request, edition, status=400, errors=errors)
+    for error in errors:
+        messages.error(request, error)
+    return redirect("twinning:matchmaking", slug=edition.slug)
+
+
+def _form_errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors]
+
+
+@login_required
+@require_GET
+def matchmaking(request, slug):
+    edition = _edition_to_match(request, slug)
+    return _matchmaking_page(request, edition)
+
+
+@login_required
+@require_http_methods(["POST"])
+def matchmaking_decide(request, slug):
+    edition = _edition_to_match(request, slug)
+    form = MatchDecisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, edition, _form_errors(form))
+    eu, partner = form.cleaned_data["eu_city"], form.cleaned_data["partner_city"]
+    decision = form.cleaned_data["decision"]
+    try:
+        if decision == MatchDecisionForm.UNDO:
+            services.match_undo(edition=edition, eu_city=eu, partner_city=partner, by=request.user)
+        else:
+            kind = (
+                MatchDecision.Kind.PINNED
+                if decision == MatchDecisionForm.PIN
+                else MatchDecision.Kind.EXCLUDED
+            )
+            services.match_decide(
+                edition=edition, eu_city=eu, partner_city=partner, kind=kind, by=request.user
+            )
+    except ValidationError as exc:
+        return _refused(request, edition, exc.messages)
+    done = {
+        MatchDecisionForm.PIN: _("%(eu)s and %(partner)s are pinned together."),
+        MatchDecisionForm.EXCLUDE: _("%(eu)s and %(partner)s are no longer suggested."),
+        MatchDecisionForm.UNDO: _("%(eu)s and %(partner)s are a plain suggestion again."),
+    }[decision]
+    return _after_match(request, edition, done % {"eu": eu, "partner": partner})
+
+
+@login_required
+@require_http_methods(["POST"])
+def matchmaking_accept(request, slug):
+    edition = _edition_to_match(request, slug)
+    form = MatchForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, edition, _form_errors(form))
+    try:
+        pairing = services.match_accept(
+            edition=edition,
+            eu_city=form.cleaned_data["eu_city"],
+            partner_city=form.cleaned_data["partner_city"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        return _refused(request, edition, exc.messages)
+    return _after_match(
+        request, edition, _("The pairing %(pairing)s was created.") % {"pairing": pairing}
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def matchmaking_assignment(request, slug):
+    edition = _edition_to_match(request, slug)
+    try:
+        pairings = services.match_assignment_accept(edition=edition, by=request.user)
+    except ValidationError as exc:
+        return _refused(request, edition, exc.messages)
+    return _after_match(
+        request,
+        edition,
+        ngettext(
+            "%(count)d pairing was created.", "%(count)d pairings were created.", len(pairings)
+        )
+        % {"count": len(pairings)},
+    )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cities.models import City, Country, Organisation, ThematicArea
+from cities.models import City, Country, Organisation, ThematicArea, Topic
 from meetings.models import (
     AgendaItem,
     DelegationQuota,
@@ -35,6 +35,7 @@ from twinning.models import (
     CallDocument,
     CallQuestion,
     Edition,
+    EditionCity,
     Milestone,
     Pairing,
     PairingStatusChange,
@@ -43,7 +44,13 @@ from twinning.models import (
     Score,
 )
 from twinning.seed import date_lifecycle, lifecycle_dates
-from twinning.services import action_create, edition_create, pairing_set_status
+from twinning.services import (
+    action_create,
+    edition_create,
+    edition_versions,
+    pairing_set_status,
+)
+from worldcities import versions
 
 SLUG = "demonstration"
 NAME = "Demonstration edition (not a programme edition)"
@@ -64,6 +71,59 @@ PAIRINGS = [
     ("Busan", "Barcelona", [Pairing.Status.SELECTED, Pairing.Status.ACTIVE]),
     ("Gwangju", "Tampere", [Pairing.Status.SELECTED]),
 ]
+
+
+# The cities taking part in the edition, with what they want from it: (city, thematic areas,
+# topics as (area, topic), goals). The paired ones and four more, two on each side, whom the
+# matchmaking page suggests pairing.
+PARTICIPANTS = [
+    ("Barcelona", ["Climate Change"], [("Climate Change", "Green energy")], ""),
+    ("Busan", ["Climate Change"], [("Climate Change", "Green energy")], ""),
+    ("Tampere", ["Smart City"], [("Smart City", "Transportation")], ""),
+    ("Gwangju", ["Smart City"], [("Smart City", "Transportation")], ""),
+    (
+        "Eindhoven",
+        ["Smart City"],
+        [("Smart City", "ICT"), ("Smart City", "Safety")],
+        "Open data from the street lights and sensors for a safer city centre at night.",
+    ),
+    (
+        "Bilbao",
+        ["Urban Regeneration"],
+        [("Urban Regeneration", "Cultural heritage"), ("Urban Regeneration", "Affordable housing")],
+        "Regenerate the old industrial riverside with culture and affordable housing.",
+    ),
+    (
+        "Seoul",
+        ["Smart City", "Urban Regeneration"],
+        [("Smart City", "ICT"), ("Smart City", "Safety")],
+        "Open city data and sensors for safer streets at night; regenerate old districts.",
+    ),
+    (
+        "Suwon",
+        ["Urban Regeneration", "Climate Change"],
+        [("Urban Regeneration", "Cultural heritage"), ("Climate Change", "Low carbon")],
+        "Keep the cultural heritage of the fortress town alive while regenerating the old "
+        "industrial quarters with affordable housing.",
+    ),
+]
+
+
+def _participants(edition: Edition) -> None:
+    """The edition's participating cities, added once each (a city already taking part, from
+    the call or the admin, keeps what it has)."""
+    taking_part = set(edition.cities.values_list("city__name", flat=True))
+    names = [row[0] for row in PARTICIPANTS]
+    cities = {city.name: city for city in City.objects.filter(name__in=names)}
+    areas = {area.name: area for area in ThematicArea.objects.all()}
+    topics = {(t.area.name, t.name): t for t in Topic.objects.select_related("area")}
+    for name, area_names, topic_keys, goals in PARTICIPANTS:
+        if name in taking_part or name not in cities:
+            continue
+        row = EditionCity.objects.create(edition=edition, city=cities[name], goals=goals)
+        row.thematic_areas.set([areas[a] for a in area_names if a in areas])
+        row.topics.set([topics[key] for key in topic_keys if key in topics])
+    versions.bump(*edition_versions(edition.pk))
 
 
 def _slug(partner: str, eu: str) -> str:
@@ -99,11 +159,13 @@ def live_demo_load(
     ):
         _reviews(edition.calls.get(), reviewers, now)
     edition.coordinators.add(coordinator)
+    _participants(edition)
     return {
         "applications": Application.objects.filter(call__edition=edition).count(),
         "pairings": edition.pairings.count(),
         "meetings": edition.meetings.count(),
         "actions": Action.objects.filter(pairing__edition=edition).count(),
+        "participating cities": edition.cities.count(),
     }
 
 

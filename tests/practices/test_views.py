@@ -20,6 +20,7 @@ from .factories import (
     PartnerFactory,
     PracticeFactory,
     TransferFactory,
+    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -420,6 +421,10 @@ def test_list_page_for_a_member_and_version_page_queries_are_flat(
 
 def test_detail_page_queries_are_flat(client, assert_flat_queries, practice, partner_delegate):
     client.force_login(partner_delegate)
+    # The practice's own areas decide whether similar practices are looked for: it has one
+    # from the start, so that only the related rows vary.
+    practice.thematic_areas.add(ThematicAreaFactory())
+    written(practice, index=True)
 
     def make_rows(n):
         for _ in range(n):

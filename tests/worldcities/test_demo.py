@@ -186,3 +186,17 @@ def test_the_demo_call_is_under_review(seeded, client):
     board = client.get(f"/review/calls/{seeded.slug}/{call.slug}/").content.decode()
     assert "Busan" in board
     assert "1 / 2" in board  # one review of two submitted: a weighted mean to read
+
+
+def test_the_demo_edition_offers_matchmaking_suggestions(seeded, client):
+    from twinning.selectors import edition_matchmaking
+
+    assert seeded.cities.count() >= 8
+    result = edition_matchmaking(seeded)
+    assert {c.name for c in result.paired} >= {"Barcelona", "Busan", "Tampere", "Gwangju"}
+    pairs = {(m.a.name, m.b.name) for m in result.suggestions}
+    assert ("Eindhoven", "Seoul") in pairs and ("Bilbao", "Suwon") in pairs
+    assert all(m.reasons for m in result.suggestions)
+    # Loading again adds nobody twice.
+    call_command("seed_demo", stdout=None)
+    assert seeded.cities.count() == len(demo.PARTICIPANTS)

@@ -1,7 +1,7 @@
 """One background job over all generated data, in a process of its own so that its peak
 memory is the job's: ``python -m worldcities.benchmarks.jobs report-pdf|report-xlsx|
-action-reminders|meeting-reminders|open-data-practices|opportunity-matching``. Prints one JSON
-object (seconds, peak RSS, queries)."""
+action-reminders|meeting-reminders|open-data-practices|opportunity-matching|matchmaking|
+similar-practices``. Prints one JSON object (seconds, peak RSS, queries)."""
 
 import contextlib
 import datetime
@@ -146,6 +146,122 @@ def opportunity_matching() -> dict:
     }
 
 
+MATCH_SIDE = 100
+SIMILAR_SAMPLE = 200
+
+
+def matchmaking() -> dict:
+    """The suggestions and the whole-edition assignment for an edition of up to 100 EU and
+    100 partner cities (fewer where the data has fewer), each wanting one or two thematic
+    areas and up to three topics, with goals written from the topics' words, over every
+    generated practice. The edition is made for the run and rolled back; only the
+    suggestions are timed."""
+    import random
+
+    from django.db import connection, transaction
+
+    from cities.models import City, Topic
+    from practices.models import Practice
+    from twinning.models import Edition, EditionCity
+    from twinning.selectors import edition_matchmaking
+    from worldcities.datagen import AREAS
+
+    rng = random.Random(22)
+    words = {topic: ws for topics in AREAS.values() for topic, ws in topics.items()}
+    topics = list(Topic.objects.select_related("area"))
+    today = datetime.date(2026, 1, 1)
+    with transaction.atomic():
+        edition = Edition.objects.create(
+            name="Matchmaking benchmark",
+            slug="matchmaking-benchmark",
+            start_date=today,
+            end_date=today + datetime.timedelta(days=400),
+        )
+        eu = City.objects.filter(country__eu_joined__isnull=False, country__eu_left__isnull=True)
+        partner = City.objects.filter(country__eu_joined__isnull=True)
+        cities = [*eu.order_by("?")[:MATCH_SIDE], *partner.order_by("?")[:MATCH_SIDE]]
+        rows = EditionCity.objects.bulk_create(
+            EditionCity(edition=edition, city=city, goals="") for city in cities
+        )
+        area_links, topic_links = [], []
+        for row in rows:
+            chosen = rng.sample(topics, k=rng.randint(1, 3))
+            row.goals = (
+                "We want "
+                + ", ".join(rng.choice(words.get(t.name, [t.name.lower()])) for t in chosen)
+                + " for our citizens."
+            )
+            topic_links += [(row.pk, t.pk) for t in chosen]
+            area_links += [(row.pk, pk) for pk in {t.area_id for t in chosen}]
+        EditionCity.objects.bulk_update(rows, ["goals"])
+        EditionCity.topics.through.objects.bulk_create(
+            EditionCity.topics.through(editioncity_id=r, topic_id=t) for r, t in topic_links
+        )
+        EditionCity.thematic_areas.through.objects.bulk_create(
+            EditionCity.thematic_areas.through(editioncity_id=r, thematicarea_id=a)
+            for r, a in area_links
+        )
+        queries = [0]
+
+        def counting(execute, sql, params, many, context):
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
+        # What a serving process has loaded already: the solver and the URL patterns.
+        import scipy.optimize  # noqa: F401
+        from django.urls import reverse
+
+        reverse("practices:list")
+        started = time.perf_counter()
+        with connection.execute_wrapper(counting):
+            result = edition_matchmaking(edition)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return {
+        "eu_cities": len(result.eu),
+        "partner_cities": len(result.partners),
+        "practices": Practice.objects.published().count(),
+        "pairs_scored": len(result.eu) * len(result.partners),
+        "assignment_pairs": len(result.assignment),
+        "suggestions_seconds": round(seconds, 3),
+        "suggestions_queries": queries[0],
+    }
+
+
+def similar_practices() -> dict:
+    """ "Similar practices" as a practice page computes it when nothing is cached, for 200
+    published practices drawn at random: milliseconds per practice (p50, p95) and queries."""
+    import random
+    import statistics
+
+    from django.db import connection
+
+    from practices.models import Practice
+    from practices.selectors import similar_practices as similar
+
+    pks = list(Practice.objects.published().values_list("pk", flat=True))
+    sample = random.Random(22).sample(pks, k=min(SIMILAR_SAMPLE, len(pks)))
+    practices = Practice.objects.filter(pk__in=sample).only("pk", "topic_ids", "area_ids")
+    timings, queries = [], [0]
+
+    def counting(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        for practice in practices:
+            started = time.perf_counter()
+            similar(practice)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "practices": len(timings),
+        "p50_ms": round(statistics.median(timings), 2) if timings else None,
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2) if timings else None,
+        "queries_per_practice": round(queries[0] / max(len(timings), 1), 2),
+    }
+
+
 JOBS = {
     "report-pdf": lambda: report("pdf"),
     "report-xlsx": lambda: report("xlsx"),
@@ -153,6 +269,8 @@ JOBS = {
     "meeting-reminders": meeting_reminders,
     "open-data-practices": open_data_practices,
     "opportunity-matching": opportunity_matching,
+    "matchmaking": matchmaking,
+    "similar-practices": similar_practices,
 }
 
 

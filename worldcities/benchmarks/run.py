@@ -56,6 +56,8 @@ TARGETS = {
 JOB_TARGETS = {
     "open-data-practices": {"seconds": 60, "peak_rss_mib": 300},
     "opportunity-matching": {"match_seconds": 10},
+    "matchmaking": {"suggestions_seconds": 2.0},
+    "similar-practices": {"p95_ms": 10},
 }
 # The mixed mode's: every public page, mixed against reads-only, and every kind of write.
 MIXED_TARGETS = {"rps_ratio": 0.8, "p99_ratio": 3.0, "p99_ms": 150}
@@ -889,6 +891,8 @@ def main(argv=None) -> None:
         "meeting-reminders",
         "open-data-practices",
         "opportunity-matching",
+        "matchmaking",
+        "similar-practices",
     ):
         log(f"job {job}")
         results["jobs"][job] = run_job(env, job)
