@@ -4,6 +4,10 @@ Everyone reads editions and pairings. The coordinators of an edition (and progra
 manage its pairings' action plans from the front end: add, edit and delete actions. A delegate
 of a member city of a pairing (a lead city or a further member) updates the status and progress
 of that pairing's actions and nothing else.
+
+Outcomes: whoever may update the plan's progress (delegates of its member cities, the
+edition's coordinators, staff) records the pairing's outcomes and sees those not yet checked;
+the edition's coordinators and staff check them. Everyone sees the checked ones.
 """
 
 import rules
@@ -32,3 +36,9 @@ can_update_action_progress = can_manage_action_plan | is_member_city_delegate
 
 rules.add_perm("twinning.manage_action_plan", can_manage_action_plan)
 rules.add_perm("twinning.update_action_progress", can_update_action_progress)
+
+can_record_outcome = can_update_action_progress
+can_check_outcome = can_manage_action_plan
+
+rules.add_perm("twinning.record_outcome", can_record_outcome)
+rules.add_perm("twinning.check_outcome", can_check_outcome)

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", _("Actions I own that are due soon or overdue")
     MEETING_CHANGED = "meeting_changed", _("Changes to meetings I registered for")
     REPORT_READY = "report_ready", _("A report I asked for is ready")
+    OUTCOME_RECORDED = "outcome_recorded", _("Outcomes of my editions' pairings to check")
 
 
 class Delivery(models.TextChoices):
