@@ -415,7 +415,11 @@ def outcome_check(*, outcome: Outcome, by) -> Outcome:
         raise PermissionDenied(
             _("Only the coordinators of the pairing's edition and programme staff check outcomes.")
         )
-    locked = Outcome.objects.select_for_update().select_related("checked_by").get(pk=outcome.pk)
+    locked = (
+        Outcome.objects.select_for_update(of=("self",))
+        .select_related("checked_by")
+        .get(pk=outcome.pk)
+    )
     if locked.is_checked:
         raise ValidationError(
             _("%(person)s already checked this outcome on %(date)s.")
