@@ -744,7 +744,7 @@ class Outcome(models.Model):
             errors["amount"] = _("Give the amount, in its currency.")
         if self.amount is not None and not self.currency:
             errors["currency"] = _("Give the currency of the amount.")
-        if self.currency and self.amount is None:
+        if self.currency and self.amount is None and "amount" not in errors:
             errors["amount"] = _("Give the amount in %(currency)s, or no currency.") % {
                 "currency": self.currency
             }
