@@ -371,6 +371,7 @@ def test_a_new_edition_in_the_admin_gets_the_cycle(client_for, programme_staff, 
             "description": "",
             "partner_countries": [partner_city.country.pk],
             **management("milestones"),
+            **management("cities"),
         },
     )
     assert response.status_code == 302

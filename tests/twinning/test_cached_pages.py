@@ -184,6 +184,7 @@ def test_an_admin_edit_of_an_edition_shows_on_its_pairings_pages(
         "description": "",
         "partner_countries": [partner_city.country.pk],
         **management("milestones"),
+        **management("cities"),
     }
     change = reverse("admin:twinning_edition_change", args=[edition.pk])
     assert staff_client.post(change, data).status_code == 302
