@@ -486,3 +486,42 @@ def test_the_home_page_makes_flat_queries_over_more_outcomes(
             )
 
     assert_flat_queries(make, lambda: client.get("/"), small=1, large=8)
+
+
+# --- The admin ----------------------------------------------------------------------------------
+def test_staff_see_every_outcome_in_the_admin_and_check_them_there(
+    pairing, programme_staff, client_for
+):
+    waiting = OutcomeFactory(pairing=pairing, title="Jobs waiting in the admin")
+    client = client_for(programme_staff)
+    changelist = reverse("admin:twinning_outcome_changelist")
+    assert "Jobs waiting in the admin" in client.get(changelist).text
+    response = client.post(
+        changelist, {"action": "check_outcomes", "_selected_action": [waiting.pk]}, follow=True
+    )
+    assert "1 outcome(s) checked." in response.text
+    waiting.refresh_from_db()
+    assert waiting.checked_by == programme_staff
+
+
+def test_the_admin_checks_an_uploaded_evidence_file(pairing, programme_staff, client_for):
+    outcome = OutcomeFactory(pairing=pairing)
+    fake = SimpleUploadedFile("proof.pdf", b"not a pdf", content_type="application/pdf")
+    response = client_for(programme_staff).post(
+        reverse("admin:twinning_outcome_change", args=[outcome.pk]),
+        {
+            "pairing": pairing.pk,
+            "city": pairing.eu_lead_id,
+            "kind": "jobs",
+            "title": outcome.title,
+            "quantity": "10",
+            "achieved_on": "2018-02-01",
+            "source": "Report",
+            "evidence_url": "https://example.org/report.pdf",
+            "evidence_file": fake,
+        },
+    )
+    assert response.status_code == 200
+    assert "The content of this file is not a real .pdf file." in response.text
+    outcome.refresh_from_db()
+    assert not outcome.evidence_file
