@@ -525,3 +525,18 @@ def test_the_admin_checks_an_uploaded_evidence_file(pairing, programme_staff, cl
     assert "The content of this file is not a real .pdf file." in response.text
     outcome.refresh_from_db()
     assert not outcome.evidence_file
+
+
+def test_a_persons_data_download_lists_the_outcomes_they_recorded_and_checked(
+    pairing, delegate, coordinator
+):
+    from worldcities.privacy import personal_data
+
+    outcome = outcome_record(pairing=pairing, by=delegate, city=pairing.eu_lead, **jobs())
+    checked(outcome, coordinator)
+    address = f"/pairings/{pairing.slug}/outcomes/"
+    recorded = personal_data(delegate)["outcomes_recorded"]
+    assert [(row["outcome"], row["address"]) for row in recorded] == [(outcome.title, address)]
+    assert [row["outcome"] for row in personal_data(coordinator)["outcomes_checked"]] == [
+        outcome.title
+    ]
