@@ -1,11 +1,9 @@
 """What a practice accepts as attachments and cover images; the checks themselves are the
 platform's (``worldcities.uploads``)."""
 
-from worldcities.uploads import KINDS, validate_upload
+from worldcities.uploads import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_upload
 
-MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 MAX_COVER_SIZE = 5 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = tuple(KINDS)
 COVER_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp")
 
 __all__ = [

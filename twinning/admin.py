@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -14,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cities.admin import ActionCheckboxMixin, VersionsMixin
 from worldcities.audit import HistoryAdmin
 from worldcities.pagination import PageByKeysPaginator
+from worldcities.uploads import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_upload
 
 from . import exports
 from .models import (
@@ -31,6 +33,7 @@ from .models import (
     EditionCity,
     MatchDecision,
     Milestone,
+    Outcome,
     Pairing,
     PairingMember,
     PairingStatusChange,
@@ -47,6 +50,8 @@ from .services import (
     call_invitation_send,
     edition_milestones_create,
     edition_versions,
+    outcome_check,
+    outcome_versions,
     pairing_set_status,
     pairing_slug_new,
     pairing_versions,
@@ -718,3 +723,109 @@ class MatchDecisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+class OutcomeAdminForm(forms.ModelForm):
+    """An evidence file uploaded here is checked as on the site."""
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "pairing",
+            "action",
+            "city",
+            "kind",
+            "title",
+            "description",
+            "quantity",
+            "amount",
+            "currency",
+            "funder",
+            "achieved_on",
+            "source",
+            "evidence_url",
+            "evidence_file",
+        ]
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if isinstance(upload, UploadedFile):  # a new file, not the one already kept
+            self.instance.evidence_content_type = validate_upload(
+                upload, allowed=ATTACHMENT_EXTENSIONS, max_size=MAX_ATTACHMENT_SIZE
+            )
+            self.instance.evidence_name = (upload.name or "")[:255]
+        return upload
+
+
+@admin.action(description=_("Check the selected outcomes"))
+def check_outcomes(modeladmin, request, queryset):
+    checked, refused = 0, []
+    for outcome in queryset.select_related("pairing__edition").prefetch_related("pairing__members"):
+        try:
+            outcome_check(outcome=outcome, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            refused.append(f"{outcome}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        else:
+            checked += 1
+    if checked:
+        modeladmin.message_user(
+            request, _("%(count)d outcome(s) checked.") % {"count": checked}, messages.SUCCESS
+        )
+    for reason in refused:
+        modeladmin.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(VersionsMixin, ActionCheckboxMixin, SimpleHistoryAdmin):
+    form = OutcomeAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "pairing",
+        "city",
+        "quantity",
+        "amount",
+        "currency",
+        "achieved_on",
+        "checked_at",
+    ]
+    list_filter = [
+        "kind",
+        ("checked_at", admin.EmptyFieldListFilter),
+        "pairing__edition",
+        ("city__country", admin.RelatedOnlyFieldListFilter),
+        "pairing__thematic_areas",
+        "currency",
+    ]
+    list_select_related = ["pairing__eu_lead", "pairing__partner_lead", "city"]
+    search_fields = [
+        "title",
+        "description",
+        "source",
+        "funder",
+        "pairing__eu_lead__name",
+        "pairing__partner_lead__name",
+    ]
+    autocomplete_fields = ["pairing", "action", "city"]
+    readonly_fields = [
+        "evidence_name",
+        "evidence_content_type",
+        "recorded_by",
+        "recorded_at",
+        "checked_by",
+        "checked_at",
+    ]
+    date_hierarchy = "achieved_on"
+    actions = [check_outcomes]
+
+    def versions_of(self, obj) -> list[str]:
+        return outcome_versions(obj.pairing_id)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+admin.site.register(Outcome.history.model, HistoryAdmin)

@@ -4,14 +4,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, ThematicArea, Topic
+from worldcities.currencies import CURRENCY_MESSAGE, currency_choices
+from worldcities.uploads import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_upload
 from worldcities.users.models import User
 
 from .models import (
     NOTE_REQUIRED,
+    OUTCOME_QUANTITY_MESSAGE,
     PROGRESS_MESSAGE,
     Action,
     Application,
     ApplicationPartner,
+    Outcome,
     status_progress_check,
 )
 
@@ -359,3 +363,79 @@ class MatchDecisionForm(MatchForm):
         choices=[(PIN, _("Pin")), (EXCLUDE, _("Exclude")), (UNDO, _("Undo"))],
         error_messages={"invalid_choice": _("Pin, exclude or undo.")},
     )
+
+
+def _accept(extensions) -> str:
+    return ",".join(f".{extension}" for extension in extensions)
+
+
+class OutcomeForm(forms.ModelForm):
+    """An outcome of a pairing, as a delegate of one of its cities or a coordinator records
+    it. The form checks what it can (the model's rules, the evidence file as practice
+    attachments are checked); the service checks again."""
+
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        required=False,
+        choices=[("", "—"), *currency_choices()],
+        error_messages={"invalid_choice": CURRENCY_MESSAGE},
+        help_text=_("ISO 4217 code. Amounts are kept in their currency and never converted."),
+    )
+    evidence_file = forms.FileField(
+        label=_("Evidence (file)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": _accept(ATTACHMENT_EXTENSIONS)}),
+        help_text=_("A PDF, an image or an office document of at most 10 MB."),
+    )
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "kind",
+            "title",
+            "city",
+            "action",
+            "quantity",
+            "amount",
+            "currency",
+            "funder",
+            "achieved_on",
+            "source",
+            "evidence_url",
+            "description",
+        ]
+        widgets = {
+            "achieved_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "amount": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            "quantity": forms.NumberInput(attrs={"min": 1, "step": 1}),
+        }
+        help_texts = {
+            "evidence_url": _("A page or a document online that shows it. A link or a file."),
+        }
+
+    def __init__(self, *args, pairing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pairing = pairing
+        self.fields["city"].queryset = City.objects.filter(
+            pk__in=pairing.member_city_ids()
+        ).order_by("name")
+        self.fields["city"].empty_label = None
+        self.fields["action"].queryset = Action.objects.filter(pairing=pairing).order_by(
+            "due_date", "id"
+        )
+        self.fields["quantity"].error_messages["min_value"] = OUTCOME_QUANTITY_MESSAGE
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            validate_upload(upload, allowed=ATTACHMENT_EXTENSIONS, max_size=MAX_ATTACHMENT_SIZE)
+            # The model's rule (a link or a file) reads it from the instance.
+            self.instance.evidence_file = upload
+        return upload
+
+    def service_fields(self) -> dict:
+        """What ``services.outcome_record`` takes of the cleaned data."""
+        data = dict(self.cleaned_data)
+        data.pop("evidence_file", None)
+        return data

@@ -5,7 +5,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import Organisation
 from worldcities import textsearch
+from worldcities.currencies import CURRENCY_MESSAGE, ISO_4217, validate_currency
 from worldcities.users.models import validate_time_zone
 
 PROGRESS_MESSAGE = _("Progress is a percentage between 0 and 100.")
@@ -1241,3 +1247,209 @@ class MatchDecision(models.Model):
 
     def __str__(self):
         return f"{self.eu_city} – {self.partner_city}: {self.get_kind_display()}"
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+OUTCOME_QUANTITY_MESSAGE = _("Say how many: a whole number of at least 1.")
+OUTCOME_AMOUNT_MESSAGE = _("An amount is zero or more, with a currency.")
+OUTCOME_EVIDENCE_MESSAGE = _("Give evidence: a link to it or a file.")
+
+
+def outcome_evidence_upload_to(instance, filename: str) -> str:
+    """A random name that keeps only the (already checked) extension."""
+    extension = PurePath(filename).suffix.lower()[:10]
+    return f"pairings/outcomes/{uuid.uuid4().hex}{extension}"
+
+
+class Outcome(models.Model):
+    """Something a pairing achieved that can be counted: jobs created, a contract or an
+    investment, a pilot launched, follow-up funding obtained. Recorded by a delegate of one of
+    its cities or a coordinator, with a date, a source and evidence; it counts in the
+    programme's figures only once a coordinator of the edition checked it.
+
+    It belongs to a pairing and, if it came from one, to an action of its plan; it happened in
+    one of the pairing's cities (which gives its country). An outcome that came from a
+    triple-helix opportunity will link to it the same way, through one more nullable foreign
+    key."""
+
+    class Kind(models.TextChoices):
+        JOBS = "jobs", _("Jobs created")
+        CONTRACT = "contract", _("Contract or investment")
+        PILOT = "pilot", _("Pilot launched")
+        FUNDING = "funding", _("Follow-up funding obtained")
+        AGREEMENT = "agreement", _("Agreement or memorandum signed")
+        OTHER = "other", _("Other")
+
+    # What each kind must say, besides its title, date, source and evidence.
+    NEEDS_QUANTITY = {Kind.JOBS, Kind.PILOT}
+    NEEDS_AMOUNT = {Kind.CONTRACT, Kind.FUNDING}
+    NEEDS_FUNDER = {Kind.FUNDING}
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    action = models.ForeignKey(
+        Action,
+        verbose_name=_("action"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text=_("The action of the plan it came from, if any."),
+    )
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        help_text=_("The member city where it happened."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(
+        _("what"),
+        max_length=200,
+        help_text=_("In a few words: “40 jobs at the new bus depot”, “Hydrogen bus pilot”."),
+    )
+    description = models.TextField(_("details"), max_length=4000, blank=True)
+    quantity = models.PositiveIntegerField(
+        _("how many"),
+        null=True,
+        blank=True,
+        help_text=_("Jobs created or pilots launched."),
+    )
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=OUTCOME_AMOUNT_MESSAGE)],
+        help_text=_("Of a contract, an investment or funding, in the currency below."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code, such as EUR or KRW. Amounts are never converted."),
+    )
+    funder = models.CharField(
+        _("funder"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who granted follow-up funding."),
+    )
+    achieved_on = models.DateField(_("date"))
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Where the figure comes from: a report, a contract, a press release."),
+    )
+    evidence_url = models.URLField(
+        _("evidence (link)"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    evidence_file = models.FileField(
+        _("evidence (file)"), upload_to=outcome_evidence_upload_to, max_length=200, blank=True
+    )
+    evidence_name = models.CharField(max_length=255, blank=True, editable=False)
+    evidence_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-achieved_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="outcome_amount_not_negative",
+                violation_error_message=OUTCOME_AMOUNT_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True, currency="")
+                | (Q(amount__isnull=False) & Q(currency__in=sorted(ISO_4217))),
+                name="outcome_amount_with_known_currency",
+                violation_error_message=CURRENCY_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["jobs", "pilot"]) | Q(quantity__gte=1),
+                name="outcome_counts_have_quantity",
+                violation_error_message=OUTCOME_QUANTITY_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["contract", "funding"]) | Q(amount__isnull=False),
+                name="outcome_money_has_amount",
+                violation_error_message=OUTCOME_AMOUNT_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(evidence_url="") | ~Q(evidence_file=""),
+                name="outcome_has_evidence",
+                violation_error_message=OUTCOME_EVIDENCE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True) | Q(checked_at__isnull=False),
+                name="outcome_checked_with_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["pairing", "checked_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind in self.NEEDS_QUANTITY and not self.quantity:
+            errors["quantity"] = OUTCOME_QUANTITY_MESSAGE
+        if self.kind in self.NEEDS_AMOUNT and self.amount is None:
+            errors["amount"] = _("Give the amount, in its currency.")
+        if self.amount is not None and not self.currency:
+            errors["currency"] = _("Give the currency of the amount.")
+        if self.currency and self.amount is None and "amount" not in errors:
+            errors["amount"] = _("Give the amount in %(currency)s, or no currency.") % {
+                "currency": self.currency
+            }
+        if self.kind in self.NEEDS_FUNDER and not self.funder.strip():
+            errors["funder"] = _("Say who granted the funding.")
+        if not self.evidence_url and not self.evidence_file:
+            errors["evidence_url"] = OUTCOME_EVIDENCE_MESSAGE
+        pairing = _related_or_none(self, "pairing")
+        action = _related_or_none(self, "action") if self.action_id else None
+        if pairing is not None and action is not None and action.pairing_id != pairing.pk:
+            errors["action"] = _("This action is not in this pairing's plan.")
+        if pairing is not None and self.city_id and self.city_id not in pairing.member_city_ids():
+            errors["city"] = _("Choose one of the pairing's member cities.")
+        edition = _related_or_none(pairing, "edition") if pairing is not None else None
+        if edition is not None and self.achieved_on and self.achieved_on < edition.start_date:
+            errors["achieved_on"] = _(
+                "The date lies before the edition starts (%(start)s): an outcome of the "
+                "exchange comes after it began."
+            ) % {"start": date_format(edition.start_date)}
+        if errors:
+            raise ValidationError(errors)

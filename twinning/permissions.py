@@ -12,6 +12,10 @@ withdraws them. Nobody else, applicants included, sees a score.
 
 Matchmaking (an edition's suggested pairings:
 pin, exclude, accept) is for programme staff and the edition's coordinators.
+
+Outcomes: whoever may update the plan's progress (delegates of its member cities, the
+edition's coordinators, staff) records the pairing's outcomes and sees those not yet checked;
+the edition's coordinators and staff check them. Everyone sees the checked ones.
 """
 
 import rules
@@ -98,3 +102,9 @@ rules.add_perm("twinning.manage_review", can_manage_review)
 rules.add_perm("twinning.declare_conflict", can_declare_conflict)
 rules.add_perm("twinning.score_application", can_score)
 rules.add_perm("twinning.match_edition", can_match_edition)
+
+can_record_outcome = can_update_action_progress
+can_check_outcome = can_manage_action_plan
+
+rules.add_perm("twinning.record_outcome", can_record_outcome)
+rules.add_perm("twinning.check_outcome", can_check_outcome)

@@ -43,6 +43,7 @@ from .models import (
     EditionCity,
     MatchDecision,
     Milestone,
+    Outcome,
     Pairing,
     PairingMember,
     PairingStatusChange,
@@ -885,3 +886,24 @@ def cities_like(city: City, *, shown: int = CITIES_LIKE_SHOWN) -> list:
     for match in matches[:shown]:
         match.reasons = matching.reasons(match, names)
     return matches[:shown]
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+def outcomes_of_pairing(pairing: Pairing, user):
+    """The pairing's outcomes the user may see, newest first, with what their list shows:
+    everyone sees the checked ones; whoever may record them (its member cities' delegates,
+    its edition's coordinators, staff) sees those waiting for a check too."""
+    outcomes = Outcome.objects.filter(pairing=pairing)
+    if not user.has_perm("twinning.record_outcome", pairing):
+        outcomes = outcomes.filter(checked_at__isnull=False)
+    return outcomes.select_related("city__country", "action", "recorded_by", "checked_by").order_by(
+        "-achieved_on", "-id"
+    )
+
+
+def outcome_of_pairing(pairing: Pairing, user, pk: int) -> Outcome:
+    """One outcome of the pairing among those the user may see; 404 otherwise. It gets the
+    pairing as loaded, whose members and edition the rules read."""
+    outcome = get_object_or_404(outcomes_of_pairing(pairing, user), pk=pk)
+    outcome.pairing = pairing
+    return outcome

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +36,7 @@ from .models import (
     EditionCity,
     MatchDecision,
     Milestone,
+    Outcome,
     Pairing,
     PairingStatusChange,
     ReviewAssignment,
@@ -300,8 +302,6 @@ def action_reminders_send(
     edition's coordinators). Each reminder goes once per due date: moving the date re-arms it.
     Everyone told about a batch of actions is told in one go (a fixed number of queries per
     batch, however many actions and people it holds)."""
-    from django.utils import timezone
-
     from worldcities.notifications.models import Kind
     from worldcities.notifications.services import Notice, notify_each
 
@@ -1227,3 +1227,104 @@ def match_assignment_accept(*, edition: Edition, by) -> list[Pairing]:
         )
         for match in matchmaking.assignment
     ]
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+# What shows the checked outcomes of every pairing: the home page's impact figures and charts.
+OUTCOMES = "outcomes"
+OUTCOME_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "city",
+    "action",
+    "quantity",
+    "amount",
+    "currency",
+    "funder",
+    "achieved_on",
+    "source",
+    "evidence_url",
+)
+
+
+def outcome_versions(pairing_id: int) -> list[str]:
+    """The versions a checked outcome moves (one not yet checked shows on no cached page): its
+    pairing's page, and the programme's impact figures (``outcomes``)."""
+    return [f"pairing:{pairing_id}", OUTCOMES]
+
+
+@transaction.atomic
+def outcome_record(*, pairing: Pairing, by, evidence_file=None, **fields) -> Outcome:
+    """Records an outcome of a pairing (delegates of its member cities, coordinators of its
+    edition, staff), with evidence as a link or a file (checked as practice attachments are).
+    It waits for a coordinator's check before it counts; the edition's coordinators are told,
+    in the background."""
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.services import notify_people_later
+    from worldcities.uploads import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_upload
+
+    if by is None or not by.has_perm("twinning.record_outcome", pairing):
+        raise PermissionDenied(
+            _(
+                "Only delegates of the pairing's cities, its edition's coordinators and "
+                "programme staff record its outcomes."
+            )
+        )
+    outcome = Outcome(pairing=pairing, recorded_by=by)
+    _apply(outcome, fields, OUTCOME_FIELDS)
+    outcome.currency = (outcome.currency or "").strip().upper()
+    if evidence_file:
+        try:
+            content_type = validate_upload(
+                evidence_file, allowed=ATTACHMENT_EXTENSIONS, max_size=MAX_ATTACHMENT_SIZE
+            )
+        except ValidationError as exc:
+            raise ValidationError({"evidence_file": exc.messages}) from exc
+        outcome.evidence_file = evidence_file
+        outcome.evidence_name = (evidence_file.name or "")[:255]
+        outcome.evidence_content_type = content_type
+    outcome.full_clean()
+    outcome._history_user = by
+    outcome.save()
+    coordinators = pairing.edition.coordinators.exclude(pk=by.pk).filter(is_active=True)
+    notify_people_later(
+        kind=Kind.OUTCOME_RECORDED,
+        target=outcome,
+        recipients=coordinators,
+        title=_("Outcome to check: %(outcome)s") % {"outcome": outcome.title},
+        body=_("%(pairing)s · %(kind)s, recorded by %(person)s")
+        % {"pairing": pairing, "kind": outcome.get_kind_display(), "person": by},
+        url=reverse("twinning:outcome_list", kwargs={"slug": pairing.slug}),
+        occasion="recorded",
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcome_check(*, outcome: Outcome, by) -> Outcome:
+    """A coordinator of the pairing's edition (or staff) checks an outcome against its
+    evidence: from then on it counts in the programme's figures."""
+    if by is None or not by.has_perm("twinning.check_outcome", outcome.pairing):
+        raise PermissionDenied(
+            _("Only the coordinators of the pairing's edition and programme staff check outcomes.")
+        )
+    locked = (
+        Outcome.objects.select_for_update(of=("self",))
+        .select_related("checked_by")
+        .get(pk=outcome.pk)
+    )
+    if locked.is_checked:
+        raise ValidationError(
+            _("%(person)s already checked this outcome on %(date)s.")
+            % {
+                "person": locked.checked_by or _("Someone"),
+                "date": date_format(timezone.localtime(locked.checked_at), "DATE_FORMAT"),
+            }
+        )
+    locked.checked_by = by
+    locked.checked_at = timezone.now()
+    locked._history_user = by
+    locked.save(update_fields=["checked_by", "checked_at"])
+    versions.bump(*outcome_versions(locked.pairing_id))
+    return locked

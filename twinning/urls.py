@@ -19,6 +19,18 @@ urlpatterns = [
         views.action_progress,
         name="action_progress",
     ),
+    path("pairings/<slug:slug>/outcomes/", views.outcome_list, name="outcome_list"),
+    path("pairings/<slug:slug>/outcomes/new/", views.outcome_create, name="outcome_create"),
+    path(
+        "pairings/<slug:slug>/outcomes/<int:pk>/check/",
+        views.outcome_check,
+        name="outcome_check",
+    ),
+    path(
+        "pairings/<slug:slug>/outcomes/<int:pk>/evidence/",
+        views.outcome_evidence,
+        name="outcome_evidence",
+    ),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
     # The review of a call's applications: reviewers their own, programme staff the rest.
     path("review/", views.review_list, name="review_list"),

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cities.paging import list_query, paginate
@@ -29,15 +29,30 @@ from .forms import (
     DecisionForm,
     MatchDecisionForm,
     MatchForm,
+    OutcomeForm,
     ScoreForm,
 )
+from .impact import impact_of
 from .maps import pairing_map
-from .models import Application, MatchDecision
+from .models import Application, MatchDecision, Outcome
 from .sections import application_sections, edition_sections, pairing_sections
 
 # The pairing list shows the pairings, their editions and the names of their cities, countries
 # and thematic areas; so do its filters' choices.
 PAIRING_LIST_SHOWS = ["pairings", "cities"]
+
+# What the refused page says to someone who may not record, check or read an outcome.
+RECORD_REFUSED = gettext_lazy(
+    "Only delegates of this pairing's cities, the coordinators of its edition and programme "
+    "staff record its outcomes."
+)
+CHECK_REFUSED = gettext_lazy(
+    "Only the coordinators of this pairing's edition and programme staff check its outcomes."
+)
+EVIDENCE_REFUSED = gettext_lazy(
+    "The evidence of an outcome is for the delegates of the pairing's cities, the "
+    "coordinators of its edition and programme staff."
+)
 
 
 # --- Public pages -------------------------------------------------------------------------------
@@ -866,4 +881,98 @@ def matchmaking_assignment(request, slug):
             "%(count)d pairing was created.", "%(count)d pairings were created.", len(pairings)
         )
         % {"count": len(pairings)},
+    )
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+def _pairing_for_outcomes(request, slug, perm, refusal):
+    """The pairing, if the user holds ``perm`` on it; 404 if it does not exist, else 403 with
+    ``refusal`` (the refused page says it)."""
+    pairing = selectors.pairing_for_change(slug)
+    if not request.user.has_perm(perm, pairing):
+        raise PermissionDenied(refusal)
+    return pairing
+
+
+def _outcome_context(request, pairing) -> dict:
+    return {
+        "pairing": pairing,
+        "can_record": request.user.has_perm("twinning.record_outcome", pairing),
+        "can_check": request.user.has_perm("twinning.check_outcome", pairing),
+    }
+
+
+@require_GET
+def outcome_list(request, slug):
+    """A pairing's outcomes and what its checked ones add up to. Everyone sees the checked
+    ones; its cities' delegates, its coordinators and staff also those waiting for a check."""
+    pairing = selectors.pairing_for_change(slug)
+    context = _outcome_context(request, pairing)
+    outcomes = list(selectors.outcomes_of_pairing(pairing, request.user))
+    context.update(
+        outcomes=outcomes,
+        impact=impact_of(Outcome.objects.filter(pairing=pairing, checked_at__isnull=False)),
+        waiting=sum(1 for outcome in outcomes if not outcome.is_checked),
+    )
+    return render(request, "twinning/outcome_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_create(request, slug):
+    pairing = _pairing_for_outcomes(request, slug, "twinning.record_outcome", RECORD_REFUSED)
+    form = OutcomeForm(request.POST or None, request.FILES or None, pairing=pairing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_record(
+                pairing=pairing,
+                by=request.user,
+                evidence_file=form.cleaned_data.get("evidence_file"),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(
+                request, _("The outcome was recorded. It counts once a coordinator checked it.")
+            )
+            return redirect("twinning:outcome_list", slug=pairing.slug)
+    return render(request, "twinning/outcome_form.html", {"pairing": pairing, "form": form})
+
+
+@login_required
+@require_POST
+def outcome_check(request, slug, pk):
+    pairing = _pairing_for_outcomes(request, slug, "twinning.check_outcome", CHECK_REFUSED)
+    outcome = selectors.outcome_of_pairing(pairing, request.user, pk)
+    error = None
+    try:
+        outcome = services.outcome_check(outcome=outcome, by=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        outcome = selectors.outcome_of_pairing(pairing, request.user, pk)
+    if request.htmx:
+        context = {**_outcome_context(request, pairing), "outcome": outcome, "error": error}
+        return render(request, "twinning/partials/outcome_row.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("“%s” was checked: it counts now.") % outcome.title)
+    return redirect("twinning:outcome_list", slug=pairing.slug)
+
+
+@login_required
+@require_GET
+def outcome_evidence(request, slug, pk):
+    """The evidence file of an outcome, as a download, for those who record and check the
+    pairing's outcomes."""
+    pairing = _pairing_for_outcomes(request, slug, "twinning.record_outcome", EVIDENCE_REFUSED)
+    outcome = selectors.outcome_of_pairing(pairing, request.user, pk)
+    if not outcome.evidence_file:
+        raise Http404
+    extension = outcome.evidence_file.name.rsplit(".", 1)[-1].lower()
+    return file_download(
+        outcome.evidence_file,
+        filename=f"{pairing.slug}-outcome-{outcome.pk}.{extension}",
+        content_type=outcome.evidence_content_type or None,
     )

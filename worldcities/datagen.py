@@ -36,6 +36,7 @@ from twinning.models import (
     CallDocument,
     CallQuestion,
     Edition,
+    Outcome,
     Pairing,
     PairingMember,
     ReviewAssignment,
@@ -448,6 +449,34 @@ class Generator:
                 )
         return _batched(Action, rows)
 
+    def outcomes(self, pairings, coordinators):
+        """Up to three outcomes per pairing, of every kind, about half of them checked."""
+        rng, rows = self.rng, []
+        for pairing in pairings:
+            for k in range(rng.randint(0, 3)):
+                kind = rng.choice(list(Outcome.Kind.values))
+                money = kind in ("contract", "funding")
+                checked = bool(coordinators) and rng.random() < 0.5
+                rows.append(
+                    Outcome(
+                        pairing=pairing,
+                        city=rng.choice([pairing.eu_lead, pairing.partner_lead]),
+                        kind=kind,
+                        title=f"{rng.choice(OUTCOMES).capitalize()} ({k + 1})",
+                        quantity=rng.randint(1, 80) if kind in ("jobs", "pilot") else None,
+                        amount=Decimal(rng.randint(1, 900) * 1000) if money else None,
+                        currency=rng.choice(["EUR", "KRW", "AUD", "ZAR"]) if money else "",
+                        funder="Regional development fund" if kind == "funding" else "",
+                        achieved_on=pairing.edition.start_date
+                        + datetime.timedelta(days=rng.randint(60, 500)),
+                        source="Annual report of the city",
+                        evidence_url="https://example.org/evidence",
+                        checked_by=rng.choice(coordinators) if checked else None,
+                        checked_at=ANCHOR if checked else None,
+                    )
+                )
+        return _batched(Outcome, rows)
+
     def practices(self, pairings, cities, organisations, users, tax):
         rng = self.rng
         total = self.n["practices"]
@@ -732,6 +761,7 @@ class Generator:
             pairings = self.pairings(editions, eu_cities, partner_cities, tax)
             log(f"  pairings {len(pairings)}")
             self.actions(pairings, users, organisations)
+            self.outcomes(pairings, coordinators)
             delegates = [u for u in users if u.role == Role.DELEGATE]
             self.practices(pairings, cities, organisations, delegates, tax)
             self.meetings(editions, pairings, eu_cities, partner_cities, delegates, tax)

@@ -1,14 +1,15 @@
 """The demonstration edition: an example edition, clearly named as such, that is live on the day
 the demo is loaded (``seed_demo``, which ``make run`` runs), so that every stage of the cycle can
 be tried: its call and the cities it selected, two pairings, a launch already held (to evaluate),
-upcoming meetings open for registration with delegation quotas and a visit with few places, and
-actions due in the coming weeks.
+upcoming meetings open for registration with delegation quotas and a visit with few places,
+actions due in the coming weeks, and outcomes of the Busan pairing (three checked, one waiting
+for the coordinator's check).
 
 Its dates are counted from the day it is loaded: the edition started ``LIVE_DAY`` days before.
 Loading it again on a later day moves the whole edition (its cycle, meetings, agenda, pairings'
-history and actions' due dates) by the days that passed, so it stays live; on the same day it
-changes nothing. It is not one of the programme's editions: its name, description, meeting
-titles and pairings' notes say so."""
+history, actions' due dates and outcomes' dates) by the days that passed, so it stays live; on
+the same day it changes nothing. It is not one of the programme's editions: its name,
+description, meeting titles and pairings' notes say so."""
 
 import datetime
 import zoneinfo
@@ -16,6 +17,7 @@ import zoneinfo
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cities.models import City, Country, Organisation, ThematicArea, Topic
 from meetings.models import (
@@ -37,6 +39,7 @@ from twinning.models import (
     Edition,
     EditionCity,
     Milestone,
+    Outcome,
     Pairing,
     PairingStatusChange,
     ReviewAssignment,
@@ -48,6 +51,8 @@ from twinning.services import (
     action_create,
     edition_create,
     edition_versions,
+    outcome_check,
+    outcome_record,
     pairing_set_status,
 )
 from worldcities import versions
@@ -192,6 +197,7 @@ def _move(edition: Edition, delta: datetime.timedelta) -> None:
         arrival_at=F("arrival_at") + delta, departure_at=F("departure_at") + delta
     )
     Action.objects.filter(pairing__edition=edition).update(due_date=F("due_date") + delta)
+    Outcome.objects.filter(pairing__edition=edition).update(achieved_on=F("achieved_on") + delta)
     PairingStatusChange.objects.filter(pairing__edition=edition).update(
         changed_at=F("changed_at") + delta
     )
@@ -236,6 +242,7 @@ def _create(today, now, coordinator, delegates) -> Edition:
         date_lifecycle(pairing, dates, note=NOTE)
         pairings[partner] = pairing
     _actions(pairings["Busan"], today, coordinator, delegates)
+    _outcomes(pairings["Busan"], today, coordinator, delegates)
     _meetings(edition, pairings, cities, today, now, delegates)
     _call(edition, cities, now, delegates)
     return edition
@@ -417,6 +424,67 @@ def _actions(pairing: Pairing, today, coordinator, delegates) -> None:
             owner_organisation=owner.organisation if owner else None,
             due_date=today + datetime.timedelta(days=days),
         )
+
+
+# The Busan pairing's outcomes: (kind, title, the city's side, days before the load, fields,
+# checked by the coordinator). The one left unchecked is there for the coordinator to check.
+OUTCOMES = [
+    (
+        Outcome.Kind.PILOT,
+        "Fuel-cell bus pilot on a Barcelona line",
+        "eu",
+        20,
+        {"quantity": 1, "source": "Barcelona transport authority, pilot decision"},
+        True,
+    ),
+    (
+        Outcome.Kind.JOBS,
+        "Jobs at the hydrogen refuelling station",
+        "partner",
+        15,
+        {"quantity": 12, "source": "Busan Metropolitan City, economic office"},
+        True,
+    ),
+    (
+        Outcome.Kind.FUNDING,
+        "Follow-up funding for the roof survey",
+        "eu",
+        10,
+        {
+            "amount": 250000,
+            "currency": "EUR",
+            "funder": "Catalan energy agency",
+            "source": "Grant agreement",
+        },
+        True,
+    ),
+    (
+        Outcome.Kind.CONTRACT,
+        "Supply contract for rooftop solar panels",
+        "partner",
+        5,
+        {"amount": 480000000, "currency": "KRW", "source": "Busan procurement notice"},
+        False,
+    ),
+]
+
+
+def _outcomes(pairing: Pairing, today, coordinator, delegates) -> None:
+    by_city = {person.city_id: person for person in delegates}
+    for kind, title, side, days_ago, fields, checked in OUTCOMES:
+        city = pairing.eu_lead if side == "eu" else pairing.partner_lead
+        outcome = outcome_record(
+            pairing=pairing,
+            by=by_city.get(city.pk) or coordinator,
+            kind=kind,
+            title=title,
+            city=city,
+            achieved_on=today - datetime.timedelta(days=days_ago),
+            evidence_url=f"https://news.demo.worldcities.test/{slugify(title)}",
+            **fields,
+        )
+        if checked:
+            outcome_check(outcome=outcome, by=coordinator)
 
 
 # The meetings, by days from the day the demo is loaded: the first and last day, the hours (in

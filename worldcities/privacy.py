@@ -8,7 +8,7 @@ from django.utils import timezone
 from cities.models import ContactMessage, Opportunity, OpportunityResponse
 from meetings.models import AgendaSignup, CalendarFeedToken, Evaluation, Registration
 from practices.models import Comment, Follow, PendingUpload, Practice
-from twinning.models import ActionProgressUpdate
+from twinning.models import ActionProgressUpdate, Outcome
 from worldcities.notifications.models import EmailMessage, Notification, NotificationPreference
 from worldcities.users.models import ApiToken, User
 from worldcities.users.services import people_changed
@@ -148,6 +148,18 @@ def personal_data(user) -> dict:
             for action, status, progress, note in ActionProgressUpdate.objects.filter(author=user)
             .order_by("created_at", "pk")
             .values_list("action__title", "status", "progress", "note")
+        ],
+        "outcomes_recorded": [
+            {"outcome": title, "address": f"/pairings/{slug}/outcomes/", "recorded": _stamp(at)}
+            for title, slug, at in Outcome.objects.filter(recorded_by=user)
+            .order_by("recorded_at", "pk")
+            .values_list("title", "pairing__slug", "recorded_at")
+        ],
+        "outcomes_checked": [
+            {"outcome": title, "address": f"/pairings/{slug}/outcomes/", "checked": _stamp(at)}
+            for title, slug, at in Outcome.objects.filter(checked_by=user)
+            .order_by("checked_at", "pk")
+            .values_list("title", "pairing__slug", "checked_at")
         ],
     }
 

@@ -1,5 +1,7 @@
 """Reads that span the apps: the home page's figures, the search across the site."""
 
+from django.utils.translation import gettext as _
+
 from cities.models import City
 from cities.selectors import cities_matching
 from meetings.selectors import in_reader_language as meetings_in_reader_language
@@ -12,8 +14,10 @@ from meetings.selectors import (
 from practices.models import Practice
 from practices.selectors import in_reader_language as practices_in_reader_language
 from practices.selectors import practices_matching
+from twinning.impact import impact_columns, impact_of, impact_per, programme_mix
 from twinning.models import Pairing
 from twinning.selectors import pairings_matching
+from worldcities.charts import bar_chart
 
 
 def programme_figures() -> dict:
@@ -24,6 +28,32 @@ def programme_figures() -> dict:
         "pairings": Pairing.objects.exclude(status=Pairing.Status.WITHDRAWN).count(),
         "practices": Practice.objects.published().count(),
         "upcoming_meetings": upcoming_meetings_count(),
+    }
+
+
+def programme_impact() -> dict:
+    """What the checked outcomes of every pairing add up to, in all and per edition, country
+    and thematic area, with the triple-helix mix of the pairings' organisations and the charts
+    of jobs per country and of that mix: five queries, however many outcomes."""
+    per_country = impact_per("country")
+    mix = programme_mix()
+    return {
+        "impact": impact_of(),
+        "impact_columns": impact_columns(),
+        "per_edition": impact_per("edition"),
+        "per_country": per_country,
+        "per_area": impact_per("area"),
+        "mix": mix,
+        "jobs_chart": bar_chart(
+            id="jobs-per-country",
+            title=_("Jobs created per country"),
+            rows=[(name, impact.jobs) for name, impact in per_country],
+        ),
+        "mix_chart": bar_chart(
+            id="triple-helix-mix",
+            title=_("Organisations of the pairings per sector"),
+            rows=mix,
+        ),
     }
 
 

@@ -41,6 +41,10 @@ KINDS = {
     "xls": Kind("application/vnd.ms-excel", "ole"),
     "ppt": Kind("application/vnd.ms-powerpoint", "ole"),
 }
+# What the platform accepts as a document (practice attachments, outcomes' evidence, shared
+# documents) unless an app says otherwise.
+ATTACHMENT_EXTENSIONS = tuple(KINDS)
+MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 
 
 def _content_matches(upload, kind: Kind) -> bool:

@@ -23,7 +23,13 @@ from cities.selectors import thematic_areas_with_topics
 from twinning.selectors import editions_for_home
 from worldcities import timezones, versions
 from worldcities.privacy import account_erase, personal_data
-from worldcities.selectors import SEARCH_KINDS, home_highlights, programme_figures, site_search
+from worldcities.selectors import (
+    SEARCH_KINDS,
+    home_highlights,
+    programme_figures,
+    programme_impact,
+    site_search,
+)
 from worldcities.textsearch import SearchTermsForm
 
 logger = logging.getLogger(__name__)
@@ -31,8 +37,17 @@ logger = logging.getLogger(__name__)
 
 # The home page counts and lists cities, editions and pairings, thematic areas, published
 # practices and upcoming meetings; what is upcoming changes with the clock too (the next
-# meetings may stay on the page ten minutes after they started).
-HOME_SHOWS = ["cities", "pairings", "practices:published", "meetings", versions.every(10 * 60)]
+# meetings may stay on the page ten minutes after they started). Its impact figures add up the
+# checked outcomes (``outcomes``) and count the organisations owning actions (``actions``).
+HOME_SHOWS = [
+    "cities",
+    "pairings",
+    "practices:published",
+    "meetings",
+    "outcomes",
+    "actions",
+    versions.every(10 * 60),
+]
 
 
 def _home_content() -> str:
@@ -42,6 +57,7 @@ def _home_content() -> str:
             "figures": programme_figures(),
             "editions": editions_for_home(),
             "thematic_areas": thematic_areas_with_topics(),
+            **programme_impact(),
             **home_highlights(None),
         },
     )

@@ -20,6 +20,7 @@ from twinning.models import (
     Edition,
     EditionCity,
     Milestone,
+    Outcome,
     Pairing,
     PairingMember,
     ReviewAssignment,
@@ -247,3 +248,20 @@ class ScoreFactory(factory.django.DjangoModelFactory):
         ReviewCriterionFactory, call=factory.SelfAttribute("..assignment.application.call")
     )
     value = 3
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """Jobs created in the pairing's EU lead city, not yet checked (``checked_by=…`` with
+    ``checked_at=…`` for a checked one)."""
+
+    class Meta:
+        model = Outcome
+
+    pairing = factory.SubFactory(PairingFactory)
+    city = factory.LazyAttribute(lambda outcome: outcome.pairing.eu_lead)
+    kind = Outcome.Kind.JOBS
+    title = factory.Sequence(lambda n: f"Outcome {n}")
+    quantity = 10
+    achieved_on = datetime.date(2018, 2, 1)
+    source = "The city's annual report"
+    evidence_url = "https://example.org/report.pdf"

@@ -45,6 +45,9 @@ NOT_COVERED = {
     "media": "serves uploaded files in development only",
     "cities:opportunity_confirm": "a form's target: it answers POST only",
     "opendata:download": "serves a built file and reads no row (tests/opendata cover it)",
+    "twinning:outcome_evidence": "generated outcomes have no uploaded evidence "
+    "(tests/twinning/test_outcomes.py covers it)",
+    "twinning:outcome_check": "a form's target: it answers POST only",
 }
 # Views from other packages: their queries do not depend on our data.
 FOREIGN_MODULES = ("allauth.", "django.views.")

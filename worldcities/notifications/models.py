@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
         _("An answer to my opportunity, or the confirmation that we are in touch"),
     )
     APPLICATION_DECISION = "application_decision", _("The decision on my city's application")
+    OUTCOME_RECORDED = "outcome_recorded", _("Outcomes of my editions' pairings to check")
 
 
 class Delivery(models.TextChoices):

@@ -14,7 +14,8 @@ from cities.models import City, Organisation, ThematicArea
 from meetings.models import DelegationQuota, Evaluation, Meeting, MeetingOutcome, Registration
 from practices.models import Practice, Transfer
 from practices.permissions import edition_scope_q
-from twinning.models import Action, Edition, Pairing
+from twinning.impact import Impact, checked_outcomes, impact_of, impact_per, triple_helix_mix
+from twinning.models import Action, Edition, Outcome, Pairing
 from twinning.selectors import actions_with_latest_update
 from worldcities.formats import date_format, zone_label
 
@@ -185,9 +186,128 @@ def edition_progress(edition: Edition, today: datetime.date | None = None) -> Re
             chart=True,
         )
     )
+    _edition_impact(edition, pairings, report)
     _edition_meetings(edition, report)
     _edition_practices(edition, report)
     return report
+
+
+def _impact_figures(impact: Impact) -> list[tuple[str, object]]:
+    return [
+        (_("Outcomes checked"), impact.outcomes),
+        (_("Jobs created"), impact.jobs),
+        (_("Pilots launched"), impact.pilots),
+        (_("Contracts and investments"), impact.contracts_text or "—"),
+        (_("Follow-up funding"), impact.funding_text or "—"),
+    ]
+
+
+def _impact_columns(first: str) -> list[str]:
+    """The headings of ``_impact_row``: jobs first, which the chart draws."""
+    return [
+        first,
+        _("Jobs created"),
+        _("Outcomes"),
+        _("Pilots launched"),
+        _("Contracts and investments"),
+        _("Follow-up funding"),
+    ]
+
+
+def _impact_row(name: str, impact: Impact) -> list:
+    return [
+        name,
+        impact.jobs,
+        impact.outcomes,
+        impact.pilots,
+        impact.contracts_text or "—",
+        impact.funding_text or "—",
+    ]
+
+
+def _outcome_figure(outcome: Outcome) -> str:
+    parts = []
+    if outcome.quantity:
+        parts.append(str(outcome.quantity))
+    if outcome.amount is not None:
+        places = 0 if outcome.amount == outcome.amount.to_integral_value() else 2
+        parts.append(f"{outcome.currency} {outcome.amount:,.{places}f}")
+    if outcome.funder:
+        parts.append(_("from %(funder)s") % {"funder": outcome.funder})
+    return " ".join(parts) or "—"
+
+
+def _outcomes_table(outcomes, *, with_pairing: bool) -> Table:
+    columns = [_("Outcome"), _("Kind"), _("Figure"), _("City"), _("Date"), _("Source")]
+    columns += [_("Checked by"), _("Checked on")]
+    rows = [
+        [
+            outcome.title,
+            outcome.get_kind_display(),
+            _outcome_figure(outcome),
+            outcome.city.name,
+            outcome.achieved_on,
+            outcome.source,
+            str(outcome.checked_by or "—"),
+            timezone.localdate(outcome.checked_at),
+        ]
+        for outcome in outcomes
+    ]
+    if with_pairing:
+        columns.insert(0, _("Pairing"))
+        rows = [[str(o.pairing), *row] for o, row in zip(outcomes, rows, strict=True)]
+    return Table(_("Checked outcomes"), columns, rows)
+
+
+def _checked_outcomes_rows(**filters) -> list[Outcome]:
+    return list(
+        checked_outcomes()
+        .filter(**filters)
+        .select_related("city", "checked_by", "pairing__eu_lead", "pairing__partner_lead")
+        .order_by("pairing__partner_lead__name", "-achieved_on", "pk")
+    )
+
+
+def _mix_columns(first: str) -> list[str]:
+    return [first, *(sector.label for sector in Organisation.Sector)]
+
+
+def _edition_impact(edition: Edition, pairings: list[Pairing], report: ReportData) -> None:
+    """The checked outcomes of the edition's pairings: what they add up to, in all, per
+    country and per thematic area, each of them, and the triple-helix mix of each pairing's
+    organisations."""
+    in_edition = checked_outcomes().filter(pairing__edition=edition)
+    report.figures.extend(_impact_figures(impact_of(in_edition)))
+    report.tables.append(
+        Table(
+            _("Impact per country"),
+            _impact_columns(_("Country")),
+            [_impact_row(name, impact) for name, impact in impact_per("country", in_edition)],
+            chart=True,
+        )
+    )
+    report.tables.append(
+        Table(
+            _("Impact per thematic area"),
+            _impact_columns(_("Thematic area")),
+            [_impact_row(name, impact) for name, impact in impact_per("area", in_edition)],
+            chart=True,
+        )
+    )
+    report.tables.append(
+        _outcomes_table(_checked_outcomes_rows(pairing__edition=edition), with_pairing=True)
+    )
+    mix = triple_helix_mix(pairings)
+    report.tables.append(
+        Table(
+            _("Triple-helix mix of each pairing's organisations"),
+            _mix_columns(_("Pairing")),
+            [
+                [str(pairing), *(mix[pairing.pk][sector] for sector in Organisation.Sector)]
+                for pairing in pairings
+            ],
+        )
+    )
 
 
 def _actions_prefetch() -> Prefetch:
@@ -319,6 +439,7 @@ def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> R
             (_("Average progress (%)"), _average([a.progress for a in actions])),
         ],
     )
+    report.figures.extend(_impact_figures(impact_of(checked_outcomes().filter(pairing=pairing))))
     report.tables.append(
         Table(_("Members"), [_("City"), _("Country"), _("Side"), _("Role")], members)
     )
@@ -364,6 +485,18 @@ def pairing_one_pager(pairing: Pairing, today: datetime.date | None = None) -> R
         taken_up[transfer.practice_id].append(
             f"{transfer.city.name} ({transfer.get_status_display()})"
         )
+    report.tables.append(
+        _outcomes_table(_checked_outcomes_rows(pairing=pairing), with_pairing=False)
+    )
+    mix = triple_helix_mix([pairing])[pairing.pk]
+    report.tables.append(
+        Table(
+            _("Triple-helix mix of the pairing's organisations"),
+            [_("Sector"), _("Organisations")],
+            [[sector.label, mix[sector]] for sector in Organisation.Sector],
+            chart=True,
+        )
+    )
     report.tables.append(
         Table(
             _("Practices exchanged"),
