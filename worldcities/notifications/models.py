@@ -27,6 +27,13 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", _("Actions I own that are due soon or overdue")
     MEETING_CHANGED = "meeting_changed", _("Changes to meetings I registered for")
     REPORT_READY = "report_ready", _("A report I asked for is ready")
+    WORKSPACE_THREAD = "workspace_thread", _("A new thread in my pairing's workspace")
+    DISCUSSION_REPLY = "discussion_reply", _("A reply in a discussion I take part in")
+    MENTION = "mention", _("Someone mentions me in a discussion")
+    DOCUMENT_VERSION = (
+        "document_version",
+        _("A new document or a new version of one in my pairing's workspace"),
+    )
 
 
 class Delivery(models.TextChoices):
