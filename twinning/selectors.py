@@ -392,7 +392,7 @@ def threads_for_reader(threads, user):
     """``threads`` newest activity first, each with who started it and ``unread``: the
     reader's unread messages in it."""
     return (
-        threads.select_related("author")
+        threads.select_related("author", "pairing", "thematic_area")
         .annotate(unread=_unread(user))
         .order_by("-last_posted_at", "-id")
     )

@@ -1,17 +1,22 @@
 import datetime
 
 import factory
+from django.core.files.base import ContentFile
 
 from tests.cities.factories import CityFactory, PartnerCityFactory
 from tests.users.factories import DelegateFactory
 from twinning.models import (
     Action,
     ActionProgressUpdate,
+    Document,
+    DocumentVersion,
     Edition,
     EditionCity,
+    Message,
     Milestone,
     Pairing,
     PairingMember,
+    Thread,
 )
 
 
@@ -100,3 +105,67 @@ class EditionCityFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     city = factory.SubFactory(CityFactory)
     goals = "Cut the emissions of public transport and grow the local hydrogen industry."
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A discussion of a pairing's workspace (``thematic_area=…, pairing=None`` for the
+    community), with its opening message (``MessageFactory`` adds replies)."""
+
+    class Meta:
+        model = Thread
+        skip_postgeneration_save = True
+
+    pairing = factory.SubFactory(PairingFactory)
+    title = factory.Sequence(lambda n: f"Discussion {n}")
+    author = factory.SubFactory(DelegateFactory)
+    message_count = 1
+
+    @factory.post_generation
+    def opening(obj, create, extracted, **kwargs):
+        if create:
+            MessageFactory(thread=obj, author=obj.author, body=extracted or "Let us start.")
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(DelegateFactory)
+    body = factory.Sequence(lambda n: f"Message {n}: what we learnt.")
+    body_html = factory.LazyAttribute(lambda o: f"<p>{o.body}</p>")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A document of a pairing's library with its first version (a small PDF)."""
+
+    class Meta:
+        model = Document
+        skip_postgeneration_save = True
+
+    pairing = factory.SubFactory(PairingFactory)
+    title = factory.Sequence(lambda n: f"Document {n}")
+    created_by = factory.SubFactory(DelegateFactory)
+
+    @factory.post_generation
+    def first_version(obj, create, extracted, **kwargs):
+        if create:
+            version = DocumentVersionFactory(document=obj, number=1, uploaded_by=obj.created_by)
+            obj.latest_version = version
+            obj.save(update_fields=["latest_version"])
+
+
+class DocumentVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentVersion
+
+    document = factory.SubFactory(DocumentFactory)
+    number = 1
+    file = factory.LazyFunction(lambda: ContentFile(PDF, name="plan.pdf"))
+    original_name = "plan.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+    uploaded_by = factory.SubFactory(DelegateFactory)
