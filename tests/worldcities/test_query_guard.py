@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from cities.models import City, Organisation, ThematicArea, Topic
 from meetings.models import AgendaItem, Meeting, Registration
 from practices.models import Practice
-from twinning.models import Action, Edition, Pairing
+from twinning.models import Action, Document, Edition, Pairing, Thread
 from worldcities import datagen
 from worldcities.users.models import User
 
@@ -68,13 +68,20 @@ def _fill(route: str, name: str):
     practice = Practice.objects.published().order_by("pk").first()
     pairing = Pairing.objects.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
+    document = Document.objects.filter(pairing=pairing).order_by("pk").first()
+    community = Thread.objects.filter(thematic_area__isnull=False).order_by("pk").first()
     objects = {
         "practices/": {"slug": practice.slug},
         "cities/": {"slug": City.objects.order_by("pk").first().slug},
         "pairings/": {
             "slug": pairing.slug,
             "pk": Action.objects.filter(pairing=pairing).order_by("pk").first().pk,
+            # The pairing's workspace: a thread, a document and its first version.
+            "thread_pk": Thread.objects.filter(pairing=pairing).order_by("pk").first().pk,
+            "document_pk": document.pk,
+            "number": 1,
         },
+        "community/": {"area": community.thematic_area.slug, "thread_pk": community.pk},
         "editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
