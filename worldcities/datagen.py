@@ -682,11 +682,16 @@ def fill_documents(pairings, delegates, rng) -> None:
     Document.objects.bulk_update(documents, ["latest_version"], batch_size=BATCH)
 
 
+def busy_workspace() -> Pairing:
+    """The pairing whose workspace the benchmark fills and reads: the first generated one."""
+    return Pairing.objects.filter(slug__startswith="gen-").order_by("pk").first()
+
+
 def workspace_fill(*, messages: int = 5000, documents: int = 500, seed: int = 0) -> Pairing:
     """The benchmark's busy workspace: the first generated pairing's, filled up to
     ``messages`` messages (in threads of about twenty) and ``documents`` documents."""
     rng = random.Random(seed)
-    pairing = Pairing.objects.filter(slug__startswith="gen-").order_by("pk").first()
+    pairing = busy_workspace()
     delegates = list(
         User.objects.filter(email__endswith=GENERATED_DOMAIN, role=Role.DELEGATE)[:200]
     )

@@ -126,3 +126,19 @@ def test_loaded_on_an_earlier_day_it_moves_along_and_stays_live():
     assert open_for_registration(edition).count() >= 2
     for pk, starts_at in Meeting.objects.filter(edition=edition).values_list("pk", "starts_at"):
         assert starts_at - starts[pk] == datetime.timedelta(days=40)
+
+
+def test_the_demo_pairings_have_discussions_and_documents_to_try(seeded, client):
+    from django.urls import reverse
+
+    from twinning.models import Document, Thread
+
+    busan = Pairing.objects.get(edition=seeded, partner_lead__name="Busan")
+    thread = Thread.objects.get(pairing=busan)
+    assert thread.message_count == 2
+    document = Document.objects.get(pairing=busan)
+    assert document.versions.count() == 2 and document.latest_version.number == 2
+    assert Thread.objects.filter(pairing__edition=seeded).exclude(pairing=busan).exists()
+    client.force_login(User.objects.get(email=BARCELONA))
+    page = client.get(reverse("twinning:workspace", args=[busan.slug])).content.decode()
+    assert thread.title in page

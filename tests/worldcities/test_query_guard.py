@@ -36,6 +36,8 @@ NOT_COVERED = {
     "(tests/meetings/test_translations.py holds the translations page flat)",
     "meetings:translation_check": "a form's target: it answers POST only",
     "media": "serves uploaded files in development only",
+    "twinning:document_download": "serves a stored file under a policy of its own "
+    "(tests/twinning/test_workspace.py downloads each version)",
     "opendata:download": "serves a built file and reads no row (tests/opendata cover it)",
 }
 # Views from other packages: their queries do not depend on our data.
