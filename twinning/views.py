@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cities.paging import PER_PAGE, list_query, paginate
 from worldcities import versions
 from worldcities.downloads import file_download
+from worldcities.pagination import PageByKeysPaginator
 
 from . import selectors, services
 from .filters import MapFilterSet, PairingFilterSet
@@ -265,6 +265,13 @@ def _page_number(request, paginator) -> int | str | None:
     return paginator.num_pages if number == "last" else number
 
 
+def _page_by_keys(params, queryset, number=None):
+    """A page of a workspace list: the keys of its rows first, then those rows with their
+    per-row counts, so that a later page costs what the first does."""
+    paginator = PageByKeysPaginator(queryset, PER_PAGE)
+    return paginator.get_page(params.get("page") if number is None else number)
+
+
 def _workspace_context(pairing, tab: str) -> dict:
     return {"pairing": pairing, "tab": tab}
 
@@ -273,7 +280,7 @@ def _workspace_context(pairing, tab: str) -> dict:
 @require_GET
 def workspace(request, slug):
     pairing = selectors.workspace_for(request.user, slug)
-    page = paginate(request.GET, selectors.workspace_threads(pairing, request.user))
+    page = _page_by_keys(request.GET, selectors.workspace_threads(pairing, request.user))
     return render(
         request,
         "twinning/workspace.html",
@@ -329,7 +336,7 @@ def _thread_page(request, thread, *, pairing=None, area=None, members=None):
         else:
             messages.success(request, _("Your reply was posted."))
             return redirect(f"{thread.get_absolute_url()}?page=last#message-{message.pk}")
-    paginator = Paginator(selectors.thread_messages(thread), PER_PAGE)
+    paginator = PageByKeysPaginator(selectors.thread_messages(thread), PER_PAGE)
     page = paginator.get_page(_page_number(request, paginator))
     rows = list(page.object_list)
     last_read = selectors.thread_last_read(thread, request.user)
@@ -381,7 +388,7 @@ def documents(request, slug):
         else:
             messages.success(request, _("“%s” was added to the library.") % document.title)
             return redirect(services.reverse_document(document))
-    page = paginate(request.GET, selectors.workspace_documents(pairing))
+    page = _page_by_keys(request.GET, selectors.workspace_documents(pairing))
     return render(
         request,
         "twinning/documents.html",
@@ -465,7 +472,7 @@ def community(request):
 def community_area(request, area):
     _community_member(request)
     area = selectors.community_area(area)
-    page = paginate(request.GET, selectors.community_threads(area, request.user))
+    page = _page_by_keys(request.GET, selectors.community_threads(area, request.user))
     return render(request, "twinning/community_area.html", {"area": area, "page": page})
 
 
