@@ -449,7 +449,7 @@ def thread_start(
     thread.save()
     message = _message_new(thread=thread, by=by, body=body)
     message.mentions.set(mentioned)
-    Thread.objects.filter(pk=thread.pk).update(message_count=1, last_posted_at=thread.created_at)
+    Thread.objects.filter(pk=thread.pk).update(message_count=1, last_posted_at=message.created_at)
     thread_mark_read(thread=thread, user=by, message_id=message.pk)
     url = thread.get_absolute_url()
     told = {by.pk, *(person.pk for person in mentioned)}
