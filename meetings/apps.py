@@ -12,15 +12,18 @@ class MeetingsConfig(AppConfig):
         from cities.sections import register_city_section
         from twinning.links import register_action_link
         from twinning.sections import register_edition_section, register_pairing_section
+        from twinning.timeline import register_timeline_source
         from worldcities import machine_translation
 
         from . import ical
+        from .models import Meeting
         from .selectors import (
             LIST_SHOWS,
             meetings_for_city,
             meetings_for_edition,
             meetings_for_links,
             meetings_for_pairing,
+            meetings_visible,
         )
         from .services import MACHINE_KIND, meeting_translation_draft_store
 
@@ -56,6 +59,14 @@ class MeetingsConfig(AppConfig):
                 ),
             },
             order=20,
+        )
+        # The meetings that serve a pairing, on its workspace's timeline.
+        register_timeline_source(
+            "meeting",
+            entries=lambda pairing: Meeting.objects.filter(pairings=pairing),
+            at="starts_at",
+            load=lambda ids: meetings_visible(None).in_bulk(ids),
+            template="meetings/includes/timeline_meeting.html",
         )
         register_action_link(
             "meetings",

@@ -29,9 +29,12 @@ from .models import (
     CallDocument,
     CallInvitation,
     CallQuestion,
+    Document,
+    DocumentVersion,
     Edition,
     EditionCity,
     MatchDecision,
+    Message,
     Milestone,
     Outcome,
     Pairing,
@@ -40,6 +43,7 @@ from .models import (
     ReviewAssignment,
     ReviewCriterion,
     Score,
+    Thread,
 )
 from .services import (
     ACTION_TEXTS,
@@ -699,6 +703,75 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Workspaces and the community: moderation -----------------------------------------------------
+class WrittenOnTheSiteMixin:
+    """Discussions and documents are written on the site, through the services that check
+    them (the Markdown, mentions and uploads) and tell the members; staff read them here,
+    rename a thread or a document, and remove what must go."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MessageInline(WrittenOnTheSiteMixin, admin.StackedInline):
+    model = Message
+    extra = 0
+    fields = ["author", "created_at", "body"]
+    readonly_fields = fields
+    ordering = ["id"]
+    show_change_link = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(WrittenOnTheSiteMixin, ActionCheckboxMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "pairing",
+        "thematic_area",
+        "author",
+        "message_count",
+        "last_posted_at",
+    ]
+    list_filter = ["thematic_area", "pairing__edition", "last_posted_at"]
+    list_select_related = ["pairing__eu_lead", "pairing__partner_lead", "thematic_area", "author"]
+    search_fields = ["title", "pairing__eu_lead__name", "pairing__partner_lead__name"]
+    fields = ["title", "pairing", "thematic_area", "author", "created_at", "message_count"]
+    readonly_fields = ["pairing", "thematic_area", "author", "created_at", "message_count"]
+    date_hierarchy = "last_posted_at"
+    inlines = [MessageInline]
+
+
+class DocumentVersionInline(WrittenOnTheSiteMixin, admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    fields = ["number", "original_name", "size", "note", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(WrittenOnTheSiteMixin, ActionCheckboxMixin, admin.ModelAdmin):
+    list_display = ["title", "pairing", "latest_version", "updated_at"]
+    list_filter = ["pairing__edition", "updated_at"]
+    list_select_related = ["pairing__eu_lead", "pairing__partner_lead", "latest_version__document"]
+    search_fields = [
+        "title",
+        "description",
+        "pairing__eu_lead__name",
+        "pairing__partner_lead__name",
+    ]
+    fields = ["title", "description", "pairing", "created_by", "created_at"]
+    readonly_fields = ["pairing", "created_by", "created_at"]
+    date_hierarchy = "updated_at"
+    inlines = [DocumentVersionInline]
 
 
 admin.site.register(Pairing.history.model, HistoryAdmin)

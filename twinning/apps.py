@@ -29,3 +29,35 @@ class TwinningConfig(AppConfig):
         )
         register_city_filter("thematic_area", make=city_thematic_area_filter, shows=["pairings"])
         register_city_filter("edition", make=city_edition_filter, shows=["pairings"])
+        _register_timeline()
+
+
+def _register_timeline():
+    """The workspace timeline's own entries: discussions opened, actions added to the plan,
+    progress notes (the meetings come from ``meetings``)."""
+    from .models import Action, ActionProgressUpdate, Thread
+    from .timeline import register_timeline_source
+
+    register_timeline_source(
+        "thread",
+        entries=lambda pairing: Thread.objects.filter(pairing=pairing),
+        at="created_at",
+        load=lambda ids: Thread.objects.select_related("author", "pairing").in_bulk(ids),
+        template="twinning/timeline/thread.html",
+    )
+    register_timeline_source(
+        "action",
+        entries=lambda pairing: Action.objects.filter(pairing=pairing),
+        at="created_at",
+        load=lambda ids: Action.objects.in_bulk(ids),
+        template="twinning/timeline/action.html",
+    )
+    register_timeline_source(
+        "progress",
+        entries=lambda pairing: ActionProgressUpdate.objects.filter(action__pairing=pairing),
+        at="created_at",
+        load=lambda ids: ActionProgressUpdate.objects.select_related("action", "author").in_bulk(
+            ids
+        ),
+        template="twinning/timeline/progress.html",
+    )

@@ -439,3 +439,64 @@ class OutcomeForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("evidence_file", None)
         return data
+
+
+# --- Workspaces and the community ----------------------------------------------------------------
+MARKDOWN_HELP = _(
+    "Markdown: **bold**, *italic*, lists, [links](https://…). Mention someone with @ and "
+    "their name, e.g. @Kim Minji: they are told."
+)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6, "data-mention-target": ""}),
+        help_text=MARKDOWN_HELP,
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Write a message."))
+        return body
+
+
+class ThreadForm(MessageForm):
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    field_order = ["title", "body"]
+
+
+class _UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "PDF, image or office document (%(extensions)s), at most %(limit)s MB. The file's "
+            "content is checked."
+        )
+        % {"extensions": ", ".join(ATTACHMENT_EXTENSIONS), "limit": MAX_ATTACHMENT_SIZE >> 20},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{e}" for e in ATTACHMENT_EXTENSIONS)}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, allowed=ATTACHMENT_EXTENSIONS, max_size=MAX_ATTACHMENT_SIZE)
+        return upload
+
+
+class DocumentForm(_UploadForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    field_order = ["title", "description", "file"]
+
+
+class DocumentVersionForm(_UploadForm):
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=500,
+        required=False,
+        help_text=_("Told to the workspace's members with the new version."),
+    )

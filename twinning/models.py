@@ -1453,3 +1453,228 @@ class Outcome(models.Model):
             ) % {"start": date_format(edition.start_date)}
         if errors:
             raise ValidationError(errors)
+
+
+# --- Workspaces and the community -----------------------------------------------------------
+class Thread(models.Model):
+    """A discussion: in a pairing's workspace (its members, their coordinators and staff) or in
+    the community space of a thematic area (every delegate, coordinator and staff member).
+    Exactly one of the two. Its first message opens it; the others are replies."""
+
+    pairing = models.ForeignKey(
+        Pairing,
+        verbose_name=_("pairing"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="threads",
+    )
+    thematic_area = models.ForeignKey(
+        "cities.ThematicArea",
+        verbose_name=_("thematic area"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="threads",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_posted_at = models.DateTimeField(_("last message"), auto_now_add=True)
+    message_count = models.PositiveIntegerField(_("messages"), default=0)
+
+    class Meta:
+        verbose_name = _("discussion thread")
+        verbose_name_plural = _("discussion threads")
+        ordering = ["-last_posted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(pairing__isnull=False) & Q(thematic_area__isnull=True))
+                | (Q(pairing__isnull=True) & Q(thematic_area__isnull=False)),
+                name="thread_in_one_space",
+                violation_error_message=_(
+                    "A thread belongs to a pairing's workspace or to a thematic area, not both."
+                ),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["pairing", "-last_posted_at", "-id"], name="thread_pairing_recent"
+            ),
+            models.Index(
+                fields=["thematic_area", "-last_posted_at", "-id"], name="thread_area_recent"
+            ),
+            models.Index(fields=["pairing", "-created_at"], name="thread_pairing_started"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.pairing_id:
+            return reverse(
+                "twinning:thread_detail",
+                kwargs={"slug": self.pairing.slug, "thread_pk": self.pk},
+            )
+        return reverse(
+            "twinning:community_thread",
+            kwargs={"area": self.thematic_area.slug, "thread_pk": self.pk},
+        )
+
+
+class Message(models.Model):
+    """One message of a thread, in Markdown, kept with its sanitised HTML."""
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=10000)
+    body_html = models.TextField(editable=False)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentioned"),
+        blank=True,
+        related_name="mentioned_in",
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["thread", "id"]
+        indexes = [models.Index(fields=["thread", "id"], name="message_thread_order")]
+
+    def __str__(self):
+        return f"{self.thread}: {self.body[:60]}"
+
+
+class ThreadRead(models.Model):
+    """How far a person has read a thread: the last message they saw."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_reads"
+    )
+    last_read_message_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("read marker")
+        verbose_name_plural = _("read markers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="thread_read_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.thread}"
+
+
+def document_upload_to(instance, filename: str) -> str:
+    """A generated name: the original name is kept on the row, never trusted as a path."""
+    import uuid
+    from pathlib import PurePath
+
+    extension = PurePath(filename).suffix.lower()
+    return f"workspaces/{instance.document.pairing_id}/{uuid.uuid4().hex}{extension}"
+
+
+class Document(models.Model):
+    """A document of a pairing's shared library. Each upload is a version; a new version
+    leaves the earlier ones downloadable."""
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last version"), auto_now_add=True)
+    latest_version = models.ForeignKey(
+        "DocumentVersion",
+        verbose_name=_("latest version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("workspace document")
+        verbose_name_plural = _("workspace documents")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["pairing", "-updated_at", "-id"], name="document_pairing_recent")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size"), default=0, editable=False)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="document_version_once",
+                violation_error_message=_("This version of the document exists already."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="document_version_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "twinning:document_download",
+            kwargs={
+                "slug": self.document.pairing.slug,
+                "document_pk": self.document_id,
+                "number": self.number,
+            },
+        )

@@ -16,6 +16,11 @@ pin, exclude, accept) is for programme staff and the edition's coordinators.
 Outcomes: whoever may update the plan's progress (delegates of its member cities, the
 edition's coordinators, staff) records the pairing's outcomes and sees those not yet checked;
 the edition's coordinators and staff check them. Everyone sees the checked ones.
+
+A pairing's workspace (its discussions, documents and timeline) is for the delegates of its
+member cities, the coordinators of its edition and programme staff; to anyone else it does not
+exist (404). The community spaces, one per thematic area, are open to every delegate,
+coordinator and staff member, not to visitors.
 """
 
 import rules
@@ -51,6 +56,15 @@ can_manage_action_plan = is_programme_staff | is_edition_coordinator
 # Matchmaking: see the suggestions of an edition, pin, exclude and accept them.
 can_match_edition = is_programme_staff | coordinates_edition
 can_update_action_progress = can_manage_action_plan | is_member_city_delegate
+
+can_use_workspace = is_programme_staff | is_edition_coordinator | is_member_city_delegate
+
+
+@rules.predicate
+def is_community_member(user) -> bool:
+    """Every delegate, coordinator and programme staff member."""
+    return bool(is_programme_staff(user) or is_coordinator(user) or is_delegate(user))
+
 
 rules.add_perm("twinning.manage_action_plan", can_manage_action_plan)
 rules.add_perm("twinning.update_action_progress", can_update_action_progress)
@@ -108,3 +122,5 @@ can_check_outcome = can_manage_action_plan
 
 rules.add_perm("twinning.record_outcome", can_record_outcome)
 rules.add_perm("twinning.check_outcome", can_check_outcome)
+rules.add_perm("twinning.use_workspace", can_use_workspace)
+rules.add_perm("twinning.use_community", is_community_member)

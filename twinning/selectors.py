@@ -25,8 +25,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City, Topic
+from cities.models import City, ThematicArea, Topic
 from worldcities import textsearch
+from worldcities.users.models import Role, User
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 from worldcities.users.services import PEOPLE
 
@@ -39,9 +40,12 @@ from .models import (
     ApplicationDocument,
     ApplicationPartner,
     Call,
+    Document,
+    DocumentVersion,
     Edition,
     EditionCity,
     MatchDecision,
+    Message,
     Milestone,
     Outcome,
     Pairing,
@@ -50,6 +54,8 @@ from .models import (
     ReviewAssignment,
     ReviewCriterion,
     Score,
+    Thread,
+    ThreadRead,
 )
 
 
@@ -907,3 +913,171 @@ def outcome_of_pairing(pairing: Pairing, user, pk: int) -> Outcome:
     outcome = get_object_or_404(outcomes_of_pairing(pairing, user), pk=pk)
     outcome.pairing = pairing
     return outcome
+
+
+# --- Workspaces and the community ----------------------------------------------------------------
+def workspace_pairings_for(user):
+    """The pairings whose workspace ``user`` may open: staff all, a coordinator their
+    editions', a delegate those their city is a member of (on either side); nobody else any
+    (``twinning.permissions.can_use_workspace``, as a queryset)."""
+    if is_programme_staff(user):
+        return Pairing.objects.all()
+    if is_coordinator(user):
+        return Pairing.objects.filter(edition__coordinators=user)
+    if is_delegate(user):
+        further = PairingMember.objects.filter(pairing=OuterRef("pk"), city=user.city_id)
+        return Pairing.objects.filter(
+            Q(eu_lead=user.city_id) | Q(partner_lead=user.city_id) | Exists(further)
+        )
+    return Pairing.objects.none()
+
+
+def workspace_for(user, slug: str) -> Pairing:
+    """The pairing whose workspace ``user`` opens, with its edition, leads and members; 404
+    if it does not exist or is not theirs to open."""
+    return get_object_or_404(
+        workspace_pairings_for(user)
+        .select_related("edition", "eu_lead", "partner_lead")
+        .prefetch_related("members"),
+        slug=slug,
+    )
+
+
+def workspace_members(pairing: Pairing):
+    """The people a workspace's discussions may mention and whom it tells of its news: the
+    active delegates of the pairing's member cities and the coordinators of its edition
+    (reads the pairing's prefetched ``members``)."""
+    return User.objects.filter(is_active=True).filter(
+        Q(role=Role.DELEGATE, city__in=pairing.member_city_ids())
+        | Q(role=Role.COORDINATOR, coordinated_editions=pairing.edition_id)
+    )
+
+
+def community_members():
+    """Everyone the community spaces are open to (and whom their discussions may mention)."""
+    return User.objects.filter(is_active=True).filter(
+        Q(role__in=[Role.PROGRAMME_STAFF, Role.COORDINATOR])
+        | Q(role=Role.DELEGATE, city__isnull=False)
+    )
+
+
+def _unread(user):
+    """How many messages of the outer thread ``user`` has not seen (a subquery: one count
+    per thread over the messages' (thread, id) index, in the query of the list)."""
+    seen = ThreadRead.objects.filter(thread=OuterRef(OuterRef("pk")), user=user.pk).values(
+        "last_read_message_id"
+    )[:1]
+    newer = (
+        Message.objects.filter(thread=OuterRef("pk"))
+        .filter(pk__gt=Coalesce(Subquery(seen), Value(0)))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(newer, output_field=IntegerField()), Value(0))
+
+
+def threads_for_reader(threads, user):
+    """``threads`` newest activity first, each with who started it and ``unread``: the
+    reader's unread messages in it."""
+    return (
+        threads.select_related("author", "pairing", "thematic_area")
+        .annotate(unread=_unread(user))
+        .order_by("-last_posted_at", "-id")
+    )
+
+
+def workspace_threads(pairing: Pairing, user):
+    return threads_for_reader(Thread.objects.filter(pairing=pairing), user)
+
+
+def community_threads(area: ThematicArea, user):
+    return threads_for_reader(Thread.objects.filter(thematic_area=area), user)
+
+
+def thread_in(*, pairing: Pairing | None = None, area: ThematicArea | None = None, pk: int):
+    """A thread of that workspace or community space (404 otherwise)."""
+    space = {"pairing": pairing} if pairing is not None else {"thematic_area": area}
+    thread = get_object_or_404(Thread.objects.select_related("author"), pk=pk, **space)
+    if pairing is not None:
+        thread.pairing = pairing
+    else:
+        thread.thematic_area = area
+    return thread
+
+
+def thread_messages(thread: Thread):
+    """A thread's messages in order, with their authors: paginate them."""
+    return Message.objects.filter(thread=thread).select_related("author__city").order_by("id")
+
+
+def thread_last_read(thread: Thread, user) -> int:
+    """The id of the last message of ``thread`` that ``user`` saw (0 if none)."""
+    row = ThreadRead.objects.filter(thread=thread, user=user.pk).values_list(
+        "last_read_message_id", flat=True
+    )
+    return next(iter(row), 0)
+
+
+def community_areas(user):
+    """The thematic areas, each a community space, with its number of threads and the
+    reader's unread messages over them (one query)."""
+    seen = ThreadRead.objects.filter(thread=OuterRef("thread"), user=user.pk).values(
+        "last_read_message_id"
+    )[:1]
+    newer = (
+        Message.objects.filter(thread__thematic_area=OuterRef("pk"))
+        .filter(pk__gt=Coalesce(Subquery(seen), Value(0)))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")[:1]
+    )
+    threads = (
+        Thread.objects.filter(thematic_area=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")[:1]
+    )
+    return ThematicArea.objects.annotate(
+        thread_count=Coalesce(Subquery(threads, output_field=IntegerField()), Value(0)),
+        unread=Coalesce(Subquery(newer, output_field=IntegerField()), Value(0)),
+    ).order_by("order", "name")
+
+
+def community_area(slug: str) -> ThematicArea:
+    return get_object_or_404(ThematicArea.objects.all(), slug=slug)
+
+
+def workspace_documents(pairing: Pairing):
+    """The pairing's library, last changed first, each with its latest version and who
+    uploaded it: paginate them."""
+    return (
+        Document.objects.filter(pairing=pairing)
+        .select_related("latest_version__uploaded_by")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def document_in(pairing: Pairing, pk: int) -> Document:
+    """A document of the pairing with all its versions, newest first (404 otherwise)."""
+    document = get_object_or_404(
+        Document.objects.prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number"),
+            )
+        ),
+        pairing=pairing,
+        pk=pk,
+    )
+    document.pairing = pairing
+    return document
+
+
+def document_version_in(pairing: Pairing, document_pk: int, number: int) -> DocumentVersion:
+    return get_object_or_404(
+        DocumentVersion.objects.select_related("document"),
+        document__pairing=pairing,
+        document_id=document_pk,
+        number=number,
+    )

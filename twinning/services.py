@@ -1,12 +1,13 @@
 import datetime
 import logging
+import re
 from collections import defaultdict
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -16,8 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from cities.models import City
 from worldcities import versions
+from worldcities.markup import render_markdown
 from worldcities.pagination import in_batches
-from worldcities.uploads import validate_upload
+from worldcities.uploads import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_upload
 from worldcities.users.models import Role
 from worldcities.users.permissions import is_delegate, is_programme_staff
 
@@ -32,9 +34,12 @@ from .models import (
     Call,
     CallDocument,
     CallInvitation,
+    Document,
+    DocumentVersion,
     Edition,
     EditionCity,
     MatchDecision,
+    Message,
     Milestone,
     Outcome,
     Pairing,
@@ -42,6 +47,8 @@ from .models import (
     ReviewAssignment,
     ReviewCriterion,
     Score,
+    Thread,
+    ThreadRead,
 )
 
 logger = logging.getLogger(__name__)
@@ -1328,3 +1335,299 @@ def outcome_check(*, outcome: Outcome, by) -> Outcome:
     locked.save(update_fields=["checked_by", "checked_at"])
     versions.bump(*outcome_versions(locked.pairing_id))
     return locked
+
+
+# --- Workspaces and the community ----------------------------------------------------------------
+# A mention: "@" at the start of the text or after a space or an opening bracket, then the
+# person's name as it is shown (the first words of what follows; the longest name that fits).
+MENTION_START = re.compile(r"(?:^|(?<=[\s(\[]))@(?=\w)")
+MENTION_WORD = re.compile(r"\w[\w.'’-]*")
+
+
+def _space_check(*, by, pairing: Pairing | None, thematic_area) -> None:
+    """Refuses a write in a space the person may not write in, with a message they can read."""
+    if pairing is not None:
+        if not by.has_perm("twinning.use_workspace", pairing):
+            raise ValidationError(
+                _("You are not a member of this pairing's workspace: you cannot write in it.")
+            )
+    elif not by.has_perm("twinning.use_community"):
+        raise ValidationError(
+            _("The community spaces are for city delegates, coordinators and programme staff.")
+        )
+
+
+def _members_of(*, pairing: Pairing | None):
+    from .selectors import community_members, workspace_members
+
+    return workspace_members(pairing) if pairing is not None else community_members()
+
+
+def mentions_in(body: str, *, pairing: Pairing | None):
+    """The people ``body`` mentions (``@Name``), all members of the space (the pairing's
+    workspace, or the community when ``pairing`` is None); a mention of anyone else (or of a
+    name nobody in the space has) raises ValidationError naming it. One query."""
+    starts = [match.end() for match in MENTION_START.finditer(body or "")]
+    if not starts:
+        return []
+    tails = [body[start : start + 200] for start in starts]
+    first_words = {MENTION_WORD.match(tail).group(0) for tail in tails}
+    wanted = Q()
+    for word in first_words:
+        wanted |= Q(full_name__istartswith=word)
+    candidates = sorted(
+        _members_of(pairing=pairing).filter(wanted).exclude(full_name=""),
+        key=lambda person: -len(person.full_name),
+    )
+    found, unknown = {}, []
+    for tail in tails:
+        folded = tail.casefold()
+        for person in candidates:
+            name = person.full_name.casefold()
+            after = folded[len(name) : len(name) + 1]
+            if folded.startswith(name) and not (after.isalnum() or after == "_"):
+                found[person.pk] = person
+                break
+        else:
+            words = MENTION_WORD.findall(tail.split("\n", 1)[0])[:2]
+            unknown.append("@" + " ".join(words))
+    if unknown:
+        where = _("this pairing's workspace") if pairing is not None else _("the community spaces")
+        raise ValidationError(
+            _(
+                "%(names)s cannot be mentioned: only members of %(where)s can. "
+                "Choose a name from the list of members."
+            )
+            % {"names": ", ".join(dict.fromkeys(unknown)), "where": where},
+            code="mention_outside",
+        )
+    return list(found.values())
+
+
+def _message_new(*, thread: Thread, by, body: str) -> Message:
+    message = Message(thread=thread, author=by, body=body, body_html=render_markdown(body))
+    message.full_clean(exclude=["thread"])
+    message.save()
+    return message
+
+
+def _tell(*, kind: str, target, recipients, title: str, url: str, body: str = "") -> None:
+    """The notices of a discussion or document, made in the background once the change is
+    committed, each person told once (``worldcities.notifications``)."""
+    from worldcities.notifications.services import notify_people_later
+
+    notify_people_later(
+        kind=kind, target=target, recipients=recipients, title=title, body=body, url=url
+    )
+
+
+def _excerpt(text: str, limit: int = 280) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@transaction.atomic
+def thread_start(
+    *, by, title: str, body: str, pairing: Pairing | None = None, thematic_area=None
+) -> Thread:
+    """Opens a discussion in a pairing's workspace or in a thematic area's community space,
+    with its first message. Those it mentions are told so; in a workspace, its other members
+    are told of the new thread."""
+    from worldcities.notifications.models import Kind
+
+    if (pairing is None) == (thematic_area is None):
+        raise ValidationError(_("Choose a workspace or a thematic area for the discussion."))
+    _space_check(by=by, pairing=pairing, thematic_area=thematic_area)
+    mentioned = mentions_in(body, pairing=pairing)
+    thread = Thread(pairing=pairing, thematic_area=thematic_area, title=title.strip(), author=by)
+    thread.full_clean()
+    thread.save()
+    message = _message_new(thread=thread, by=by, body=body)
+    message.mentions.set(mentioned)
+    Thread.objects.filter(pk=thread.pk).update(message_count=1, last_posted_at=message.created_at)
+    thread_mark_read(thread=thread, user=by, message_id=message.pk)
+    url = thread.get_absolute_url()
+    told = {by.pk, *(person.pk for person in mentioned)}
+    if mentioned:
+        _tell(
+            kind=Kind.MENTION,
+            target=message,
+            recipients=_members_of(pairing=pairing).filter(pk__in=told - {by.pk}),
+            title=_("%(person)s mentioned you in “%(thread)s”")
+            % {"person": by, "thread": thread.title},
+            body=_excerpt(body),
+            url=url,
+        )
+    if pairing is not None:
+        _tell(
+            kind=Kind.WORKSPACE_THREAD,
+            target=thread,
+            recipients=_members_of(pairing=pairing).exclude(pk__in=told),
+            title=_("New thread in the %(pairing)s workspace: “%(thread)s”")
+            % {"pairing": pairing, "thread": thread.title},
+            body=_excerpt(body),
+            url=url,
+        )
+    return thread
+
+
+@transaction.atomic
+def message_post(*, thread: Thread, by, body: str) -> Message:
+    """A reply in a thread. Those it mentions are told so; everyone else who wrote in the
+    thread is told of the reply (each once)."""
+    from worldcities.notifications.models import Kind
+
+    pairing = thread.pairing if thread.pairing_id else None
+    _space_check(by=by, pairing=pairing, thematic_area=thread.thematic_area_id)
+    mentioned = mentions_in(body, pairing=pairing)
+    # One reply at a time per thread: the count and the latest time stay true.
+    Thread.objects.select_for_update().filter(pk=thread.pk).first()
+    message = _message_new(thread=thread, by=by, body=body)
+    message.mentions.set(mentioned)
+    Thread.objects.filter(pk=thread.pk).update(
+        message_count=F("message_count") + 1, last_posted_at=message.created_at
+    )
+    thread_mark_read(thread=thread, user=by, message_id=message.pk)
+    url = f"{thread.get_absolute_url()}?page=last#message-{message.pk}"
+    told = {by.pk, *(person.pk for person in mentioned)}
+    if mentioned:
+        _tell(
+            kind=Kind.MENTION,
+            target=message,
+            recipients=_members_of(pairing=pairing).filter(pk__in=told - {by.pk}),
+            title=_("%(person)s mentioned you in “%(thread)s”")
+            % {"person": by, "thread": thread.title},
+            body=_excerpt(body),
+            url=url,
+        )
+    writers = Message.objects.filter(thread=thread).values("author")
+    _tell(
+        kind=Kind.DISCUSSION_REPLY,
+        target=message,
+        recipients=_members_of(pairing=pairing).filter(pk__in=writers).exclude(pk__in=told),
+        title=_("%(person)s replied in “%(thread)s”") % {"person": by, "thread": thread.title},
+        body=_excerpt(body),
+        url=url,
+    )
+    return message
+
+
+def thread_mark_read(*, thread: Thread, user, message_id: int) -> None:
+    """Records that ``user`` has seen ``thread`` up to ``message_id`` (never backwards), in
+    one statement."""
+    if not message_id:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {ThreadRead._meta.db_table} (thread_id, user_id, last_read_message_id)
+            VALUES (%s, %s, %s)
+            ON CONFLICT (user_id, thread_id) DO UPDATE
+            SET last_read_message_id = GREATEST(
+                {ThreadRead._meta.db_table}.last_read_message_id,
+                EXCLUDED.last_read_message_id
+            )
+            """,  # noqa: S608  (names from the model, values as parameters)
+            [thread.pk, user.pk, message_id],
+        )
+
+
+def _checked_file(upload) -> str:
+    """The content type of an upload that passes the practice attachments' checks."""
+    if upload is None:
+        raise ValidationError({"file": _("Choose a file to upload.")})
+    try:
+        return validate_upload(upload, allowed=ATTACHMENT_EXTENSIONS, max_size=MAX_ATTACHMENT_SIZE)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+
+
+def _version_new(*, document: Document, number: int, upload, content_type: str, by, note: str):
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        file=upload,
+        original_name=(upload.name or "")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        note=note,
+        uploaded_by=by,
+    )
+    version.full_clean(exclude=["document"])
+    version.save()
+    Document.objects.filter(pk=document.pk).update(
+        latest_version=version, updated_at=version.uploaded_at
+    )
+    document.latest_version = version
+    document.updated_at = version.uploaded_at
+    return version
+
+
+def _tell_version(version: DocumentVersion, *, by, new: bool) -> None:
+    from worldcities.notifications.models import Kind
+
+    document = version.document
+    pairing = document.pairing
+    title = (
+        _("New document in the %(pairing)s workspace: “%(document)s”")
+        if new
+        else _("Version %(number)s of “%(document)s” in the %(pairing)s workspace")
+    ) % {"pairing": pairing, "document": document.title, "number": version.number}
+    _tell(
+        kind=Kind.DOCUMENT_VERSION,
+        target=version,
+        recipients=_members_of(pairing=pairing).exclude(pk=by.pk),
+        title=title,
+        body=version.note,
+        url=reverse_document(document),
+    )
+
+
+def reverse_document(document: Document) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "twinning:document_detail",
+        kwargs={"slug": document.pairing.slug, "document_pk": document.pk},
+    )
+
+
+@transaction.atomic
+def document_add(
+    *, pairing: Pairing, by, title: str, upload, description: str = "", note: str = ""
+) -> Document:
+    """A new document in the pairing's library, with its first version. The file is checked
+    as practice attachments are; the workspace's members are told."""
+    _space_check(by=by, pairing=pairing, thematic_area=None)
+    content_type = _checked_file(upload)
+    document = Document(
+        pairing=pairing, title=title.strip(), description=description.strip(), created_by=by
+    )
+    document.full_clean()
+    document.save()
+    version = _version_new(
+        document=document, number=1, upload=upload, content_type=content_type, by=by, note=note
+    )
+    _tell_version(version, by=by, new=True)
+    return document
+
+
+@transaction.atomic
+def document_version_add(*, document: Document, by, upload, note: str = "") -> DocumentVersion:
+    """A new version of a document: the earlier ones stay downloadable. Checked as practice
+    attachments are; the workspace's members are told."""
+    pairing = document.pairing
+    _space_check(by=by, pairing=pairing, thematic_area=None)
+    content_type = _checked_file(upload)
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = _version_new(
+        document=document,
+        number=last + 1,
+        upload=upload,
+        content_type=content_type,
+        by=by,
+        note=note.strip(),
+    )
+    _tell_version(version, by=by, new=False)
+    return version

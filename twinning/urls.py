@@ -84,3 +84,33 @@ urlpatterns += [
         name="matchmaking_assignment",
     ),
 ]
+
+# A pairing's workspace and the community spaces (members only: ``twinning.permissions``).
+workspace = "pairings/<slug:slug>/workspace/"
+urlpatterns += [
+    path(workspace, views.workspace, name="workspace"),
+    path(f"{workspace}threads/new/", views.thread_create, name="thread_create"),
+    path(f"{workspace}threads/<int:thread_pk>/", views.thread_detail, name="thread_detail"),
+    path(f"{workspace}documents/", views.documents, name="documents"),
+    path(
+        f"{workspace}documents/<int:document_pk>/",
+        views.document_detail,
+        name="document_detail",
+    ),
+    path(
+        f"{workspace}documents/<int:document_pk>/versions/<int:number>/",
+        views.document_download,
+        name="document_download",
+    ),
+    path(f"{workspace}timeline/", views.timeline, name="timeline"),
+    path("community/", views.community, name="community"),
+    path("community/<slug:area>/", views.community_area, name="community_area"),
+    path(
+        "community/<slug:area>/new/", views.community_thread_create, name="community_thread_create"
+    ),
+    path(
+        "community/<slug:area>/threads/<int:thread_pk>/",
+        views.community_thread,
+        name="community_thread",
+    ),
+]

@@ -4,15 +4,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cities.paging import list_query, paginate
+from cities.paging import PER_PAGE, list_query, paginate
 from worldcities import versions
 from worldcities.downloads import file_download
+from worldcities.pagination import PageByKeysPaginator
 from worldcities.users.permissions import is_delegate
 
 from . import exports, receipts, selectors, services
@@ -27,15 +30,20 @@ from .forms import (
     AssignReviewerForm,
     ConflictDeclarationForm,
     DecisionForm,
+    DocumentForm,
+    DocumentVersionForm,
     MatchDecisionForm,
     MatchForm,
+    MessageForm,
     OutcomeForm,
     ScoreForm,
+    ThreadForm,
 )
 from .impact import impact_of
 from .maps import pairing_map
 from .models import Application, MatchDecision, Outcome
 from .sections import application_sections, edition_sections, pairing_sections
+from .timeline import timeline_page
 
 # The pairing list shows the pairings, their editions and the names of their cities, countries
 # and thematic areas; so do its filters' choices.
@@ -147,12 +155,15 @@ def pairing_detail(request, slug):
             can_update_progress=can_update_progress,
         ),
     )
+    # The workspace is its members' alone: the link is shown to them, the page checks again.
+    can_use_workspace = can_manage or request.user.has_perm("twinning.use_workspace", pairing)
     return render(
         request,
         "twinning/pairing_detail.html",
         {
             "pairing": pairing,
             "can_manage": can_manage,
+            "can_use_workspace": can_use_workspace,
             "parts": {name: mark_safe(html) for name, html in parts.items()},
             "sections": pairing_sections(request, pairing),
         },
@@ -976,3 +987,261 @@ def outcome_evidence(request, slug, pk):
         filename=f"{pairing.slug}-outcome-{outcome.pk}.{extension}",
         content_type=outcome.evidence_content_type or None,
     )
+
+
+# --- Workspaces and the community ----------------------------------------------------------------
+def _page_number(request, paginator) -> int | str | None:
+    """The page asked for; ``last`` is the last one (where a new message lands)."""
+    number = request.GET.get("page")
+    return paginator.num_pages if number == "last" else number
+
+
+def _page_by_keys(params, queryset, number=None):
+    """A page of a workspace list: the keys of its rows first, then those rows with their
+    per-row counts, so that a later page costs what the first does."""
+    paginator = PageByKeysPaginator(queryset, PER_PAGE)
+    return paginator.get_page(params.get("page") if number is None else number)
+
+
+def _workspace_context(pairing, tab: str) -> dict:
+    return {"pairing": pairing, "tab": tab}
+
+
+@login_required
+@require_GET
+def workspace(request, slug):
+    pairing = selectors.workspace_for(request.user, slug)
+    page = _page_by_keys(request.GET, selectors.workspace_threads(pairing, request.user))
+    return render(
+        request,
+        "twinning/workspace.html",
+        {**_workspace_context(pairing, "threads"), "page": page},
+    )
+
+
+def _members_offered(pairing) -> list:
+    return list(selectors.workspace_members(pairing).only("full_name").exclude(full_name=""))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_create(request, slug):
+    pairing = selectors.workspace_for(request.user, slug)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_start(
+                pairing=pairing,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The thread was opened; the workspace's members are told."))
+            return redirect(thread.get_absolute_url())
+    return render(
+        request,
+        "twinning/thread_form.html",
+        {
+            **_workspace_context(pairing, "threads"),
+            "form": form,
+            "members": _members_offered(pairing),
+            "back": reverse("twinning:workspace", kwargs={"slug": pairing.slug}),
+        },
+    )
+
+
+def _thread_page(request, thread, *, pairing=None, area=None, members=None):
+    """A thread's page of messages and the reply form (a reply is posted to the same page).
+    The reader's read marker moves to the last message shown."""
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.message_post(
+                thread=thread, by=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("Your reply was posted."))
+            return redirect(f"{thread.get_absolute_url()}?page=last#message-{message.pk}")
+    paginator = PageByKeysPaginator(selectors.thread_messages(thread), PER_PAGE)
+    page = paginator.get_page(_page_number(request, paginator))
+    rows = list(page.object_list)
+    last_read = selectors.thread_last_read(thread, request.user)
+    if rows and request.method == "GET":
+        services.thread_mark_read(thread=thread, user=request.user, message_id=rows[-1].pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "twinning/thread_detail.html",
+        {
+            "pairing": pairing,
+            "area": area,
+            "tab": "threads",
+            "thread": thread,
+            "page": page,
+            "rows": rows,
+            "last_read": last_read,
+            "form": form,
+            "members": members if members is not None else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(request, slug, thread_pk):
+    pairing = selectors.workspace_for(request.user, slug)
+    thread = selectors.thread_in(pairing=pairing, pk=thread_pk)
+    return _thread_page(request, thread, pairing=pairing, members=_members_offered(pairing))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents(request, slug):
+    pairing = selectors.workspace_for(request.user, slug)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_add(
+                pairing=pairing,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("“%s” was added to the library.") % document.title)
+            return redirect(services.reverse_document(document))
+    page = _page_by_keys(request.GET, selectors.workspace_documents(pairing))
+    return render(
+        request,
+        "twinning/documents.html",
+        {**_workspace_context(pairing, "documents"), "page": page, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_detail(request, slug, document_pk):
+    pairing = selectors.workspace_for(request.user, slug)
+    document = selectors.document_in(pairing, document_pk)
+    form = DocumentVersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.document_version_add(
+                document=document,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("Version %s was added.") % version.number)
+            return redirect(services.reverse_document(document))
+    return render(
+        request,
+        "twinning/document_detail.html",
+        {
+            **_workspace_context(pairing, "documents"),
+            "document": document,
+            "versions": list(document.versions.all()),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def document_download(request, slug, document_pk, number):
+    pairing = selectors.workspace_for(request.user, slug)
+    version = selectors.document_version_in(pairing, document_pk, number)
+    stem = slugify(version.document.title)[:80] or "document"
+    extension = version.original_name.rsplit(".", 1)[-1].lower()
+    return file_download(
+        version.file,
+        filename=f"{stem}-v{version.number}.{extension}",
+        content_type=version.content_type,
+    )
+
+
+@login_required
+@require_GET
+def timeline(request, slug):
+    pairing = selectors.workspace_for(request.user, slug)
+    page = timeline_page(pairing, request.GET.get("page"))
+    return render(
+        request, "twinning/timeline.html", {**_workspace_context(pairing, "timeline"), "page": page}
+    )
+
+
+def _community_member(request) -> None:
+    if not request.user.has_perm("twinning.use_community"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def community(request):
+    _community_member(request)
+    return render(
+        request, "twinning/community.html", {"areas": selectors.community_areas(request.user)}
+    )
+
+
+@login_required
+@require_GET
+def community_area(request, area):
+    _community_member(request)
+    area = selectors.community_area(area)
+    page = _page_by_keys(request.GET, selectors.community_threads(area, request.user))
+    return render(request, "twinning/community_area.html", {"area": area, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_thread_create(request, area):
+    _community_member(request)
+    area = selectors.community_area(area)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_start(
+                thematic_area=area,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            _report(form, exc)
+        else:
+            messages.success(request, _("The thread was opened."))
+            return redirect(thread.get_absolute_url())
+    return render(
+        request,
+        "twinning/thread_form.html",
+        {
+            "area": area,
+            "form": form,
+            "members": [],
+            "back": reverse("twinning:community_area", kwargs={"area": area.slug}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_thread(request, area, thread_pk):
+    _community_member(request)
+    area = selectors.community_area(area)
+    thread = selectors.thread_in(area=area, pk=thread_pk)
+    return _thread_page(request, thread, area=area)

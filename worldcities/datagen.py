@@ -35,13 +35,17 @@ from twinning.models import (
     Call,
     CallDocument,
     CallQuestion,
+    Document,
+    DocumentVersion,
     Edition,
+    Message,
     Outcome,
     Pairing,
     PairingMember,
     ReviewAssignment,
     ReviewCriterion,
     Score,
+    Thread,
 )
 from worldcities.users.models import SPOKEN_LANGUAGES, Role, User
 
@@ -62,6 +66,9 @@ PER_SCALE = {
     "registrations": 200000,
     "applications": 2000,
     "opportunities": 10000,
+    "threads": 6000,
+    "messages": 30000,
+    "documents": 4000,
 }
 # One generated person in this many follows thematic areas.
 INTEREST_EVERY = 20
@@ -72,6 +79,9 @@ MINIMUM = {
     "pairings": 3,
     "users": 12,
     "applications": 2,
+    "threads": 3,
+    "messages": 6,
+    "documents": 3,
 }
 
 # The programme's taxonomy (the Korean launch meeting), with words each topic brings along.
@@ -770,7 +780,136 @@ class Generator:
             self.opportunities(organisations, users, tax)
             log(f"  opportunities {self.n['opportunities']}")
             self.reviews(editions[0], users)
+            self.workspaces(pairings, delegates, tax)
         return self.n
+
+    def workspaces(self, pairings, delegates, tax):
+        """Discussions and documents in the pairings' workspaces (one pairing after the
+        other, the first ones first) and a few in the community spaces."""
+        rng = self.rng
+        # One thread in ten is in a community space, the others in the pairings'.
+        community = max(1, self.n["threads"] // 10)
+        spaces = [{"thematic_area": tax.areas[i % len(tax.areas)]} for i in range(community)]
+        spaces += [
+            {"pairing": pairings[i % len(pairings)]}
+            for i in range(max(0, self.n["threads"] - community))
+        ]
+        threads = [
+            Thread(
+                **spaces[i],
+                title=f"{rng.choice(VERBS)} {rng.choice(ADJECTIVES)} {rng.choice(OUTCOMES)}",
+                author=rng.choice(delegates),
+            )
+            for i in range(len(spaces))
+        ]
+        fill_threads(threads, self.n["messages"], delegates, rng)
+        fill_documents(
+            [pairings[i % len(pairings)] for i in range(self.n["documents"])], delegates, rng
+        )
+
+
+GENERATED_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _generated_file() -> str:
+    """One small PDF in the storage that every generated document version names."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = "workspaces/generated.pdf"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(GENERATED_PDF))
+    return name
+
+
+def fill_threads(threads, messages: int, delegates, rng) -> None:
+    """Writes ``threads`` (unsaved) and ``messages`` messages spread over them, at least one
+    each (the one that opens it), with each thread's count."""
+    per_thread = [1] * len(threads)
+    for _ in range(max(0, messages - len(threads))):
+        per_thread[rng.randrange(len(threads))] += 1
+    for thread, count in zip(threads, per_thread, strict=True):
+        thread.message_count = count
+    threads = _batched(Thread, threads)
+    rows = []
+    for thread, count in zip(threads, per_thread, strict=True):
+        for k in range(count):
+            body = f"{rng.choice(VERBS)} the {rng.choice(ADJECTIVES)} pilot: step {k + 1}."
+            rows.append(
+                Message(
+                    thread=thread,
+                    author=thread.author if k == 0 else rng.choice(delegates),
+                    body=body,
+                    body_html=f"<p>{escape(body)}</p>",
+                )
+            )
+    _batched_plain(Message, rows)
+
+
+def fill_documents(pairings, delegates, rng) -> None:
+    """One document for each entry of ``pairings`` (a pairing may come more than once), with
+    one to three versions that name the same small generated file."""
+    name = _generated_file()
+    documents = _batched(
+        Document,
+        [
+            Document(pairing=p, title=f"{rng.choice(ADJECTIVES).capitalize()} plan {i + 1}")
+            for i, p in enumerate(pairings)
+        ],
+    )
+    versions = []
+    for document in documents:
+        for number in range(1, rng.randint(1, 3) + 1):
+            versions.append(
+                DocumentVersion(
+                    document=document,
+                    number=number,
+                    file=name,
+                    original_name=f"plan-{number}.pdf",
+                    content_type="application/pdf",
+                    size=len(GENERATED_PDF),
+                    uploaded_by=rng.choice(delegates),
+                )
+            )
+    versions = _batched(DocumentVersion, versions)
+    latest = {}
+    for version in versions:
+        latest[version.document_id] = version
+    for document in documents:
+        document.latest_version = latest[document.pk]
+    Document.objects.bulk_update(documents, ["latest_version"], batch_size=BATCH)
+
+
+def busy_workspace() -> Pairing:
+    """The pairing whose workspace the benchmark fills and reads: the first generated one."""
+    return Pairing.objects.filter(slug__startswith="gen-").order_by("pk").first()
+
+
+def workspace_fill(*, messages: int = 5000, documents: int = 500, seed: int = 0) -> Pairing:
+    """The benchmark's busy workspace: the first generated pairing's, filled up to
+    ``messages`` messages (in threads of about twenty) and ``documents`` documents."""
+    rng = random.Random(seed)
+    pairing = busy_workspace()
+    delegates = list(
+        User.objects.filter(email__endswith=GENERATED_DOMAIN, role=Role.DELEGATE)[:200]
+    )
+    have = Message.objects.filter(thread__pairing=pairing).count()
+    with transaction.atomic():
+        if have < messages:
+            count = messages - have
+            threads = [
+                Thread(
+                    pairing=pairing,
+                    title=f"{rng.choice(VERBS)} {rng.choice(ADJECTIVES)} {rng.choice(OUTCOMES)}",
+                    author=rng.choice(delegates),
+                )
+                for _ in range(max(1, count // 20))
+            ]
+            fill_threads(threads, count, delegates, rng)
+        missing = documents - Document.objects.filter(pairing=pairing).count()
+        if missing > 0:
+            fill_documents([pairing] * missing, delegates, rng)
+    return pairing
 
 
 def _reindex_practices():

@@ -245,6 +245,7 @@ def _create(today, now, coordinator, delegates) -> Edition:
     _outcomes(pairings["Busan"], today, coordinator, delegates)
     _meetings(edition, pairings, cities, today, now, delegates)
     _call(edition, cities, now, delegates)
+    _workspaces(pairings, coordinator, delegates)
     return edition
 
 
@@ -357,6 +358,65 @@ def _reviews(call: Call, reviewers, now) -> None:
             )
             for criterion, value in zip(criteria, values, strict=False)
         )
+
+
+# A small real PDF: the demo's documents pass the same checks as any upload.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _workspaces(pairings, coordinator, delegates) -> None:
+    """A few discussions and documents in the pairings' workspaces, and a discussion in the
+    community space of the Busan–Barcelona pairing's first thematic area, written through the
+    services (so their members are told, as they would be)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from twinning.services import document_add, document_version_add, message_post, thread_start
+
+    by_city = {delegate.city.name: delegate for delegate in delegates if delegate.city_id}
+    busan, barcelona = by_city.get("Busan"), by_city.get("Barcelona")
+    pairing = pairings["Busan"]
+    if busan is not None and barcelona is not None:
+        thread = thread_start(
+            pairing=pairing,
+            by=busan,
+            title="Sharing the bike-sharing data (demonstration)",
+            body=(
+                f"Our open data portal publishes the bike stations every five minutes. "
+                f"@{barcelona.full_name}, could Barcelona share its format so that we align?"
+            ),
+        )
+        message_post(
+            thread=thread,
+            by=barcelona,
+            body="Gladly: we use **GBFS 2.3**. I will put our documentation in the library.",
+        )
+        document = document_add(
+            pairing=pairing,
+            by=barcelona,
+            title="Bike-sharing data format (demonstration)",
+            description="How Barcelona publishes its stations.",
+            upload=SimpleUploadedFile("gbfs-format.pdf", DEMO_PDF),
+        )
+        document_version_add(
+            document=document,
+            by=barcelona,
+            upload=SimpleUploadedFile("gbfs-format-v2.pdf", DEMO_PDF + b"% v2\n"),
+            note="Station capacity added.",
+        )
+        area = pairing.thematic_areas.order_by("order", "name").first()
+        if area is not None:
+            thread_start(
+                thematic_area=area,
+                by=busan,
+                title="Who else pilots shared mobility? (demonstration)",
+                body="Busan would like to hear from every city that runs a bike-sharing scheme.",
+            )
+    thread_start(
+        pairing=pairings["Gwangju"],
+        by=coordinator,
+        title="Preparing the working meeting (demonstration)",
+        body="Please share the site visits you propose for the working meeting.",
+    )
 
 
 def _city_names() -> set[str]:

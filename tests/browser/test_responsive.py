@@ -19,7 +19,7 @@ from tests.browser.conftest import axe_violations, log_in
 from tests.cities.factories import ThematicAreaFactory
 from tests.meetings.factories import AgendaItemFactory, MeetingFactory, RegistrationFactory
 from tests.practices.factories import PracticeFactory
-from tests.twinning.factories import ActionFactory, PairingFactory
+from tests.twinning.factories import ActionFactory, DocumentFactory, PairingFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +74,18 @@ def programme(edition, eu_city, partner_city, delegate, coordinator, programme_s
     )
     AgendaItemFactory(meeting=meeting, title="Site visit: the bike-sharing depot")
     RegistrationFactory(meeting=meeting, person=delegate)
+    thread = ThreadFactory(
+        pairing=pairing, author=delegate, title="Sharing the bike-sharing data of both cities"
+    )
+    document = DocumentFactory(pairing=pairing, created_by=delegate, title="Mobility plan")
     return {
+        "workspace": [
+            reverse("twinning:workspace", args=[pairing.slug]),
+            thread.get_absolute_url(),
+            reverse("twinning:document_detail", args=[pairing.slug, document.pk]),
+            reverse("twinning:timeline", args=[pairing.slug]),
+            reverse("twinning:community_area", args=[area.slug]),
+        ],
         "edition": edition.get_absolute_url(),
         "meeting_pk": meeting.pk,
         "practice": practice.get_absolute_url(),
@@ -98,6 +109,8 @@ def further_paths(role, programme) -> list[str]:
     """Pages one step from the menus that each role uses: the map, the month view, an
     edition, and the forms and tables of the role's own work."""
     paths = [reverse("twinning:map"), reverse("meetings:month"), programme["edition"]]
+    if role in ("delegate", "coordinator", "programme_staff"):
+        paths += programme["workspace"]
     if role == "delegate":
         paths += [
             reverse("practices:create"),

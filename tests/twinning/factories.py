@@ -17,8 +17,11 @@ from twinning.models import (
     CallDocument,
     CallInvitation,
     CallQuestion,
+    Document,
+    DocumentVersion,
     Edition,
     EditionCity,
+    Message,
     Milestone,
     Outcome,
     Pairing,
@@ -26,6 +29,7 @@ from twinning.models import (
     ReviewAssignment,
     ReviewCriterion,
     Score,
+    Thread,
 )
 
 # The smallest file that a PDF check accepts (it starts as every PDF does).
@@ -265,3 +269,67 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     achieved_on = datetime.date(2018, 2, 1)
     source = "The city's annual report"
     evidence_url = "https://example.org/report.pdf"
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A discussion of a pairing's workspace (``thematic_area=…, pairing=None`` for the
+    community), with its opening message (``MessageFactory`` adds replies)."""
+
+    class Meta:
+        model = Thread
+        skip_postgeneration_save = True
+
+    pairing = factory.SubFactory(PairingFactory)
+    title = factory.Sequence(lambda n: f"Discussion {n}")
+    author = factory.SubFactory(DelegateFactory)
+    message_count = 1
+
+    @factory.post_generation
+    def opening(obj, create, extracted, **kwargs):
+        if create:
+            MessageFactory(thread=obj, author=obj.author, body=extracted or "Let us start.")
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(DelegateFactory)
+    body = factory.Sequence(lambda n: f"Message {n}: what we learnt.")
+    body_html = factory.LazyAttribute(lambda o: f"<p>{o.body}</p>")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A document of a pairing's library with its first version (a small PDF)."""
+
+    class Meta:
+        model = Document
+        skip_postgeneration_save = True
+
+    pairing = factory.SubFactory(PairingFactory)
+    title = factory.Sequence(lambda n: f"Document {n}")
+    created_by = factory.SubFactory(DelegateFactory)
+
+    @factory.post_generation
+    def first_version(obj, create, extracted, **kwargs):
+        if create:
+            version = DocumentVersionFactory(document=obj, number=1, uploaded_by=obj.created_by)
+            obj.latest_version = version
+            obj.save(update_fields=["latest_version"])
+
+
+class DocumentVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentVersion
+
+    document = factory.SubFactory(DocumentFactory)
+    number = 1
+    file = factory.LazyFunction(lambda: ContentFile(PDF, name="plan.pdf"))
+    original_name = "plan.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+    uploaded_by = factory.SubFactory(DelegateFactory)

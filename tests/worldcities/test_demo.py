@@ -200,3 +200,19 @@ def test_the_demo_edition_offers_matchmaking_suggestions(seeded, client):
     # Loading again adds nobody twice.
     call_command("seed_demo", stdout=None)
     assert seeded.cities.count() == len(demo.PARTICIPANTS)
+
+
+def test_the_demo_pairings_have_discussions_and_documents_to_try(seeded, client):
+    from django.urls import reverse
+
+    from twinning.models import Document, Thread
+
+    busan = Pairing.objects.get(edition=seeded, partner_lead__name="Busan")
+    thread = Thread.objects.get(pairing=busan)
+    assert thread.message_count == 2
+    document = Document.objects.get(pairing=busan)
+    assert document.versions.count() == 2 and document.latest_version.number == 2
+    assert Thread.objects.filter(pairing__edition=seeded).exclude(pairing=busan).exists()
+    client.force_login(User.objects.get(email=BARCELONA))
+    page = client.get(reverse("twinning:workspace", args=[busan.slug])).content.decode()
+    assert thread.title in page

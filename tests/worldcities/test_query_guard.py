@@ -18,9 +18,11 @@ from twinning.models import (
     Action,
     Application,
     ApplicationPartner,
+    Document,
     Edition,
     Pairing,
     ReviewAssignment,
+    Thread,
 )
 from worldcities import datagen
 from worldcities.users.models import User
@@ -44,6 +46,8 @@ NOT_COVERED = {
     "meetings:translation_check": "a form's target: it answers POST only",
     "media": "serves uploaded files in development only",
     "cities:opportunity_confirm": "a form's target: it answers POST only",
+    "twinning:document_download": "serves a stored file under a policy of its own "
+    "(tests/twinning/test_workspace.py downloads each version)",
     "opendata:download": "serves a built file and reads no row (tests/opendata cover it)",
     "twinning:outcome_evidence": "generated outcomes have no uploaded evidence "
     "(tests/twinning/test_outcomes.py covers it)",
@@ -86,12 +90,18 @@ def _fill(route: str, name: str):
         .order_by("pk")
         .first()
     )
+    document = Document.objects.filter(pairing=pairing).order_by("pk").first()
+    community = Thread.objects.filter(thematic_area__isnull=False).order_by("pk").first()
     objects = {
         "practices/": {"slug": practice.slug},
         "cities/": {"slug": City.objects.order_by("pk").first().slug},
         "pairings/": {
             "slug": pairing.slug,
             "pk": Action.objects.filter(pairing=pairing).order_by("pk").first().pk,
+            # The pairing's workspace: a thread, a document and its first version.
+            "thread_pk": Thread.objects.filter(pairing=pairing).order_by("pk").first().pk,
+            "document_pk": document.pk,
+            "number": 1,
         },
         "editions/": {
             "slug": Edition.objects.order_by("pk").first().slug,
@@ -109,6 +119,7 @@ def _fill(route: str, name: str):
             "call": review.application.call.slug,
             "pk": review.application_id,
         },
+        "community/": {"area": community.thematic_area.slug, "thread_pk": community.pk},
         "meetings/editions/": {"slug": Edition.objects.order_by("pk").first().slug},
         "practices/areas/": {"slug": ThematicArea.objects.order_by("pk").first().slug},
         "practices/cities/": {"slug": City.objects.order_by("pk").first().slug},

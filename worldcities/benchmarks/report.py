@@ -20,6 +20,7 @@ LABELS = {
     "meeting_detail": "meeting detail",
     "admin_pairings": "admin changelist of pairings",
     "api_practice_list": "API: list of 50 practices",
+    "workspace": "a pairing's workspace (5,000 messages, 500 documents)",
 }
 
 

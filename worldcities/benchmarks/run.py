@@ -51,6 +51,9 @@ TARGETS = {
     "meeting_detail": {"R": 0.40, "queries": 12},
     "admin_pairings": {"p95_ms": 200},
     "api_practice_list": {"p95_ms": 50},
+    # A pairing's workspace with 5,000 messages and 500 documents (``datagen.workspace_fill``),
+    # its discussions, a thread, its library and its timeline, for a member.
+    "workspace": {"p95_ms": 60, "queries": 12},
 }
 # The background jobs' (a job measured in a process of its own, ``jobs.py``).
 JOB_TARGETS = {
@@ -62,7 +65,9 @@ JOB_TARGETS = {
 # The mixed mode's: every public page, mixed against reads-only, and every kind of write.
 MIXED_TARGETS = {"rps_ratio": 0.8, "p99_ratio": 3.0, "p99_ms": 150}
 WRITE_TARGETS = {"p95_ms": 50}
-NOT_PUBLIC = {"ceiling", "admin_pairings"}
+NOT_PUBLIC = {"ceiling", "admin_pairings", "workspace"}
+# Pages that only people who log in may open: measured logged in only.
+MEMBERS_ONLY = {"admin_pairings", "workspace"}
 MIXED_CHECKS = (
     ("mixed req/s ÷ reads-only", "rps_ratio", lambda value, target: value >= target),
     ("mixed p99 ÷ reads-only", "p99_ratio", lambda value, target: value <= target),
@@ -124,8 +129,8 @@ def sample_urls(rng) -> dict[str, list[str]]:
     from cities.models import City, Country, ThematicArea
     from meetings.models import Meeting
     from practices.models import Practice
-    from twinning.models import Edition, Pairing
-    from worldcities.datagen import AREAS
+    from twinning.models import Document, Edition, Pairing, Thread
+    from worldcities.datagen import AREAS, busy_workspace
 
     def ids(qs, field, n=URLS_PER_PAGE):
         values = list(qs.order_by("?").values_list(field, flat=True)[: n * 3])
@@ -146,6 +151,15 @@ def sample_urls(rng) -> dict[str, list[str]]:
 
     def q(params):
         return "?" + urlencode(params)
+
+    busy = busy_workspace()
+    space = f"/pairings/{busy.slug}/workspace/"
+    thread_ids = ids(Thread.objects.filter(pairing=busy), "pk", n=URLS_PER_PAGE // 4)
+    document_ids = ids(Document.objects.filter(pairing=busy), "pk", n=URLS_PER_PAGE // 4)
+    thread_pages = max(1, Thread.objects.filter(pairing=busy).count() // 20)
+    document_pages = max(
+        1, len(document_ids) and Document.objects.filter(pairing=busy).count() // 20
+    )
 
     return {
         "ceiling": ["/bench/ceiling/"],
@@ -196,6 +210,12 @@ def sample_urls(rng) -> dict[str, list[str]]:
             "/api/v1/practices/" + q({"page_size": 50, "area": rng.choice(areas)})
             for _ in range(URLS_PER_PAGE)
         ],
+        "workspace": [space]
+        + [f"{space}{q({'page': rng.randint(1, thread_pages)})}" for _ in range(10)]
+        + [f"{space}threads/{pk}/" for pk in thread_ids]
+        + [f"{space}documents/{q({'page': rng.randint(1, document_pages)})}" for _ in range(10)]
+        + [f"{space}documents/{pk}/" for pk in document_ids]
+        + [f"{space}timeline/{q({'page': rng.randint(1, 20)})}" for _ in range(10)],
         "admin_pairings": [
             "/admin/twinning/pairing/" + q({"p": rng.randint(1, admin_pages)})
             for _ in range(URLS_PER_PAGE)
@@ -735,7 +755,7 @@ def main(argv=None) -> None:
     from django.db import connection
 
     from practices.models import Practice
-    from twinning.models import Pairing
+    from twinning.models import Document, Message, Pairing
 
     results["rows"] = {
         "practices": Practice.objects.count(),
@@ -747,6 +767,13 @@ def main(argv=None) -> None:
             results["rows"][table.split("_", 1)[1]] = cursor.fetchone()[0]
     results["database"] = database_server()
 
+    # The busy workspace the "workspace" page reads (kept with a reused database).
+    busy = datagen.workspace_fill(messages=5000, documents=500, seed=args.seed)
+    results["rows"]["workspace"] = {
+        "pairing": busy.slug,
+        "messages": Message.objects.filter(thread__pairing=busy).count(),
+        "documents": Document.objects.filter(pairing=busy).count(),
+    }
     rng = random.Random(args.seed)
     urls = sample_urls(rng)
     # A draw of its own for warming the workers up (see below).
@@ -814,7 +841,7 @@ def main(argv=None) -> None:
         ceiling_file.write_text("\n".join(urls["ceiling"]) + "\n")
         for mode, mode_cookie in (("anonymous", ""), ("logged_in", cookie)):
             for page, paths in urls.items():
-                if page == "admin_pairings" and mode == "anonymous":
+                if page in MEMBERS_ONLY and mode == "anonymous":
                     continue
                 if only and page not in only:
                     continue

@@ -38,6 +38,13 @@ class Kind(models.TextChoices):
     )
     APPLICATION_DECISION = "application_decision", _("The decision on my city's application")
     OUTCOME_RECORDED = "outcome_recorded", _("Outcomes of my editions' pairings to check")
+    WORKSPACE_THREAD = "workspace_thread", _("A new thread in my pairing's workspace")
+    DISCUSSION_REPLY = "discussion_reply", _("A reply in a discussion I take part in")
+    MENTION = "mention", _("Someone mentions me in a discussion")
+    DOCUMENT_VERSION = (
+        "document_version",
+        _("A new document or a new version of one in my pairing's workspace"),
+    )
 
 
 class Delivery(models.TextChoices):
