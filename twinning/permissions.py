@@ -11,12 +11,25 @@ import rules
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 
+def coordinates_edition(user) -> dict[int, bool]:
+    """Whether ``user`` coordinates each edition asked about so far in this request, by
+    edition id: more than one rule asks on the same page, and a selector that read it with
+    the pairing fills it in."""
+    known = getattr(user, "_coordinates_edition", None)
+    if known is None:
+        known = user._coordinates_edition = {}
+    return known
+
+
 @rules.predicate
 def is_edition_coordinator(user, pairing) -> bool:
     """A coordinator of the pairing's edition."""
     if pairing is None or not is_coordinator(user):
         return False
-    return pairing.edition.coordinators.filter(pk=user.pk).exists()
+    known = coordinates_edition(user)
+    if pairing.edition_id not in known:
+        known[pairing.edition_id] = pairing.edition.coordinators.filter(pk=user.pk).exists()
+    return known[pairing.edition_id]
 
 
 @rules.predicate
