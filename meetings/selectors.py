@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from twinning.models import Edition, Pairing
 from worldcities import textsearch, versions
+from worldcities.users.permissions import is_member
 from worldcities.users.services import PEOPLE
 
 from . import permissions
@@ -176,7 +177,20 @@ def meeting_list_html(params) -> str:
 
 
 def meeting_get(user, pk: int) -> Meeting:
-    return get_object_or_404(meetings_visible(user), pk=pk)
+    """The meeting, with the reader's registration for it read in the same query (the page
+    and the rules ask for it: ``permissions.registration_of``)."""
+    if not is_member(user):
+        return get_object_or_404(meetings_visible(user), pk=pk)
+    theirs = FilteredRelation("registrations", condition=Q(registrations__person=user.pk))
+    meeting = get_object_or_404(
+        meetings_visible(user)
+        .annotate(reader_registration=theirs)
+        .select_related("reader_registration"),
+        pk=pk,
+    )
+    known = meeting.__dict__.setdefault("_registration_of", {})
+    known[user.pk] = getattr(meeting, "reader_registration", None)
+    return meeting
 
 
 def upcoming_meetings(qs=None):

@@ -379,6 +379,8 @@ FORMSETS = [
 
 
 class ReviewForm(forms.Form):
+    same_for_every_reader = True  # blank, its fields are rendered once ({% form_fields %})
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("publish", _("Publish")), ("return", _("Return to the city for changes"))],
@@ -399,6 +401,8 @@ class ReviewForm(forms.Form):
 
 
 class TransferForm(forms.ModelForm):
+    same_for_every_reader = True  # blank, its fields are rendered once ({% form_fields %})
+
     class Meta:
         model = Transfer
         fields = ["status", "story"]
@@ -407,6 +411,8 @@ class TransferForm(forms.ModelForm):
 
 
 class CommentForm(forms.ModelForm):
+    same_for_every_reader = True  # blank, its fields are rendered once ({% form_fields %})
+
     class Meta:
         model = Comment
         fields = ["kind", "body"]

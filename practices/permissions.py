@@ -61,13 +61,20 @@ def is_own_city(user, practice) -> bool:
     return bool(practice and is_delegate(user) and practice.city_id == user.city_id)
 
 
+def coordinated_practices(user) -> dict[int, bool]:
+    """Whether ``user`` coordinates each practice asked about so far in this request, by
+    practice id (a selector that read it with the practice fills it in)."""
+    cache = getattr(user, "_coordinated_practices", None)
+    if cache is None:
+        cache = user._coordinated_practices = {}
+    return cache
+
+
 @rules.predicate
 def coordinates_practice(user, practice) -> bool:
     if not (practice and is_coordinator(user)):
         return False
-    cache = getattr(user, "_coordinated_practices", None)
-    if cache is None:
-        cache = user._coordinated_practices = {}
+    cache = coordinated_practices(user)
     if practice.pk not in cache:
         cache[practice.pk] = (
             Practice.objects.filter(pk=practice.pk).filter(coordinated_q(user)).exists()

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import (
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -50,7 +51,7 @@ from .models import (
     PracticeVersion,
     Transfer,
 )
-from .permissions import coordinated_q, visible_q
+from .permissions import coordinated_practices, coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
 from .services import PUBLISHED, listed_under, word_key
 
@@ -585,7 +586,9 @@ def practice_for_page(*, user, slug: str, original: bool = False) -> Practice:
     if ``user`` may not see it. ``following`` says whether the reader follows it;
     ``reader_title`` is the title of its translation into the reader's language (or None),
     and ``shown_language`` the language the page shows it in: that translation's, unless
-    the reader asked for the ``original``."""
+    the reader asked for the ``original``. What the permission rules and the reader's own
+    forms would ask of it in queries of their own comes with it: whether a coordinator
+    coordinates it, and a delegate's city's transfer of it (``transfer_of_reader``, or None)."""
     practices = practices_visible(user).only(*PAGE_FIELDS)
     # The title of its translation into the reader's language, if it has one.
     theirs = PracticeTranslation.objects.filter(
@@ -595,10 +598,22 @@ def practice_for_page(*, user, slug: str, original: bool = False) -> Practice:
     if user.is_authenticated:
         follows = Follow.objects.filter(user=user, practice=OuterRef("pk"))
         practices = practices.annotate(following=Exists(follows))
+    if is_coordinator(user):
+        # What ``permissions.coordinates_practice`` would ask in a query of its own.
+        coordinated = Practice.objects.filter(pk=OuterRef("pk")).filter(coordinated_q(user))
+        practices = practices.annotate(coordinated=Exists(coordinated))
+    if is_delegate(user):
+        # Their city's transfer of it, if any (one per city), for the transfer form.
+        practices = practices.annotate(
+            reader_transfer=FilteredRelation("transfers", condition=Q(transfers__city=user.city_id))
+        ).select_related("reader_transfer")
     practice = practices.filter(slug=slug).first()
     if practice is None:
         raise Http404
     practice.following = getattr(practice, "following", False)
+    if hasattr(practice, "coordinated"):
+        coordinated_practices(user)[practice.pk] = practice.coordinated
+    practice.transfer_of_reader = getattr(practice, "reader_transfer", None)
     practice.shown_language = practice.language
     if practice.reader_title and not original:
         practice.shown_language = translation.get_language()
@@ -661,38 +676,47 @@ def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
             practice.shown_translation = shown
             practice.title, practice.summary = shown.title, shown.summary
             practice.body_html = shown.body_html
-    # The names of its thematic areas and topics (each in its usual order), in one query.
-    areas = ThematicArea.objects.filter(practices=pk).annotate(kind=Value(0), second=Value(0))
-    topics = Topic.objects.filter(practices=pk).annotate(kind=Value(1), first=F("area__order"))
-    areas, topics = areas.order_by(), topics.order_by()  # the union as a whole is ordered
-    tags = (
-        areas.values_list("kind", "order", "second", "name")
-        .union(topics.values_list("kind", "first", "order", "name"), all=True)
-        .order_by("kind", "order", "second", "name")
+    # The names of its thematic areas and topics (each in its usual order) and its files and
+    # links (one list on the page), in one query: a row of each kind holds the same columns
+    # (kind, two numbers to order by, a name or title, a file's name and size, a link's
+    # address), and the rows come ordered by kind, then those numbers, then the name.
+    text, number = Value(""), Value(0)
+    areas = ThematicArea.objects.filter(practices=pk).order_by()
+    topics = Topic.objects.filter(practices=pk).order_by()
+    files = Attachment.objects.filter(practice=pk).order_by()
+    links = PracticeLink.objects.filter(practice=pk).order_by()
+    rows = (
+        areas.annotate(kind=Value(0), first=F("order"), second=number, a=text, b=number, c=text)
+        .values_list("kind", "first", "second", "name", "a", "b", "c")
+        .union(
+            topics.annotate(
+                kind=Value(1), first=F("area__order"), second=F("order"), a=text, b=number, c=text
+            ).values_list("kind", "first", "second", "name", "a", "b", "c"),
+            files.annotate(kind=Value(2), first=F("id"), second=number, c=text).values_list(
+                "kind", "first", "second", "title", "original_name", "size", "c"
+            ),
+            links.annotate(
+                kind=Value(3), first=F("id"), second=number, a=text, b=number
+            ).values_list("kind", "first", "second", "title", "a", "b", "url"),
+            all=True,
+        )
+        .order_by("kind", "first", "second", "name")
     )
-    practice.tags = [(kind == 1, name) for kind, _first, _second, name in tags]
-    # Its files and links (one list on the page), in one query.
-    files = Attachment.objects.filter(practice=pk).annotate(kind=Value(0), address=Value(""))
-    links = PracticeLink.objects.filter(practice=pk)
-    links = links.annotate(kind=Value(1), original_name=Value(""), size=Value(0))
-    columns = ("kind", "id", "title", "original_name", "size")
-    documents = (
-        files.order_by()
-        .values_list(*columns, "address")
-        .union(links.order_by().values_list(*columns, "url"), all=True)
-        .order_by("kind", "id")
-    )
-    practice.documents = [
-        {
-            "is_link": kind == 1,
-            "pk": document_id,
-            "title": title or original_name,
-            "original_name": original_name,
-            "size": size,
-            "url": url,
-        }
-        for kind, document_id, title, original_name, size, url in documents
-    ]
+    practice.tags, practice.documents = [], []
+    for kind, first, _second, title, original_name, size, url in rows:
+        if kind < 2:
+            practice.tags.append((kind == 1, title))
+        else:
+            practice.documents.append(
+                {
+                    "is_link": kind == 3,
+                    "pk": first,
+                    "title": title or original_name,
+                    "original_name": original_name,
+                    "size": size,
+                    "url": url,
+                }
+            )
     prefetch_related_objects(
         [practice],
         "key_figures",

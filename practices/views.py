@@ -87,7 +87,7 @@ def _detail_context(request, practice, **forms):
         "is_preview": practice.status != Practice.Status.PUBLISHED,
     }
     if can_do["transfer"]:
-        my_transfer = practice.transfers.filter(city_id=user.city_id).first()
+        my_transfer = getattr(practice, "transfer_of_reader", None)
         context["transfer_form"] = forms.get("transfer_form") or TransferForm(
             instance=my_transfer, prefix="transfer"
         )

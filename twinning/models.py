@@ -306,9 +306,14 @@ class Pairing(models.Model):
         return sides
 
     def member_city_ids(self) -> set[int]:
-        """The ids of every member city, leads included (uses prefetched ``members``)."""
+        """The ids of every member city, leads included (read with the pairing as
+        ``further_member_ids`` by the selectors that can, else from prefetched ``members``)."""
         ids = {self.eu_lead_id, self.partner_lead_id}
-        ids.update(member.city_id for member in self.members.all())
+        further = getattr(self, "further_member_ids", None)
+        if further is not None:
+            ids.update(further)
+        else:
+            ids.update(member.city_id for member in self.members.all())
         return ids
 
 

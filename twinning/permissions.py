@@ -28,12 +28,25 @@ import rules
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 
+def coordinates_edition(user) -> dict[int, bool]:
+    """Whether ``user`` coordinates each edition asked about so far in this request, by
+    edition id: more than one rule asks on the same page, and a selector that read it with
+    the pairing fills it in."""
+    known = getattr(user, "_coordinates_edition", None)
+    if known is None:
+        known = user._coordinates_edition = {}
+    return known
+
+
 @rules.predicate
 def is_edition_coordinator(user, pairing) -> bool:
     """A coordinator of the pairing's edition."""
     if pairing is None or not is_coordinator(user):
         return False
-    return pairing.edition.coordinators.filter(pk=user.pk).exists()
+    known = coordinates_edition(user)
+    if pairing.edition_id not in known:
+        known[pairing.edition_id] = pairing.edition.coordinators.filter(pk=user.pk).exists()
+    return known[pairing.edition_id]
 
 
 @rules.predicate
@@ -45,16 +58,19 @@ def is_member_city_delegate(user, pairing) -> bool:
 
 
 @rules.predicate
-def coordinates_edition(user, edition) -> bool:
+def is_coordinator_of_edition(user, edition) -> bool:
     """A coordinator of this edition."""
     if edition is None or not is_coordinator(user):
         return False
-    return edition.coordinators.filter(pk=user.pk).exists()
+    known = coordinates_edition(user)
+    if edition.pk not in known:
+        known[edition.pk] = edition.coordinators.filter(pk=user.pk).exists()
+    return known[edition.pk]
 
 
 can_manage_action_plan = is_programme_staff | is_edition_coordinator
 # Matchmaking: see the suggestions of an edition, pin, exclude and accept them.
-can_match_edition = is_programme_staff | coordinates_edition
+can_match_edition = is_programme_staff | is_coordinator_of_edition
 can_update_action_progress = can_manage_action_plan | is_member_city_delegate
 
 can_use_workspace = is_programme_staff | is_edition_coordinator | is_member_city_delegate

@@ -1,10 +1,12 @@
 """Reads of editions, pairings and action plans, narrowed to what the reader may see or
 change. Views load objects only through these querysets."""
 
+import datetime
 import statistics
 from dataclasses import dataclass, field
 from dataclasses import field as dataclass_field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
     Avg,
@@ -21,7 +23,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,7 @@ from .models import (
     Thread,
     ThreadRead,
 )
+from .permissions import coordinates_edition
 
 
 def editions_for_home():
@@ -88,19 +91,6 @@ def pairings_public():
 
 def pairings_for_list():
     return pairings_public().order_by("-edition__start_date", "edition__name", "partner_lead__name")
-
-
-def _detail_prefetches():
-    return [
-        Prefetch("topics", queryset=_topics_queryset()),
-        Prefetch("edition__milestones", queryset=Milestone.objects.order_by("order", "start_date")),
-        Prefetch(
-            "status_changes",
-            queryset=PairingStatusChange.objects.select_related("changed_by").order_by(
-                "-changed_at", "-id"
-            ),
-        ),
-    ]
 
 
 def pairing_search(qs, q: str):
@@ -144,14 +134,25 @@ def pairings_matching(q: str, *, limit: int) -> tuple[int, list[Pairing]]:
     return count, rows
 
 
-def pairing_for_page(slug: str) -> Pairing:
+def pairing_for_page(slug: str, reader=None) -> Pairing:
     """A pairing for its page, with its edition and leads: enough for its title, for what its
-    page depends on (``pairing_page_shows``) and for the rules (which read its members only
-    for a delegate). ``pairing_detail_rows`` adds the rest when the page must be rendered."""
-    return get_object_or_404(
-        Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country"),
-        slug=slug,
-    )
+    page depends on (``pairing_page_shows``) and for the rules, whose questions about the
+    ``reader`` come with it: the ids of its further member cities (asked for a delegate),
+    and whether a coordinator coordinates its edition. ``pairing_for_parts`` reads what its
+    page's parts show."""
+    further = PairingMember.objects.filter(pairing=OuterRef("pk")).order_by().values("city_id")
+    pairings = Pairing.objects.select_related(
+        "edition", "eu_lead__country", "partner_lead__country"
+    ).annotate(further_member_ids=ArraySubquery(further))
+    if reader is not None and is_coordinator(reader):
+        coordinators = Edition.coordinators.through.objects.filter(
+            edition_id=OuterRef("edition_id"), user_id=reader.pk
+        )
+        pairings = pairings.annotate(reader_coordinates=Exists(coordinators))
+    pairing = get_object_or_404(pairings, slug=slug)
+    if hasattr(pairing, "reader_coordinates"):
+        coordinates_edition(reader)[pairing.edition_id] = pairing.reader_coordinates
+    return pairing
 
 
 def pairing_for_change(slug: str) -> Pairing:
@@ -177,14 +178,77 @@ def pairing_page_shows(pairing: Pairing) -> list[str]:
     return [f"pairing:{pairing.pk}", f"edition:{pairing.edition_id}", "cities", PEOPLE]
 
 
-def pairing_detail_rows(pairing: Pairing) -> Pairing:
-    """``pairing`` (from ``pairing_for_page``) with the rest of what its page shows, in a fixed
-    number of queries: members, thematic areas, topics, the edition's milestones, the status
-    history."""
-    prefetch_related_objects(
-        [pairing], _members_prefetch(), "thematic_areas", *_detail_prefetches()
+def pairing_for_parts(slug: str) -> Pairing:
+    """The pairing as ``pairing_for_page`` reads it, with what its head shows of its themes
+    and its edition's cycle read in the same query: the names of its thematic areas
+    (``area_names``), its topics as ``{"area", "name"}`` (``topic_names``), each in their
+    order, and the edition's milestones (``milestone_rows``). For its page's parts:
+    ``pairing_detail_rows`` adds the rest."""
+    areas = (
+        ThematicArea.objects.filter(pairings=OuterRef("pk"))
+        .order_by("order", "name")
+        .values("name")
     )
+    topics = (
+        Topic.objects.filter(pairings=OuterRef("pk"))
+        .order_by("area__order", "order", "name")
+        .values(row=JSONObject(area="area__name", name="name"))
+    )
+    milestones = (
+        Milestone.objects.filter(edition=OuterRef("edition_id"))
+        .order_by("order", "start_date", "pk")
+        .values(
+            row=JSONObject(
+                id="pk",
+                kind="kind",
+                title="title",
+                start_date="start_date",
+                end_date="end_date",
+                order="order",
+            )
+        )
+    )
+    further = PairingMember.objects.filter(pairing=OuterRef("pk")).order_by().values("city_id")
+    return get_object_or_404(
+        Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
+        .annotate(further_member_ids=ArraySubquery(further))
+        .annotate(area_names=ArraySubquery(areas))
+        .annotate(topic_names=ArraySubquery(topics))
+        .annotate(milestone_rows=ArraySubquery(milestones)),
+        slug=slug,
+    )
+
+
+def pairing_detail_rows(pairing: Pairing) -> Pairing:
+    """``pairing`` (from ``pairing_for_parts``) with the rest of what its page shows, in a
+    fixed number of queries: members, the status history (its themes and its edition's cycle
+    came with it: ``milestones`` holds the cycle)."""
+    prefetch_related_objects(
+        [pairing],
+        _members_prefetch(),
+        Prefetch(
+            "status_changes",
+            queryset=PairingStatusChange.objects.select_related("changed_by").order_by(
+                "-changed_at", "-id"
+            ),
+        ),
+    )
+    pairing.milestones = [
+        Milestone(
+            edition_id=pairing.edition_id,
+            **{
+                **row,
+                "start_date": _day(row["start_date"]),
+                "end_date": _day(row["end_date"]),
+            },
+        )
+        for row in pairing.milestone_rows
+    ]
     return pairing
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def _topics_queryset():

@@ -137,7 +137,7 @@ def _pairing_parts(pairing, *, can_manage: bool, can_update_progress: bool) -> d
 
 @versions.for_visitors
 def pairing_detail(request, slug):
-    pairing = selectors.pairing_for_page(slug)
+    pairing = selectors.pairing_for_page(slug, reader=request.user)
     can_manage = request.user.has_perm("twinning.manage_action_plan", pairing)
     # Whoever manages the plan may update its progress: asked only of the others.
     can_update_progress = can_manage or request.user.has_perm(
@@ -150,7 +150,7 @@ def pairing_detail(request, slug):
         # Read again once the versions are known: a change committed since the first read is
         # never kept under its new version.
         compute=lambda: _pairing_parts(
-            selectors.pairing_for_page(slug),
+            selectors.pairing_for_parts(slug),
             can_manage=can_manage,
             can_update_progress=can_update_progress,
         ),

@@ -47,7 +47,12 @@ def unread_notifications(request):
         if user is not None and user.is_authenticated:
             from worldcities.notifications.selectors import unread_count
 
-            request.unread_notifications = SimpleLazyObject(lambda: unread_count(user))
+            # Read with the user when the request logged them in from their session
+            # (``users.backends``), else counted when a template first shows it.
+            counted = getattr(user, "unread_notification_count", None)
+            request.unread_notifications = (
+                counted if counted is not None else SimpleLazyObject(lambda: unread_count(user))
+            )
         else:
             request.unread_notifications = 0
     return request.unread_notifications

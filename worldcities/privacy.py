@@ -211,5 +211,8 @@ def account_erase(*, user) -> bool:
         ContactMessage.objects.filter(recipient=user),
     ):
         rows.delete()
+    # Their tokens' records stay in the audit (made, revoked, deleted), without the names they
+    # gave them.
+    ApiToken.history.filter(user_id=user.pk).update(name="")
     people_changed()  # pages that showed their name
     return True

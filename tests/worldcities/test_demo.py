@@ -12,7 +12,7 @@ from django.utils import timezone
 from meetings.models import Meeting, Registration
 from twinning.models import Action, Edition, Pairing
 from worldcities import demo
-from worldcities.users.models import User
+from worldcities.users.models import ApiToken, User
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,14 @@ def test_the_demo_delegates_can_evaluate_the_launch(seeded, client):
     assert "Evaluate the meeting" in client.get(launch.get_absolute_url()).content.decode()
 
 
+def test_the_demo_delegates_hold_an_api_token_for_staff_to_revoke(seeded, client):
+    tokens = ApiToken.objects.usable().filter(user__email__in=[BUSAN, BARCELONA])
+    assert sorted(token.user.email for token in tokens) == sorted([BARCELONA, BUSAN])
+    client.force_login(User.objects.get(email="staff@demo.worldcities.test"))
+    listing = client.get("/admin/users/apitoken/").content.decode()
+    assert "City dashboard" in listing and "Min-jun Park" in listing
+
+
 def test_loading_again_the_same_day_changes_nothing(seeded):
     def state():
         return (
@@ -104,6 +112,7 @@ def test_loading_again_the_same_day_changes_nothing(seeded):
             list(Action.objects.order_by("pk").values_list("due_date", flat=True)),
             Pairing.objects.count(),
             Registration.objects.count(),
+            ApiToken.objects.count(),
         )
 
     before = state()

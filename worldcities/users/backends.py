@@ -5,10 +5,20 @@ from .models import Role, User
 
 class AuthenticationBackend(AllauthBackend):
     """Logs in by e-mail (allauth), loads the user with their city (whose time zone every page
-    needs), and gives programme staff (DG REGIO) every model permission in the admin."""
+    needs) and their unread count (which the layout shows), and gives programme staff
+    (DG REGIO) every model permission in the admin."""
 
     def get_user(self, user_id):
-        user = User._default_manager.select_related("city").filter(pk=user_id).order_by().first()
+        # The layout shows the reader's unread count on every page: it comes with the user.
+        from worldcities.notifications.selectors import unread_count_subquery
+
+        user = (
+            User._default_manager.select_related("city")
+            .annotate(unread_notification_count=unread_count_subquery())
+            .filter(pk=user_id)
+            .order_by()
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod

@@ -241,6 +241,10 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
+    # Who made and who revoked it, for the audit; never the digest. Its "last used" time is
+    # written past the model (``api_token_used``), so the use of a token adds no record.
+    history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")

@@ -36,3 +36,5 @@ def is_member(user) -> bool:
 
 
 rules.add_perm("users.access_admin", is_programme_staff)
+# Revoking someone else's API token (the owner revokes their own in their profile).
+rules.add_perm("users.revoke_any_api_token", is_programme_staff)

@@ -168,6 +168,28 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def api_tokens_revoke(*, tokens, by: User, reason: str) -> list[ApiToken]:
+    """Revokes ``tokens`` (any person's) for programme staff: the API refuses each of them from
+    the next request on. Tokens already revoked are left as they were; the others are revoked
+    and returned, each with a record of who revoked it and why in its history."""
+    if not by.has_perm("users.revoke_any_api_token"):
+        raise ValidationError(_("Only programme staff may revoke other people's tokens."))
+    now = timezone.now()
+    revoked = list(
+        ApiToken.objects.select_for_update()
+        .filter(pk__in=[token.pk for token in tokens], revoked_at__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for token in revoked:
+        token.revoked_at = now
+        token._history_user = by
+        token._change_reason = reason
+        token.save(update_fields=["revoked_at"])
+    return revoked
+
+
 # How often a token's "last used" time is written: not on every request.
 LAST_USED_EVERY = datetime.timedelta(minutes=5)
 

@@ -7,9 +7,11 @@ from cities.models import City, Organisation
 from twinning.models import Edition
 from worldcities import demo, versions
 from worldcities.users.models import Role, User
-from worldcities.users.services import account_email_register
+from worldcities.users.services import account_email_register, api_token_create
 
 DEMO_PASSWORD = "worldcities-demo"  # noqa: S105 - demo accounts exist on local settings only
+
+DEMO_DASHBOARD = "City dashboard"  # the name of the delegates' API token
 
 # e-mail, full name, role, city, organisation
 DEMO_ACCOUNTS = [
@@ -80,6 +82,11 @@ class Command(BaseCommand):
                     for edition in Edition.objects.filter(slug="2017-2018-korea"):
                         edition.coordinators.add(user)
             accounts = User.objects.filter(email__in=[account[0] for account in DEMO_ACCOUNTS])
+            # A token each for the delegates, so that the administration's list of API
+            # tokens has rows to filter and revoke (its secret is not shown: nobody uses it).
+            for delegate in accounts.filter(role=Role.DELEGATE):
+                if not delegate.api_tokens.filter(name=DEMO_DASHBOARD, revoked_at__isnull=True):
+                    api_token_create(user=delegate, name=DEMO_DASHBOARD, days=90)
             live = demo.live_demo_load(
                 coordinator=accounts.get(role=Role.COORDINATOR),
                 # The city delegates (the organisations' contacts take no part in meetings).
