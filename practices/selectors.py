@@ -5,6 +5,7 @@ import heapq
 import re
 from collections import Counter
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.db import connection
@@ -903,8 +904,8 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
     looked for first, then those that hold one of them (by its areas for a practice without
     topics), each through the array's index and the latest first, so a query reads a few
     rows whatever the number of practices. Each gets ``shared_topics`` and ``shared_areas``
-    (the names). Three queries, however many practices there are and whatever they hold
-    (none for a practice without topics and areas)."""
+    (the names). One query, however many practices there are and whatever they hold (none
+    for a practice without topics and areas)."""
     from twinning.matching import AREA_POINTS, TOPIC_POINTS
 
     topics, areas = set(practice.topic_ids or []), set(practice.area_ids or [])
@@ -927,23 +928,33 @@ def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list
         )
         .order_by(F("published_at").desc(nulls_last=True), "-pk")
     )
-    found = list(published.filter(**{f"{column}__contains": sorted(values)})[:shown])
-    # Read whatever the first found, so that the page's queries do not depend on it.
-    some = published.filter(**{f"{column}__overlap": sorted(values)})[: shown * 2]
-    seen = {p.pk for p in found}
-    found += [p for p in some if p.pk not in seen][: shown - len(found)]
-    # The names of its topics and of its areas (through their topics), in one query.
-    names, area_names = {}, {}
-    for pk, name, area_id, area_name in Topic.objects.filter(
-        Q(pk__in=topics) | Q(area_id__in=areas)
-    ).values_list("pk", "name", "area_id", "area__name"):
-        if pk in topics:
-            names[pk] = name
-        if area_id in areas:
-            area_names[area_id] = area_name
+    # The names each shares with the practice, read with it: its topics' among the practice's,
+    # and its areas' among the practice's.
+    published = published.annotate(
+        shared_topic_names=ArraySubquery(
+            Topic.objects.filter(pk__in=sorted(topics), practices=OuterRef("pk"))
+            .order_by("name")
+            .values("name")
+        ),
+        shared_area_names=ArraySubquery(
+            ThematicArea.objects.filter(pk__in=sorted(areas), practices=OuterRef("pk"))
+            .order_by("name")
+            .values("name")
+        ),
+    )
+    # Those that hold every one first, then those that hold one of them, in one query (each
+    # part through the array's index, the latest first); a practice found by both counts once.
+    holding_all = published.filter(**{f"{column}__contains": sorted(values)})[:shown]
+    holding_one = published.filter(**{f"{column}__overlap": sorted(values)})[: shown * 2]
+    found, seen = [], set()
+    for other in holding_all.union(holding_one, all=True):
+        if other.pk not in seen and len(found) < shown:
+            seen.add(other.pk)
+            found.append(other)
     for other in found:
-        other.shared_topics = sorted(names[t] for t in set(other.topic_ids) & names.keys())
-        other.shared_areas = sorted(area_names[a] for a in set(other.area_ids) & area_names.keys())
+        # An empty list of the practice's own is no list at all (NULL) to the database.
+        other.shared_topics = list(other.shared_topic_names or [])
+        other.shared_areas = list(other.shared_area_names or [])
         other.points = TOPIC_POINTS * len(other.shared_topics) + AREA_POINTS * len(
             other.shared_areas
         )

@@ -942,6 +942,8 @@ def edition_city_join(*, application: Application) -> EditionCity:
     joined.save()
     joined.thematic_areas.add(*application.thematic_areas.all())
     joined.topics.add(*application.topics.all())
+    # What the edition's cities want is read by matchmaking and "cities like yours".
+    versions.bump(*edition_versions(edition.pk))
     return joined
 
 

@@ -25,6 +25,7 @@ from tests.users.factories import DelegateFactory, UserFactory
 from twinning import selectors, services
 from twinning.models import Application, EditionCity, ReviewAssignment, Score
 from twinning.tasks import send_application_decisions
+from worldcities import versions
 from worldcities.notifications.models import EmailMessage, Kind, Notification
 from worldcities.users.models import Role
 
@@ -229,8 +230,11 @@ def test_the_selected_city_joins_the_edition_and_is_told_once_in_its_language(
 ):
     french = DelegateFactory(email="delegue@example.org", city=eu_city, language="fr")
     services.application_decide(application=application, by=programme_staff, decision="selected")
+    # Matchmaking and "cities like yours" read the edition's cities: their versions move.
+    before = versions.current(["pairings"])
     with django_capture_on_commit_callbacks(execute=True):
         services.call_decisions_send(call=application.call, by=programme_staff)
+    assert versions.current(["pairings"]) != before
     joined = EditionCity.objects.get(edition=application.call.edition, city=eu_city)
     assert joined.application == application
     assert joined.goals == "Grow a local hydrogen industry."
