@@ -808,6 +808,7 @@ class OutcomeAdminForm(forms.ModelForm):
             "pairing",
             "action",
             "city",
+            "opportunity",
             "kind",
             "title",
             "description",
@@ -880,7 +881,7 @@ class OutcomeAdmin(VersionsMixin, ActionCheckboxMixin, SimpleHistoryAdmin):
         "pairing__eu_lead__name",
         "pairing__partner_lead__name",
     ]
-    autocomplete_fields = ["pairing", "action", "city"]
+    autocomplete_fields = ["pairing", "action", "city", "opportunity"]
     readonly_fields = [
         "evidence_name",
         "evidence_content_type",

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City, ThematicArea, Topic
+from cities.models import City, Opportunity, ThematicArea, Topic
 from worldcities.currencies import CURRENCY_MESSAGE, currency_choices
 from worldcities.uploads import ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_upload
 from worldcities.users.models import User
@@ -395,6 +395,7 @@ class OutcomeForm(forms.ModelForm):
             "title",
             "city",
             "action",
+            "opportunity",
             "quantity",
             "amount",
             "currency",
@@ -424,6 +425,10 @@ class OutcomeForm(forms.ModelForm):
         self.fields["action"].queryset = Action.objects.filter(pairing=pairing).order_by(
             "due_date", "id"
         )
+        # The opportunities posted in the pairing's cities.
+        self.fields["opportunity"].queryset = Opportunity.objects.filter(
+            city_id__in=pairing.member_city_ids()
+        ).order_by("-valid_from", "title")
         self.fields["quantity"].error_messages["min_value"] = OUTCOME_QUANTITY_MESSAGE
 
     def clean_evidence_file(self):

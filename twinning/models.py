@@ -1309,6 +1309,15 @@ class Outcome(models.Model):
         related_name="outcomes",
         help_text=_("The member city where it happened."),
     )
+    opportunity = models.ForeignKey(
+        "cities.Opportunity",
+        verbose_name=_("opportunity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text=_("The triple-helix opportunity it came from, if any."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(
         _("what"),
@@ -1450,6 +1459,15 @@ class Outcome(models.Model):
             errors["action"] = _("This action is not in this pairing's plan.")
         if pairing is not None and self.city_id and self.city_id not in pairing.member_city_ids():
             errors["city"] = _("Choose one of the pairing's member cities.")
+        opportunity = _related_or_none(self, "opportunity") if self.opportunity_id else None
+        if (
+            pairing is not None
+            and opportunity is not None
+            and opportunity.city_id not in pairing.member_city_ids()
+        ):
+            errors["opportunity"] = _(
+                "This opportunity was not posted in one of the pairing's cities."
+            )
         edition = _related_or_none(pairing, "edition") if pairing is not None else None
         if edition is not None and self.achieved_on and self.achieved_on < edition.start_date:
             errors["achieved_on"] = _(

@@ -966,9 +966,9 @@ def outcomes_of_pairing(pairing: Pairing, user):
     outcomes = Outcome.objects.filter(pairing=pairing)
     if not user.has_perm("twinning.record_outcome", pairing):
         outcomes = outcomes.filter(checked_at__isnull=False)
-    return outcomes.select_related("city__country", "action", "recorded_by", "checked_by").order_by(
-        "-achieved_on", "-id"
-    )
+    return outcomes.select_related(
+        "city__country", "action", "opportunity", "recorded_by", "checked_by"
+    ).order_by("-achieved_on", "-id")
 
 
 def outcome_of_pairing(pairing: Pairing, user, pk: int) -> Outcome:

@@ -1247,6 +1247,7 @@ OUTCOME_FIELDS = (
     "description",
     "city",
     "action",
+    "opportunity",
     "quantity",
     "amount",
     "currency",

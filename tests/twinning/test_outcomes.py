@@ -10,7 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from tests.cities.factories import CityFactory, OrganisationFactory, PartnerCityFactory
+from tests.cities.factories import (
+    CityFactory,
+    OpportunityFactory,
+    OrganisationFactory,
+    PartnerCityFactory,
+)
 from tests.twinning.factories import ActionFactory, OutcomeFactory, PairingFactory
 from tests.users.factories import DelegateFactory
 from twinning.impact import impact_of, impact_per, programme_mix, triple_helix_mix
@@ -135,6 +140,30 @@ def test_the_city_must_be_a_member_of_the_pairing(pairing, delegate):
     with pytest.raises(ValidationError) as error:
         outcome_record(pairing=pairing, by=delegate, city=CityFactory(name="Graz"), **jobs())
     assert error.value.message_dict["city"] == ["Choose one of the pairing's member cities."]
+
+
+def test_an_outcome_names_the_opportunity_it_came_from(pairing, delegate, client_for):
+    taken_up = OpportunityFactory(
+        organisation=OrganisationFactory(city=pairing.eu_lead), title="Hydrogen refuelling site"
+    )
+    outcome = outcome_record(
+        pairing=pairing, by=delegate, city=pairing.eu_lead, opportunity=taken_up, **jobs()
+    )
+    assert list(taken_up.outcomes.all()) == [outcome]
+    page = client_for(delegate).get(reverse("twinning:outcome_list", args=[pairing.slug]))
+    assert "from the opportunity “Hydrogen refuelling site”" in page.content.decode()
+
+
+def test_an_opportunity_of_a_city_outside_the_pairing_is_refused(pairing, delegate):
+    elsewhere = OpportunityFactory(organisation=OrganisationFactory(city=CityFactory()))
+    with pytest.raises(ValidationError) as error:
+        outcome_record(
+            pairing=pairing, by=delegate, city=pairing.eu_lead, opportunity=elsewhere, **jobs()
+        )
+    assert error.value.message_dict["opportunity"] == [
+        "This opportunity was not posted in one of the pairing's cities."
+    ]
+    assert not Outcome.objects.exists()
 
 
 def test_the_database_refuses_a_negative_amount_or_an_unknown_currency(pairing):
