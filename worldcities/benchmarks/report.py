@@ -115,7 +115,14 @@ def render(results: dict) -> str:
             else ""
         )
         + ")",
-        "- **Data:** " + ", ".join(f"{n:,} {name}" for name, n in rows.items()),
+        "- **Data:** "
+        + ", ".join(f"{n:,} {name}" for name, n in rows.items() if isinstance(n, int))
+        + "".join(
+            f"; {name}: "
+            + ", ".join(f"{value:,} {key}" for key, value in n.items() if key != "pairing")
+            for name, n in rows.items()
+            if isinstance(n, dict)
+        ),
     ]
     if database := results.get("database"):
         lines.append(
