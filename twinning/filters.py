@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import Country, ThematicArea
 
 from .models import Application, Edition, Pairing
-from .selectors import pairing_search
+from .selectors import pairing_search, with_reviews_count
 
 
 class MapFilterSet(django_filters.FilterSet):
@@ -119,6 +119,8 @@ class CallApplicationFilterSet(django_filters.FilterSet):
         return queryset.filter(decision="" if value == self.UNDECIDED else value)
 
     def filter_sort(self, queryset, name, value):
+        if value in ("reviews", "-reviews"):
+            queryset = with_reviews_count(queryset)
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["city"]))
 
 

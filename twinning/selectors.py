@@ -724,19 +724,23 @@ def application_review_rows(call: Call, pk: int):
 
 
 def call_applications(call: Call):
-    """Every application of the call, whatever its status, for programme staff's list: the
-    city and its country, and ``reviews_count`` (its submitted reviews) to sort by. In the
-    order of the cities' names until a filter sorts it."""
+    """Every application of the call, whatever its status, for programme staff's list, with
+    its city and country. In the order of the cities' names until a filter sorts it."""
     return (
         Application.objects.filter(call=call)
         .select_related("city__country")
-        .annotate(
-            reviews_count=Count(
-                "review_assignments",
-                filter=Q(review_assignments__state=ReviewAssignment.State.SUBMITTED),
-            )
-        )
         .order_by("city__name", "pk")
+    )
+
+
+def with_reviews_count(applications):
+    """``applications`` with ``reviews_count``, their submitted reviews, to sort by. Only the
+    list sorted by it counts them for every application: the rows shown count their own."""
+    return applications.annotate(
+        reviews_count=Count(
+            "review_assignments",
+            filter=Q(review_assignments__state=ReviewAssignment.State.SUBMITTED),
+        )
     )
 
 
