@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import Country, ThematicArea
 
-from .models import Edition, Pairing
-from .selectors import pairing_search
+from .models import Application, Edition, Pairing
+from .selectors import pairing_search, with_reviews_count
 
 
 class MapFilterSet(django_filters.FilterSet):
@@ -53,6 +53,75 @@ class PairingFilterSet(MapFilterSet):
 
     def filter_search(self, queryset, name, value):
         return pairing_search(queryset, value)
+
+
+class CallApplicationFilterSet(django_filters.FilterSet):
+    """Programme staff's list of a call's applications: by status, by decision, by the
+    city's name, in the order of a column."""
+
+    UNDECIDED = "none"
+    SORTS = {
+        "city": ("city__name", "pk"),
+        "-city": ("-city__name", "-pk"),
+        "status": ("status", "city__name", "pk"),
+        "-status": ("-status", "city__name", "pk"),
+        "submitted": ("submitted_at", "city__name", "pk"),
+        "-submitted": ("-submitted_at", "city__name", "pk"),
+        "saved": ("updated_at", "pk"),
+        "-saved": ("-updated_at", "-pk"),
+        "reviews": ("reviews_count", "city__name", "pk"),
+        "-reviews": ("-reviews_count", "city__name", "pk"),
+        "decision": ("decision", "city__name", "pk"),
+        "-decision": ("-decision", "city__name", "pk"),
+    }
+    SORT_CHOICES = [
+        ("city", _("City, A to Z")),
+        ("-city", _("City, Z to A")),
+        ("status", _("Status")),
+        ("-submitted", _("Submitted, newest first")),
+        ("submitted", _("Submitted, oldest first")),
+        ("-saved", _("Last saved, newest first")),
+        ("-reviews", _("Most reviews first")),
+        ("reviews", _("Fewest reviews first")),
+        ("decision", _("Decision")),
+        ("-status", _("Status, reversed")),
+        ("saved", _("Last saved, oldest first")),
+        ("-decision", _("Decision, reversed")),
+    ]
+
+    q = django_filters.CharFilter(label=_("City"), method="filter_city")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Application.Status.choices, empty_label=_("Any status")
+    )
+    decision = django_filters.ChoiceFilter(
+        label=_("Decision"),
+        choices=[*Application.Decision.choices, (UNDECIDED, _("Not decided"))],
+        empty_label=_("Any decision"),
+        method="filter_decision",
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    @classmethod
+    def parameters(cls) -> list[str]:
+        return list(cls.base_filters)
+
+    def filter_city(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(city__name__icontains=value) if value else queryset
+
+    def filter_decision(self, queryset, name, value):
+        return queryset.filter(decision="" if value == self.UNDECIDED else value)
+
+    def filter_sort(self, queryset, name, value):
+        if value in ("reviews", "-reviews"):
+            queryset = with_reviews_count(queryset)
+        return queryset.order_by(*self.SORTS.get(value, self.SORTS["city"]))
 
 
 # --- Filters the city list gets from this app (``cities.extensions``) ----------------------------

@@ -188,6 +188,11 @@ class ApplicationForm(forms.Form):
                 help_text=question.help_text,
             )
 
+    def topic_areas(self) -> dict[int, int]:
+        """Each topic offered with its thematic area: the page's script offers only the
+        topics of the areas ticked."""
+        return dict(self.fields["topics"].queryset.values_list("pk", "area_id"))
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {

@@ -128,7 +128,11 @@ can_manage_review = is_programme_staff
 can_declare_conflict = is_reviewer_of
 can_score = is_reviewer_of & has_no_conflict
 
+# Every application of a call (drafts and withdrawn ones too) is listed for programme staff.
+can_list_call_applications = is_programme_staff
+
 rules.add_perm("twinning.manage_review", can_manage_review)
+rules.add_perm("twinning.list_call_applications", can_list_call_applications)
 rules.add_perm("twinning.declare_conflict", can_declare_conflict)
 rules.add_perm("twinning.score_application", can_score)
 rules.add_perm("twinning.match_edition", can_match_edition)

@@ -723,6 +723,53 @@ def application_review_rows(call: Call, pk: int):
     return application, criteria
 
 
+def call_applications(call: Call):
+    """Every application of the call, whatever its status, for programme staff's list, with
+    its city and country. In the order of the cities' names until a filter sorts it."""
+    return (
+        Application.objects.filter(call=call)
+        .select_related("city__country")
+        .order_by("city__name", "pk")
+    )
+
+
+def with_reviews_count(applications):
+    """``applications`` with ``reviews_count``, their submitted reviews, to sort by. Only the
+    list sorted by it counts them for every application: the rows shown count their own."""
+    return applications.annotate(
+        reviews_count=Count(
+            "review_assignments",
+            filter=Q(review_assignments__state=ReviewAssignment.State.SUBMITTED),
+        )
+    )
+
+
+def call_application_rows(call: Call, applications) -> list[Application]:
+    """A page of ``call_applications`` with what the list shows of each: ``completeness``
+    for a draft, ``submitted_in_zone`` (the call's zone) and ``summary`` (its reviews) for a
+    submitted one. A fixed number of queries however many rows and reviews there are."""
+    rows = list(applications)
+    prefetch_related_objects([call], "questions", "documents_required")
+    prefetch_related_objects(
+        rows, "thematic_areas", "partners", "answers", "documents", _assignments_prefetch()
+    )
+    criteria = review_criteria(call.pk)
+    for application in rows:
+        application.call = call  # its questions and documents are read once for the page
+        application.completeness = (
+            application_completeness(application) if application.is_draft else None
+        )
+        application.submitted_in_zone = (
+            call.in_zone(application.submitted_at) if application.submitted_at else ""
+        )
+        application.summary = (
+            review_summary(application, criteria)
+            if application.status == Application.Status.SUBMITTED
+            else None
+        )
+    return rows
+
+
 def reviewers_available():
     """Who may be asked to review: active coordinators, outside experts and programme staff."""
     from worldcities.users.models import Role, User

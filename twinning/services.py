@@ -782,7 +782,58 @@ def review_assign(*, application: Application, reviewer, by) -> ReviewAssignment
     assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by=by)
     assignment.full_clean()
     assignment.save()
+    review_assignment_notify(assignment=assignment)
     return assignment
+
+
+def review_assignment_notify(*, assignment: ReviewAssignment):
+    """Tells the reviewer, in their language, that they are asked for this review: the call,
+    the city, the dates that bound the review and the link to it. A notification and (as they
+    chose) an e-mail, written with the assignment and sent once it is committed; told once,
+    however often this runs. A reviewer assigned in place of one who declared a conflict is
+    a new assignment, hence told too."""
+    from worldcities.notifications.models import Kind
+    from worldcities.notifications.services import notify
+
+    assignment = ReviewAssignment.objects.select_related(
+        "reviewer", "application__city", "application__call__edition"
+    ).get(pk=assignment.pk)
+    reviewer, application = assignment.reviewer, assignment.application
+    call = application.call
+    selection = (
+        Milestone.objects.filter(edition=call.edition, kind=Milestone.Kind.SELECTION)
+        .order_by("order", "start_date")
+        .first()
+    )
+    with translation.override(getattr(reviewer, "language", None) or settings.LANGUAGE_CODE):
+        facts = {"city": application.city.name, "call": call.title}
+        lines = [
+            _("Programme staff ask you to review the application of %(city)s to “%(call)s”.")
+            % facts,
+            _("The call closed on %(moment)s.") % {"moment": call.closes_in_zone}
+            if call.closes_at <= timezone.now()
+            else _("The call closes on %(moment)s.") % {"moment": call.closes_in_zone},
+        ]
+        if selection is not None:
+            lines.append(
+                _("The cities are selected by %(date)s: please review before then.")
+                % {"date": date_format(selection.end_date or selection.start_date, "DATE_FORMAT")}
+            )
+        lines.append(
+            _(
+                "First declare whether anything links you to the city or its application; "
+                "then read it and score it."
+            )
+        )
+        return notify(
+            recipient=reviewer,
+            kind=Kind.REVIEW_ASSIGNED,
+            target=assignment,
+            title=_("Please review the application of %(city)s") % facts,
+            body="\n\n".join(str(line) for line in lines),
+            url=reverse("twinning:review_assignment", kwargs={"pk": assignment.pk}),
+            occasion="assigned",
+        )
 
 
 @transaction.atomic

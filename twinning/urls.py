@@ -41,6 +41,11 @@ urlpatterns = [
         views.application_review,
         name="application_review",
     ),
+    path(
+        "review/calls/<slug:slug>/<slug:call>/applications/",
+        views.call_applications,
+        name="call_applications",
+    ),
     path("review/calls/<slug:slug>/<slug:call>/export/", views.call_export, name="call_export"),
     path("review/calls/<slug:slug>/<slug:call>/send/", views.decisions_send, name="decisions_send"),
 ]

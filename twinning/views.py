@@ -19,7 +19,7 @@ from worldcities.pagination import PageByKeysPaginator
 from worldcities.users.permissions import is_delegate
 
 from . import exports, receipts, selectors, services
-from .filters import MapFilterSet, PairingFilterSet
+from .filters import CallApplicationFilterSet, MapFilterSet, PairingFilterSet
 from .forms import (
     ActionForm,
     ActionProgressForm,
@@ -740,6 +740,57 @@ def application_review(request, slug, call, pk):
             "decision_form": decision_form,
             "can_decide": not application.decision_sent_at
             or application.decision == application.Decision.RESERVE,
+        },
+    )
+
+
+# The columns of the list of a call's applications that sort it, by their sort key.
+APPLICATION_COLUMNS = [
+    ("city", gettext_lazy("City")),
+    ("status", gettext_lazy("Status")),
+    ("saved", gettext_lazy("Last saved")),
+    ("submitted", gettext_lazy("Submitted (the call's time zone)")),
+    ("reviews", gettext_lazy("Reviews")),
+    ("decision", gettext_lazy("Decision")),
+]
+
+
+def _sort_headers(query, current: str) -> list[dict]:
+    """Each sortable column with the link that sorts by it (the other way round if the list
+    is already sorted by it) and its ``aria-sort``."""
+    headers = []
+    for key, label in APPLICATION_COLUMNS:
+        params = query.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{key}" if current == key else key
+        state = {key: "ascending", f"-{key}": "descending"}.get(current, "none")
+        headers.append({"key": key, "label": label, "query": params.urlencode(), "sort": state})
+    return headers
+
+
+@login_required
+@require_GET
+def call_applications(request, slug, call):
+    """Every application of a call, drafts and withdrawn ones too, filtered by status,
+    decision and the city's name (programme staff; 403 for anyone else)."""
+    if not request.user.has_perm("twinning.list_call_applications"):
+        raise PermissionDenied
+    call = selectors.call_for_review(slug, call)
+    query = list_query(request.GET, CallApplicationFilterSet.parameters())
+    listed = selectors.call_applications(call)
+    filterset = CallApplicationFilterSet(query, queryset=listed)
+    page = paginate(query, filterset.qs if filterset.is_valid() else listed.none())
+    sort = query.get("sort", "city") if filterset.is_valid() else "city"
+    return render(
+        request,
+        "twinning/review/applications.html",
+        {
+            "call": call,
+            "filterset": filterset,
+            "page": page,
+            "applications": selectors.call_application_rows(call, page.object_list),
+            "params": query,
+            "headers": _sort_headers(query, sort),
         },
     )
 

@@ -54,6 +54,7 @@ from twinning.services import (
     outcome_check,
     outcome_record,
     pairing_set_status,
+    review_assignment_notify,
 )
 from worldcities import versions
 
@@ -333,12 +334,15 @@ def _call(edition, cities, now, delegates) -> Call:
 
 def _reviews(call: Call, reviewers, now) -> None:
     """The submitted application under review: the first reviewer (the coordinator) still to
-    declare and score it, the others (the expert) done, so that staff see a weighted mean and
-    can decide and send the decision."""
+    declare and score it (and told so), the others (the expert) done, so that staff see a
+    weighted mean and can decide and send the decision."""
     application = call.applications.get(status=Application.Status.SUBMITTED)
     criteria = list(call.criteria.order_by("order"))
     first, *others = reviewers
-    ReviewAssignment.objects.create(application=application, reviewer=first)
+    # The coordinator is told of the review waiting, as staff's assignment would tell them.
+    review_assignment_notify(
+        assignment=ReviewAssignment.objects.create(application=application, reviewer=first)
+    )
     for reviewer, values in zip(others, [(4, 5, 3), (5, 3, 4)], strict=False):
         assignment = ReviewAssignment.objects.create(
             application=application,

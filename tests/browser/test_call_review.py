@@ -1,7 +1,7 @@
-"""The review journey: programme staff assign two reviewers to a submitted application; each
-declares no conflict of interest and scores it; staff read the weighted mean and its spread,
-select the city with a reason and send the decision; the city joins the edition and its
-delegate is told once, in their language."""
+"""The review journey: programme staff assign two reviewers to a submitted application (each
+is told by e-mail); each declares no conflict of interest and scores it; staff read the
+weighted mean and its spread, select the city with a reason and send the decision; the city
+joins the edition and its delegate is told once, in their language."""
 
 from decimal import Decimal
 
@@ -89,7 +89,7 @@ def test_two_reviewers_score_staff_select_and_the_city_joins_and_is_told_once(
     log_in(page, live_server, staff)
     page.goto(f"{live_server.url}/review/")
     assert_accessible(page)
-    page.get_by_role("link", name="Call for cities 2027").click()
+    page.get_by_role("link", name="Call for cities 2027", exact=True).click()
     expect(page).to_have_url(board)
     assert_accessible(page)
     page.get_by_role("link", name="Busan").click()
@@ -101,6 +101,13 @@ def test_two_reviewers_score_staff_select_and_the_city_joins_and_is_told_once(
         expect(page.locator(".messages")).to_contain_text("is asked to review it")
         assert_accessible(page)
     assert ReviewAssignment.objects.filter(application=application).count() == 2
+    # Each reviewer is told, with the link to their review.
+    told = {m.to[0]: m.body for m in mail.outbox}
+    assert set(told) == {"chris@example.org", "eva@example.org"}
+    for email, body in told.items():
+        mine = ReviewAssignment.objects.get(application=application, reviewer__email=email)
+        assert f"/review/assignments/{mine.pk}/" in body
+    mail.outbox.clear()
 
     # 2. Each reviewer declares no conflict and scores; a score outside its scale is refused.
     log_in(page, live_server, coordinator)

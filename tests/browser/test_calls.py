@@ -1,6 +1,7 @@
 """The call journey: programme staff open a call for cities in the admin; a delegate applies
 for their city over two sittings (what they wrote is saved as they write), adds partners and
-the letter of support, sees the application complete, submits it and gets the receipt."""
+the letter of support, sees the application complete, submits it and gets the receipt. The
+form offers only the topics of the thematic areas ticked."""
 
 import datetime
 import re
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 from tests.cities.factories import CityFactory, ThematicAreaFactory, TopicFactory
-from tests.twinning.factories import PDF_BYTES, EditionFactory
+from tests.twinning.factories import PDF_BYTES, ApplicationFactory, CallFactory, EditionFactory
 from tests.users.factories import DelegateFactory, ProgrammeStaffFactory
 from twinning.models import Application, Call
 
@@ -120,3 +121,63 @@ def test_staff_open_a_call_and_a_delegate_applies_over_two_sittings(page, live_s
     application = Application.objects.get()
     assert application.status == Application.Status.SUBMITTED
     assert application.goals == "Grow a hydrogen industry."
+
+
+def test_only_the_topics_of_the_areas_ticked_are_offered(page, live_server):
+    energy = ThematicAreaFactory(name="Green energy", slug="green-energy", order=1)
+    mobility = ThematicAreaFactory(name="Mobility", slug="mobility", order=2)
+    TopicFactory(area=energy, name="Hydrogen", slug="hydrogen")
+    TopicFactory(area=energy, name="Solar power", slug="solar")
+    TopicFactory(area=mobility, name="Bike sharing", slug="bikes")
+    tampere = CityFactory(name="Tampere", slug="tampere")
+    delegate = DelegateFactory(email="delegate@example.org", city=tampere)
+    call = CallFactory(title="Call for cities 2027", thematic_areas=[energy, mobility])
+    application = ApplicationFactory(call=call, city=tampere)
+    hydrogen = page.get_by_role("checkbox", name="Green energy: Hydrogen", include_hidden=True)
+    solar = page.get_by_role("checkbox", name="Green energy: Solar power", include_hidden=True)
+    bikes = page.get_by_role("checkbox", name="Mobility: Bike sharing", include_hidden=True)
+
+    def autosaved(response):
+        return response.url.endswith("/autosave/") and response.ok
+
+    log_in(page, live_server, delegate)
+    page.goto(f"{live_server.url}{application.get_absolute_url()}")
+    assert_accessible(page)
+    # No area ticked: no topic offered.
+    for topic in (hydrogen, solar, bikes):
+        expect(topic).to_be_hidden()
+
+    # Green energy ticked: its two topics, not those of mobility.
+    with page.expect_response(autosaved):
+        page.get_by_role("checkbox", name="Green energy", exact=True).check()
+    expect(hydrogen).to_be_visible()
+    expect(solar).to_be_visible()
+    expect(bikes).to_be_hidden()
+    with page.expect_response(autosaved):
+        hydrogen.check()
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    assert [t.name for t in application.topics.all()] == ["Hydrogen"]
+
+    # Unticked: its topics are unticked and hidden, and what is saved is consistent.
+    with page.expect_response(autosaved):
+        page.get_by_role("checkbox", name="Green energy", exact=True).uncheck()
+    expect(hydrogen).to_be_hidden()
+    expect(hydrogen).not_to_be_checked()
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    expect(page.locator("#autosave-status")).not_to_contain_text("Not saved")
+    assert not application.thematic_areas.exists()
+    assert not application.topics.exists()
+
+    # Ticked again: the topics are offered again, none ticked; mobility's come with it.
+    for area in ("Green energy", "Mobility"):
+        with page.expect_response(autosaved):
+            page.get_by_role("checkbox", name=area, exact=True).check()
+    expect(hydrogen).not_to_be_checked()
+    with page.expect_response(autosaved):
+        bikes.check()
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    page.reload()
+    assert_accessible(page)
+    expect(bikes).to_be_checked()
+    expect(hydrogen).to_be_visible()
+    assert [t.name for t in application.topics.all()] == ["Bike sharing"]

@@ -2,6 +2,7 @@
 and its spread, decisions with their reasons, the decision e-mail (once, in each person's
 language), the selected city joining the edition, and the whole call as a workbook."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from tests.cities.factories import CityFactory, ThematicAreaFactory, TopicFactory
@@ -17,13 +20,14 @@ from tests.twinning.factories import (
     ApplicationFactory,
     CallFactory,
     CallQuestionFactory,
+    MilestoneFactory,
     ReviewAssignmentFactory,
     ReviewCriterionFactory,
     ScoreFactory,
 )
 from tests.users.factories import DelegateFactory, UserFactory
 from twinning import selectors, services
-from twinning.models import Application, EditionCity, ReviewAssignment, Score
+from twinning.models import Application, EditionCity, Milestone, ReviewAssignment, Score
 from twinning.tasks import send_application_decisions
 from worldcities import versions
 from worldcities.notifications.models import EmailMessage, Kind, Notification
@@ -110,6 +114,65 @@ def test_only_staff_assign_and_twice_is_refused(application, coordinator, expert
     services.review_assign(application=application, reviewer=expert, by=programme_staff)
     with pytest.raises(ValidationError, match="already assigned"):
         services.review_assign(application=application, reviewer=expert, by=programme_staff)
+
+
+def test_the_reviewer_is_told_once_in_their_language_with_the_link(
+    application, programme_staff, run_tasks, django_capture_on_commit_callbacks
+):
+    MilestoneFactory(
+        edition=application.call.edition,
+        kind=Milestone.Kind.SELECTION,
+        start_date=datetime.date(2017, 4, 1),
+        end_date=datetime.date(2017, 5, 31),
+    )
+    reviewer = UserFactory(email="experte@example.org", role=Role.EXPERT, language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = services.review_assign(
+            application=application, reviewer=reviewer, by=programme_staff
+        )
+    link = reverse("twinning:review_assignment", kwargs={"pk": assignment.pk})
+    notification = Notification.objects.get(kind=Kind.REVIEW_ASSIGNED)
+    assert notification.recipient == reviewer
+    assert notification.url == link
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]
+    email = mail.outbox[0]
+    assert "Tampere" in email.subject
+    assert "Call for cities 2017" in email.body
+    # The call's closing (in its zone) and the selection's end, as the reviewer writes dates.
+    with translation.override("fr"):
+        closes = application.call.closes_in_zone
+        selected_by = date_format(datetime.date(2017, 5, 31), "DATE_FORMAT")
+    assert closes in email.body
+    assert selected_by in email.body
+    assert link in email.body
+    # In the reviewer's language (the notice's own words follow once the catalogues hold them).
+    assert "Changer ce que vous recevez" in email.body
+    assert SECRET not in email.body
+
+    # Told once: running it again adds nothing, and neither does a second assignment attempt.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_assignment_notify(assignment=assignment)
+    with pytest.raises(ValidationError, match="already assigned"):
+        services.review_assign(application=application, reviewer=reviewer, by=programme_staff)
+    assert Notification.objects.filter(kind=Kind.REVIEW_ASSIGNED).count() == 1
+    assert EmailMessage.objects.filter(kind=Kind.REVIEW_ASSIGNED).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_reviewer_assigned_after_a_conflict_is_told(
+    assignment, expert, programme_staff, run_tasks, django_capture_on_commit_callbacks
+):
+    services.review_declare(
+        assignment=assignment, by=assignment.reviewer, conflict=True, note="My cousin."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_assign(
+            application=assignment.application, reviewer=expert, by=programme_staff
+        )
+    told = Notification.objects.filter(kind=Kind.REVIEW_ASSIGNED)
+    assert sorted(n.recipient.email for n in told) == ["coordinator@example.org", expert.email]
+    assert [m.to for m in mail.outbox] == [[expert.email]]
+    assert "review/assignments/" in mail.outbox[0].body
 
 
 def test_a_delegate_or_a_draft_is_refused(call, application, programme_staff, partner_delegate):

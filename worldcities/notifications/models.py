@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
         _("An answer to my opportunity, or the confirmation that we are in touch"),
     )
     APPLICATION_DECISION = "application_decision", _("The decision on my city's application")
+    REVIEW_ASSIGNED = "review_assigned", _("An application I am asked to review")
     OUTCOME_RECORDED = "outcome_recorded", _("Outcomes of my editions' pairings to check")
     WORKSPACE_THREAD = "workspace_thread", _("A new thread in my pairing's workspace")
     DISCUSSION_REPLY = "discussion_reply", _("A reply in a discussion I take part in")
