@@ -950,10 +950,16 @@ def _similar_sql(pk: int, topics: list[int], areas: list[int], shown: int) -> tu
     column, values = ("topic_ids", topics) if topics else ("area_ids", areas)
     holds, shares = (f"{column} {op} CAST(%s AS BIGINT[])" for op in ("@>", "&&"))
     latest = "ORDER BY published_at DESC NULLS LAST, id DESC"
-    # The points of each value a practice shares with this one, one term per value.
-    terms = [("topic_ids", TOPIC_POINTS, t) for t in topics]
-    terms += [("area_ids", AREA_POINTS, a) for a in areas]
-    score = " + ".join(f"%s * CAST(%s = ANY(c.{name}) AS INTEGER)" for name, _p, _v in terms)
+    # A practice's points: how many of these topics and of these areas it holds, each
+    # counted by one term per value.
+
+    def held_of(name, held):
+        return " + ".join([f"CAST(%s = ANY(c.{name}) AS INTEGER)" for _ in held] or ["0"])
+
+    score = (
+        f"CAST(%s AS DOUBLE PRECISION) * ({held_of('topic_ids', topics)})"
+        f" + CAST(%s AS DOUBLE PRECISION) * ({held_of('area_ids', areas)})"
+    )
 
     def names(model, name):
         return (
@@ -1007,7 +1013,7 @@ def _similar_sql(pk: int, topics: list[int], areas: list[int], shown: int) -> tu
         values,
         *(published, pk, shown),
         *(published, pk, values, shown, shown),
-        *(term for _name, points, value in terms for term in (points, value)),
+        *(TOPIC_POINTS, *topics, AREA_POINTS, *areas),  # best
         shown,
         topics,
         areas,
