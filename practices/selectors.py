@@ -950,12 +950,13 @@ def _similar_sql(pk: int, topics: list[int], areas: list[int], shown: int) -> tu
     column, values = ("topic_ids", topics) if topics else ("area_ids", areas)
     holds, shares = (f"{column} {op} CAST(%s AS BIGINT[])" for op in ("@>", "&&"))
     latest = "ORDER BY published_at DESC NULLS LAST, id DESC"
-    # A practice's points: how many of these topics and of these areas it holds, each
-    # counted by one term per value.
 
     def held_of(name, held):
+        # How many of ``held`` a candidate's list holds: one term per value, which sorts a
+        # few hundred candidates faster than unnesting each list.
         return " + ".join([f"CAST(%s = ANY(c.{name}) AS INTEGER)" for _ in held] or ["0"])
 
+    # A candidate's points, as ``twinning.matching`` gives them.
     score = (
         f"CAST(%s AS DOUBLE PRECISION) * ({held_of('topic_ids', topics)})"
         f" + CAST(%s AS DOUBLE PRECISION) * ({held_of('area_ids', areas)})"

@@ -99,28 +99,26 @@ def test_similar_practices_follow_a_new_publication(taxonomy, client):
     assert "Hydrogen ferries" in html
 
 
+def published(title, days_ago, topics, areas=()):
+    """A practice published ``days_ago`` days ago, holding ``topics`` and ``areas``."""
+    return PracticeFactory(
+        title=title,
+        topics=topics,
+        thematic_areas=list(areas),
+        published_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
 def test_similar_practices_rank_by_what_they_share_then_the_latest(taxonomy):
     energy, water = taxonomy["energy"], taxonomy["water"]
     hydrogen, solar, rain = taxonomy["hydrogen"], taxonomy["solar"], taxonomy["rain"]
-    now = timezone.now()
-
-    def published(title, days_ago, areas, topics):
-        PracticeFactory(
-            title=title,
-            thematic_areas=areas,
-            topics=topics,
-            published_at=now - datetime.timedelta(days=days_ago),
-        )
-
-    practice = PracticeFactory(
-        title="Hydrogen buses", thematic_areas=[energy], topics=[hydrogen, solar]
-    )
-    published("Older solar hydrogen", 10, [energy], [hydrogen, solar])
-    published("Newer solar hydrogen", 1, [energy], [hydrogen, solar])
-    published("Hydrogen taxis", 2, [energy], [hydrogen])
-    published("Solar rain barrels", 3, [energy, water], [solar, rain])
-    published("Solar street lights", 5, [energy], [solar])
-    published("Hydrogen without an area", 0, [water], [hydrogen])
+    practice = published("Hydrogen buses", 0, [hydrogen, solar], [energy])
+    published("Older solar hydrogen", 10, [hydrogen, solar], [energy])
+    published("Newer solar hydrogen", 1, [hydrogen, solar], [energy])
+    published("Hydrogen taxis", 2, [hydrogen], [energy])
+    published("Solar rain barrels", 3, [solar, rain], [energy, water])
+    published("Solar street lights", 5, [solar], [energy])
+    published("Hydrogen without an area", 0, [hydrogen], [water])
     found = similar_practices(Practice.objects.get(pk=practice.pk))
     # Two topics and the area, then one topic and the area (the latest two of three).
     assert [(p.title, p.points) for p in found] == [
@@ -134,49 +132,29 @@ def test_similar_practices_rank_by_what_they_share_then_the_latest(taxonomy):
     assert found[3].city.name and found[3].city.country.name
 
 
-def test_similar_practices_reach_past_the_latest_when_few_of_them_share(taxonomy, monkeypatch):
-    hydrogen, solar, rain = taxonomy["hydrogen"], taxonomy["solar"], taxonomy["rain"]
-    monkeypatch.setattr(selectors, "SIMILAR_RECENT", 2)
-    now = timezone.now()
-
-    def published(title, days_ago, topics):
-        return PracticeFactory(
-            title=title, topics=topics, published_at=now - datetime.timedelta(days=days_ago)
-        )
-
-    practice = published("Hydrogen buses", 30, [hydrogen, solar])
-    published("Old solar hydrogen", 20, [hydrogen, solar])
-    published("Old hydrogen taxis", 10, [hydrogen])
-    for day in range(3):
-        published(f"Rain garden {day}", day, [rain])
-    found = similar_practices(Practice.objects.get(pk=practice.pk))
-    assert [p.title for p in found] == ["Old solar hydrogen", "Old hydrogen taxis"]
-
-
-def test_similar_practices_holding_every_topic_are_looked_for_further_back(taxonomy, monkeypatch):
+@pytest.mark.parametrize(
+    ("recent_topic", "expected"),
+    [
+        # None of the latest shares a topic: the latest sharing one are looked for further
+        # back, and among them the one holding both.
+        ("rain", ["Old solar hydrogen", "Old hydrogen ferries"]),
+        # The latest share a topic, none both: the one holding both is looked for further
+        # back; an older one sharing one topic is not, as enough recent ones do.
+        ("hydrogen", ["Old solar hydrogen", "Recent 0", "Recent 1", "Recent 2"]),
+    ],
+)
+def test_similar_practices_reach_past_the_latest_when_too_few_of_them_qualify(
+    taxonomy, monkeypatch, recent_topic, expected
+):
     hydrogen, solar = taxonomy["hydrogen"], taxonomy["solar"]
     monkeypatch.setattr(selectors, "SIMILAR_RECENT", 4)
-    now = timezone.now()
-
-    def published(title, days_ago, topics):
-        return PracticeFactory(
-            title=title, topics=topics, published_at=now - datetime.timedelta(days=days_ago)
-        )
-
     practice = published("Hydrogen buses", 30, [hydrogen, solar])
     published("Old solar hydrogen", 20, [hydrogen, solar])
-    published("Old hydrogen ferries", 15, [hydrogen])
+    published("Old hydrogen ferries", 10, [hydrogen])
     for day in range(4):
-        published(f"Hydrogen taxis {day}", day, [hydrogen])
+        published(f"Recent {day}", day, [taxonomy[recent_topic]])
     found = similar_practices(Practice.objects.get(pk=practice.pk))
-    # The latest four share a topic, none both: the one holding both is found further back;
-    # an older one sharing a single topic is not looked for, as enough recent ones do.
-    assert [p.title for p in found] == [
-        "Old solar hydrogen",
-        "Hydrogen taxis 0",
-        "Hydrogen taxis 1",
-        "Hydrogen taxis 2",
-    ]
+    assert [p.title for p in found] == expected
 
 
 def test_similar_practices_of_a_practice_without_topics_share_its_areas(taxonomy):
