@@ -210,6 +210,15 @@ class Practice(models.Model):
             # topics or areas.
             GinIndex(fields=["topic_ids"], name="practice_topic_ids_gin"),
             GinIndex(fields=["area_ids"], name="practice_area_ids_gin"),
+            # ... and the latest published practices with their topics and areas, read from
+            # the index alone, newest first (``selectors.similar_practices``).
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                include=["topic_ids", "area_ids"],
+                condition=Q(status="published"),
+                name="practice_published_latest",
+            ),
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
             # Every column the facet counts read of a practice (practices.selectors): counting
             # all published practices is an index-only scan, not a read of the whole table.

@@ -5,7 +5,6 @@ import heapq
 import re
 from collections import Counter
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.db import connection
@@ -853,6 +852,8 @@ def practices_attachable(application):
 
 # --- Suggestions: experience, similar practices, cities like yours -------------------------
 SIMILAR_SHOWN = 4
+# How many of the latest published practices similar practices are looked for among first.
+SIMILAR_RECENT = 1000
 
 
 def experience_of_cities(city_ids: list[int]) -> dict:
@@ -900,66 +901,125 @@ def experience_of_cities(city_ids: list[int]) -> dict:
 def similar_practices(practice: Practice, *, shown: int = SIMILAR_SHOWN) -> list[Practice]:
     """The published practices most like ``practice``, scored as matchmaking scores two
     cities' interests (``twinning.matching``: points per shared topic and per shared thematic
-    area), the latest first among equals. Those that hold every topic of the practice are
-    looked for first, then those that hold one of them (by its areas for a practice without
-    topics), each through the array's index and the latest first, so a query reads a few
-    rows whatever the number of practices. Each gets ``shared_topics`` and ``shared_areas``
-    (the names). One query, however many practices there are and whatever they hold (none
-    for a practice without topics and areas)."""
+    area), the latest first among equals. They are looked for among the published practices
+    sharing one of its topics (one of its areas for a practice without topics): all of the
+    latest ``SIMILAR_RECENT`` published are scored, and older ones are looked at only when
+    too few of those qualify (the latest holding all its topics when fewer than ``shown``
+    recent ones do, the latest sharing one when fewer than ``shown`` recent ones do), so a
+    query reads about as much whatever the number of practices (``_similar_sql``). Each
+    comes with its city and country, ``shared_topics`` and ``shared_areas`` (the names) and
+    ``points``. One query (none for a practice without topics and areas)."""
     from twinning.matching import AREA_POINTS, TOPIC_POINTS
 
-    topics, areas = set(practice.topic_ids or []), set(practice.area_ids or [])
-    column, values = ("topic_ids", topics) if topics else ("area_ids", areas)
-    if not values:
+    topics, areas = sorted(set(practice.topic_ids or [])), sorted(set(practice.area_ids or []))
+    if not topics and not areas:
         return []
-    published = (
-        Practice.objects.published()
-        .exclude(pk=practice.pk)
-        .select_related("city__country")
-        .only(
-            "title",
-            "slug",
-            "topic_ids",
-            "area_ids",
-            "published_at",
-            "city__name",
-            "city__slug",
-            "city__country__name",
-        )
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")
-    )
-    # The names each shares with the practice, read with it: its topics' among the practice's,
-    # and its areas' among the practice's.
-    published = published.annotate(
-        shared_topic_names=ArraySubquery(
-            Topic.objects.filter(pk__in=sorted(topics), practices=OuterRef("pk"))
-            .order_by("name")
-            .values("name")
-        ),
-        shared_area_names=ArraySubquery(
-            ThematicArea.objects.filter(pk__in=sorted(areas), practices=OuterRef("pk"))
-            .order_by("name")
-            .values("name")
-        ),
-    )
-    # Those that hold every one first, then those that hold one of them, in one query (each
-    # part through the array's index, the latest first); a practice found by both counts once.
-    holding_all = published.filter(**{f"{column}__contains": sorted(values)})[:shown]
-    holding_one = published.filter(**{f"{column}__overlap": sorted(values)})[: shown * 2]
-    found, seen = [], set()
-    for other in holding_all.union(holding_one, all=True):
-        if other.pk not in seen and len(found) < shown:
-            seen.add(other.pk)
-            found.append(other)
+    found = list(Practice.objects.raw(*_similar_sql(practice.pk, topics, areas, shown)))
     for other in found:
-        # An empty list of the practice's own is no list at all (NULL) to the database.
-        other.shared_topics = list(other.shared_topic_names or [])
-        other.shared_areas = list(other.shared_area_names or [])
+        other.city = City(
+            pk=other.city_id,
+            name=other.city_name,
+            slug=other.city_slug,
+            country=Country(pk=other.country_id, name=other.country_name),
+        )
+        other.shared_topics, other.shared_areas = other.shared_topic_names, other.shared_area_names
         other.points = TOPIC_POINTS * len(other.shared_topics) + AREA_POINTS * len(
             other.shared_areas
         )
-    # Stable: the latest first among equal points.
-    return sorted(found, key=lambda other: -other.points)[:shown]
+    return found
+
+
+def _similar_sql(pk: int, topics: list[int], areas: list[int], shown: int) -> tuple[str, list]:
+    """The query of ``similar_practices`` for practice ``pk`` (with ``topics`` and ``areas``):
+    the ``shown`` best with what the page shows of them, in order. What each part reads is
+    bounded by the query's shape, whatever the planner estimates:
+
+    - ``recent``: the latest ``SIMILAR_RECENT`` published practices but ``pk``, read from
+      the partial index ``practice_published_latest`` alone (it holds their topics and areas);
+    - ``holding_all``: the practices holding every value (two or more), through the array's
+      GIN index, read only when fewer than ``shown`` recent ones hold them, so rarely and
+      then few. Its status is checked outside it, which keeps the latest-first index out of
+      it: reading that whole index for a combination nobody holds looks cheap to the
+      planner, which guesses a combination's share from each value's;
+    - the latest published practices sharing a value, read only when fewer than ``shown``
+      recent ones do: from the end of the latest-first index, or through the GIN index when
+      the array's statistics say they are few (a single value's share is known)."""
+    from twinning.matching import AREA_POINTS, TOPIC_POINTS
+
+    table = Practice._meta.db_table
+    column, values = ("topic_ids", topics) if topics else ("area_ids", areas)
+    holds, shares = (f"{column} {op} CAST(%s AS BIGINT[])" for op in ("@>", "&&"))
+    latest = "ORDER BY published_at DESC NULLS LAST, id DESC"
+
+    def held_of(name, held):
+        # How many of ``held`` a candidate's list holds: one term per value, which sorts a
+        # few hundred candidates faster than unnesting each list.
+        return " + ".join([f"CAST(%s = ANY(c.{name}) AS INTEGER)" for _ in held] or ["0"])
+
+    # A candidate's points, as ``twinning.matching`` gives them.
+    score = (
+        f"CAST(%s AS DOUBLE PRECISION) * ({held_of('topic_ids', topics)})"
+        f" + CAST(%s AS DOUBLE PRECISION) * ({held_of('area_ids', areas)})"
+    )
+
+    def names(model, name):
+        return (
+            f"ARRAY(SELECT n.name FROM {model._meta.db_table} n WHERE n.id = ANY(p.{name})"  # noqa: S608
+            " AND n.id = ANY(CAST(%s AS BIGINT[])) ORDER BY n.name)"
+        )
+
+    published = Practice.Status.PUBLISHED
+    sql = f"""
+        WITH recent AS MATERIALIZED (
+            SELECT id, published_at, topic_ids, area_ids FROM {table}
+                WHERE status = %s AND id <> %s {latest} LIMIT %s
+        ),
+        held AS (
+            SELECT count(*) AS sharing, count(*) FILTER (WHERE {holds}) AS holding_all
+                FROM recent WHERE {shares}
+        ),
+        holding_all AS MATERIALIZED (
+            SELECT id, status, published_at, topic_ids, area_ids FROM {table}
+                WHERE {holds} AND %s AND (SELECT holding_all FROM held) < %s
+        ),
+        candidates AS (
+            SELECT id, published_at, topic_ids, area_ids FROM recent WHERE {shares}
+            UNION ALL
+            (SELECT id, published_at, topic_ids, area_ids FROM holding_all
+                WHERE status = %s AND id <> %s {latest} LIMIT %s)
+            UNION ALL
+            (SELECT id, published_at, topic_ids, area_ids FROM {table}
+                WHERE status = %s AND id <> %s AND {shares} AND (SELECT sharing FROM held) < %s
+                {latest} LIMIT %s)
+        ),
+        best AS (
+            SELECT DISTINCT c.id, c.published_at, {score} AS score FROM candidates c
+                ORDER BY score DESC, c.published_at DESC NULLS LAST, c.id DESC LIMIT %s
+        )
+        SELECT p.id, p.title, p.slug, p.published_at, p.city_id, city.name AS city_name,
+            city.slug AS city_slug, city.country_id, country.name AS country_name,
+            {names(Topic, "topic_ids")} AS shared_topic_names,
+            {names(ThematicArea, "area_ids")} AS shared_area_names
+        FROM best
+            JOIN {table} p ON p.id = best.id
+            JOIN {City._meta.db_table} city ON city.id = p.city_id
+            JOIN {Country._meta.db_table} country ON country.id = city.country_id
+        ORDER BY best.score DESC, best.published_at DESC NULLS LAST, best.id DESC
+    """  # noqa: S608 - the table and column names come from the models
+    params = [
+        *(published, pk, SIMILAR_RECENT),  # recent
+        *(values, values),  # held
+        # With one value, holding all of them is sharing one: the last part finds them.
+        *(values, len(values) > 1, shown),  # holding_all
+        values,
+        *(published, pk, shown),
+        *(published, pk, values, shown, shown),
+        *(TOPIC_POINTS, *topics, AREA_POINTS, *areas),  # best
+        shown,
+        topics,
+        areas,
+    ]
+    return sql, params
 
 
 def similar_practices_html(practice: Practice) -> str:

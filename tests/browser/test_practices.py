@@ -14,6 +14,7 @@ from practices.models import Practice, Transfer
 from practices.selectors import practices_for_city
 from tests.browser.conftest import assert_accessible
 from tests.cities.factories import ThematicAreaFactory, TopicFactory
+from tests.practices.factories import PracticeFactory
 from tests.twinning.factories import PairingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -207,3 +208,24 @@ def test_a_failed_submit_keeps_the_chosen_attachment_for_the_next_one(page, live
     practice = Practice.objects.get()
     assert practice.attachments.get().original_name == "station-report.pdf"
     assert list(practice.thematic_areas.values_list("name", flat=True)) == ["Climate Change"]
+
+
+def test_a_visitor_follows_a_similar_practice(page, live_server):
+    area = ThematicAreaFactory(name="Climate Change", slug="climate-change")
+    hydrogen = TopicFactory(area=area, name="Hydrogen", slug="hydrogen")
+    solar = TopicFactory(area=area, name="Solar roofs", slug="solar-roofs")
+    practice = PracticeFactory(title="Hydrogen buses", thematic_areas=[area], topics=[hydrogen])
+    PracticeFactory(title="Solar hydrogen ferries", thematic_areas=[area], topics=[hydrogen, solar])
+    PracticeFactory(title="Solar street lights", thematic_areas=[area], topics=[solar])
+
+    visit(page, live_server.url + practice.get_absolute_url())
+    similar = page.get_by_role("region", name="Similar practices")
+    expect(similar.get_by_role("listitem")).to_have_count(1)
+    expect(similar).to_contain_text("Shares the topics Hydrogen")
+    similar.get_by_role("link", name="Solar hydrogen ferries").click()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Solar hydrogen ferries")
+    # Seen from there, both share a topic and the area with it: the latest first.
+    expect(page.get_by_role("region", name="Similar practices").get_by_role("link")).to_have_text(
+        ["Solar street lights", "Hydrogen buses"]
+    )

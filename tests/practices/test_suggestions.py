@@ -1,11 +1,15 @@
 """Suggestions from the practices side: the experience matchmaking reads, "Similar
 practices" on a practice page and "Cities like yours" on a delegate's workspace."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from practices import selectors
 from practices.models import Practice
 from practices.selectors import experience_of_cities, similar_practices
 from tests.cities.factories import (
@@ -93,6 +97,90 @@ def test_similar_practices_follow_a_new_publication(taxonomy, client):
     PracticeFactory(title="Hydrogen ferries", topics=[taxonomy["hydrogen"]])
     html = client.get(practice.get_absolute_url()).content.decode()
     assert "Hydrogen ferries" in html
+
+
+def published(title, days_ago, topics, areas=()):
+    """A practice published ``days_ago`` days ago, holding ``topics`` and ``areas``."""
+    return PracticeFactory(
+        title=title,
+        topics=topics,
+        thematic_areas=list(areas),
+        published_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_similar_practices_rank_by_what_they_share_then_the_latest(taxonomy):
+    energy, water = taxonomy["energy"], taxonomy["water"]
+    hydrogen, solar, rain = taxonomy["hydrogen"], taxonomy["solar"], taxonomy["rain"]
+    practice = published("Hydrogen buses", 0, [hydrogen, solar], [energy])
+    published("Older solar hydrogen", 10, [hydrogen, solar], [energy])
+    published("Newer solar hydrogen", 1, [hydrogen, solar], [energy])
+    published("Hydrogen taxis", 2, [hydrogen], [energy])
+    published("Solar rain barrels", 3, [solar, rain], [energy, water])
+    published("Solar street lights", 5, [solar], [energy])
+    published("Hydrogen without an area", 0, [hydrogen], [water])
+    found = similar_practices(Practice.objects.get(pk=practice.pk))
+    # Two topics and the area, then one topic and the area (the latest two of three).
+    assert [(p.title, p.points) for p in found] == [
+        ("Newer solar hydrogen", 8.0),
+        ("Older solar hydrogen", 8.0),
+        ("Hydrogen taxis", 5.0),
+        ("Solar rain barrels", 5.0),
+    ]
+    assert found[3].shared_topics == ["Solar roofs"]
+    assert found[3].shared_areas == ["Green energy"]
+    assert found[3].city.name and found[3].city.country.name
+
+
+@pytest.mark.parametrize(
+    ("recent_topic", "expected"),
+    [
+        # None of the latest shares a topic: the latest sharing one are looked for further
+        # back, and among them the one holding both.
+        ("rain", ["Old solar hydrogen", "Old hydrogen ferries"]),
+        # The latest share a topic, none both: the one holding both is looked for further
+        # back; an older one sharing one topic is not, as enough recent ones do.
+        ("hydrogen", ["Old solar hydrogen", "Recent 0", "Recent 1", "Recent 2"]),
+    ],
+)
+def test_similar_practices_reach_past_the_latest_when_too_few_of_them_qualify(
+    taxonomy, monkeypatch, recent_topic, expected
+):
+    hydrogen, solar = taxonomy["hydrogen"], taxonomy["solar"]
+    monkeypatch.setattr(selectors, "SIMILAR_RECENT", 4)
+    practice = published("Hydrogen buses", 30, [hydrogen, solar])
+    published("Old solar hydrogen", 20, [hydrogen, solar])
+    published("Old hydrogen ferries", 10, [hydrogen])
+    for day in range(4):
+        published(f"Recent {day}", day, [taxonomy[recent_topic]])
+    found = similar_practices(Practice.objects.get(pk=practice.pk))
+    assert [p.title for p in found] == expected
+
+
+def test_similar_practices_of_a_practice_without_topics_share_its_areas(taxonomy):
+    energy, water = taxonomy["energy"], taxonomy["water"]
+    practice = PracticeFactory(title="Energy audits", thematic_areas=[energy, water])
+    PracticeFactory(title="Hydrogen taxis", thematic_areas=[energy], topics=[taxonomy["hydrogen"]])
+    PracticeFactory(title="Wells and wind", thematic_areas=[energy, water])
+    PracticeFactory(title="Archived rain", thematic_areas=[water], status=Practice.Status.ARCHIVED)
+    found = similar_practices(Practice.objects.get(pk=practice.pk))
+    assert [(p.title, p.shared_areas) for p in found] == [
+        ("Wells and wind", ["Green energy", "Water"]),
+        ("Hydrogen taxis", ["Green energy"]),
+    ]
+    assert found[1].shared_topics == []
+
+
+def test_similar_practices_are_read_in_one_query_however_many(taxonomy, assert_flat_queries):
+    hydrogen, solar = taxonomy["hydrogen"], taxonomy["solar"]
+    practice = PracticeFactory(topics=[hydrogen, solar], thematic_areas=[taxonomy["energy"]])
+    practice = Practice.objects.get(pk=practice.pk)
+
+    def make_rows(n):
+        for i in range(n):
+            PracticeFactory(topics=[hydrogen, solar][: 1 + i % 2])
+
+    assert assert_flat_queries(make_rows, lambda: similar_practices(practice), large=8) == 1
 
 
 def test_a_practice_in_no_area_has_no_similar_practices(taxonomy):
