@@ -1,37 +1,20 @@
 """The writes of the benchmark's mixed pass (``worldcities.benchmarks.writer``) move the
 versions of what they change and nothing shared: no name that every city, pairing or meeting
-page, or every list, is kept under."""
+page, or every list, is kept under (the registrations: ``tests/meetings/test_write_names``)."""
 
 import pytest
 
-from meetings.services import meeting_default_quotas, registration_cancel, registration_register
 from practices.models import Practice
 from practices.services import comment_create, follow_toggle, practice_publish, practice_save
 from tests.cities.factories import OrganisationFactory
-from tests.meetings.factories import MeetingFactory, in_days
 from tests.practices.factories import PracticeFactory
 from tests.twinning.factories import ActionFactory, PairingFactory
 from twinning.services import action_progress_update
-from worldcities import versions
 
 pytestmark = pytest.mark.django_db
 
 # What every page of a kind is kept under: a write of one person never moves them.
 SHARED = {"all", "cities", "pairings", "meetings", "people", "actions", "outcomes"}
-
-
-@pytest.fixture
-def moved(monkeypatch):
-    """The names each call of ``versions.bump`` moved, in order."""
-    names: list[str] = []
-    bump = versions.bump
-
-    def recording(*moving):
-        names.extend(moving)
-        bump(*moving)
-
-    monkeypatch.setattr(versions, "bump", recording)
-    return names
 
 
 @pytest.fixture
@@ -57,25 +40,6 @@ def test_a_follow_and_an_unfollow_move_nothing(moved, delegate):
     assert follow_toggle(user=delegate, practice=practice)
     assert not follow_toggle(user=delegate, practice=practice)
     assert moved == []
-
-
-def test_a_registration_and_its_withdrawal_move_their_meeting_alone(
-    moved, edition, pairing, partner_city, partner_delegate
-):
-    meeting = MeetingFactory(
-        edition=edition,
-        host_city=partner_city,
-        pairings=[pairing],
-        registration_opens_at=in_days(-5),
-        registration_closes_at=in_days(20),
-    )
-    meeting_default_quotas(meeting=meeting)
-    moved.clear()
-    registration = registration_register(meeting=meeting, person=partner_delegate)
-    assert set(moved) == {f"meeting:{meeting.pk}"}
-    moved.clear()
-    registration_cancel(registration=registration, by=partner_delegate)
-    assert set(moved) == {f"meeting:{meeting.pk}"}
 
 
 def test_an_action_progress_update_moves_its_pairing_alone(moved, pairing, delegate):
