@@ -206,7 +206,7 @@ class MeetingResource(ReadOnlyResource):
                 .first()
             )
             return page_shows(row) if row is not None else None
-        return [name for name in LIST_SHOWS if not name.startswith("clock:")]
+        return list(LIST_SHOWS)
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

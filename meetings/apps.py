@@ -18,7 +18,7 @@ class MeetingsConfig(AppConfig):
         from . import ical
         from .models import Meeting
         from .selectors import (
-            LIST_SHOWS,
+            list_shows,
             meetings_for_city,
             meetings_for_edition,
             meetings_for_links,
@@ -37,7 +37,7 @@ class MeetingsConfig(AppConfig):
             template="meetings/includes/city_meetings_section.html",
             context=lambda request, city: {"city_meetings": meetings_for_city(city, request.user)},
             order=20,
-            cached_on=lambda request, city: (LIST_SHOWS, []),
+            cached_on=lambda request, city: (list_shows(f"city:{city.pk}"), []),
         )
         register_pairing_section(
             "meetings",
@@ -46,7 +46,7 @@ class MeetingsConfig(AppConfig):
                 "pairing_meetings": meetings_for_pairing(pairing, request.user)
             },
             order=20,
-            cached_on=lambda request, pairing: (LIST_SHOWS, []),
+            cached_on=lambda request, pairing: (list_shows(f"pairing:{pairing.pk}"), []),
         )
         # Not kept: it is one query, and the subscription links carry the reader's host.
         register_edition_section(

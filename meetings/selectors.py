@@ -108,9 +108,15 @@ PER_PAGE = 20
 FILTERS = ("q", "edition", "kind", "host_city", "country", "thematic_area")
 PAGES = ("upcoming_page", "page")
 # The list shows meetings with their edition and host city, and filters on them.
-# Upcoming and past depend on the clock too: a meeting that has just ended may stay under
-# "Upcoming" five minutes.
-LIST_SHOWS = ("meetings", "cities", "pairings", versions.every(5 * 60))
+LIST_SHOWS = ("meetings", "cities", "pairings")
+
+
+def list_shows(what: str) -> tuple[str, ...]:
+    """The names a list of meetings (``what``: the list's query string, a city, a pairing) is
+    kept under. Upcoming and past depend on the clock too: a meeting that has just ended may
+    stay under "Upcoming" five minutes. Each list's clock steps at a moment of its own, so
+    that the lists do not all expire, and get computed again, at once."""
+    return (*LIST_SHOWS, versions.every(5 * 60, spread=what))
 
 
 def list_params(params) -> QueryDict:
@@ -170,7 +176,7 @@ def meeting_list_html(params) -> str:
 
     return versions.cached(
         "meetings:list",
-        depends_on=LIST_SHOWS,
+        depends_on=list_shows(f"list:{query.urlencode()}"),
         vary=[query.urlencode()],
         compute=render,
     )

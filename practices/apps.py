@@ -14,23 +14,25 @@ def organisation_saved(sender, instance, created=False, **_kwargs) -> None:
 
 def published_only_for_visitors(request, pairing):
     """Visitors see the published practices of a pairing alone: they share one copy of the
-    section until the published set moves on. People who log in may see drafts or submissions
-    of their city or edition: theirs is read for them."""
+    section until the pairing's published practices move on (``services.listed_under``), not
+    every publication's. People who log in may see drafts or submissions of their city or
+    edition: theirs is read for them."""
     if request.user.is_authenticated:
         return None
-    from .services import PUBLISHED
+    from .services import listed_under
 
-    return [PUBLISHED, "cities"], []
+    return [listed_under("pairing", pairing.pk), "cities"], []
 
 
 def published_and_taken_up_for_visitors(request, city):
-    """A city's section for visitors: its published practices and the published practices it
-    took up, with how far it got (``services.taken_up``)."""
+    """A city's section for visitors: its published practices (``services.listed_under``) and
+    the published practices it took up, with how far it got (``services.taken_up``, which a
+    change of one of those practices moves too)."""
     if request.user.is_authenticated:
         return None
-    from .services import PUBLISHED, taken_up
+    from .services import listed_under, taken_up
 
-    return [PUBLISHED, "cities", taken_up(city.pk)], []
+    return [listed_under("city", city.pk), "cities", taken_up(city.pk)], []
 
 
 class PracticesConfig(AppConfig):

@@ -8,6 +8,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,9 +76,10 @@ def taken_up(city_pk: int) -> str:
 
 
 def listed_under(kind: str, pk) -> str:
-    """The version of the public list filtered by one area, topic, city or country (``kind``):
-    it shows only the published practices with that value, so it keeps under this name rather
-    than under every published practice's (``selectors.list_names``)."""
+    """The version of what shows the published practices of one area, topic, city, country
+    or pairing (``kind``): the public list filtered by that value (``selectors.list_names``),
+    a city's page and a pairing's page list theirs. It keeps under this name rather than under
+    every published practice's."""
     return f"practices:{kind}:{pk}"
 
 
@@ -87,20 +89,27 @@ def word_key(word: str) -> str:
 
 
 def lists_showing(pks) -> list[str]:
-    """The names (``listed_under``) of every filtered or searched list the practices ``pks``
-    show in, as their rows stand now (their areas, topics, city, country and the words of
-    their stored search vector): one query."""
+    """The names of every list the practices ``pks`` show in, as their rows stand now: the
+    filtered or searched public lists (``listed_under`` their areas, topics, city, country
+    and the words of their stored search vector), their city's and their pairing's pages,
+    and the pages of the cities that took them up (``taken_up``): one query."""
     words = Func(
         "search_vector", function="tsvector_to_array", output_field=ArrayField(TextField())
     )
+    takers = ArraySubquery(
+        Transfer.objects.filter(practice=OuterRef("pk")).order_by().values("city_id")
+    )
     rows = Practice.objects.filter(pk__in=pks).values_list(
-        "area_ids", "topic_ids", "city_id", "city__country_id", words
+        "area_ids", "topic_ids", "city_id", "city__country_id", "pairing_id", takers, words
     )
     names = set()
-    for areas, topics, city, country, lexemes in rows:
+    for areas, topics, city, country, pairing, taken_by, lexemes in rows:
         names.update(listed_under("area", pk) for pk in areas)
         names.update(listed_under("topic", pk) for pk in topics)
         names.update([listed_under("city", city), listed_under("country", country)])
+        if pairing is not None:
+            names.add(listed_under("pairing", pairing))
+        names.update(taken_up(pk) for pk in taken_by)
         names.update(listed_under("word", word_key(word)) for word in lexemes or ())
     return sorted(names)
 

@@ -215,3 +215,20 @@ def assert_flat_queries(django_assert_num_queries):
         return len(few.captured_queries)
 
     return check
+
+
+@pytest.fixture
+def moved(monkeypatch):
+    """The names (``worldcities.versions``) that the calls of ``versions.bump`` moved, in
+    order: clear it after the factories' own writes, then make the write under test."""
+    from worldcities import versions
+
+    names: list[str] = []
+    bump = versions.bump
+
+    def recording(*moving):
+        names.extend(moving)
+        bump(*moving)
+
+    monkeypatch.setattr(versions, "bump", recording)
+    return names

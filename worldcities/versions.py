@@ -61,10 +61,22 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
-def every(seconds: int) -> str:
+def every(seconds: int, *, spread: str = "") -> str:
     """A name whose version moves on by itself every ``seconds``: for what changes with the
-    clock (which meetings are still upcoming)."""
-    return f"{CLOCK}{seconds}"
+    clock (which meetings are still upcoming). ``spread`` names what is kept under it (an
+    address, a city): its steps are then shifted by an amount of its own, still ``seconds``
+    apart, so that the many things kept under one clock do not all expire at the same moment
+    and have every reader wait while they are computed again together."""
+    if not spread:
+        return f"{CLOCK}{seconds}"
+    shift = int(hashlib.sha256(spread.encode()).hexdigest()[:8], 16) % seconds
+    return f"{CLOCK}{seconds}+{shift}"
+
+
+def _step(name: str, now: float) -> int:
+    """The version of a clock name (``every``) at ``now``."""
+    seconds, _plus, shift = name[len(CLOCK) :].partition("+")
+    return int((now + int(shift or 0)) // int(seconds))
 
 
 def current(names: Iterable[str]) -> tuple:
@@ -82,8 +94,7 @@ def current(names: Iterable[str]) -> tuple:
             found[key] = cache.get(key)
     now = time.time()
     return tuple(
-        int(now // int(name[len(CLOCK) :])) if name.startswith(CLOCK) else found[_key(name)]
-        for name in names
+        _step(name, now) if name.startswith(CLOCK) else found[_key(name)] for name in names
     )
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from practices.models import Practice
 from practices.services import comment_create
 from tests.cities.factories import CityFactory, CountryFactory, ThematicAreaFactory
+from tests.twinning.factories import PairingFactory
 from twinning.models import PairingMember
 from worldcities import versions
 
@@ -200,6 +201,63 @@ def test_visitors_share_the_pairing_s_practices_while_delegates_see_their_drafts
     draft.save()
     practice_publish(practice=draft, by=coordinator)
     assert "Hydrogen buses" in read(Client(), url)[1]
+
+
+def kept_for_visitors(client, pages: dict) -> None:
+    """Each page read until a visitor gets the kept copy, without a query."""
+    for name, url in pages.items():
+        read(client, url)  # learns its names
+        read(client, url)  # kept
+        assert read(client, url)[0] == 0, name
+
+
+def test_a_publication_shows_on_its_city_and_pairing_and_leaves_the_others_kept(
+    client, make_practice, programme_staff, pairing, edition
+):
+    from practices.services import practice_publish
+
+    oulu = CityFactory(name="Oulu", slug="oulu")
+    elsewhere = PairingFactory(edition=edition, eu_lead=oulu, slug="oulu-xian")
+    make_practice(title="Snow logistics", city=oulu, pairing=elsewhere)
+    submitted = make_practice(
+        title="Heat plan", status=Practice.Status.SUBMITTED, published_at=None
+    )
+    pages = {
+        "its city": pairing.eu_lead.get_absolute_url(),
+        "its pairing": pairing.get_absolute_url(),
+        "another city": oulu.get_absolute_url(),
+        "another pairing": elsewhere.get_absolute_url(),
+    }
+    kept_for_visitors(client, pages)
+
+    practice_publish(practice=submitted, by=programme_staff)
+
+    for name in ("another city", "another pairing"):
+        queries, html = read(client, pages[name])
+        assert queries == 0, name  # still the kept copy
+        assert "Snow logistics" in html and "Heat plan" not in html
+    for name in ("its city", "its pairing"):
+        assert "Heat plan" in read(client, pages[name])[1], name
+
+
+def test_an_edit_of_a_practice_shows_at_once_on_the_cities_that_took_it_up(
+    client, make_practice, pairing
+):
+    from practices.services import practice_save, practice_transfer_set
+
+    practice = make_practice(title="Hydrogen buses")
+    oulu = CityFactory(name="Oulu", slug="oulu")
+    practice_transfer_set(practice=practice, by=None, status="adapting", city=oulu)
+    pages = {"taker": oulu.get_absolute_url(), "owner": pairing.eu_lead.get_absolute_url()}
+    kept_for_visitors(client, pages)
+    assert "Hydrogen buses" in read(client, pages["taker"])[1]
+
+    practice.title = "Hydrogen ferries"
+    practice_save(practice=practice, by=None)
+
+    for url in pages.values():
+        html = read(client, url)[1]
+        assert "Hydrogen ferries" in html and "Hydrogen buses" not in html
 
 
 def test_a_visitor_gets_a_kept_page_then_a_304_until_a_question_changes_it(

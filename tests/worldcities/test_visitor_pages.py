@@ -67,6 +67,27 @@ def test_the_clock_is_a_version_that_moves_on_by_itself(monkeypatch):
     assert versions.current([name]) != before
 
 
+def test_a_spread_clock_steps_as_often_at_a_moment_of_its_own(monkeypatch):
+    names = [versions.every(300, spread=f"city:{pk}") for pk in range(20)]
+    assert len(set(names)) > 1  # not every list expires at the same moment
+
+    def steps(start):
+        """The moments in [start, start + 600) at which each clock steps."""
+        found = {name: [] for name in names}
+        for second in range(start, start + 600):
+            monkeypatch.setattr(versions.time, "time", lambda s=second: float(s))
+            before = versions.current(names)
+            monkeypatch.setattr(versions.time, "time", lambda s=second: s + 1.0)
+            for name, a, b in zip(names, before, versions.current(names), strict=True):
+                if a != b:
+                    found[name].append(second + 1)
+        return found
+
+    for moments in steps(3000).values():
+        assert len(moments) == 2 and moments[1] - moments[0] == 300
+    assert len({moments[0] for moments in steps(3000).values()}) > 1
+
+
 # --- The language form --------------------------------------------------------------------------
 def test_the_footer_s_form_carries_no_token_and_the_cookie_s_token_switches_the_language():
     client = Client(enforce_csrf_checks=True)
