@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Exists,
     F,
     FilteredRelation,
@@ -51,6 +52,7 @@ from .models import (
     PracticeTranslation,
     PracticeVersion,
     Transfer,
+    side_expression,
 )
 from .permissions import coordinated_practices, coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
@@ -237,10 +239,16 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         .query.sql_with_params()
     )
     # A practice's side follows from its city and pairing alone: it is worked out once per
-    # (city, pairing) group of the results, on one practice of the group, not on every row.
+    # (city, pairing) group of the results, from the group's city and pairing, so that no
+    # practice is read again (their rows are scattered over a table larger than the server's
+    # buffers).
     side_sql, side_params = (
-        Practice.objects.with_side()
-        .filter(pk=RawSQL("g.any_id", ()))
+        City.objects.filter(pk=RawSQL("g.city_id", ()))
+        .order_by()
+        .annotate(
+            place_pairing=RawSQL("g.pairing_id", (), output_field=BigIntegerField()),
+            side=side_expression("pk", "place_pairing", joined=False),
+        )
         .values("side")
         .query.sql_with_params()
     )
@@ -273,7 +281,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         return ", ".join(f"m.{column}" for column in grouping)
 
     flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
-    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n, min(m.id) AS any_id FROM m
+    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
         GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
 
     def per_value(column):
