@@ -239,18 +239,16 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         .query.sql_with_params()
     )
     # A practice's side follows from its city and pairing alone: it is worked out once per
-    # (city, pairing) group of the results, from the group's city and pairing, so that no
-    # practice is read again (their rows are scattered over a table larger than the server's
-    # buffers).
-    side_sql, side_params = (
-        City.objects.filter(pk=RawSQL("g.city_id", ()))
-        .order_by()
-        .annotate(
-            place_pairing=RawSQL("g.pairing_id", (), output_field=BigIntegerField()),
-            side=side_expression("pk", "place_pairing", joined=False),
-        )
-        .values("side")
-        .query.sql_with_params()
+    # (city, pairing) group of the results, from the group's own columns, so that no practice
+    # is read again (their rows are scattered over a table larger than the server's buffers)
+    # and no city either.
+    places = City.objects.annotate(
+        place_city=RawSQL("g.city_id", (), output_field=BigIntegerField()),
+        place_pairing=RawSQL("g.pairing_id", (), output_field=BigIntegerField()),
+    ).query
+    side = side_expression("place_city", "place_pairing", joined=False)
+    side_sql, side_params = places.get_compiler(connection=connection).compile(
+        side.resolve_expression(places)
     )
     params = [*params, *side_params]
     t = {
@@ -311,7 +309,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         AS ({matched_sql}),
     g AS ({grouped}),
     per_place (city_id, pairing_id, side, n) AS (
-        SELECT g.city_id, g.pairing_id, ({side_sql}), g.n FROM g WHERE g.by_city_id = 0
+        SELECT g.city_id, g.pairing_id, {side_sql}, g.n FROM g WHERE g.by_city_id = 0
     ),
     per_city (id, slug, name, country_id, n) AS (
         SELECT c.id, c.slug, c.name, c.country_id, CAST(sum(pp.n) AS BIGINT)
