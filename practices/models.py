@@ -51,7 +51,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.annotate(side=side_expression())
 
 
-def side_expression() -> Case:
+def side_expression(city: str = "city_id", pairing: str = "pairing_id", *, joined=True) -> Case:
     """The side of a practice's city, from the pairings as they are now (a city that joins the
     other side of a pairing takes its practices along): its side in the practice's pairing;
     without a pairing, its side in any pairing it belongs to, the EU side first; else (or if
@@ -59,27 +59,36 @@ def side_expression() -> Case:
 
     Every set it reads is small (pairings, their further members, cities) and read once per
     query, so a list or a count over many practices probes them instead of joining them row by
-    row; only a further member's own pairing is looked up per practice."""
+    row; only a further member's own pairing is looked up per practice.
+
+    ``city`` and ``pairing`` name the fields (or annotations) holding the city's and the
+    pairing's id on the rows it is worked out for: a practice's by default. ``joined`` reads
+    the pairing's leads through the relation ``pairing`` (a join, for practices); otherwise
+    they are looked up by the pairing's id, for rows that are no practice (a place counted by
+    ``selectors._facet_rows``)."""
     from cities.models import City
     from twinning.models import Pairing, PairingMember
 
     eu, partner = Practice.Side.EU, Practice.Side.PARTNER
-    has_pairing = Q(pairing_id__isnull=False)
+    has_pairing = Q(**{f"{pairing}__isnull": False})
 
     def members(side):
         return PairingMember.objects.filter(side=side)
 
+    def leads(lead):
+        if joined:
+            return Q(**{f"{pairing}__{lead}": F(city)})
+        return Exists(Pairing.objects.filter(pk=OuterRef(pairing), **{lead: OuterRef(city)}))
+
     def in_its_pairing(side, lead):
-        in_this_pairing = members(side).filter(
-            pairing_id=OuterRef("pairing_id"), city_id=OuterRef("city_id")
-        )
-        return Q(**{f"pairing__{lead}": F("city_id")}) | (
-            Q(city_id__in=members(side).values("city_id")) & Exists(in_this_pairing)
+        in_this_pairing = members(side).filter(pairing_id=OuterRef(pairing), city_id=OuterRef(city))
+        return leads(lead) | (
+            Q(**{f"{city}__in": members(side).values("city_id")}) & Exists(in_this_pairing)
         )
 
     def in_any_pairing(side, lead):
-        return Q(city_id__in=Pairing.objects.values(lead)) | Q(
-            city_id__in=members(side).values("city_id")
+        return Q(**{f"{city}__in": Pairing.objects.values(lead)}) | Q(
+            **{f"{city}__in": members(side).values("city_id")}
         )
 
     today = datetime.date.today()
@@ -91,7 +100,7 @@ def side_expression() -> Case:
         When(has_pairing & in_its_pairing(partner, "partner_lead_id"), then=Value(partner)),
         When(~has_pairing & in_any_pairing(eu, "eu_lead_id"), then=Value(eu)),
         When(~has_pairing & in_any_pairing(partner, "partner_lead_id"), then=Value(partner)),
-        When(Q(city_id__in=eu_cities.values("id")), then=Value(eu)),
+        When(Q(**{f"{city}__in": eu_cities.values("id")}), then=Value(eu)),
         default=Value(partner),
         output_field=models.CharField(),
     )
@@ -220,12 +229,22 @@ class Practice(models.Model):
                 name="practice_published_latest",
             ),
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
-            # Every column the facet counts read of a practice (practices.selectors): counting
-            # all published practices is an index-only scan, not a read of the whole table.
+            # Every column the facet counts and a list's order read of a published practice
+            # (practices.selectors), so that counting them, or finding a page of those of some
+            # cities, is an index-only scan of this index, not a read of the table, which is
+            # larger than the server's buffers. Only published practices are listed.
             models.Index(
-                fields=["status", "city", "start_date", "pairing", "id"],
-                include=["area_ids", "topic_ids", "partner_sectors", "has_key_figures"],
-                name="practice_facet_values",
+                fields=["city", "pairing", "start_date", "id"],
+                include=[
+                    "area_ids",
+                    "topic_ids",
+                    "partner_sectors",
+                    "has_key_figures",
+                    "published_at",
+                    "adoption_count",
+                ],
+                condition=Q(status="published"),
+                name="practice_published_facets",
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Exists,
     F,
     FilteredRelation,
@@ -50,6 +51,7 @@ from .models import (
     PracticeTranslation,
     PracticeVersion,
     Transfer,
+    side_expression,
 )
 from .permissions import coordinated_practices, coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
@@ -236,12 +238,16 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         .query.sql_with_params()
     )
     # A practice's side follows from its city and pairing alone: it is worked out once per
-    # (city, pairing) group of the results, on one practice of the group, not on every row.
-    side_sql, side_params = (
-        Practice.objects.with_side()
-        .filter(pk=RawSQL("g.any_id", ()))
-        .values("side")
-        .query.sql_with_params()
+    # (city, pairing) group of the results, from the group's own columns, so that no practice
+    # is read again (their rows are scattered over a table larger than the server's buffers)
+    # and no city either.
+    places = City.objects.annotate(
+        place_city=RawSQL("g.city_id", (), output_field=BigIntegerField()),
+        place_pairing=RawSQL("g.pairing_id", (), output_field=BigIntegerField()),
+    ).query
+    side = side_expression("place_city", "place_pairing", joined=False)
+    side_sql, side_params = places.get_compiler(connection=connection).compile(
+        side.resolve_expression(places)
     )
     params = [*params, *side_params]
     t = {
@@ -272,7 +278,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         return ", ".join(f"m.{column}" for column in grouping)
 
     flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
-    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n, min(m.id) AS any_id FROM m
+    grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
         GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
 
     def per_value(column):
@@ -302,7 +308,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         AS ({matched_sql}),
     g AS ({grouped}),
     per_place (city_id, pairing_id, side, n) AS (
-        SELECT g.city_id, g.pairing_id, ({side_sql}), g.n FROM g WHERE g.by_city_id = 0
+        SELECT g.city_id, g.pairing_id, {side_sql}, g.n FROM g WHERE g.by_city_id = 0
     ),
     per_city (id, slug, name, country_id, n) AS (
         SELECT c.id, c.slug, c.name, c.country_id, CAST(sum(pp.n) AS BIGINT)

@@ -33,6 +33,18 @@ def read(client, url) -> tuple[int, str]:
     return len(queries), response.content.decode()
 
 
+def side_counts(client) -> dict[str, int]:
+    """The side facet's counts as the practice list shows them."""
+    html = read(client, reverse("practices:list"))[1]
+    facet = html.split("<legend>Side</legend>")[1].split("</fieldset>")[0]
+    return {
+        value: int(count)
+        for value, count in re.findall(
+            r'name="side" value="(\w+)".*?facet-count">\((\d+)\)', facet, flags=re.S
+        )
+    }
+
+
 def test_a_question_on_one_practice_leaves_the_other_pages_cached_and_shows_at_once(
     client, make_practice, partner_delegate
 ):
@@ -119,30 +131,20 @@ def test_a_city_moved_across_its_pairing_lists_its_practices_on_the_new_side(cli
     PracticeFactory(title="On its own", city=glasgow, pairing=None)
     PracticeFactory(title="Of the lead", city=pairing.eu_lead, pairing=pairing)
 
-    def side_counts():
-        html = read(client, reverse("practices:list"))[1]
-        facet = html.split("<legend>Side</legend>")[1].split("</fieldset>")[0]
-        return {
-            value: int(count)
-            for value, count in re.findall(
-                r'name="side" value="(\w+)".*?facet-count">\((\d+)\)', facet, flags=re.S
-            )
-        }
-
     def titles(query):
         html = read(client, f"{reverse('practices:list')}?{query}")[1]
         return sorted(
             title for title in ("Within the pairing", "On its own", "Of the lead") if title in html
         )
 
-    assert side_counts() == {"eu": 3}
+    assert side_counts(client) == {"eu": 3}
     assert titles("side=partner") == []
 
     member.side = PairingMember.Side.PARTNER
     member.save()
     versions.bump(f"pairing:{pairing.pk}", "pairings")  # as the pairing's own write does
 
-    assert side_counts() == {"eu": 1, "partner": 2}
+    assert side_counts(client) == {"eu": 1, "partner": 2}
     assert titles("side=partner") == ["On its own", "Within the pairing"]
     assert titles("side=eu") == ["Of the lead"]
     sides = dict(Practice.objects.with_side().values_list("title", "side"))
@@ -177,6 +179,15 @@ def test_the_side_follows_the_pairing_then_any_pairing_then_the_country(pairing,
         "joins later": "partner",
         "not in its pairing": "eu",
     }
+    # The list counts each (city, pairing) once, from the city and pairing alone: the counts
+    # it shows agree with each practice's side.
+    porto = CityFactory(slug="porto", country=eu_country_city.country)
+    PairingMember.objects.create(pairing=pairing, city=porto, side="partner")
+    PracticeFactory(title="further member in its pairing", city=porto, pairing=pairing)
+    PracticeFactory(title="further member on its own", city=porto, pairing=None)
+    sides = list(Practice.objects.with_side().values_list("side", flat=True))
+    assert side_counts(Client()) == {side: sides.count(side) for side in set(sides)}
+    assert side_counts(Client()) == {"eu": 2, "partner": 6}
 
 
 def test_visitors_share_the_pairing_s_practices_while_delegates_see_their_drafts(
