@@ -126,6 +126,8 @@ def _linker(field):
 
 def row_renderer(serializer, readers=None):
     """A function from an object to what ``serializer.to_representation`` makes of it."""
+    if not _as_drf_has_it(serializer, serializers.Serializer, "to_representation"):
+        return serializer.to_representation
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     readers = readers or {}
     steps = []
@@ -151,21 +153,33 @@ def row_renderer(serializer, readers=None):
     return render
 
 
+def _as_drf_has_it(field, base, *methods) -> bool:
+    """Whether ``field`` reads and shows its value as DRF's ``base`` does (a class that
+    overrides one of ``methods`` keeps its own way)."""
+    return all(getattr(type(field), name) is getattr(base, name) for name in methods)
+
+
 def _step(field, model):
     """(function, whether it may raise SkipField) for one field of a serializer of ``model``."""
     plain = _plain_source(model, field.source_attrs)
     faster = None
-    if isinstance(field, serializers.HyperlinkedIdentityField):
-        faster = _linker(field)
-    elif isinstance(field, serializers.HyperlinkedRelatedField):
-        if plain and field.lookup_field != "pk":
-            faster = _through(field.source_attrs, _linker(field))
-    elif isinstance(field, serializers.ListSerializer | serializers.ManyRelatedField):
-        pass
+    if isinstance(field, serializers.HyperlinkedRelatedField):
+        if _as_drf_has_it(
+            field, serializers.HyperlinkedRelatedField, "to_representation", "get_attribute"
+        ):
+            if isinstance(field, serializers.HyperlinkedIdentityField):
+                faster = _linker(field)
+            elif plain and field.lookup_field != "pk":
+                faster = _through(field.source_attrs, _linker(field))
+    elif isinstance(field, serializers.ListSerializer):
+        if _as_drf_has_it(field, serializers.ListSerializer, "to_representation"):
+            return _many(field, row_renderer(field.child)), True
     elif isinstance(field, serializers.BaseSerializer):
-        if plain:
+        if plain and _as_drf_has_it(field, serializers.Serializer, "get_attribute"):
             faster = _through(field.source_attrs, row_renderer(field))
-    elif not isinstance(field, serializers.RelatedField) and plain:
+    elif isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+        pass
+    elif plain and _as_drf_has_it(field, serializers.Field, "get_attribute"):
         faster = _through(field.source_attrs, field.to_representation)
     if faster is not None:
         return faster, False
@@ -181,6 +195,19 @@ def _through(source_attrs, show):
     def step(obj):
         found = read(obj)
         return None if found is None else show(found)
+
+    return step
+
+
+def _many(field, render):
+    """A nested list (``many=True``): read as DRF reads it, each item rendered by ``render``."""
+
+    def step(obj):
+        found = field.get_attribute(obj)
+        if found is None:
+            return None
+        items = found.all() if isinstance(found, models.manager.BaseManager) else found
+        return [render(item) for item in items]
 
     return step
 
