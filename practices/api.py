@@ -60,28 +60,6 @@ class PracticeListSerializer(LeanListSerializer):
         }
 
 
-# What a practice of the list shows (``PracticeSerializer``), read from its row and those of
-# its city, country and pairing.
-LIST_COLUMNS = [
-    "id",
-    "slug",
-    "title",
-    "summary",
-    "status",
-    "city__slug",
-    "city__name",
-    "city__country__code",
-    "pairing__slug",
-    "language",
-    "start_date",
-    "end_date",
-    "ongoing",
-    "adoption_count",
-    "published_at",
-    "updated_at",
-]
-
-
 class PracticeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:practice-detail",
@@ -152,6 +130,21 @@ class PracticeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         list_serializer_class = PracticeListSerializer
+
+
+# What the list reads of a practice: the columns of its own that the list shows, and those of
+# its city, country and pairing (the text, results and the like stay in the database).
+LIST_COLUMNS = [
+    *(
+        name
+        for name in PracticeSerializer.Meta.fields
+        if name in {field.name for field in Practice._meta.concrete_fields if not field.is_relation}
+    ),
+    "city__slug",
+    "city__name",
+    "city__country__code",
+    "pairing__slug",
+]
 
 
 class KeyFigureSerializer(serializers.ModelSerializer):
