@@ -12,6 +12,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from worldcities.api.filtering import described
+from worldcities.api.lean import LeanListSerializer, SitePageField
 from worldcities.api.views import ReadOnlyResource
 
 from .filters import CityFilterSet
@@ -60,7 +61,11 @@ class CitySerializer(serializers.HyperlinkedModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text=_("Stable numeric identifier."))
     slug = serializers.SlugField(help_text=_("Stable identifier in addresses."))
     name = serializers.CharField(help_text=_("The city's name."))
-    page = serializers.SerializerMethodField(help_text=_("The city's page on the site."))
+    page = SitePageField(
+        view_name="cities:detail",
+        lookup_field="slug",
+        help_text=_("The city's page on the site."),
+    )
     country = CountrySerializer(help_text=_("The country the city is in."))
     kind = serializers.ChoiceField(
         choices=City.Kind.choices, help_text=_("City, district, metropolitan region or alliance.")
@@ -109,9 +114,7 @@ class CitySerializer(serializers.HyperlinkedModelSerializer):
             "website",
             "profile",
         ]
-
-    def get_page(self, city) -> str:
-        return self.context["request"].build_absolute_uri(city.get_absolute_url())
+        list_serializer_class = LeanListSerializer
 
 
 CITY_EXAMPLE = {
@@ -201,6 +204,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["url", "id", "name", "kind", "sector", "city", "website"]
+        list_serializer_class = LeanListSerializer
 
 
 @extend_schema_view(
@@ -254,6 +258,7 @@ class TopicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = ["url", "id", "slug", "name", "thematic_area"]
+        list_serializer_class = LeanListSerializer
 
 
 class TopicInAreaSerializer(TopicSerializer):

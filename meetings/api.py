@@ -14,6 +14,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from cities.api import CityLinkSerializer
 from worldcities.api.conditional import ConditionalGetMixin
 from worldcities.api.filtering import described
+from worldcities.api.lean import LeanListSerializer, SitePageField
 from worldcities.api.views import ReadOnlyResource
 
 from .filters import MeetingFilter
@@ -37,7 +38,11 @@ class MeetingSerializer(serializers.ModelSerializer):
     )
     id = serializers.IntegerField(read_only=True, help_text=_("Stable numeric identifier."))
     slug = serializers.SlugField(help_text=_("Stable identifier in addresses."))
-    page = serializers.SerializerMethodField(help_text=_("The meeting's page on the site."))
+    page = SitePageField(
+        view_name="meetings:detail",
+        lookup_field="pk",
+        help_text=_("The meeting's page on the site."),
+    )
     title = serializers.CharField(help_text=_("The meeting's title."))
     kind = serializers.ChoiceField(
         choices=Meeting.Kind.choices, help_text=_("Launch, working, follow-up, closing, …")
@@ -85,9 +90,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "local_starts_at",
             "local_ends_at",
         ]
-
-    def get_page(self, meeting) -> str:
-        return self.context["request"].build_absolute_uri(meeting.get_absolute_url())
+        list_serializer_class = LeanListSerializer
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -226,6 +229,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Registration
         fields = ["id", "meeting", "status", "delegation", "attended", "created_at", "updated_at"]
+        list_serializer_class = LeanListSerializer
 
 
 @extend_schema_view(

@@ -9,11 +9,17 @@ from rest_framework import serializers
 
 from cities.api import CityLinkSerializer
 from worldcities.api.filtering import described
+from worldcities.api.lean import LeanListSerializer, SitePageField
 from worldcities.api.views import ReadOnlyResource
 
 from .filters import PracticeFilter
 from .models import KeyFigure, Practice, PracticeLink, PracticePartner, Transfer
-from .selectors import LIST_DEPENDS_ON, practice_page_names, practices_visible
+from .selectors import (
+    LIST_DEPENDS_ON,
+    practice_page_names,
+    practices_visible,
+    with_areas_and_topics,
+)
 
 
 class PracticeApiFilter(
@@ -42,6 +48,18 @@ class PracticeApiFilter(
 PracticeApiFilter.base_filters.pop("sort", None)
 
 
+class PracticeListSerializer(LeanListSerializer):
+    """The list reads a practice's areas and topics from the lists its query read with it
+    (``selectors.with_areas_and_topics``) instead of reading both relations of every
+    practice."""
+
+    def readers(self):
+        return {
+            "thematic_areas": lambda practice: list(practice.area_slugs or []),
+            "topics": lambda practice: list(practice.topic_pks or []),
+        }
+
+
 class PracticeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:practice-detail",
@@ -50,7 +68,11 @@ class PracticeSerializer(serializers.ModelSerializer):
     )
     id = serializers.IntegerField(read_only=True, help_text=_("Stable numeric identifier."))
     slug = serializers.SlugField(help_text=_("Stable identifier in addresses."))
-    page = serializers.SerializerMethodField(help_text=_("The practice's page on the site."))
+    page = SitePageField(
+        view_name="practices:detail",
+        lookup_field="slug",
+        help_text=_("The practice's page on the site."),
+    )
     title = serializers.CharField(help_text=_("The practice's title."))
     summary = serializers.CharField(help_text=_("Two or three sentences, plain text."))
     status = serializers.ChoiceField(
@@ -107,9 +129,22 @@ class PracticeSerializer(serializers.ModelSerializer):
             "published_at",
             "updated_at",
         ]
+        list_serializer_class = PracticeListSerializer
 
-    def get_page(self, practice) -> str:
-        return self.context["request"].build_absolute_uri(practice.get_absolute_url())
+
+# What the list reads of a practice: the columns of its own that the list shows, and those of
+# its city, country and pairing (the text, results and the like stay in the database).
+LIST_COLUMNS = [
+    *(
+        name
+        for name in PracticeSerializer.Meta.fields
+        if name in {field.name for field in Practice._meta.concrete_fields if not field.is_relation}
+    ),
+    "city__slug",
+    "city__name",
+    "city__country__code",
+    "pairing__slug",
+]
 
 
 class KeyFigureSerializer(serializers.ModelSerializer):
@@ -250,27 +285,24 @@ class PracticeResource(ReadOnlyResource):
         return PracticeDetailSerializer if self.action == "retrieve" else PracticeSerializer
 
     def get_queryset(self):
-        qs = (
-            practices_visible(self.request.user)
-            .select_related("city__country", "pairing")
-            .defer("body_html", "search_vector")
-            .prefetch_related("thematic_areas", "topics")
+        qs = practices_visible(self.request.user).select_related("city__country", "pairing")
+        if self.action != "retrieve":
+            return with_areas_and_topics(qs.only("city", "city__country", "pairing", *LIST_COLUMNS))
+        return qs.defer("body_html", "search_vector").prefetch_related(
+            "thematic_areas",
+            "topics",
+            Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "id")),
+            Prefetch(
+                "partners",
+                queryset=PracticePartner.objects.select_related("organisation").order_by("id"),
+            ),
+            Prefetch(
+                "transfers",
+                queryset=Transfer.objects.select_related("city").order_by("-updated_at"),
+            ),
+            Prefetch("links", queryset=PracticeLink.objects.order_by("id")),
+            "actions",
         )
-        if self.action == "retrieve":
-            qs = qs.prefetch_related(
-                Prefetch("key_figures", queryset=KeyFigure.objects.order_by("order", "id")),
-                Prefetch(
-                    "partners",
-                    queryset=PracticePartner.objects.select_related("organisation").order_by("id"),
-                ),
-                Prefetch(
-                    "transfers",
-                    queryset=Transfer.objects.select_related("city").order_by("-updated_at"),
-                ),
-                Prefetch("links", queryset=PracticeLink.objects.order_by("id")),
-                "actions",
-            )
-        return qs
 
     def shows(self):
         if self.action == "retrieve":

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from cities.api import CityLinkSerializer, CountrySerializer
 from cities.models import Topic
 from worldcities.api.filtering import described
+from worldcities.api.lean import LeanListSerializer, SitePageField
 from worldcities.api.views import ReadOnlyResource
 from worldcities.users.services import PEOPLE
 
@@ -41,7 +42,11 @@ class EditionSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text=_("Stable numeric identifier."))
     slug = serializers.SlugField(help_text=_("Stable identifier: the edition filter's value."))
     name = serializers.CharField(help_text=_("The edition's name."))
-    page = serializers.SerializerMethodField(help_text=_("The edition's page on the site."))
+    page = SitePageField(
+        view_name="twinning:edition_detail",
+        lookup_field="slug",
+        help_text=_("The edition's page on the site."),
+    )
     status = serializers.ChoiceField(
         choices=Edition.Status.choices, help_text=_("Planned, running or closed.")
     )
@@ -77,9 +82,7 @@ class EditionSerializer(serializers.ModelSerializer):
             "description",
             "pairings",
         ]
-
-    def get_page(self, edition) -> str:
-        return self.context["request"].build_absolute_uri(edition.get_absolute_url())
+        list_serializer_class = LeanListSerializer
 
     def get_pairings(self, edition) -> str:
         from django.urls import reverse
@@ -161,7 +164,11 @@ class PairingSerializer(serializers.ModelSerializer):
     )
     id = serializers.IntegerField(read_only=True, help_text=_("Stable numeric identifier."))
     slug = serializers.SlugField(help_text=_("Stable identifier in addresses."))
-    page = serializers.SerializerMethodField(help_text=_("The pairing's page on the site."))
+    page = SitePageField(
+        view_name="twinning:pairing_detail",
+        lookup_field="slug",
+        help_text=_("The pairing's page on the site."),
+    )
     edition = serializers.HyperlinkedRelatedField(
         view_name="api:edition-detail",
         lookup_field="slug",
@@ -203,9 +210,7 @@ class PairingSerializer(serializers.ModelSerializer):
             "topics_note",
             "mou_signed_on",
         ]
-
-    def get_page(self, pairing) -> str:
-        return self.context["request"].build_absolute_uri(pairing.get_absolute_url())
+        list_serializer_class = LeanListSerializer
 
     def _side(self, pairing, side):
         lead = pairing.eu_lead if side == PairingMember.Side.EU else pairing.partner_lead

@@ -2,11 +2,19 @@
 ones, a delegate with a token also their city's drafts, a revoked token nothing more than an
 error), the list page's filters, and a flat number of queries."""
 
+import datetime
+import json
+
 import pytest
 
 from practices.models import Practice
 from tests.api import api_get, token_for
-from tests.cities.factories import OrganisationFactory, PartnerCityFactory, ThematicAreaFactory
+from tests.cities.factories import (
+    OrganisationFactory,
+    PartnerCityFactory,
+    ThematicAreaFactory,
+    TopicFactory,
+)
 from tests.users.factories import DelegateFactory
 from worldcities.users.services import api_token_revoke
 
@@ -176,3 +184,64 @@ def test_a_coordinator_sees_the_submissions_of_their_editions(
         "to-review",
     }
     assert set(slugs(api_get(client, LIST, token_for(other_coordinator)))) == {"open-mobility-data"}
+
+
+def plain_drf_rows(practices, request):
+    """The practices as DRF's own per-row serialization renders them, from the relations."""
+    from rest_framework import serializers
+    from rest_framework.renderers import JSONRenderer
+
+    from practices.api import PracticeSerializer
+
+    rows = serializers.ListSerializer(
+        practices, child=PracticeSerializer(), context={"request": request}
+    ).data
+    return json.loads(JSONRenderer().render(rows))
+
+
+def test_the_list_shows_exactly_what_drf_renders_row_by_row(
+    client, rf, make_practice, eu_city, delegate, partner_city
+):
+    smart = ThematicAreaFactory(slug="smart-city", name="Smart City", order=0)
+    climate = ThematicAreaFactory(slug="climate-change", name="Climate Change", order=2)
+    economy = ThematicAreaFactory(slug="urban-economy", name="Urban Economy", order=1)
+    mobility = TopicFactory(area=smart, name="Mobility", order=1)
+    data = TopicFactory(area=smart, name="Data", order=0)
+    energy = TopicFactory(area=climate, name="Energy")
+    make_practice(slug="bare", pairing=None, thematic_areas=[economy])
+    make_practice(
+        slug="everything",
+        thematic_areas=[climate, smart, economy],
+        topics=[energy, mobility, data],
+        end_date=datetime.date(2019, 5, 31),
+        ongoing=False,
+    )
+    make_practice(slug="ongoing", ongoing=True, thematic_areas=[smart], topics=[mobility])
+    make_practice(status=Practice.Status.DRAFT, slug="our-draft", thematic_areas=[climate])
+    PracticeFactory(city=partner_city, slug="theirs", pairing=None, thematic_areas=[smart])
+    token = token_for(delegate)
+
+    for who in (None, token):
+        listed = api_get(client, f"{LIST}?page_size=50", who).json()["results"]
+        request = rf.get(LIST)
+        expected = plain_drf_rows(
+            Practice.objects.filter(slug__in=[row["slug"] for row in listed])
+            .order_by("-id")
+            .prefetch_related("thematic_areas", "topics"),
+            request,
+        )
+        assert listed == expected
+    assert {row["slug"] for row in listed} == {
+        "bare",
+        "everything",
+        "ongoing",
+        "our-draft",
+        "theirs",
+    }
+    everything = next(row for row in listed if row["slug"] == "everything")
+    assert everything["thematic_areas"] == ["smart-city", "urban-economy", "climate-change"]
+    assert everything["topics"] == [data.pk, mobility.pk, energy.pk]
+    assert everything["page"] == "http://testserver/practices/everything/"
+    assert everything["url"] == "http://testserver/api/v1/practices/everything/"
+    bare = next(row for row in listed if row["slug"] == "bare")
+    assert bare["pairing"] is None and bare["topics"] == [] and bare["end_date"] is None
