@@ -126,14 +126,10 @@ def _registration_notice(registration: Registration, *, promoted: bool) -> tuple
         )
 
 
-def registration_notice(registration: Registration, *, promoted: bool = False) -> None:
-    """Tells a person where their registration stands, once per change."""
-    registration_notices([registration], promoted=promoted)
-
-
-def registration_notices(registrations, *, promoted: bool = False) -> None:
-    """``registration_notice`` for many registrations (those promoted from a waiting list at
-    once), in a fixed number of queries."""
+def registration_notices(registrations, *, promoted: bool = False) -> int:
+    """Tells each person of ``registrations`` (those promoted from a waiting list at once,
+    say) where theirs stands, once per change, in a fixed number of queries. Returns how
+    many were told now."""
     registrations = list(registrations)
     with_titles([registration.meeting for registration in registrations])
     occasions = []
@@ -141,7 +137,7 @@ def registration_notices(registrations, *, promoted: bool = False) -> None:
         told = _registration_notice(registration, promoted=promoted)
         if told is not None:
             occasions.append((registration, told[0], [told[1]]))
-    notify_each(kind=Kind.REGISTRATION, occasions=occasions)
+    return notify_each(kind=Kind.REGISTRATION, occasions=occasions)
 
 
 def invitation_notice(registration: Registration) -> None:

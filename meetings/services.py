@@ -3,6 +3,7 @@ meeting (``select_for_update`` inside ``transaction.atomic``), so simultaneous r
 served one after the other and never give more places than the quota and the capacity hold."""
 
 import datetime
+import logging
 
 import markdown
 import nh3
@@ -37,6 +38,8 @@ from .models import (
     Registration,
 )
 from .permissions import can_manage, edition_city_ids, is_edition_delegate
+
+logger = logging.getLogger(__name__)
 
 # The places each delegation gets by default: (side of the pairing, places per city).
 DEFAULT_QUOTAS = {
@@ -375,9 +378,40 @@ def _place_status(meeting: Meeting) -> str:
     return Registration.Status.CONFIRMED
 
 
-def _notify(registration: Registration, meeting: Meeting, *, promoted: bool = False) -> None:
-    registration.meeting = meeting
-    notices.registration_notice(registration, promoted=promoted)
+def _tell_later(registrations, *, promoted: bool = False) -> None:
+    """Tells the people of ``registrations`` where they stand, by a worker once the change
+    commits (``registration_notices_send``): the request that registers, confirms or frees a
+    place renders no e-mail and writes no notification, however many people a freed place
+    moves up. If the broker is away, they are told here, after the commit, instead."""
+    ids = [registration.pk for registration in registrations]
+    if ids:
+        transaction.on_commit(lambda: _tell_enqueue(ids, promoted))
+
+
+def _tell_enqueue(ids: list[int], promoted: bool) -> None:
+    from .tasks import tell_registrations
+
+    try:
+        tell_registrations.delay(ids, promoted=promoted)
+    except Exception as exc:  # the broker's client raises many kinds of connection error
+        logger.warning("could not enqueue registration notices (%s); telling them now", exc)
+        registration_notices_send(registration_ids=ids, promoted=promoted)
+
+
+@transaction.atomic
+def registration_notices_send(*, registration_ids: list[int], promoted: bool = False) -> int:
+    """Tells each person of these registrations where theirs stands now (``_tell_later``): a
+    fixed number of queries however many they are. Safe to repeat: a notice names the change
+    it reports (``notices.registration_notices``), so each change is told once; a place
+    given up meanwhile is no longer reported as promoted."""
+    registrations = list(
+        Registration.objects.filter(pk__in=registration_ids).select_related(
+            "meeting__host_city", "person__city"
+        )
+    )
+    if promoted:
+        registrations = [r for r in registrations if r.holds_place]
+    return notices.registration_notices(registrations, promoted=promoted)
 
 
 def _in_meeting_zone(meeting: Meeting, value) -> str:
@@ -447,7 +481,7 @@ def registration_register(
     )
     registration.save()
     versions.bump(f"meeting:{meeting.pk}")
-    _notify(registration, meeting)
+    _tell_later([registration])
     return registration
 
 
@@ -530,7 +564,7 @@ def _fill_from_waitlist(meeting: Meeting, prefer_city_id=None) -> list[Registrat
         registration.status, registration.updated_at = status, now
         registration.meeting = meeting
     versions.bump(f"meeting:{meeting.pk}")
-    notices.registration_notices(promoted, promoted=True)
+    _tell_later(promoted, promoted=True)
     return promoted
 
 
@@ -565,7 +599,7 @@ def registration_confirm(*, registration: Registration, by: User) -> Registratio
     registration.status = Registration.Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
     versions.bump(f"meeting:{registration.meeting_id}")
-    _notify(registration, registration.meeting)
+    _tell_later([registration])
     return registration
 
 

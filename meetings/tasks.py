@@ -3,8 +3,10 @@ tells people through ``notify`` with a stable occasion, so two runs, or two beat
 send each message once."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from worldcities.machine_translation import TransientError
+from worldcities.notifications.services import MAX_ATTEMPTS, retry_delay
 
 from . import services
 
@@ -45,3 +47,21 @@ def draft_meeting_translation(meeting_id: int, language: str, by_id: int | None)
     return services.meeting_translation_draft_make(
         meeting_id=meeting_id, language=language, by_id=by_id
     )
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_ATTEMPTS - 1,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def tell_registrations(self, registration_ids: list[int], promoted: bool = False) -> int:
+    """Tells people where their registration stands once the change is committed
+    (``services.registration_notices_send``, safe to repeat)."""
+    try:
+        return services.registration_notices_send(
+            registration_ids=registration_ids, promoted=promoted
+        )
+    except (OperationalError, InterfaceError) as exc:  # the database away for a while
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc

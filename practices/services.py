@@ -212,7 +212,7 @@ def practice_slug_new(title: str) -> str:
 def practice_snapshot(practice: Practice) -> dict:
     """Everything a reader sees of the practice, as plain data."""
     practice = (
-        Practice.objects.select_related("city", "pairing")
+        Practice.objects.select_related("city", "pairing__eu_lead", "pairing__partner_lead")
         .prefetch_related(
             "thematic_areas",
             "topics",
@@ -293,7 +293,14 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
                 )
     listed_before = lists_showing([practice.pk]) if practice.status == S.PUBLISHED else ()
     practice.body_html = render_markdown(practice.body)
-    practice.full_clean()
+    # A reference the save leaves as it stands points at a row the database already holds
+    # to: no query to know that it exists.
+    kept = [
+        name
+        for name in ("city", "author", "pairing")
+        if not creating and getattr(practice, f"{name}_id") == getattr(current, f"{name}_id")
+    ]
+    practice.full_clean(exclude=kept)
     practice.save()
     if not creating and practice.status == S.PUBLISHED and "actions" in (m2m or {}):
         # The actions it no longer answers stop listing it.
@@ -361,7 +368,10 @@ def pending_uploads_expire(*, now=None) -> int:
 
 # --- Lifecycle ----------------------------------------------------------------------------------
 def _move(*, practice: Practice, to: str, by, comment: str = "") -> Practice:
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    # The city comes with the locked row (not locked itself): the notices name it.
+    practice = (
+        Practice.objects.select_for_update(of=("self",)).select_related("city").get(pk=practice.pk)
+    )
     if to not in TRANSITIONS[practice.status]:
         raise ValidationError(
             _("A practice that is “%(from)s” cannot become “%(to)s”.")
@@ -393,9 +403,9 @@ def practice_publish(*, practice: Practice, by) -> Practice:
     practice.published_at = timezone.now()
     practice.review_comment = ""
     practice.save(update_fields=["status", "published_at", "review_comment", "updated_at"])
-    _version_add(practice=practice, by=by)
+    version = _version_add(practice=practice, by=by)
     _tell_city_about_review(practice, by, published=True)
-    _tell_followers_about_publication(practice)
+    _tell_followers_about_publication(practice, version=version.number)
     practice_changed(practice=practice, listed=True)
     return practice
 
@@ -483,7 +493,8 @@ def comment_create(*, practice: Practice, by, body: str, kind: str = Comment.Kin
     if not can(by, "comment", practice):
         raise PermissionDenied(_("Log in to ask a question."))
     comment = Comment(practice=practice, author=by, body=(body or "").strip(), kind=kind)
-    comment.full_clean()
+    # The practice and the author are rows just read: no query to know that they exist.
+    comment.full_clean(exclude=["practice", "author"])
     comment.save()
     title = _("%(kind)s on “%(title)s” from %(author)s") % {
         "kind": comment.get_kind_display(),
@@ -528,12 +539,11 @@ def _tell_city_about_review(practice: Practice, by, *, published: bool) -> None:
     )
 
 
-def _tell_followers_about_publication(practice: Practice) -> None:
-    """Followers of the practice hear of each new published version; followers of its
-    thematic areas hear of its first publication."""
+def _tell_followers_about_publication(practice: Practice, *, version: int) -> None:
+    """Followers of the practice hear of each new published version (``version``, its
+    number); followers of its thematic areas hear of its first publication."""
     from worldcities.users.models import User
 
-    version = practice.versions.count()
     follows = Q(practice_follows__practice=practice)
     if version == 1:
         follows |= Q(practice_follows__thematic_area__practices=practice)

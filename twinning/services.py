@@ -270,7 +270,11 @@ def action_progress_update(
     )
     errors = {}
     try:
-        action.full_clean(exclude=["pairing", "owner_organisation", "owner_person"])  # unchanged
+        # The pairing and owners are unchanged. ``Action.clean`` checks in Python what the
+        # check constraints hold, so they are not checked again by a query each.
+        action.full_clean(
+            exclude=["pairing", "owner_organisation", "owner_person"], validate_constraints=False
+        )
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not update.note:

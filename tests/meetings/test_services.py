@@ -266,12 +266,12 @@ def test_cancelled_meeting_emails_everyone_once(
 def test_registration_notice_is_sent_once(
     meeting, delegate, run_tasks, django_capture_on_commit_callbacks
 ):
-    from meetings import notices
     from worldcities.notifications.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
         registration = services.registration_register(meeting=meeting, person=delegate)
-        notices.registration_notice(registration)  # the same change told twice
+    # The worker runs again (a retry, a second delivery of the task): nobody is told twice.
+    assert services.registration_notices_send(registration_ids=[registration.pk]) == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == f"Your place is confirmed: {meeting.title}"
@@ -572,3 +572,29 @@ def test_an_evaluation_answer_costs_the_same_however_many_attended(
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_a_withdrawal_leaves_the_promoted_persons_notice_to_the_worker(
+    meeting, eu_city, run_tasks, django_capture_on_commit_callbacks
+):
+    """The request that frees a place gives it at once but writes no notice: the person moved
+    up is told once the change is committed, by a worker."""
+    from worldcities.notifications.models import Notification
+
+    meeting.capacity = 1
+    meeting.save()
+    holder, waiting = delegates(eu_city, 2, start=700)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (holder, waiting):
+            services.registration_register(meeting=meeting, person=person)
+    mail.outbox.clear()
+    held = Registration.objects.get(person=holder)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.registration_cancel(registration=held, by=holder)
+    assert Registration.objects.get(person=waiting).status == "confirmed"
+    assert not Notification.objects.filter(recipient=waiting, title__startswith="A place").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    assert mail.outbox[0].subject == f"A place came free for you: {meeting.title}"

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.models import Registration
-from meetings.notices import registration_notice
+from meetings.notices import registration_notices
 from tests.meetings.factories import (
     MeetingFactory,
     MeetingTranslationFactory,
@@ -101,12 +101,14 @@ def test_a_personal_feed_speaks_its_owners_language(client, translated):
 def test_a_notice_names_the_meeting_in_its_recipients_language(translated):
     korean = DelegateFactory(language="ko", city=translated.host_city)
     german = DelegateFactory(language="de", city=translated.host_city)
-    for person in (korean, german):
-        registration_notice(
+    registration_notices(
+        [
             RegistrationFactory(
                 meeting=translated, person=person, status=Registration.Status.CONFIRMED
             )
-        )
+            for person in (korean, german)
+        ]
+    )
     titles = dict(Notification.objects.values_list("recipient__language", "title"))
     assert "광주 실무회의" in titles["ko"]
     assert translated.title in titles["de"] and "광주" not in titles["de"]

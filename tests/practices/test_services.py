@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from practices.models import Comment, Follow, Practice, PracticeStatusChange, Transfer
@@ -19,10 +20,11 @@ S = Practice.Status
 pytestmark = pytest.mark.django_db
 
 # Queries of each write, the same however many people hear of it.
-QUESTION_QUERIES = 6
+QUESTION_QUERIES = 4
 TRANSFER_QUERIES = 10
 FOLLOW_QUERIES = 4
-DRAFT_SAVE_QUERIES = 11
+DRAFT_SAVE_QUERIES = 9
+PUBLISH_QUERIES = 20
 
 
 def test_save_creates_a_draft_of_the_delegates_city_with_rendered_body(delegate, pairing):
@@ -281,3 +283,21 @@ def test_a_transfer_a_follow_and_a_draft_save_take_the_same_queries_however_many
     draft.title = "Renamed"
     with django_assert_num_queries(DRAFT_SAVE_QUERIES):
         practice_save(practice=draft, by=delegate)
+
+
+@pytest.mark.parametrize("followers", [1, 25])
+def test_a_publication_takes_the_same_queries_however_many_follow_it(
+    make_practice, coordinator, delegate, followers, queued, django_assert_num_queries
+):
+    """Its city's delegates and the followers of the practice and of its areas are told by a
+    worker: the request reads who they are, once each."""
+    practice = make_practice(status=S.SUBMITTED)
+    area = ThematicAreaFactory()
+    practice.thematic_areas.add(area)
+    DelegateFactory.create_batch(followers, city=delegate.city)
+    for person in DelegateFactory.create_batch(followers):
+        Follow.objects.create(user=person, practice=practice)
+        Follow.objects.create(user=person, thematic_area=area)
+    ContentType.objects.get_for_model(Practice)  # kept by the manager once read
+    with django_assert_num_queries(PUBLISH_QUERIES):
+        practice_publish(practice=practice, by=coordinator)

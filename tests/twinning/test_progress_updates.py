@@ -6,7 +6,8 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.twinning.factories import ActionFactory, ActionProgressUpdateFactory
@@ -211,3 +212,25 @@ def test_the_action_form_says_where_progress_changes(client_for, coordinator, ac
     assert 'name="progress"' not in content and 'name="status"' not in content
     new = client.get(reverse("twinning:action_create", args=[action.pairing.slug]))
     assert "A new action starts planned, at 0 %." in new.content.decode()
+
+
+def test_a_progress_update_takes_the_same_queries_however_long_the_history(
+    client_for, delegate, action
+):
+    """The write of the update page: the same queries with one earlier update as with many."""
+    client = client_for(delegate)
+    url = progress_url(action)
+    counts = []
+    for n, progress in ((1, 20), (15, 40)):
+        for i in range(n):
+            ActionProgressUpdate.objects.create(
+                action=action, status="in_progress", progress=10, note=f"Step {i}.", author=delegate
+            )
+        data = {"status": "in_progress", "progress": progress, "note": "Met the partner city."}
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.post(url, data)
+        assert answer.status_code == 302
+        counts.append(len(captured))
+    action.refresh_from_db()
+    assert action.progress == 40
+    assert counts[0] == counts[1]
