@@ -5,6 +5,7 @@ import heapq
 import re
 from collections import Counter
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.db import connection
