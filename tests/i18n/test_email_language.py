@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from meetings.models import Registration
-from meetings.notices import registration_notice
+from meetings.notices import registration_notices
 from tests.meetings.factories import MeetingFactory, RegistrationFactory
 from tests.users.factories import DelegateFactory
 from worldcities.notifications.models import EmailMessage
@@ -29,10 +29,12 @@ def test_the_invitation_names_the_recipients_language(language):
 def test_a_notification_e_mail_names_the_recipients_language(language):
     person = DelegateFactory(language=language)
     with translation.override("fr"):
-        registration_notice(
-            RegistrationFactory(
-                meeting=MeetingFactory(), person=person, status=Registration.Status.CONFIRMED
-            )
+        registration_notices(
+            [
+                RegistrationFactory(
+                    meeting=MeetingFactory(), person=person, status=Registration.Status.CONFIRMED
+                )
+            ]
         )
     message = EmailMessage.objects.get(recipient=person)
     assert f'<html lang="{language}" dir="ltr">' in message.html

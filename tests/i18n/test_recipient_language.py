@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from cities import seed as cities_seed
 from meetings.models import Registration
-from meetings.notices import registration_notice
+from meetings.notices import registration_notices
 from tests.i18n.catalogues import untranslated_texts
 from tests.meetings.factories import MeetingFactory, RegistrationFactory
 from tests.users.factories import DelegateFactory
@@ -56,10 +56,12 @@ def test_a_registration_notice_reads_in_the_delegates_language():
     german = DelegateFactory(language="de")
     meeting = MeetingFactory(title="Semarang 2018")
     for person in (indonesian, german):
-        registration_notice(
-            RegistrationFactory(
-                meeting=meeting, person=person, status=Registration.Status.CONFIRMED
-            )
+        registration_notices(
+            [
+                RegistrationFactory(
+                    meeting=meeting, person=person, status=Registration.Status.CONFIRMED
+                )
+            ]
         )
     titles = dict(Notification.objects.values_list("recipient__language", "title"))
     assert titles == {

@@ -620,13 +620,15 @@ def test_the_decisions_are_told_in_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # The first round fills the process's caches (content types, the site), as any earlier
+    # request of a worker has; the two after it are compared.
     counts = []
-    for n in (1, 5):
+    for n in (1, 1, 5):
         ids = decided(n)
         with CaptureQueriesContext(connection) as captured:
             assert services.application_decisions_notify(application_ids=ids) == 2 * n
         counts.append(len(captured))
-    assert counts[0] == counts[1]
+    assert counts[1] == counts[2]
 
 
 def test_the_applicant_never_sees_a_score(client, scored, delegate, programme_staff):
