@@ -7,9 +7,9 @@ from html import unescape
 from urllib.parse import parse_qsl
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
+from tests.conftest import rows_for_the_module
 from worldcities import datagen
 from worldcities.users.models import User
 
@@ -33,12 +33,10 @@ PARAMETERS = ["q", "page", "sort", "area", "country", "edition", "status", "year
 
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
-    """A generated programme, made once for a module whose tests only read it: each test runs
-    in a savepoint of this transaction, whose rollback at the end removes the rows."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """A generated programme, made once for the module's tests, which only read it."""
+    with rows_for_the_module(django_db_blocker):
         datagen.generate(scale=0.0005, seed=3, counts={"registrations": 10, "meetings": 5})
         yield User.objects.get(email=f"staff@{datagen.GENERATED_DOMAIN}").pk
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
