@@ -4,10 +4,11 @@ the rules that skip what needs Redis or Chromium when they are absent (never in 
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.cities.factories import CityFactory, PartnerCityFactory
 from tests.twinning.factories import EditionFactory
@@ -62,6 +63,17 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if marker in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker):
+    """Opens a transaction for rows that a module-scoped fixture makes once for all the
+    module's tests: each test runs in a savepoint inside it (what a test writes goes with its
+    own rollback), and the rollback at the end of the module removes the shared rows. Only
+    for modules whose tests do not need a database without those rows."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -83,11 +83,17 @@ def axe_violations(page, *, also: tuple[str, ...] = ()) -> list[str]:
     # Without ``preload``, axe-core does not copy the page's style sheets into a <style> of its
     # own to read them (which the page's policy would refuse, as it should); the one rule that
     # needs that copy (css-orientation-lock) goes unchecked.
-    results = _axe.run(page, options={"resultTypes": ["violations"], "preload": False})
+    # axe-core is sent to a document once: a page checked again without loading another
+    # document (at another width, after a click) runs the copy it already holds.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe.axe_script)
+    results = page.evaluate(
+        "options => axe.run(document, options)", {"resultTypes": ["violations"], "preload": False}
+    )
     page.checked_urls.add(page.url)
     return [
         f"- {v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in results.response["violations"]
+        for v in results["violations"]
         if v.get("impact") in BLOCKING_IMPACTS or v["id"] in also
     ]

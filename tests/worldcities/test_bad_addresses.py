@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 import pytest
 from django.test import Client
 
+from tests.conftest import rows_for_the_module
 from worldcities import datagen
 from worldcities.users.models import User
 
@@ -18,6 +19,7 @@ from .test_query_guard import (
     OUR_MODULES,
     _admin_changelists,
     _fill,
+    _objects,
     _routes,
 )
 
@@ -29,22 +31,29 @@ BAD = ["a%00b", "%C0%AF", "%ED%A0%80", "%80x"]
 PARAMETERS = ["q", "page", "sort", "area", "country", "edition", "status", "year", "kind"]
 
 
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    """A generated programme, made once for the module's tests, which only read it."""
+    with rows_for_the_module(django_db_blocker):
+        datagen.generate(scale=0.0005, seed=3, counts={"registrations": 10, "meetings": 5})
+        yield User.objects.get(email=f"staff@{datagen.GENERATED_DOMAIN}").pk
+
+
 @pytest.fixture
-def staff():
-    datagen.generate(scale=0.0005, seed=3, counts={"registrations": 10, "meetings": 5})
-    return User.objects.get(email=f"staff@{datagen.GENERATED_DOMAIN}")
+def staff(generated, db):
+    return User.objects.get(pk=generated)
 
 
 def _pages() -> list[str]:
     """Every GET page of the platform, filled from the rows in the database."""
-    paths = []
+    paths, objects = [], _objects()
     for route, name, module in _routes():
         if route.startswith("admin/") or module.startswith(FOREIGN_MODULES):
             continue
         if (
             module.startswith(OUR_MODULES)
             and name not in NOT_COVERED
-            and (path := _fill(route, name))
+            and (path := _fill(route, objects))
         ):
             paths.append(path)
     return paths

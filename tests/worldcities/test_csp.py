@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from .test_bad_addresses import _pages
+from .test_bad_addresses import generated as generated
 from .test_bad_addresses import staff as staff
 
 pytestmark = pytest.mark.django_db

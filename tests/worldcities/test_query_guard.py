@@ -77,9 +77,9 @@ def _params(route: str) -> list[str]:
     return [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)]
 
 
-def _fill(route: str, name: str):
-    """The path of ``route`` for rows of the current data set, or None."""
-    params = _params(route)
+def _objects() -> dict[str, dict]:
+    """The rows that fill the routes' parameters, by route prefix, in the current data set
+    (read once per walk: the pages a walk requests do not change them)."""
     practice = Practice.objects.published().order_by("pk").first()
     pairing = Pairing.objects.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
@@ -92,7 +92,7 @@ def _fill(route: str, name: str):
     )
     document = Document.objects.filter(pairing=pairing).order_by("pk").first()
     community = Thread.objects.filter(thematic_area__isnull=False).order_by("pk").first()
-    objects = {
+    return {
         "practices/": {"slug": practice.slug},
         "cities/": {"slug": City.objects.order_by("pk").first().slug},
         "pairings/": {
@@ -147,6 +147,11 @@ def _fill(route: str, name: str):
             "month": meeting.starts_at.month,
         },
     }
+
+
+def _fill(route: str, objects: dict[str, dict]):
+    """The path of ``route`` for the rows in ``objects`` (from ``_objects()``), or None."""
+    params = _params(route)
     if not params:
         return "/" + route
     prefix = max((p for p in objects if route.startswith(p)), key=len, default=None)
@@ -167,12 +172,13 @@ def _admin_changelists() -> list[str]:
 def _measure(client, staff) -> dict:
     """Queries per (user, page) over the data set in the database now."""
     counts, unfilled = {}, []
+    objects = _objects()
     for route, name, module in _routes():
         if route.startswith("admin/") or module.startswith(FOREIGN_MODULES):
             continue
         if not module.startswith(OUR_MODULES) or name in NOT_COVERED:
             continue
-        path = _fill(route, name)
+        path = _fill(route, objects)
         if path is None:
             unfilled.append(name)
             continue
