@@ -54,7 +54,9 @@ def test_a_need_reaches_a_matching_business_which_answers_and_is_confirmed(page,
     expect(page.get_by_role("heading", name="Sensors for on-demand shuttles")).to_be_visible()
     assert_accessible(page)
 
-    assert match_opportunities.apply().get() == 1  # the periodic matching
+    assert (
+        match_opportunities.apply().get(disable_sync_subtasks=False) == 1
+    )  # the periodic matching
     notice = Notification.objects.get(recipient=business, kind=Kind.OPPORTUNITY_MATCH)
     assert notice.delivery == "daily"  # matches wait for the daily digest unless one chooses
     assert (

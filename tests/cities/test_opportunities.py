@@ -245,7 +245,7 @@ def test_a_need_is_told_to_interested_people_of_complementary_organisations_once
     need.refresh_from_db()
     assert need.matched_at is not None
     assert opportunities_match() == 0
-    assert match_new_opportunity.apply(args=[need.pk]).get() == 0
+    assert match_new_opportunity.apply(args=[need.pk]).get(disable_sync_subtasks=False) == 0
     assert Notification.objects.filter(kind=Kind.OPPORTUNITY_MATCH).count() == 2
     notice = Notification.objects.get(recipient=people["business"])
     assert "needs: " in notice.title and notice.url == need.get_absolute_url()
@@ -258,7 +258,7 @@ def test_an_offer_is_told_to_everyone_interested(people, area):
         areas=[area],
         organisation=OrganisationFactory(sector=Organisation.Sector.GOVERNMENT),
     )
-    match_new_opportunity.apply(args=[offer.pk]).get()
+    match_new_opportunity.apply(args=[offer.pk]).get(disable_sync_subtasks=False)
     told = set(Notification.objects.values_list("recipient__full_name", flat=True))
     assert told == {"Bea Business", "Rob Research", "Gil Government"}
 
@@ -287,7 +287,7 @@ def test_the_periodic_matching_takes_batches_until_none_is_left(
         valid_from=TODAY - datetime.timedelta(days=9),
         valid_until=TODAY - datetime.timedelta(days=1),
     )
-    assert match_opportunities.apply().get() == 6
+    assert match_opportunities.apply().get(disable_sync_subtasks=False) == 6
     assert not Opportunity.objects.filter(matched_at__isnull=True).exists()
     # Batches of two: each matching person is told once per batch, of the batch's needs that
     # match them (the expired one tells nobody).

@@ -51,8 +51,8 @@ def test_a_coordinator_asks_for_a_draft_stored_unchecked(
     assert response.status_code == 302
     assert queued == [(meeting.pk, "ko", coordinator.pk)]
     # The task, run as the worker runs it; a second run changes nothing.
-    assert draft_meeting_translation.apply(args=queued[0]).get() is True
-    assert draft_meeting_translation.apply(args=queued[0]).get() is False
+    assert draft_meeting_translation.apply(args=queued[0]).get(disable_sync_subtasks=False) is True
+    assert draft_meeting_translation.apply(args=queued[0]).get(disable_sync_subtasks=False) is False
     translation = meeting.translations.get()
     assert translation.title == f"[KO] {meeting.title}"
     assert translation.description == f"[KO] {meeting.description}"

@@ -226,7 +226,7 @@ def test_kept_files_expire_with_their_rows(django_capture_on_commit_callbacks, d
         created_at=timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS, minutes=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert expire_pending_uploads.apply().get() == 1
+        assert expire_pending_uploads.apply().get(disable_sync_subtasks=False) == 1
     assert list(PendingUpload.objects.all()) == [fresh]
     assert not old.file.storage.exists(old.file.name)
     assert fresh.file.storage.exists(fresh.file.name)

@@ -15,7 +15,7 @@ def test_coordinators_hear_once_a_day_what_waits_for_review(
 ):
     make_practice(status=Practice.Status.SUBMITTED, submitted_at=timezone.now())
     make_practice(status=Practice.Status.SUBMITTED, submitted_at=timezone.now())
-    assert send_moderation_digests.apply().get() == 1
+    assert send_moderation_digests.apply().get(disable_sync_subtasks=False) == 1
     assert moderation_digest_send() == 1  # the same day: nothing new is sent
     notification = Notification.objects.get(kind=Kind.PRACTICE_REVIEW)
     assert notification.recipient == coordinator

@@ -346,8 +346,10 @@ def test_a_delegate_asks_for_a_draft_stored_unchecked(
     assert response.status_code == 302
     assert queued == [(practice.pk, "ko", delegate.pk)]
     # The task, run as the worker runs it; a second run changes nothing.
-    assert draft_practice_translation.apply(args=queued[0]).get() is True
-    assert draft_practice_translation.apply(args=queued[0]).get() is False
+    assert draft_practice_translation.apply(args=queued[0]).get(disable_sync_subtasks=False) is True
+    assert (
+        draft_practice_translation.apply(args=queued[0]).get(disable_sync_subtasks=False) is False
+    )
     translation = practice.translations.get()
     assert translation.title == "[KO] Open mobility data"
     assert (translation.machine, translation.checked_by, translation.written_by) == (

@@ -56,7 +56,7 @@ def test_overdue_actions_go_to_the_owner_and_the_editions_coordinators(
 @pytest.mark.django_db
 def test_the_task_runs_the_service(pairing, delegate):
     ActionFactory(pairing=pairing, owner_person=delegate, due_date=datetime.date.today())
-    assert send_action_reminders.apply().get()["due_soon"] == 1
+    assert send_action_reminders.apply().get(disable_sync_subtasks=False)["due_soon"] == 1
 
 
 @pytest.mark.django_db
