@@ -4,6 +4,7 @@ lists with search and facet counts, a practice with all it shows, a city's pract
 import heapq
 import re
 from collections import Counter
+from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -23,7 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -45,6 +46,7 @@ from .models import (
     Attachment,
     Comment,
     Follow,
+    KeyFigure,
     Practice,
     PracticeLink,
     PracticePartner,
@@ -701,15 +703,17 @@ def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
             practice.shown_translation = shown
             practice.title, practice.summary = shown.title, shown.summary
             practice.body_html = shown.body_html
-    # The names of its thematic areas and topics (each in its usual order) and its files and
-    # links (one list on the page), in one query: a row of each kind holds the same columns
-    # (kind, two numbers to order by, a name or title, a file's name and size, a link's
-    # address), and the rows come ordered by kind, then those numbers, then the name.
+    # The names of its thematic areas and topics (each in its usual order), its files and
+    # links (one list on the page) and its key figures, in one query: a row of each kind
+    # holds the same columns (kind, two numbers to order by, a name, title or label, a file's
+    # name or a figure's unit, a file's size or a figure's year, a link's address or a
+    # figure's value), and the rows come ordered by kind, then those numbers, then the name.
     text, number = Value(""), Value(0)
     areas = ThematicArea.objects.filter(practices=pk).order_by()
     topics = Topic.objects.filter(practices=pk).order_by()
     files = Attachment.objects.filter(practice=pk).order_by()
     links = PracticeLink.objects.filter(practice=pk).order_by()
+    figures = KeyFigure.objects.filter(practice=pk).order_by()
     rows = (
         areas.annotate(kind=Value(0), first=F("order"), second=number, a=text, b=number, c=text)
         .values_list("kind", "first", "second", "name", "a", "b", "c")
@@ -723,14 +727,21 @@ def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
             links.annotate(
                 kind=Value(3), first=F("id"), second=number, a=text, b=number
             ).values_list("kind", "first", "second", "title", "a", "b", "url"),
+            figures.annotate(
+                kind=Value(4), first=F("order"), second=F("id"), c=Cast("value", TextField())
+            ).values_list("kind", "first", "second", "label", "unit", "year", "c"),
             all=True,
         )
         .order_by("kind", "first", "second", "name")
     )
-    practice.tags, practice.documents = [], []
+    practice.tags, practice.documents, practice.figures = [], [], []
     for kind, first, _second, title, original_name, size, url in rows:
         if kind < 2:
             practice.tags.append((kind == 1, title))
+        elif kind == 4:
+            practice.figures.append(
+                KeyFigure(label=title, unit=original_name, year=size, value=Decimal(url))
+            )
         else:
             practice.documents.append(
                 {
@@ -744,7 +755,6 @@ def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
             )
     prefetch_related_objects(
         [practice],
-        "key_figures",
         Prefetch("partners", queryset=PracticePartner.objects.select_related("organisation")),
         "actions",
         # The page lists the versions; their snapshots (the whole text each) stay unread.

@@ -616,3 +616,22 @@ def test_a_drafts_page_is_kept_until_its_city_saves_it(
     )
     assert response.status_code == 302
     assert "Second idea" in client.get(url).text
+
+
+def test_the_page_shows_the_key_figures_in_their_order_with_unit_and_year(client):
+    practice = PracticeFactory()
+    KeyFigureFactory(practice=practice, order=2, label="Buses running", value=12, unit="buses")
+    KeyFigureFactory(
+        practice=practice, order=1, label="CO2 saved", value="1234.50", unit="t/year", year=2019
+    )
+    html = client.get(practice.get_absolute_url()).content.decode()
+    figures = html[html.index('id="figures-heading"') :]
+    assert figures.index("CO2 saved (2019)") < figures.index("Buses running")
+    assert "1,234.50" in figures and "t/year" in figures
+    assert ">12 <" in figures and "buses" in figures
+
+
+def test_a_practice_without_key_figures_has_no_such_section(client):
+    assert 'id="figures-heading"' not in (
+        client.get(PracticeFactory().get_absolute_url()).content.decode()
+    )
