@@ -1074,15 +1074,14 @@ def _members_offered(pairing) -> list:
     return list(selectors.workspace_members(pairing).only("full_name").exclude(full_name=""))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def thread_create(request, slug):
-    pairing = selectors.workspace_for(request.user, slug)
+def _thread_start_page(request, *, where: dict, told: str, context: dict):
+    """The form that opens a thread, in a pairing's workspace or a community space
+    (``where``: the ``pairing`` or the ``thematic_area``); ``told`` is said once it is open."""
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_start(
-                pairing=pairing,
+                **where,
                 by=request.user,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
@@ -1090,14 +1089,21 @@ def thread_create(request, slug):
         except ValidationError as exc:
             _report(form, exc)
         else:
-            messages.success(request, _("The thread was opened; the workspace's members are told."))
+            messages.success(request, told)
             return redirect(thread.get_absolute_url())
-    return render(
+    return render(request, "twinning/thread_form.html", {**context, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_create(request, slug):
+    pairing = selectors.workspace_for(request.user, slug)
+    return _thread_start_page(
         request,
-        "twinning/thread_form.html",
-        {
+        where={"pairing": pairing},
+        told=_("The thread was opened; the workspace's members are told."),
+        context={
             **_workspace_context(pairing, "threads"),
-            "form": form,
             "members": _members_offered(pairing),
             "back": reverse("twinning:workspace", kwargs={"slug": pairing.slug}),
         },
@@ -1263,26 +1269,12 @@ def community_area(request, area):
 def community_thread_create(request, area):
     _community_member(request)
     area = selectors.community_area(area)
-    form = ThreadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.thread_start(
-                thematic_area=area,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as exc:
-            _report(form, exc)
-        else:
-            messages.success(request, _("The thread was opened."))
-            return redirect(thread.get_absolute_url())
-    return render(
+    return _thread_start_page(
         request,
-        "twinning/thread_form.html",
-        {
+        where={"thematic_area": area},
+        told=_("The thread was opened."),
+        context={
             "area": area,
-            "form": form,
             "members": [],
             "back": reverse("twinning:community_area", kwargs={"area": area.slug}),
         },
