@@ -493,3 +493,20 @@ def test_community_threads_live_in_their_area_and_mention_any_member(
     assert [(n.recipient, n.kind) for n in Notification.objects.all()] == [
         (partner_delegate, "mention")
     ]
+
+
+def test_a_delegate_opens_a_community_thread_and_a_blank_title_is_refused(
+    client, outsider_delegate
+):
+    area = ThematicAreaFactory(name="Mobility", slug="mobility")
+    client.force_login(outsider_delegate)
+    url = reverse("twinning:community_thread_create", args=[area.slug])
+    refused = client.post(url, {"title": "", "body": "Who runs night buses?"})
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    assert not Thread.objects.exists()
+    response = client.post(url, {"title": "Night buses", "body": "Who runs night buses?"})
+    thread = Thread.objects.get()
+    assert response.status_code == 302 and response["Location"] == thread.get_absolute_url()
+    assert thread.thematic_area == area and thread.pairing is None
+    assert "The thread was opened." in client.get(thread.get_absolute_url()).content.decode()
