@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import chromium_path
 
@@ -79,17 +80,17 @@ def axe_violations(page, *, also: tuple[str, ...] = ()) -> list[str]:
     """The serious and critical axe-core violations on the current page, and those of the
     rules named in ``also`` whatever their impact, one line each; the page counts as
     checked."""
-    page.wait_for_load_state()
-    # Without ``preload``, axe-core does not copy the page's style sheets into a <style> of its
-    # own to read them (which the page's policy would refuse, as it should); the one rule that
-    # needs that copy (css-orientation-lock) goes unchecked.
-    # axe-core is sent to a document once: a page checked again without loading another
-    # document (at another width, after a click) runs the copy it already holds.
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(_axe.axe_script)
-    results = page.evaluate(
-        "options => axe.run(document, options)", {"resultTypes": ["violations"], "preload": False}
-    )
+    # A check right after a click that follows a link can start before the browser leaves the
+    # old document; the navigation then destroys what it evaluates, and the check is made
+    # again on the document that loaded.
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            results = _axe_run(page)
+            break
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in str(error) or attempt == 2:
+                raise
     page.checked_urls.add(page.url)
     return [
         f"- {v['id']} ({v['impact']}): {v['help']} — "
@@ -97,3 +98,16 @@ def axe_violations(page, *, also: tuple[str, ...] = ()) -> list[str]:
         for v in results["violations"]
         if v.get("impact") in BLOCKING_IMPACTS or v["id"] in also
     ]
+
+
+def _axe_run(page) -> dict:
+    # Without ``preload``, axe-core does not copy the page's style sheets into a <style> of its
+    # own to read them (which the page's policy would refuse, as it should); the one rule that
+    # needs that copy (css-orientation-lock) goes unchecked.
+    # axe-core is sent to a document once: a page checked again without loading another
+    # document (at another width, after a click) runs the copy it already holds.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe.axe_script)
+    return page.evaluate(
+        "options => axe.run(document, options)", {"resultTypes": ["violations"], "preload": False}
+    )
