@@ -428,6 +428,8 @@ class EvaluationForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
+    same_for_every_reader = True  # its fields are rendered once per status ({% form_fields %})
+
     status = forms.ChoiceField(label=_("Status"), choices=Meeting.Status.choices)
 
 

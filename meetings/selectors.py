@@ -418,11 +418,19 @@ def edition_of_list(params):
 
 
 def outcomes_for(meeting: Meeting):
-    return meeting.outcomes.select_related(
-        "action__pairing__eu_lead",
-        "action__pairing__partner_lead",
-        "action__owner_person",
-        "action__owner_organisation",
+    """The actions the meeting agreed, each with its pairing (and its lead cities) and owner:
+    one query, and three more only when there is one (most meetings record none)."""
+    return (
+        meeting.outcomes.order_by("created_at", "pk")
+        .select_related("action")
+        .prefetch_related(
+            Prefetch(
+                "action__pairing",
+                queryset=Pairing.objects.select_related("eu_lead", "partner_lead"),
+            ),
+            "action__owner_person",
+            "action__owner_organisation",
+        )
     )
 
 
@@ -443,9 +451,10 @@ def meeting_page_parts(
     """The parts of a meeting's page that are the same for every reader of a class (those who
     see its details, those who do not), kept under ``page_shows``: the summary (with the venue
     and capacity for those who see the details), for those who see the details the practical
-    information and pairings served, the delegations and minutes, and for those who see the
-    agenda (the details' readers, and everyone for a public meeting) the agenda's rows
-    (rendered per reader: their sign-up and coordinator buttons). Rendered without the
+    information and pairings served, the delegations and minutes and the coordinators' links
+    (shown to those who manage it), and for those who see the agenda (the details' readers,
+    and everyone for a public meeting) the agenda's rows (the reader's sign-up and
+    coordinator buttons are rendered around each, per reader). Rendered without the
     request: nothing of the reader goes in. The title and description are those of the
     meeting's translation into the reader's language, where it has one, unless the reader
     asked for the ``original`` (``title`` and ``language`` say what was shown)."""
@@ -474,8 +483,23 @@ def meeting_page_parts(
             context["delegations"] = delegations_for(fresh)
             for name in ("practical", "record"):
                 parts[name] = render_to_string(f"meetings/includes/meeting_{name}.html", context)
+            parts["coordination"] = render_to_string(
+                "meetings/includes/coordination_links.html", context
+            )
         if agenda:
-            parts["agenda"] = list(agenda_for(fresh))
+            # Each row as every reader sees it; the reader's buttons are rendered around it.
+            parts["agenda"] = [
+                {
+                    "pk": item.pk,
+                    "kind": item.kind,
+                    "title": item.title,
+                    "has_signup": item.has_signup,
+                    "html": render_to_string(
+                        "meetings/includes/agenda_item.html", {"item": item, "meeting": fresh}
+                    ),
+                }
+                for item in agenda_for(fresh)
+            ]
         parts["title"] = fresh.title
         parts["language"] = fresh.shown_translation.language if fresh.shown_translation else ""
         return parts

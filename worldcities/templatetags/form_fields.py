@@ -6,7 +6,8 @@ question, a review, a transfer) are most often blank, the same HTML for everyone
 that sets ``same_for_every_reader = True`` promises that, unbound and about no saved row
 (``instance.pk`` unset), it holds nothing but what its code says: no choices read from the
 database, no initial value that changes with time, no reader. Its fields' HTML is then kept
-in this process, per class, prefix, ``auto_id``, ``optional`` and active language (the
+in this process, per class, prefix, ``auto_id``, ``optional``, initial values (a status form
+shows the current one) and active language (the
 platform's code and catalogues do not change while a process runs, as its compiled
 templates do not). It holds no CSRF token: the token is the enclosing ``<form>``'s, rendered
 for each reader. Any other form (bound, with errors, about a saved row, or a class without
@@ -40,6 +41,7 @@ def form_fields(form, optional=False):
         form.prefix,
         form.auto_id,
         bool(optional),
+        repr(sorted(form.initial.items())),
         translation.get_language(),
     )
     html = _kept.get(key)
