@@ -36,6 +36,7 @@ from .services import (
     practice_translation_delete,
     practice_translation_language_check,
     practice_translation_save,
+    questions_changed,
 )
 
 
@@ -201,8 +202,7 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ["practice", "author"]
 
     def _changed(self, comments) -> None:
-        for practice_id in {comment.practice_id for comment in comments}:
-            practice_changed(practice=Practice(pk=practice_id))
+        questions_changed(practice_ids={comment.practice_id for comment in comments})
 
     def save_model(self, request, obj, form, change):
         if change:  # a question moved to another practice leaves the first one too

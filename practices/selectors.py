@@ -58,7 +58,7 @@ from .models import (
 )
 from .permissions import coordinated_practices, coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
-from .services import PUBLISHED, listed_under, word_key
+from .services import PUBLISHED, listed_under, questions_name, word_key
 
 PAGE_SIZE = 12
 FACET_OPTIONS_SHOWN = 30
@@ -589,7 +589,7 @@ def practice_results_html(*, params) -> str:
 
 # --- One practice -------------------------------------------------------------------------------
 # The parts of the practice page that are the same for every reader who may see it.
-DETAIL_PARTS = ("header", "body", "uptake", "comments", "versions", "history")
+DETAIL_PARTS = ("header", "body", "uptake", "versions", "history")
 
 # What the practice page needs of the practice itself besides its parts: what the reader may
 # do with it (its status and city), its title, language and review comment, and the names of
@@ -659,10 +659,12 @@ def practice_page_names(practice: Practice) -> list[str]:
 
 
 def practice_parts(practice: Practice) -> dict[str, str]:
-    """The HTML of each of the practice page's parts (``DETAIL_PARTS``), from the cache while
-    what they show stays the same, else rendered from ``practice_detail_rows`` (without the
-    request: nothing of the reader goes in). The review history is among them; the page
-    shows it only to those who may change, review or archive the practice."""
+    """The HTML of each of the practice page's parts (``DETAIL_PARTS``, and ``comments``), from
+    the cache while what they show stays the same, else rendered from ``practice_detail_rows``
+    (without the request: nothing of the reader goes in). The questions are a part of their
+    own, kept under ``questions_name``: a question asked renders them again, not the rest of
+    the page. The review history is among the parts; the page shows it only to those who may
+    change, review or archive the practice."""
 
     language = getattr(practice, "shown_language", practice.language)
 
@@ -673,13 +675,23 @@ def practice_parts(practice: Practice) -> dict[str, str]:
             for part in DETAIL_PARTS
         }
 
+    def render_comments():
+        comments = Comment.objects.filter(practice=practice.pk).select_related("author")
+        return render_to_string("practices/parts/practice_comments.html", {"comments": comments})
+
     parts = versions.cached(
         "practices:detail",
         depends_on=practice_page_names(practice),
         vary=[practice.pk, language],
         compute=render,
     )
-    return {part: mark_safe(html) for part, html in parts.items()}
+    comments = versions.cached(
+        "practices:comments",
+        depends_on=[questions_name(practice.pk), PEOPLE],
+        vary=[practice.pk],
+        compute=render_comments,
+    )
+    return {part: mark_safe(html) for part, html in [*parts.items(), ("comments", comments)]}
 
 
 def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
@@ -760,7 +772,6 @@ def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
         # The page lists the versions; their snapshots (the whole text each) stay unread.
         Prefetch("versions", queryset=PracticeVersion.objects.defer("snapshot")),
         Prefetch("transfers", queryset=Transfer.objects.select_related("city")),
-        Prefetch("comments", queryset=Comment.objects.select_related("author")),
         Prefetch(
             "status_changes",
             queryset=PracticeStatusChange.objects.select_related("changed_by"),

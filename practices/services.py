@@ -128,6 +128,17 @@ def practice_changed(*, practice: Practice, listed: bool = False, listed_before=
     versions.bump(*names)
 
 
+def questions_name(pk: int) -> str:
+    """The version name of a practice's questions and comments: its page keeps them apart
+    from the rest, which a question leaves as it is."""
+    return f"practice:{pk}:questions"
+
+
+def questions_changed(*, practice_ids) -> None:
+    """Says that the questions of these practices changed (added, edited or deleted)."""
+    versions.bump(*(questions_name(pk) for pk in practice_ids))
+
+
 # --- Derived data -------------------------------------------------------------------------------
 def practice_index(*, practice: Practice) -> None:
     """Refreshes what search and the facet counts read from the practice's own row (see
@@ -509,7 +520,7 @@ def comment_create(*, practice: Practice, by, body: str, kind: str = Comment.Kin
         body=comment.body,
         url=practice.get_absolute_url(),
     )
-    practice_changed(practice=practice)
+    questions_changed(practice_ids=[practice.pk])
     return comment
 
 

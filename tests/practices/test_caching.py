@@ -92,14 +92,38 @@ def test_an_edit_of_a_published_practice_shows_on_the_list_and_its_page_at_once(
         assert "Hydrogen ferries" in html and "Hydrogen buses" not in html
 
 
-def test_a_question_on_a_practice_moves_only_its_own_version(make_practice, partner_delegate):
+def test_a_question_on_a_practice_moves_only_its_questions(make_practice, partner_delegate):
     a, b = make_practice(), make_practice()
-    names = [f"practice:{a.pk}", f"practice:{b.pk}", "practices:published"]
+    names = [
+        f"practice:{a.pk}:questions",
+        f"practice:{a.pk}",
+        f"practice:{b.pk}:questions",
+        "practices:published",
+    ]
     before = versions.current(names)
     comment_create(practice=a, by=partner_delegate, body="How long did it take?")
     after = versions.current(names)
     assert after[0] != before[0]
     assert after[1:] == before[1:]
+
+
+def test_a_question_renders_the_questions_again_and_keeps_the_rest_of_the_page(
+    make_practice, partner_delegate
+):
+    """After a question, the practice's page reads its questions again (one query) and
+    takes its header, text, uptake, versions and history from the cache."""
+    practice = make_practice(title="Open mobility data")
+    reader = Client()
+    reader.force_login(partner_delegate)
+    url = practice.get_absolute_url()
+    read(reader, url)
+    kept, _html = read(reader, url)
+    comment_create(practice=practice, by=partner_delegate, body="Who paid for the sensors?")
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(url)
+    assert "Who paid for the sensors?" in response.content.decode()
+    assert len(queries) == kept + 1
+    assert [q["sql"] for q in queries if "practices_practicestatuschange" in q["sql"]] == []
 
 
 def test_a_practice_deleted_in_the_admin_leaves_the_list_at_once(client, programme_staff):

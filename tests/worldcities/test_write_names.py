@@ -27,7 +27,7 @@ def test_a_question_or_a_draft_save_moves_its_practice_alone(moved, pairing, del
     draft = PracticeFactory(city=eu_city, pairing=pairing, status=Practice.Status.DRAFT)
     moved.clear()  # the factories' own writes
     comment_create(practice=published, by=delegate, body="How long did it take?")
-    assert set(moved) == {f"practice:{published.pk}"}
+    assert set(moved) == {f"practice:{published.pk}:questions"}
     moved.clear()
     draft.title = "Cool roofs, second try"
     practice_save(practice=draft, by=delegate)
