@@ -54,7 +54,7 @@ def test_local_settings_default_to_an_embedded_postgresql_a_folder_broker_and_ca
     assert result.returncode == 0, result.stderr
     # The web server and the worker are two processes: they share the cache through a folder.
     assert result.stdout.split() == [
-        "worldcities.database",
+        "django.db.backends.postgresql",
         str(embedded_dir),
         "18",
         "filesystem://",
@@ -80,7 +80,7 @@ def test_local_settings_use_postgresql_and_redis_when_their_urls_are_set():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "worldcities.database",
+        "django.db.backends.postgresql",
         "redis://cache.example:6379/0",
         "django_redis.cache.RedisCache",
     ]

@@ -110,23 +110,11 @@ EMBEDDED_POSTGRES_DIR = Path(env("EMBEDDED_POSTGRES_DIR", default=str(VAR_DIR / 
 # one heap page per match (a bitmap heap scan): asking for many reads ahead of the scan keeps
 # the disk busy instead of reading one page at a time (``docs/benchmarks.md`` has the figures).
 POSTGRES_OPTIONS = "-c jit=off -c work_mem=16MB -c effective_io_concurrency=200"
-# A query is prepared on its fifth run on a connection (psycopg's own default); 0 prepares none,
-# for a transaction-mode connection pooler that cannot keep prepared statements.
-PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5) or None
 
 
 def postgres(config: dict) -> dict:
-    """A database's settings with what every connection of the platform uses. Parameters are
-    sent apart from the SQL (server-side binding), so that the same query is the same text
-    whatever its values, and psycopg prepares a query a connection runs for the
-    ``prepare_threshold``-th time: the server then plans it once per connection instead of at
-    every execution (planning the joins of a page's query costs more than running it). The
-    backend (``worldcities.database``) is Django's, sending bulk writes in batches that fit."""
-    config["ENGINE"] = "worldcities.database"
-    options = config.setdefault("OPTIONS", {})
-    options.setdefault("options", POSTGRES_OPTIONS)
-    options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", PREPARE_THRESHOLD)
+    """A database's settings with what every connection of the platform uses."""
+    config.setdefault("OPTIONS", {}).setdefault("options", POSTGRES_OPTIONS)
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     config["CONN_HEALTH_CHECKS"] = True
     return config
