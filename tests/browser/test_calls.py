@@ -5,6 +5,7 @@ form offers only the topics of the thematic areas ticked."""
 
 import datetime
 import re
+from urllib.parse import unquote_plus
 
 import pytest
 from django.utils import timezone
@@ -70,7 +71,17 @@ def test_staff_open_a_call_and_a_delegate_applies_over_two_sittings(page, live_s
     expect(page.locator("#completeness")).to_contain_text("0 % complete")
     page.get_by_role("checkbox", name="Green energy", exact=True).check()
     page.get_by_role("checkbox", name="Green energy: Hydrogen").check()
-    page.get_by_label("Goals").fill("Grow a hydrogen industry.")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    # Typed text is sent a moment after the last key, or when the field is left: the delegate
+    # tabs on, and the save that holds the goals is answered before the page is left.
+    with page.expect_response(
+        lambda r: (
+            "/autosave/" in r.url and "hydrogen industry" in unquote_plus(r.request.post_data or "")
+        )
+    ) as saved:
+        page.get_by_label("Goals").fill("Grow a hydrogen industry.")
+        page.get_by_label("Goals").press("Tab")
+    assert saved.value.ok
     expect(page.locator("#autosave-status")).to_contain_text("Saved at")
     expect(page.locator("#completeness")).to_contain_text("% complete")
     expect(page.locator("#completeness")).not_to_contain_text("0 % complete")
