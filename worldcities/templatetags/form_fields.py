@@ -7,11 +7,11 @@ that sets ``same_for_every_reader = True`` promises that, unbound and about no s
 (``instance.pk`` unset), it holds nothing but what its code says: no choices read from the
 database, no initial value that changes with time, no reader. Its fields' HTML is then kept
 in this process, per class, prefix, ``auto_id``, ``optional``, initial values (a status form
-shows the current one) and active language (the
-platform's code and catalogues do not change while a process runs, as its compiled
-templates do not). It holds no CSRF token: the token is the enclosing ``<form>``'s, rendered
-for each reader. Any other form (bound, with errors, about a saved row, or a class without
-the promise) is rendered for the reader as the include renders it."""
+shows the current status) and active language (the platform's code and catalogues do not
+change while a process runs, as its compiled templates do not). It holds no CSRF token: the
+token is the enclosing ``<form>``'s, rendered for each reader. Any other form (bound, with
+errors, about a saved row, or a class without the promise) is rendered for the reader as the
+include renders it."""
 
 from django import template
 from django.template.loader import render_to_string
