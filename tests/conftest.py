@@ -167,29 +167,50 @@ def _redis_url_for_this_process() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_on_redis(django_db_blocker):
-    """Points the app at Redis and starts a worker thread in this process for the session.
-
-    The worker shares this process, so Celery's guard against waiting for a result inside a
-    task can trip in the test thread: tests wait with ``get(..., disable_sync_subtasks=False)``.
-    """
+def _celery_worker_thread(django_db_blocker):
+    """Starts a worker thread in this process, on this process's Redis database, for the
+    session. It keeps the connection it starts with; the app's producers are pointed at Redis
+    only while a test that asks for ``celery_worker_on_redis`` runs."""
     from celery.contrib.testing.worker import start_worker
 
     from worldcities.celery import app
 
     url = _redis_url_for_this_process()
+    with _sending_to(app, url):
+        app.loader.import_task_module("celery.contrib.testing.tasks")
+        app.control.purge()
+        worker = start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10)
+        worker.__enter__()
+    with django_db_blocker.unblock():
+        yield app, url
+        worker.__exit__(None, None, None)
+
+
+@pytest.fixture
+def celery_worker_on_redis(_celery_worker_thread):
+    """The app, sending its tasks to a real worker on the real Redis for this test only.
+
+    The worker shares this process, so Celery's guard against waiting for a result inside a
+    task can trip in the test thread: tests wait with ``get(..., disable_sync_subtasks=False)``.
+    Other tests send to the in-memory broker, so that what they commit never reaches the
+    worker (a test that makes a send fail on purpose would make the worker's send fail too).
+    """
+    app, url = _celery_worker_thread
+    with _sending_to(app, url):
+        app.control.purge()
+        yield app
+
+
+@contextmanager
+def _sending_to(app, url):
     saved = {
         key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options")
     }
     _reconnect(app, broker_url=url, result_backend=url, broker_transport_options={})
-    app.loader.import_task_module("celery.contrib.testing.tasks")
-    app.control.purge()
-    with (
-        django_db_blocker.unblock(),
-        start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10),
-    ):
-        yield app
-    _reconnect(app, **saved)
+    try:
+        yield
+    finally:
+        _reconnect(app, **saved)
 
 
 def _reconnect(app, **conf):
