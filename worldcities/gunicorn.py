@@ -1,8 +1,20 @@
 """gunicorn's settings for the web process, besides those given on its command line:
 ``gunicorn -c python:worldcities.gunicorn worldcities.wsgi:application`` (the Dockerfile,
-docker-compose.yml and ``make bench``)."""
+docker-compose.yml and ``make bench``, which therefore measures what is deployed)."""
 
 import gc
+import sys
+
+# Two threads per worker process: a request waiting on the database or Redis leaves the
+# process to the other thread.
+worker_class = "gthread"
+threads = 2
+
+# How long a thread runs Python before it hands the interpreter to another one that waits,
+# shorter than Python's default: with the default, a write (much Python) held its process
+# while a read in the other thread, which needs the interpreter again after each query,
+# waited a whole interval each time (``docs/benchmarks.md``, "The web process").
+SWITCH_INTERVAL_S = 0.001
 
 
 def post_worker_init(worker):
@@ -11,3 +23,4 @@ def post_worker_init(worker):
     collections, which otherwise visit all of it and, as now and then one runs in the middle
     of a request, made that request 60-160 ms slower (10-35 ms once frozen)."""
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)

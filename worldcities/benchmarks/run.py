@@ -31,6 +31,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from worldcities import gunicorn as web
 from worldcities.benchmarks.writer import PACED, SATURATED, percentile, summarise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -720,7 +721,7 @@ def main(argv=None) -> None:
         "scale": args.scale,
         "seed": args.seed,
         "duration_s": args.duration,
-        "gunicorn": f"{args.workers} gthread workers × 2 threads",
+        "gunicorn": f"{args.workers} {web.worker_class} workers × {web.threads} threads",
         "write_rate": args.write_rate,
         "pages": {"anonymous": {}, "logged_in": {}},
     }
@@ -794,10 +795,6 @@ def main(argv=None) -> None:
             f"127.0.0.1:{args.port}",
             "--workers",
             str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "2",
             "--keep-alive",
             "5",
             "--log-level",
