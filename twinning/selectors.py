@@ -305,14 +305,21 @@ def actions_with_latest_update(actions):
     )
 
 
+def pairing_ids_of_city(city):
+    """The ids of the pairings a city leads or joins, on either side (a subquery). The pairings
+    it leads and those it joins are looked up apart, each through an index, and united: asked
+    in one condition, PostgreSQL read every pairing, and misjudged how many would match."""
+    led = Pairing.objects.filter(Q(eu_lead=city) | Q(partner_lead=city)).order_by().values("pk")
+    return led.union(PairingMember.objects.filter(city=city).values("pairing_id"))
+
+
 def pairings_of_city(city):
     """The pairings a city leads or joins, on either side, with what the city page shows of
     them (their edition, leads and thematic areas)."""
-    further = PairingMember.objects.filter(pairing=OuterRef("pk"), city=city)
     return (
         Pairing.objects.select_related("edition", "eu_lead", "partner_lead")
         .prefetch_related("thematic_areas")
-        .filter(Q(eu_lead=city) | Q(partner_lead=city) | Exists(further))
+        .filter(pk__in=pairing_ids_of_city(city))
         .order_by("-edition__start_date", "partner_lead__name")
     )
 
