@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import Country, ThematicArea
+from cities.models import City, Country, ThematicArea
 from twinning.models import Edition
 
 from .models import AgendaItem, Meeting
@@ -26,7 +26,15 @@ class MeetingFilter(django_filters.FilterSet):
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         field_name="host_city__country",
-        queryset=Country.objects.filter(cities__hosted_meetings__isnull=False).distinct(),
+        queryset=Country.objects.filter(
+            # A semi-join per country (its first city that hosted a meeting ends it): joining
+            # every meeting to its city, then keeping the distinct countries, read them all.
+            Exists(
+                City.objects.filter(country=OuterRef("pk")).filter(
+                    Exists(Meeting.objects.filter(host_city=OuterRef("pk")))
+                )
+            )
+        ),
         empty_label=_("All countries"),
     )
     thematic_area = django_filters.ModelChoiceFilter(

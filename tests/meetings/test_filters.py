@@ -37,3 +37,22 @@ def test_filters_by_edition_kind_city_country_and_thematic_area():
     assert titles({"country": korea.pk}) == ["Launch"]
     assert titles({"thematic_area": smart.pk}) == ["Launch"]
     assert titles({"thematic_area": climate.pk}) == ["Follow-up"]
+
+
+def test_the_country_list_offers_each_country_that_hosted_a_meeting_once():
+    korea = PartnerCountryFactory(code="KR", name="Korea")
+    vietnam = PartnerCountryFactory(code="VN", name="Vietnam")
+    PartnerCountryFactory(code="ZA", name="South Africa")  # no meeting held there
+    seoul = CityFactory(name="Seoul", country=korea)
+    busan = CityFactory(name="Busan", country=korea)
+    CityFactory(name="Hanoi", country=vietnam)  # a city of a country with no meeting
+    da_nang = CityFactory(name="Da Nang", country=vietnam)
+    for city in (seoul, seoul, busan, da_nang):
+        MeetingFactory(host_city=city)
+
+    offered = MeetingFilter({}, queryset=Meeting.objects.all()).form.fields["country"]
+    names = [name for _pk, name in offered.choices][1:]  # after "All countries"
+    assert [str(name) for name in names] == ["Korea", "Vietnam"]
+    assert titles({"country": vietnam.pk}) == [
+        m.title for m in Meeting.objects.filter(host_city=da_nang)
+    ]
