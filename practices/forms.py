@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Organisation, Topic
 from twinning.models import Action, Pairing
+from twinning.selectors import pairing_ids_of_city
 
 from .models import (
     Attachment,
@@ -168,9 +168,7 @@ class PracticeForm(KeptUploadMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         city = city or (self.instance.city if self.instance.city_id else None)
         city_id = city.pk if city else None
-        pairings = Pairing.objects.filter(
-            Q(eu_lead_id=city_id) | Q(partner_lead_id=city_id) | Q(members__city_id=city_id)
-        ).distinct()
+        pairings = Pairing.objects.filter(pk__in=pairing_ids_of_city(city_id))
         self.fields["pairing"].queryset = pairings.select_related("eu_lead", "partner_lead")
         self.fields["actions"].queryset = Action.objects.filter(pairing__in=pairings)
         self.fields["topics"].queryset = Topic.objects.select_related("area")

@@ -306,9 +306,10 @@ def actions_with_latest_update(actions):
 
 
 def pairing_ids_of_city(city):
-    """The ids of the pairings a city leads or joins, on either side (a subquery). The pairings
-    it leads and those it joins are looked up apart, each through an index, and united: asked
-    in one condition, PostgreSQL read every pairing, and misjudged how many would match."""
+    """The ids of the pairings a city (or the city of that id) leads or joins, on either side
+    (a subquery). The pairings it leads and those it joins are looked up apart, each through an
+    index, and united: asked in one condition, PostgreSQL read every pairing, and misjudged how
+    many would match."""
     led = Pairing.objects.filter(Q(eu_lead=city) | Q(partner_lead=city)).order_by().values("pk")
     return led.union(PairingMember.objects.filter(city=city).values("pairing_id"))
 
