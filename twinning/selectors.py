@@ -352,12 +352,7 @@ def actions_progress_updatable_by(user):
     """Actions whose status and progress the user may update: those they manage, and for a
     delegate, those of the pairings their city is a member of (on either side)."""
     if is_delegate(user):
-        further = PairingMember.objects.filter(pairing=OuterRef("pairing"), city=user.city_id)
-        return Action.objects.filter(
-            Q(pairing__eu_lead=user.city_id)
-            | Q(pairing__partner_lead=user.city_id)
-            | Exists(further)
-        )
+        return Action.objects.filter(pairing__in=pairing_ids_of_city(user.city_id))
     return actions_manageable_by(user)
 
 
@@ -1044,10 +1039,7 @@ def workspace_pairings_for(user):
     if is_coordinator(user):
         return Pairing.objects.filter(edition__coordinators=user)
     if is_delegate(user):
-        further = PairingMember.objects.filter(pairing=OuterRef("pk"), city=user.city_id)
-        return Pairing.objects.filter(
-            Q(eu_lead=user.city_id) | Q(partner_lead=user.city_id) | Exists(further)
-        )
+        return Pairing.objects.filter(pk__in=pairing_ids_of_city(user.city_id))
     return Pairing.objects.none()
 
 
