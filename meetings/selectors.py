@@ -219,11 +219,15 @@ def meetings_for_city(city, user, limit: int = 10):
     )
     ids = hosted.union(serving)
     now = timezone.now()
-    upcoming = list(meetings_visible(user).filter(pk__in=ids, ends_at__gte=now)[:limit])
-    past = list(
-        meetings_visible(user).filter(pk__in=ids, ends_at__lt=now).order_by("-starts_at")[:limit]
+    # The next ones and the latest ones, read in one query and told apart by their end.
+    theirs = meetings_visible(user).filter(pk__in=ids)
+    next_ones = theirs.filter(ends_at__gte=now).order_by("starts_at", "id")[:limit]
+    latest = theirs.filter(ends_at__lt=now).order_by("-starts_at", "-id")[:limit]
+    shown = in_reader_language(list(next_ones.union(latest, all=True)))
+    upcoming = sorted((m for m in shown if m.ends_at >= now), key=lambda m: (m.starts_at, m.pk))
+    past = sorted(
+        (m for m in shown if m.ends_at < now), key=lambda m: (m.starts_at, m.pk), reverse=True
     )
-    in_reader_language(upcoming + past)
     return {"upcoming": upcoming, "past": past}
 
 

@@ -58,7 +58,7 @@ from .models import (
 )
 from .permissions import coordinated_practices, coordinated_q, visible_q
 from .rendering import MARK_START, MARK_STOP, highlight_to_html
-from .services import PUBLISHED, listed_under, questions_name, word_key
+from .services import PUBLISHED, listed_under, practice_name, questions_name, word_key
 
 PAGE_SIZE = 12
 FACET_OPTIONS_SHOWN = 30
@@ -652,7 +652,7 @@ def practice_page_names(practice: Practice) -> list[str]:
     """The versions (``worldcities.versions``) of what the practice page's parts show: the
     practice with its own rows, the names of cities, areas, topics and organisations, and
     its pairing with its actions, and the names of people (who asked, who reviewed)."""
-    names = [f"practice:{practice.pk}", "cities", PEOPLE]
+    names = [practice_name(practice.pk), "cities", PEOPLE]
     if practice.pairing_id:
         names.append(f"pairing:{practice.pairing_id}")
     return names
@@ -808,12 +808,38 @@ def practices_for_links():
     )
 
 
-def practices_for_pairing(pairing, user, limit: int = 20):
-    """The practices written within a pairing that ``user`` may see, newest first (their
-    titles, cities and status: what the pairing page lists)."""
+def unpublished_shown(user, *, city=None, pairing=None) -> list[tuple[int, str]]:
+    """The practices that a city's section (its own and those it took up) or a pairing's
+    section shows ``user`` beyond the published ones, as (id, status) pairs in id order, in
+    one query: a delegate's drafts, the submissions a coordinator reviews, everything for the
+    programme staff; none for anyone else. Readers with the same answer see the same
+    section."""
+    if not user.is_authenticated:
+        return []
+    hidden = practices_visible(user).exclude(status=Practice.Status.PUBLISHED)
+    if pairing is not None:
+        hidden = hidden.filter(pairing=pairing)
+    else:
+        # Two lookups an index answers, united: one condition on either made PostgreSQL read
+        # every practice.
+        own = Practice.objects.filter(city=city).order_by().values("pk")
+        taken_up_by_city = Transfer.objects.filter(city=city).order_by().values("practice_id")
+        hidden = hidden.filter(pk__in=own.union(taken_up_by_city))
+    return list(hidden.order_by("pk").values_list("pk", "status"))
+
+
+def _published_or(unpublished):
+    """The published practices and those of ``unpublished`` (ids)."""
+    return Practice.objects.filter(Q(status=Practice.Status.PUBLISHED) | Q(pk__in=unpublished))
+
+
+def practices_for_pairing(pairing, unpublished=(), limit: int = 20):
+    """The pairing's published practices and those of ``unpublished`` (ids, from
+    ``unpublished_shown``), newest first (their titles, cities and status: what the pairing
+    page lists)."""
     return in_reader_language(
         list(
-            practices_visible(user)
+            _published_or(unpublished)
             .filter(pairing=pairing)
             .select_related("city")
             .only("slug", "title", "language", "status", "city__name", "city__slug")
@@ -822,11 +848,12 @@ def practices_for_pairing(pairing, user, limit: int = 20):
     )
 
 
-def practices_for_city(city, user) -> dict:
-    """What a city's page shows: the practices it wrote (that ``user`` may see) and the
-    practices it took up from other cities, with how far it got, each practice with its
-    translation into the reader's language where it has one (three queries)."""
-    visible = practices_visible(user)
+def practices_for_city(city, unpublished=()) -> dict:
+    """What a city's page shows: the published practices it wrote and those of
+    ``unpublished`` (ids, from ``unpublished_shown``), and the practices it took up from other
+    cities, with how far it got, each practice with its translation into the reader's
+    language where it has one (three queries)."""
+    visible = _published_or(unpublished)
     own = visible.filter(city=city).only(
         "slug", "title", "language", "status", "adoption_count", "city_id"
     )
@@ -1077,7 +1104,7 @@ def similar_practices_html(practice: Practice) -> str:
     ]
     html = versions.cached(
         "practices:similar",
-        depends_on=[f"practice:{practice.pk}", "cities", *values],
+        depends_on=[practice_name(practice.pk), "cities", *values],
         vary=[practice.pk],
         compute=lambda: render_to_string(
             "practices/parts/practice_similar.html",

@@ -120,12 +120,17 @@ def practice_changed(*, practice: Practice, listed: bool = False, listed_before=
     writes a practice or a row its page shows. ``listed`` is for a practice that is, or was
     until this change, published; a change that may have moved it to other areas, topics or
     a city passes the lists it showed in before (``lists_showing``) as ``listed_before``."""
-    names = [f"practice:{practice.pk}"]
+    names = [practice_name(practice.pk)]
     if listed:
         names += [PUBLISHED, *lists_showing([practice.pk]), *listed_before]
         # The action plans of its pairing list the published practices their actions led to.
         action_links_changed(actions=Action.objects.filter(practices=practice.pk))
     versions.bump(*names)
+
+
+def practice_name(pk: int) -> str:
+    """The version name of what a practice's page shows of it (``practice_changed``)."""
+    return f"practice:{pk}"
 
 
 def questions_name(pk: int) -> str:
@@ -201,7 +206,7 @@ def organisation_changed(*, organisation) -> None:
     if not rows:
         return
     practices_reindex(Practice.objects.filter(pk__in=[pk for pk, _status in rows]))
-    names = [f"practice:{pk}" for pk, _status in rows]
+    names = [practice_name(pk) for pk, _status in rows]
     if published := [pk for pk, status in rows if status == S.PUBLISHED]:
         names += [PUBLISHED, *lists_showing(published)]
     versions.bump(*names)

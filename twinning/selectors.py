@@ -208,31 +208,53 @@ def pairing_for_parts(slug: str) -> Pairing:
             )
         )
     )
+    history = (
+        PairingStatusChange.objects.filter(pairing=OuterRef("pk"))
+        .order_by("-changed_at", "-id")
+        .values(
+            row=JSONObject(
+                from_status="from_status",
+                to_status="to_status",
+                changed_at="changed_at",
+                note="note",
+                by_id="changed_by_id",
+                by_name="changed_by__full_name",
+                by_role="changed_by__role",
+            )
+        )
+    )
     further = PairingMember.objects.filter(pairing=OuterRef("pk")).order_by().values("city_id")
     return get_object_or_404(
         Pairing.objects.select_related("edition", "eu_lead__country", "partner_lead__country")
         .annotate(further_member_ids=ArraySubquery(further))
         .annotate(area_names=ArraySubquery(areas))
         .annotate(topic_names=ArraySubquery(topics))
-        .annotate(milestone_rows=ArraySubquery(milestones)),
+        .annotate(milestone_rows=ArraySubquery(milestones))
+        .annotate(history_rows=ArraySubquery(history)),
         slug=slug,
     )
 
 
 def pairing_detail_rows(pairing: Pairing) -> Pairing:
-    """``pairing`` (from ``pairing_for_parts``) with the rest of what its page shows, in a
-    fixed number of queries: members, the status history (its themes and its edition's cycle
-    came with it: ``milestones`` holds the cycle)."""
-    prefetch_related_objects(
-        [pairing],
-        _members_prefetch(),
-        Prefetch(
-            "status_changes",
-            queryset=PairingStatusChange.objects.select_related("changed_by").order_by(
-                "-changed_at", "-id"
+    """``pairing`` (from ``pairing_for_parts``) with the rest of what its page shows, in one
+    more query: its members (its themes, its edition's cycle and its status history came with
+    it: ``milestones`` holds the cycle, ``history`` the status changes, newest first)."""
+    prefetch_related_objects([pairing], _members_prefetch())
+    pairing.history = [
+        PairingStatusChange(
+            pairing_id=pairing.pk,
+            from_status=row["from_status"],
+            to_status=row["to_status"],
+            changed_at=datetime.datetime.fromisoformat(row["changed_at"]),
+            note=row["note"],
+            changed_by=(
+                User(pk=row["by_id"], full_name=row["by_name"], role=row["by_role"])
+                if row["by_id"]
+                else None
             ),
-        ),
-    )
+        )
+        for row in pairing.history_rows
+    ]
     pairing.milestones = [
         Milestone(
             edition_id=pairing.edition_id,

@@ -166,10 +166,10 @@ def test_practice_from_draft_to_adoption(
     expect(taken_up).to_contain_text("We run the station on wind power instead.")
 
     # The same through the selector the city page uses.
-    assert [p.title for p in practices_for_city(eu_city, None)["own"]] == [
+    assert [p.title for p in practices_for_city(eu_city)["own"]] == [
         "Hydrogen refuelling for city buses"
     ]
-    taken_up = practices_for_city(partner_city, None)["taken_up"]
+    taken_up = practices_for_city(partner_city)["taken_up"]
     assert [(t.practice_id, t.status) for t in taken_up] == [(practice.pk, Transfer.Status.ADOPTED)]
     practice.refresh_from_db()
     assert practice.adoption_count == 1

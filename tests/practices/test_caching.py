@@ -16,6 +16,7 @@ from practices.models import Practice
 from practices.services import comment_create
 from tests.cities.factories import CityFactory, CountryFactory, ThematicAreaFactory
 from tests.twinning.factories import PairingFactory
+from tests.users.factories import DelegateFactory
 from twinning.models import PairingMember
 from worldcities import versions
 
@@ -329,3 +330,81 @@ def test_a_city_s_transfer_shows_on_its_page_for_visitors_at_once(client, practi
     practice_transfer_set(practice=practice, by=None, city=partner_city, status="interested")
     html = read(client, url)[1]
     assert "Open mobility data" in html and "Interested" in html
+
+
+def practice_reads(client, url) -> tuple[list[str], str]:
+    """The queries of a page that read practices, and its HTML."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "practices_practice" in q["sql"]]
+    return reads, response.content.decode()
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("page", ["city", "pairing"])
+def test_people_who_see_only_published_practices_share_one_section(
+    make_practice, pairing, partner_city, partner_delegate, page
+):
+    make_practice(title="Open mobility data")
+    make_practice(title="Hydrogen buses", status=Practice.Status.DRAFT)
+    url = (pairing.eu_lead if page == "city" else pairing).get_absolute_url()
+    assert len(practice_reads(logged_in(partner_delegate), url)[0]) > 1  # kept now
+    another = DelegateFactory(city=partner_city)
+    reads, html = practice_reads(logged_in(another), url)
+    assert "Open mobility data" in html and "Hydrogen buses" not in html
+    # One query asks what this reader sees beyond the published practices: nothing.
+    assert len(reads) == 1
+
+
+@pytest.mark.parametrize("page", ["city", "pairing"])
+def test_a_draft_shows_to_who_may_see_it_and_its_copy_to_no_one_else(
+    make_practice, pairing, delegate, partner_delegate, programme_staff, page
+):
+    from practices.services import practice_save
+
+    make_practice(title="Open mobility data")
+    draft = make_practice(title="Hydrogen buses", status=Practice.Status.DRAFT)
+    url = (pairing.eu_lead if page == "city" else pairing).get_absolute_url()
+    # A copy is kept per language and time zone: the staff member reads in the delegate's.
+    programme_staff.time_zone = delegate.effective_time_zone
+    programme_staff.save()
+    its_delegate, staff, other = (
+        logged_in(delegate),
+        logged_in(programme_staff),
+        logged_in(partner_delegate),
+    )
+
+    assert "Hydrogen buses" in practice_reads(its_delegate, url)[1]
+    # Another city's delegate does not see it, though a copy with it is kept.
+    _reads, html = practice_reads(other, url)
+    assert "Open mobility data" in html and "Hydrogen buses" not in html
+    # The staff see the same draft as its city's delegate: they share that copy.
+    reads, html = practice_reads(staff, url)
+    assert "Hydrogen buses" in html and len(reads) == 1
+
+    draft.title = "Hydrogen ferries"
+    practice_save(practice=draft, by=delegate)
+    for reader in (its_delegate, staff):
+        html = practice_reads(reader, url)[1]
+        assert "Hydrogen ferries" in html and "Hydrogen buses" not in html
+    assert "Hydrogen" not in practice_reads(other, url)[1]
+
+
+def test_a_draft_a_city_took_up_shows_on_its_page_to_who_may_see_the_draft(
+    client, make_practice, partner_city, delegate, partner_delegate
+):
+    from practices.services import practice_transfer_set
+
+    draft = make_practice(title="Hydrogen buses")
+    practice_transfer_set(practice=draft, by=None, status="adapting", city=partner_city)
+    Practice.objects.filter(pk=draft.pk).update(status=Practice.Status.DRAFT)
+    url = partner_city.get_absolute_url()
+    assert "Hydrogen buses" not in read(client, url)[1]
+    assert "Hydrogen buses" in practice_reads(logged_in(delegate), url)[1]
+    assert "Hydrogen buses" not in practice_reads(logged_in(partner_delegate), url)[1]

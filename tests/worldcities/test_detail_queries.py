@@ -37,7 +37,8 @@ pytestmark = pytest.mark.django_db
 # practice's city (a lead city of the pairing), a delegate of another city, a coordinator of
 # the edition, programme staff. Nothing cached counts the session and the user; kept, the
 # user (with their unread count), the page's object (with the reader's own state) and what
-# is read live for the reader (sections showing drafts, a registration's panel).
+# is read live for the reader (which drafts a practices section shows them, a registration's
+# panel).
 EXPECTED = {
     "practice": {
         "delegate": (12, 2),
@@ -52,10 +53,10 @@ EXPECTED = {
         "staff": (12, 3),
     },
     "city": {
-        "delegate": (12, 4),
-        "other_delegate": (12, 4),
-        "coordinator": (12, 4),
-        "staff": (12, 4),
+        "delegate": (12, 3),
+        "other_delegate": (12, 3),
+        "coordinator": (12, 3),
+        "staff": (12, 3),
     },
     # Another city's delegate sees the meeting's public summary only.
     "meeting": {
