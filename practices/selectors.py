@@ -250,9 +250,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
             "city_id",
             "start_date",
             "pairing_id",
-            "area_ids",
-            "topic_ids",
-            "partner_sectors",
+            "facet_key",
             "has_key_figures",
             *ordered_by,
         )
@@ -280,15 +278,13 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         "member": PairingMember._meta.db_table,
         "edition": Edition._meta.db_table,
     }
-    # The results are read once and grouped by each facet's column at the same time: by the
-    # whole list of areas, of topics and of sectors (a few dozen different lists each), by
-    # place (city, pairing, side), by start date and by "with key figures". Every count below
-    # reads these few groups, never the results again. ``g`` has a flag per grouping (0 on
-    # that grouping's rows, from GROUPING()).
+    # The results are read once and grouped by each facet's column at the same time: by their
+    # areas, topics and sectors together (``Practice.facet_key``: a thousand or so different
+    # texts), by place (city, pairing, side), by start date and by "with key figures". Every
+    # count below reads these few groups, never the results again. ``g`` has a flag per
+    # grouping (0 on that grouping's rows, from GROUPING()).
     sets = {
-        "areas": ["areas"],
-        "topics": ["topics"],
-        "sectors": ["sectors"],
+        "lists": ["lists"],
         "city_id": ["city_id", "pairing_id"],
         "start_date": ["start_date"],
         "figures": ["figures"],
@@ -302,9 +298,12 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
         GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
 
-    def per_value(column):
-        return f"""(SELECT x.value, CAST(sum(x.n) AS BIGINT) AS n
-            FROM (SELECT unnest(g.{column}) AS value, g.n FROM g WHERE g.by_{column} = 0) x
+    def per_value(part, cast=""):
+        """Each value of the ``part``-th list of ``facet_key`` (1: areas, 2: topics, 3:
+        sectors) with the number of results that hold it."""
+        values = f"string_to_array(split_part(g.lists, '|', {part}), ',')"
+        return f"""(SELECT x.value{cast} AS value, CAST(sum(x.n) AS BIGINT) AS n
+            FROM (SELECT unnest({values}) AS value, g.n FROM g WHERE g.by_lists = 0) x
             GROUP BY 1)"""  # noqa: S608
 
     keys_sql = ""
@@ -325,7 +324,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         params += [page_slice[1], page_slice[0]]
     extra = "".join(f", o{i}" for i in range(len(ordered_by)))
     sql = f"""
-    WITH m (id, city_id, start_date, pairing_id, areas, topics, sectors, figures{extra})
+    WITH m (id, city_id, start_date, pairing_id, lists, figures{extra})
         AS ({matched_sql}),
     g AS ({grouped}),
     per_place (city_id, pairing_id, side, n) AS (
@@ -350,10 +349,10 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
             JOIN city_editions ce ON ce.city_id = pp.city_id WHERE pp.pairing_id IS NULL
     )
     SELECT 'area', a.slug, a.name, a."order", n.n
-        FROM {per_value("areas")} n JOIN {t["area"]} a ON a.id = n.value
+        FROM {per_value(1, "::bigint")} n JOIN {t["area"]} a ON a.id = n.value
     UNION ALL
     SELECT 'topic', CAST(tp.id AS TEXT), tp.name, 0, n.n
-        FROM {per_value("topics")} n JOIN {t["topic"]} tp ON tp.id = n.value
+        FROM {per_value(2, "::bigint")} n JOIN {t["topic"]} tp ON tp.id = n.value
     UNION ALL
     SELECT 'country', co.code, co.name, 0, CAST(sum(c.n) AS BIGINT)
         FROM per_city c JOIN {t["country"]} co ON co.id = c.country_id
@@ -368,7 +367,7 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
             FROM per_edition pe GROUP BY 1) n
         JOIN {t["edition"]} e ON e.id = n.id
     UNION ALL
-    SELECT 'sector', n.value, '', 0, n.n FROM {per_value("sectors")} n
+    SELECT 'sector', n.value, '', 0, n.n FROM {per_value(3)} n
     UNION ALL
     SELECT 'start', CAST(g.start_date AS TEXT), '', 0, g.n
         FROM g WHERE g.by_start_date = 0 AND g.start_date IS NOT NULL

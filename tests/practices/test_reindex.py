@@ -23,7 +23,7 @@ def _facets(query=""):
 
 def _kept(practice):
     return Practice.objects.values(
-        "area_ids", "topic_ids", "partner_sectors", "has_key_figures"
+        "area_ids", "topic_ids", "partner_sectors", "has_key_figures", "facet_key"
     ).get(pk=practice.pk)
 
 
@@ -87,6 +87,7 @@ def test_a_save_of_a_practice_loaded_earlier_keeps_what_was_reindexed_since():
         "topic_ids": [],
         "partner_sectors": [],
         "has_key_figures": True,
+        "facet_key": f"{area.pk}||",
     }
     assert Practice.objects.get(pk=practice.pk).title == "Renamed"
 
@@ -105,18 +106,22 @@ def test_reindexing_keeps_each_practices_own_values():
 
     both.update(area_ids=[], topic_ids=[], partner_sectors=[], has_key_figures=False)
     practices_reindex(both)
+    first_areas = sorted(a.pk for a in areas)
     assert [_kept(first), _kept(second)] == [
         {
-            "area_ids": sorted(a.pk for a in areas),
+            "area_ids": first_areas,
             "topic_ids": [topic.pk],
             "partner_sectors": ["business", "research"],
             "has_key_figures": True,
+            # The database keeps the three lists as one text, which the counts group by.
+            "facet_key": f"{first_areas[0]},{first_areas[1]}|{topic.pk}|business,research",
         },
         {
             "area_ids": [areas[1].pk],
             "topic_ids": [],
             "partner_sectors": ["research"],
             "has_key_figures": False,
+            "facet_key": f"{areas[1].pk}||research",
         },
     ]
 
