@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Country, ThematicArea
 from twinning.models import Edition
+from worldcities.widgets import QuickSelect
 
 from .models import AgendaItem, Meeting
 
@@ -11,10 +12,16 @@ from .models import AgendaItem, Meeting
 class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     edition = django_filters.ModelChoiceFilter(
-        label=_("Edition"), queryset=Edition.objects.all(), empty_label=_("All editions")
+        label=_("Edition"),
+        queryset=Edition.objects.all(),
+        empty_label=_("All editions"),
+        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds")
+        label=_("Kind"),
+        choices=Meeting.Kind.choices,
+        empty_label=_("All kinds"),
+        widget=QuickSelect,
     )
     # A text field, not a list: a programme at scale has thousands of host cities.
     host_city = django_filters.CharFilter(
@@ -36,12 +43,14 @@ class MeetingFilter(django_filters.FilterSet):
             )
         ),
         empty_label=_("All countries"),
+        widget=QuickSelect,
     )
     thematic_area = django_filters.ModelChoiceFilter(
         label=_("Thematic area"),
         queryset=ThematicArea.objects.all(),
         method="filter_thematic_area",
         empty_label=_("All thematic areas"),
+        widget=QuickSelect,
     )
 
     class Meta:
