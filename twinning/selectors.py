@@ -238,9 +238,9 @@ def pairing_for_parts(slug: str) -> Pairing:
 def pairing_detail_rows(pairing: Pairing) -> Pairing:
     """``pairing`` (from ``pairing_for_parts``) with the rest of what its page shows, in one
     more query: its members (its themes, its edition's cycle and its status history came with
-    it: ``milestones`` holds the cycle, ``history`` the status changes, newest first)."""
+    it: ``milestones`` holds the cycle, ``status_history`` the status changes, newest first)."""
     prefetch_related_objects([pairing], _members_prefetch())
-    pairing.history = [
+    pairing.status_history = [
         PairingStatusChange(
             pairing_id=pairing.pk,
             from_status=row["from_status"],

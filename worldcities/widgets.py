@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 def _attributes(attrs: dict) -> str:
     """Attributes as Django's ``attrs.html`` writes them: ``True`` as a bare name, ``False``
-    and ``None`` left out."""
+    left out (and ``None``, which Django would write as "None")."""
     return flatatt({name: value for name, value in attrs.items() if value is not None})
 
 
