@@ -813,9 +813,10 @@ def unpublished_shown(user, *, city=None, pairing=None) -> list[tuple[int, str]]
     one query: a delegate's drafts, the submissions a coordinator reviews, everything for the
     programme staff; none for anyone else. Readers with the same answer see the same
     section."""
-    if not user.is_authenticated:
-        return []
-    hidden = practices_visible(user).exclude(status=Practice.Status.PUBLISHED)
+    visible = visible_q(user)
+    if visible == Q(status=Practice.Status.PUBLISHED):
+        return []  # visitors, and people who see only what visitors see: no query
+    hidden = Practice.objects.filter(visible).exclude(status=Practice.Status.PUBLISHED)
     if pairing is not None:
         hidden = hidden.filter(pairing=pairing)
     else:

@@ -408,3 +408,21 @@ def test_a_draft_a_city_took_up_shows_on_its_page_to_who_may_see_the_draft(
     assert "Hydrogen buses" not in read(client, url)[1]
     assert "Hydrogen buses" in practice_reads(logged_in(delegate), url)[1]
     assert "Hydrogen buses" not in practice_reads(logged_in(partner_delegate), url)[1]
+
+
+def test_a_reader_who_sees_only_published_practices_is_not_asked_about_drafts(
+    make_practice, pairing
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from practices.selectors import unpublished_shown
+    from tests.users.factories import UserFactory
+    from worldcities.users.models import Role
+
+    make_practice(title="Hydrogen buses", status=Practice.Status.DRAFT)
+    inactive = DelegateFactory(city=pairing.eu_lead, is_active=False)
+    expert = UserFactory(role=Role.EXPERT, city=None)
+    for reader in (AnonymousUser(), expert, inactive):
+        with CaptureQueriesContext(connection) as queries:
+            assert unpublished_shown(reader, city=pairing.eu_lead) == []
+        assert not queries.captured_queries
