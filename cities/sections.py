@@ -73,21 +73,30 @@ class PageSections:
 
     def render(self, request, obj) -> list[dict]:
         """Each registered section rendered with its context, in order."""
-        rendered = []
-        for s in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
-            shared = s.cached_on and s.cached_on(request, obj)
-            if not shared:
-                html = self._html(s, request, obj)
-            else:
+        return self.render_with(request, obj, also=())[0]
+
+    def render_with(self, request, obj, *, also) -> tuple[list[dict], list]:
+        """The sections (``render``) and the values of the page's own kept parts ``also``
+        (``versions.Part``): the kept sections and those parts are looked up together, in two
+        round trips to the cache (``versions.cached_many``)."""
+        ordered = sorted(self._sections.values(), key=lambda s: (s.order, s.key))
+        html, kept = {}, {}
+        for s in ordered:
+            if shared := s.cached_on and s.cached_on(request, obj):
                 depends_on, vary = shared
-                html = versions.cached(
+                kept[s.key] = versions.Part(
                     f"{self.name}-section:{s.key}",
-                    depends_on=depends_on,
+                    depends_on=list(depends_on),
                     vary=[obj.pk, *vary],
                     compute=lambda s=s: self._html(s, request, obj, shared=True),
                 )
-            rendered.append({"key": s.key, "html": mark_safe(html)})
-        return rendered
+            else:
+                html[s.key] = self._html(s, request, obj)
+        also = list(also)
+        values = versions.cached_many([*also, *kept.values()])
+        html.update(zip(kept, values[len(also) :], strict=True))
+        rendered = [{"key": s.key, "html": mark_safe(html[s.key])} for s in ordered]
+        return rendered, values[: len(also)]
 
 
 city_page = PageSections("city")
@@ -99,5 +108,6 @@ def register_city_section(
     city_page.register(key, template=template, context=context, order=order, cached_on=cached_on)
 
 
-def city_sections(request, city) -> list[dict]:
-    return city_page.render(request, city)
+def city_sections(request, city, *, also=()) -> tuple[list[dict], list]:
+    """The city page's sections and the values of its own kept parts ``also``."""
+    return city_page.render_with(request, city, also=also)

@@ -73,7 +73,7 @@ def city_list(request):
 @versions.for_visitors
 def city_detail(request, slug):
     city = city_for_page(slug)
-    profile = versions.cached(
+    profile = versions.Part(
         "cities:profile",
         depends_on=[f"city:{city.pk}"],
         vary=[city.pk],
@@ -83,10 +83,11 @@ def city_detail(request, slug):
             "cities/fragments/city_profile.html", {"city": city_detail_rows(city_for_page(slug))}
         ),
     )
+    sections, [profile] = city_sections(request, city, also=[profile])
     return render(
         request,
         "cities/city_detail.html",
-        {"city": city, "profile": mark_safe(profile), "sections": city_sections(request, city)},
+        {"city": city, "profile": mark_safe(profile), "sections": sections},
     )
 
 

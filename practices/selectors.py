@@ -658,12 +658,13 @@ def practice_page_names(practice: Practice) -> list[str]:
 
 
 def practice_parts(practice: Practice) -> dict[str, str]:
-    """The HTML of each of the practice page's parts (``DETAIL_PARTS``, and ``comments``), from
-    the cache while what they show stays the same, else rendered from ``practice_detail_rows``
-    (without the request: nothing of the reader goes in). The questions are a part of their
-    own, kept under ``questions_name``: a question asked renders them again, not the rest of
-    the page. The review history is among the parts; the page shows it only to those who may
-    change, review or archive the practice."""
+    """The HTML of each of the practice page's parts (``DETAIL_PARTS``, ``comments`` and
+    ``similar``), looked up together, from the cache while what they show stays the same,
+    else rendered from ``practice_detail_rows`` (without the request: nothing of the reader
+    goes in). The questions are a part of their own, kept under ``questions_name``: a
+    question asked renders them again, not the rest of the page. The review history is among
+    the parts; the page shows it only to those who may change, review or archive the
+    practice."""
 
     language = getattr(practice, "shown_language", practice.language)
 
@@ -678,19 +679,25 @@ def practice_parts(practice: Practice) -> dict[str, str]:
         comments = Comment.objects.filter(practice=practice.pk).select_related("author")
         return render_to_string("practices/parts/practice_comments.html", {"comments": comments})
 
-    parts = versions.cached(
-        "practices:detail",
-        depends_on=practice_page_names(practice),
-        vary=[practice.pk, language],
-        compute=render,
+    parts, comments, similar = versions.cached_many(
+        [
+            versions.Part(
+                "practices:detail",
+                depends_on=practice_page_names(practice),
+                vary=[practice.pk, language],
+                compute=render,
+            ),
+            versions.Part(
+                "practices:comments",
+                depends_on=[questions_name(practice.pk), PEOPLE],
+                vary=[practice.pk],
+                compute=render_comments,
+            ),
+            similar_practices_part(practice),
+        ]
     )
-    comments = versions.cached(
-        "practices:comments",
-        depends_on=[questions_name(practice.pk), PEOPLE],
-        vary=[practice.pk],
-        compute=render_comments,
-    )
-    return {part: mark_safe(html) for part, html in [*parts.items(), ("comments", comments)]}
+    more = [("comments", comments), ("similar", similar)]
+    return {part: mark_safe(html) for part, html in [*parts.items(), *more]}
 
 
 def practice_detail_rows(pk: int, *, language: str | None = None) -> Practice:
@@ -1095,14 +1102,14 @@ def _similar_sql(pk: int, topics: list[int], areas: list[int], shown: int) -> tu
     return sql, params
 
 
-def similar_practices_html(practice: Practice) -> str:
+def similar_practices_part(practice: Practice) -> versions.Part:
     """The practice page's "Similar practices", kept under the versions of what it shows:
     the practice itself (its areas and topics), the lists of its topics (or areas), which
     every practice it could show is in, and the names of cities and the taxonomy."""
     values = [listed_under("topic", t) for t in practice.topic_ids or []] or [
         listed_under("area", a) for a in practice.area_ids or []
     ]
-    html = versions.cached(
+    return versions.Part(
         "practices:similar",
         depends_on=[practice_name(practice.pk), "cities", *values],
         vary=[practice.pk],
@@ -1111,7 +1118,6 @@ def similar_practices_html(practice: Practice) -> str:
             {"similar": similar_practices(practice)},
         ),
     )
-    return mark_safe(html)
 
 
 def cities_like_yours_html(city) -> str:

@@ -80,7 +80,6 @@ def _detail_context(request, practice, **forms):
     context = {
         "practice": practice,
         "parts": selectors.practice_parts(practice),
-        "similar": selectors.similar_practices_html(practice),
         "show_history": can_do["change"] or can_do["review"] or can_do["archive"],
         "can": can_do,
         "following": can_do["follow"] and practice.following,

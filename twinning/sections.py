@@ -29,8 +29,9 @@ def register_pairing_section(
     pairing_page.register(key, template=template, context=context, order=order, cached_on=cached_on)
 
 
-def pairing_sections(request, pairing) -> list[dict]:
-    return pairing_page.render(request, pairing)
+def pairing_sections(request, pairing, *, also=()) -> tuple[list[dict], list]:
+    """The pairing page's sections and the values of its own kept parts ``also``."""
+    return pairing_page.render_with(request, pairing, also=also)
 
 
 edition_page = PageSections("edition")

@@ -143,7 +143,7 @@ def pairing_detail(request, slug):
     can_update_progress = can_manage or request.user.has_perm(
         "twinning.update_action_progress", pairing
     )
-    parts = versions.cached(
+    parts = versions.Part(
         "twinning:pairing",
         depends_on=selectors.pairing_page_shows(pairing),
         vary=[pairing.pk, can_manage, can_update_progress],
@@ -155,6 +155,7 @@ def pairing_detail(request, slug):
             can_update_progress=can_update_progress,
         ),
     )
+    sections, [parts] = pairing_sections(request, pairing, also=[parts])
     # The workspace is its members' alone: the link is shown to them, the page checks again.
     can_use_workspace = can_manage or request.user.has_perm("twinning.use_workspace", pairing)
     return render(
@@ -165,7 +166,7 @@ def pairing_detail(request, slug):
             "can_manage": can_manage,
             "can_use_workspace": can_use_workspace,
             "parts": {name: mark_safe(html) for name, html in parts.items()},
-            "sections": pairing_sections(request, pairing),
+            "sections": sections,
         },
     )
 

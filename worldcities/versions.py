@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -122,17 +123,52 @@ def everything_changed() -> None:
     bump(EVERYTHING)
 
 
-def cache_key(name: str, *, depends_on: Iterable[str], vary: Iterable = ()) -> str:
-    """The key of something cached: its name, what else it varies on, the active language and
-    time zone, and the current versions of the names it depends on."""
+@dataclass(frozen=True)
+class Part:
+    """Something a page keeps (``cached_many``): its name, the names of what it shows, how to
+    compute it, and what else it varies on."""
+
+    name: str
+    depends_on: Iterable[str]
+    compute: Callable
+    vary: Iterable = ()
+    timeout: int = TIMEOUT
+
+
+def _part_key(part: Part, versions: dict) -> str:
+    """The key of a part: its name, what else it varies on, the active language and time
+    zone, and the current versions of the names it depends on (``versions``)."""
     parts = (
         release(),
-        tuple(str(v) for v in vary),
-        current([EVERYTHING, *depends_on]),
+        tuple(str(v) for v in part.vary),
+        tuple(versions[name] for name in [EVERYTHING, *part.depends_on]),
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
-    return f"{name}:{_digest(parts)}"
+    return f"{part.name}:{_digest(parts)}"
+
+
+def cache_key(name: str, *, depends_on: Iterable[str], vary: Iterable = ()) -> str:
+    """The key something is kept under (``_part_key``), for a caller that keeps it itself."""
+    depends_on = list(depends_on)
+    versions = dict(zip([EVERYTHING, *depends_on], current([EVERYTHING, *depends_on]), strict=True))
+    return _part_key(Part(name, depends_on, compute=None, vary=vary), versions)
+
+
+def cached_many(parts: Iterable[Part]) -> list:
+    """The value of each part, from the cache while the versions of its ``depends_on`` stay
+    the same (its ``compute`` runs, and its queries, only when they moved on). The versions
+    of all the parts are read in one round trip to the cache and the kept values in another,
+    however many parts a page keeps."""
+    parts = list(parts)
+    names = list(dict.fromkeys(n for part in parts for n in [EVERYTHING, *part.depends_on]))
+    versions = dict(zip(names, current(names), strict=True))
+    keys = [_part_key(part, versions) for part in parts]
+    found = cache.get_many(keys)
+    return [
+        found[key] if key in found else _computed_once(key, part.compute, part.timeout)
+        for part, key in zip(parts, keys, strict=True)
+    ]
 
 
 def cached(
@@ -143,13 +179,8 @@ def cached(
     vary: Iterable = (),
     timeout: int = TIMEOUT,
 ):
-    """``compute()``'s value, from the cache while the versions of ``depends_on`` stay the
-    same (``compute`` runs, and its queries, only when they moved on)."""
-    key = cache_key(name, depends_on=depends_on, vary=vary)
-    value = cache.get(key)
-    if value is None:
-        value = _computed_once(key, compute, timeout)
-    return value
+    """One part's value (``cached_many``)."""
+    return cached_many([Part(name, list(depends_on), compute, vary, timeout)])[0]
 
 
 def _computed_once(key: str, compute: Callable, timeout: int):

@@ -145,3 +145,29 @@ def test_logged_in_detail_pages_read_a_fixed_number_of_queries(client, world, pa
     assert first == more, f"{page} for {role}: {first} with few rows, {more} with many"
     assert first == EXPECTED[page][role]
     assert first[0] <= 12
+
+
+@pytest.mark.parametrize("page", sorted(EXPECTED))
+def test_a_detail_page_looks_up_its_kept_parts_together(client, world, monkeypatch, page):
+    """Once its parts are kept, a detail page asks the cache three times however many parts
+    it keeps: for the reader's session, for the versions of everything its parts show, and
+    for the copies kept under them (``versions.cached_many``)."""
+    readers, urls, _grow = world
+    client.force_login(readers["staff"])
+    assert client.get(urls[page]).status_code == 200
+    asked, inside = [], []
+    for method in ("get", "get_many"):
+        original = getattr(cache, method)
+
+        def counted(*args, original=original, method=method, **kwargs):
+            if not inside:  # the local cache's get_many calls its own get
+                asked.append(method)
+            inside.append(method)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, method, counted)
+    assert client.get(urls[page]).status_code == 200
+    assert asked == ["get", "get_many", "get_many"]

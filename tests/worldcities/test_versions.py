@@ -59,6 +59,26 @@ def test_a_bulk_load_moves_everything_on(computed):
     assert computed.calls == ["x", "x"]
 
 
+def test_parts_looked_up_together_are_each_computed_only_when_their_own_versions_moved(
+    computed,
+):
+    def read():
+        return versions.cached_many(
+            [
+                versions.Part("a", depends_on=["practice:1"], compute=computed("A")),
+                versions.Part("b", depends_on=["practice:2"], compute=computed("B")),
+                versions.Part("b", depends_on=["practice:2"], vary=[2], compute=computed("B2")),
+            ]
+        )
+
+    assert read() == ["A", "B", "B2"]
+    versions.bump("practice:2")
+    assert read() == ["A", "B", "B2"]
+    assert computed.calls == ["A", "B", "B2", "B", "B2"]
+    # The same key as ``cached`` gives it.
+    assert versions.cached("a", depends_on=["practice:1"], compute=computed("again")) == "A"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_page_rendered_before_the_write_commits_is_not_kept_under_the_new_version(computed):
     """Another request may render from the rows before the commit after the bump inside the
