@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import Organisation, Topic
 from twinning.models import Action, Pairing
 from twinning.selectors import pairing_ids_of_city
+from worldcities.widgets import QuickSelect
 
 from .models import (
     Attachment,
@@ -241,11 +242,14 @@ class PartnerForm(forms.ModelForm):
         model = PracticePartner
         fields = ["organisation", "role"]
         labels = {"organisation": _("Partner organisation"), "role": _("Partner's role")}
+        widgets = {"organisation": QuickSelect}
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.all()
+        # The formset reads the organisations offered once for all its rows.
+        field.widget.choices = field.choices if choices is None else choices
         if organisations is not None:
             self.fields["organisation"] = KnownChoiceField(
                 field.queryset,
@@ -341,8 +345,16 @@ class PartnersFormSet(RowsFormSet):
         ids = {value for name in names if (value := self.data.get(name, "")).isdigit()}
         return Organisation.objects.in_bulk(ids)
 
+    @functools.cached_property
+    def organisation_choices(self) -> list:
+        """The organisations every row offers, in one query (``Organisation`` is ordered by
+        name)."""
+        blank = self.form.base_fields["organisation"].empty_label
+        return [("", blank), *Organisation.objects.values_list("pk", "name")]
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
+        kwargs["choices"] = self.organisation_choices
         if self.is_bound and index is not None:
             kwargs["organisations"] = self.organisations_chosen
         return kwargs

@@ -6,7 +6,7 @@ markup in Python."""
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 
@@ -17,30 +17,36 @@ def _attributes(attrs: dict) -> str:
 
 
 class QuickSelect(forms.Select):
-    """``forms.Select``, rendered without a template per option."""
+    """``forms.Select``, rendered without a template per option: straight from its choices
+    (Django's ``optgroups`` builds a dictionary per option first), which a select offering
+    thousands of choices needs."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = set(self.format_value(value))
+        found = False
         parts = []
-        for group, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                "<option{}>{}</option>",
-                (
-                    (
-                        _attributes({"value": str(option["value"]), **option["attrs"]}),
-                        option["label"],
-                    )
-                    for option in options
-                ),
-            )
+        for group, label in self.choices:
+            options = label if isinstance(label, (list, tuple)) else [(group, label)]
+            html = []
+            for option, option_label in options:
+                option = "" if option is None else str(option)
+                # Only the first of equal values is selected, unless several may be.
+                selected = (not found or self.allow_multiple_selected) and option in chosen
+                found |= selected
+                html.append(
+                    f'<option value="{escape(option)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(option_label)}</option>"
+                )
+            html = "".join(html)
             parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html
+                f'<optgroup label="{escape(group)}">{html}</optgroup>'
+                if isinstance(label, (list, tuple))
+                else html
             )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            _attributes(widget["attrs"]),
-            # Each part was escaped by format_html.
-            mark_safe("".join(parts)),
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        # Every value and label above was escaped.
+        return mark_safe(
+            f'<select name="{escape(name)}"{_attributes(attrs)}>{"".join(parts)}</select>'
         )

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import Organisation
 from practices.models import Attachment, PendingUpload, Practice
 from practices.services import PENDING_UPLOAD_HOURS, pending_uploads_expire
 from practices.tasks import expire_pending_uploads
@@ -342,3 +343,28 @@ def test_a_row_of_another_practice_or_an_unknown_organisation_is_refused(client,
     assert response.status_code == 400
     assert "Select a valid choice" in str(response.context["formsets"][1][1].forms[0].errors)
     assert other.partners.count() == practice.partners.count() == 1
+
+
+def test_the_editor_reads_the_organisations_once_however_many_partner_rows(client, delegate):
+    """Each partner row offers every organisation, read once for all rows; each row shows its
+    own organisation chosen."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(delegate)
+    counts = []
+    for n in (1, 4):
+        practice = _draft_with_rows(delegate, n)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("practices:edit", args=[practice.slug]))
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+        partners = fieldset(response.content.decode(), "partners")
+        for partner in practice.partners.select_related("organisation"):
+            chosen = f'<option value="{partner.organisation_id}" selected>'
+            assert f"{chosen}{partner.organisation.name}</option>" in partners
+        # The blank row offers them all, none chosen.
+        assert partners.count("<option") == (n + 1) * (Organisation.objects.count() + 1)
+        assert partners.count(" selected>") == n + 1
+        assert partners.count('<option value="" selected>') == 1
+    assert counts[0] == counts[1], counts

@@ -19,6 +19,10 @@ class Choices(forms.Form):
         required=False,
     )
     several = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], required=False)
+    # Only the first of two equal values is selected.
+    twice = forms.ChoiceField(
+        choices=[(None, "None"), ("x", "X"), ("Group", [("x", "X again")])], required=False
+    )
     country = forms.ModelChoiceField(
         queryset=Country.objects.order_by("name"), empty_label="All countries", required=False
     )
@@ -39,7 +43,7 @@ def rendered(form: forms.Form, widget_class) -> dict[str, object]:
     "data",
     [
         {},
-        {"kind": "forum", "grouped": "pt", "several": ["a", "b"]},
+        {"kind": "forum", "grouped": "pt", "several": ["a", "b"], "twice": "x"},
         {"kind": "nothing", "grouped": "kr"},
     ],
 )
