@@ -7,11 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from cities.models import City, Organisation
+from cities.models import Organisation
 
 from .models import Action, Outcome, Pairing, PairingMember
 
@@ -208,16 +208,15 @@ def programme_mix(pairings=None) -> list[tuple[str, int]]:
     query."""
     if pairings is None:
         pairings = Pairing.objects.exclude(status=Pairing.Status.WITHDRAWN)
-    member_of = PairingMember.objects.filter(pairing__in=pairings, city=OuterRef("city"))
-    cities = City.objects.filter(
-        Q(eu_lead_pairings__in=pairings) | Q(partner_lead_pairings__in=pairings)
-    )
-    owning = Action.objects.filter(pairing__in=pairings, owner_organisation=OuterRef("pk"))
+    # Each a list of ids looked up once (hashed), rather than a join per organisation.
+    leads = Q(city__in=pairings.values("eu_lead")) | Q(city__in=pairings.values("partner_lead"))
+    members = PairingMember.objects.filter(pairing__in=pairings).values("city")
+    owners = Action.objects.filter(pairing__in=pairings).values("owner_organisation")
     counts = dict(
-        Organisation.objects.filter(Q(city__in=cities) | Exists(member_of) | Exists(owning))
+        Organisation.objects.filter(leads | Q(city__in=members) | Q(pk__in=owners))
         .order_by()
         .values("sector")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("sector", "n")
     )
     return [(sector.label, counts.get(sector.value, 0)) for sector in SECTORS]
