@@ -354,7 +354,8 @@ class PartnersFormSet(RowsFormSet):
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        kwargs["choices"] = self.organisation_choices
+        # Read when a row is drawn (a submit that saves draws none).
+        kwargs["choices"] = lambda: self.organisation_choices
         if self.is_bound and index is not None:
             kwargs["organisations"] = self.organisations_chosen
         return kwargs

@@ -368,3 +368,24 @@ def test_the_editor_reads_the_organisations_once_however_many_partner_rows(clien
         assert partners.count(" selected>") == n + 1
         assert partners.count('<option value="" selected>') == 1
     assert counts[0] == counts[1], counts
+
+
+def test_a_save_that_succeeds_reads_no_list_of_organisations(client, delegate):
+    """The organisations a row offers are read only to draw the form."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    practice = _draft_with_rows(delegate, 2)
+    OrganisationFactory.create_batch(3)
+    client.force_login(delegate)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("practices:edit", args=[practice.slug]), _edit_post(practice)
+        )
+    assert response.status_code == 302
+    listed = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "cities_organisation"' in q["sql"] and "WHERE" not in q["sql"]
+    ]
+    assert listed == []
