@@ -296,6 +296,48 @@ class Practice(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class PublishedGroup(models.Model):
+    """How many published practices share one value of one of the groupings the facet counts
+    read (``selectors._facet_rows``): their areas, topics and sectors (``facet_key``), their
+    city and pairing, their start date, whether they have key figures. The unfiltered list
+    counts from these few thousand rows instead of from every published practice.
+
+    Kept by the database, in the transaction of the write: a trigger on the practices table
+    (migration ``0012_published_groups``) adds one to a practice's four groups when it becomes
+    published and takes one away when it stops being published or when one of those columns of
+    a published practice changes (before adding one to its new groups). So every way of
+    writing a practice keeps them: the services, the admin, ``practices_reindex``'s bulk
+    update and bulk loads. A group whose practices all left keeps its row with ``n`` 0."""
+
+    class Grouping(models.TextChoices):
+        LISTS = "lists"
+        PLACE = "place"
+        START = "start"
+        FIGURES = "figures"
+
+    grouping = models.CharField(max_length=8, choices=Grouping.choices)
+    # NULL on the rows of the other groupings, as in a GROUPING SETS result.
+    lists = models.TextField(null=True)  # noqa: DJ001
+    # Plain ids, as on the practice: the counts join the cities and pairings when read.
+    city_id = models.BigIntegerField(null=True)
+    pairing_id = models.BigIntegerField(null=True)
+    start_date = models.DateField(null=True)
+    figures = models.BooleanField(null=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grouping", "lists", "city_id", "pairing_id", "start_date", "figures"],
+                nulls_distinct=False,
+                name="published_group_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grouping}: {self.n}"
+
+
 class KeyFigure(models.Model):
     """A structured result: e.g. 1,200 t CO2 saved per year in 2018."""
 

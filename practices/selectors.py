@@ -53,6 +53,7 @@ from .models import (
     PracticeStatusChange,
     PracticeTranslation,
     PracticeVersion,
+    PublishedGroup,
     Transfer,
     side_expression,
 )
@@ -228,7 +229,9 @@ def _list_order(filtered) -> list[tuple[str, bool]] | None:
     return order
 
 
-def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list[int] | None]:
+def _facet_rows(
+    filtered, page_slice=None, *, every_published=False
+) -> tuple[dict[str, list[tuple]], list[int] | None]:
     """Every facet's counts over the current results in one query: the results are selected
     once (a common table expression), grouped in one pass by each facet's column, and those
     groups counted per thematic area, topic, country, city, side, edition, partner sector,
@@ -240,7 +243,11 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     With ``page_slice`` (offset, limit), the same query also returns the keys of that slice
     of the results in their order: the matches are read once for both, which
     for a search (ranked over every match) is most of the page's cost. Otherwise, and when the
-    order is not a list of names, the keys are None."""
+    order is not a list of names, the keys are None.
+
+    With ``every_published`` (``filtered`` being every published practice, unfiltered), the
+    groups are not made from the practices but read as the database keeps them
+    (``PublishedGroup``): a few thousand rows rather than every published practice."""
     order = _list_order(filtered) if page_slice else None
     ordered_by = [name for name, _descending in order or [] if name != "pk"]
     matched_sql, params = (
@@ -268,7 +275,9 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     side_sql, side_params = places.get_compiler(connection=connection).compile(
         side.resolve_expression(places)
     )
-    params = [*params, *side_params]
+    # The unfiltered counts read the groups as kept; the results themselves are not read.
+    kept = every_published and page_slice is None
+    params = list(side_params) if kept else [*params, *side_params]
     t = {
         "area": ThematicArea._meta.db_table,
         "topic": Topic._meta.db_table,
@@ -297,6 +306,15 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
     flags = ", ".join(f"GROUPING(m.{name}) AS by_{name}" for name in sets)
     grouped = f"""SELECT {flags}, {listed(columns)}, count(*) AS n FROM m
         GROUP BY GROUPING SETS ({", ".join(f"({listed(g)})" for g in sets.values())})"""  # noqa: S608
+    if kept:
+        # The same groups as the database keeps them: each row is of one grouping
+        # (``PublishedGroup.Grouping``, in the order of ``sets``).
+        groupings = zip(sets, PublishedGroup.Grouping.values, strict=True)
+        flags = ", ".join(
+            f"CASE grouping WHEN '{g}' THEN 0 ELSE 1 END AS by_{name}" for name, g in groupings
+        )
+        grouped = f"""SELECT {flags}, {", ".join(columns)}, n
+            FROM {PublishedGroup._meta.db_table} WHERE n > 0"""  # noqa: S608
 
     def per_value(part, cast=""):
         """Each value of the ``part``-th list of ``facet_key`` (1: areas, 2: topics, 3:
@@ -323,9 +341,14 @@ def _facet_rows(filtered, page_slice=None) -> tuple[dict[str, list[tuple]], list
         FROM (SELECT {picked} FROM m ORDER BY {by("m")} LIMIT %s OFFSET %s) k), '', 0, 0"""  # noqa: S608
         params += [page_slice[1], page_slice[0]]
     extra = "".join(f", o{i}" for i in range(len(ordered_by)))
+    matched = (
+        ""
+        if kept
+        else f"""m (id, city_id, start_date, pairing_id, lists, figures{extra})
+        AS ({matched_sql}),"""
+    )
     sql = f"""
-    WITH m (id, city_id, start_date, pairing_id, lists, figures{extra})
-        AS ({matched_sql}),
+    WITH {matched}
     g AS ({grouped}),
     per_place (city_id, pairing_id, side, n) AS (
         SELECT g.city_id, g.pairing_id, {side_sql}, g.n FROM g WHERE g.by_city_id = 0
@@ -436,14 +459,19 @@ def facet_rows_cached(filtered, params, page_slice=None, names=LIST_DEPENDS_ON):
     were read in the same query here, else None. The page and the order change no count."""
     counted = {}
 
+    # With no filter chosen (the page and the order choose none), ``filtered`` is every
+    # published practice, whose groups the database keeps.
+    filters = query_pairs(params, leave_out=("page", "sort"))
+    chosen = any(value for _key, values in filters for value in values)
+
     def count():
-        rows, counted["keys"] = _facet_rows(filtered, page_slice)
+        rows, counted["keys"] = _facet_rows(filtered, page_slice, every_published=not chosen)
         return rows
 
     rows = versions.cached(
         "practices:facets",
         depends_on=names,
-        vary=query_pairs(params, leave_out=("page", "sort")),
+        vary=filters,
         compute=count,
     )
     return rows, counted.get("keys")
