@@ -19,12 +19,13 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
     TextField,
     Value,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -70,7 +71,10 @@ def practices_visible(user):
 
 
 def published_practice_count() -> int:
-    return Practice.objects.published().count()
+    """How many practices are published, from the groups the database keeps of them
+    (``PublishedGroup``: the two of "with key figures" or not), not by counting them."""
+    groups = PublishedGroup.objects.filter(grouping=PublishedGroup.Grouping.FIGURES)
+    return groups.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 
 
 def with_areas_and_topics(qs):

@@ -13,7 +13,7 @@ from meetings.selectors import (
 )
 from practices.models import Practice
 from practices.selectors import in_reader_language as practices_in_reader_language
-from practices.selectors import practices_matching
+from practices.selectors import practices_matching, published_practice_count
 from twinning.impact import impact_columns, impact_of, impact_per, programme_mix
 from twinning.models import Pairing
 from twinning.selectors import pairings_matching
@@ -26,7 +26,7 @@ def programme_figures() -> dict:
         "cities": City.objects.exclude(kind=City.Kind.ALLIANCE).count(),
         "countries": City.objects.values("country").distinct().count(),
         "pairings": Pairing.objects.exclude(status=Pairing.Status.WITHDRAWN).count(),
-        "practices": Practice.objects.published().count(),
+        "practices": published_practice_count(),
         "upcoming_meetings": upcoming_meetings_count(),
     }
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from practices import services
 from practices.models import Practice, PublishedGroup
-from practices.selectors import _facet_rows, practice_list
+from practices.selectors import _facet_rows, practice_list, published_practice_count
 from tests.cities.factories import (
     CityFactory,
     OrganisationFactory,
@@ -31,6 +31,8 @@ def assert_kept_groups_count_as_the_practices():
     assert {facet: sorted(rows) for facet, rows in kept.items()} == {
         facet: sorted(rows) for facet, rows in counted.items()
     }
+    # The home page's figure comes from the same groups.
+    assert published_practice_count() == published.count()
     return kept
 
 
