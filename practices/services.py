@@ -316,6 +316,9 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         for name in ("city", "author", "pairing")
         if not creating and getattr(practice, f"{name}_id") == getattr(current, f"{name}_id")
     ]
+    # So does an address the save leaves as it stands: it is unique already.
+    if not creating and practice.slug == current.slug:
+        kept.append("slug")
     practice.full_clean(exclude=kept)
     practice.save()
     if not creating and practice.status == S.PUBLISHED and "actions" in (m2m or {}):
@@ -361,14 +364,16 @@ def _delete_files_after_commit(names: list[str]) -> None:
     transaction.on_commit(delete)
 
 
-@transaction.atomic
 def pending_uploads_used(*, owner, uploads) -> None:
     """Forgets the kept files that a save has copied into attachments (``owner``'s only)."""
     uploads = [upload for upload in uploads if upload.owner_id == owner.pk]
-    for upload in uploads:
-        upload.file.close()
-    PendingUpload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
-    _delete_files_after_commit([upload.file.name for upload in uploads])
+    if not uploads:
+        return
+    with transaction.atomic():
+        for upload in uploads:
+            upload.file.close()
+        PendingUpload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
+        _delete_files_after_commit([upload.file.name for upload in uploads])
 
 
 @transaction.atomic

@@ -160,6 +160,17 @@ def _keep_new_uploads(request, form, formsets) -> None:
             )
 
 
+def _m2m_changed(form, *, creating) -> dict:
+    """The areas, topics and actions to store: those the form changed (read against what
+    the form was given, in this request), so that a save of the text alone rewrites none."""
+    data = form.cleaned_data
+    return {
+        name: data[name]
+        for name in ("thematic_areas", "topics", "actions")
+        if creating or {o.pk for o in data[name]} != {o.pk for o in form.initial.get(name, ())}
+    }
+
+
 def _edit(request, practice, *, creating):
     city = request.user.city if creating else practice.city
     if request.method == "POST":
@@ -169,7 +180,6 @@ def _edit(request, practice, *, creating):
         form = PracticeForm(post, request.FILES, instance=practice, city=city, owner=request.user)
         formsets = _formsets(request, practice, post)
         if form.is_valid() and all(fs.is_valid() for _label, fs in formsets):
-            data = form.cleaned_data
             # "Save and submit" submits only what may be submitted (a draft or a returned
             # practice, as it stands in the database), in the same transaction as the save.
             submit = request.POST.get("then") == "submit" and (
@@ -180,11 +190,7 @@ def _edit(request, practice, *, creating):
                     practice = services.practice_save(
                         practice=form.save(commit=False),
                         by=request.user,
-                        m2m={
-                            "thematic_areas": data["thematic_areas"],
-                            "topics": data["topics"],
-                            "actions": data["actions"],
-                        },
+                        m2m=_m2m_changed(form, creating=creating),
                         formsets=[fs for _label, fs in formsets],
                     )
                     services.pending_uploads_used(
