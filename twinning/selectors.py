@@ -135,15 +135,15 @@ def pairings_matching(q: str, *, limit: int) -> tuple[int, list[Pairing]]:
 
 
 def pairing_for_page(slug: str, reader=None) -> Pairing:
-    """A pairing for its page, with its edition and leads: enough for its title, for what its
-    page depends on (``pairing_page_shows``) and for the rules, whose questions about the
+    """A pairing for its page, with its leads: enough for its title, for what its page depends
+    on (``pairing_page_shows``) and for the rules, whose questions about the
     ``reader`` come with it: the ids of its further member cities (asked for a delegate),
     and whether a coordinator coordinates its edition. ``pairing_for_parts`` reads what its
     page's parts show."""
     further = PairingMember.objects.filter(pairing=OuterRef("pk")).order_by().values("city_id")
-    pairings = Pairing.objects.select_related(
-        "edition", "eu_lead__country", "partner_lead__country"
-    ).annotate(further_member_ids=ArraySubquery(further))
+    pairings = Pairing.objects.select_related("eu_lead", "partner_lead").annotate(
+        further_member_ids=ArraySubquery(further)
+    )
     if reader is not None and is_coordinator(reader):
         coordinators = Edition.coordinators.through.objects.filter(
             edition_id=OuterRef("edition_id"), user_id=reader.pk
