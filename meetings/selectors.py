@@ -183,16 +183,19 @@ def meeting_list_html(params) -> str:
     )
 
 
-def meeting_get(user, pk: int) -> Meeting:
+def meeting_get(user, pk: int, *, for_page: bool = False) -> Meeting:
     """The meeting, with the reader's registration for it read in the same query (the page
-    and the rules ask for it: ``permissions.registration_of``)."""
+    and the rules ask for it: ``permissions.registration_of``). ``for_page``: for the
+    meeting's page, without its edition and host city, which only the page's kept parts show
+    (they read their own); joining them cost the database more to plan than to run."""
+    meetings = meetings_visible(user)
+    if for_page:
+        meetings = meetings.select_related(None)
     if not is_member(user):
-        return get_object_or_404(meetings_visible(user), pk=pk)
+        return get_object_or_404(meetings, pk=pk)
     theirs = FilteredRelation("registrations", condition=Q(registrations__person=user.pk))
     meeting = get_object_or_404(
-        meetings_visible(user)
-        .annotate(reader_registration=theirs)
-        .select_related("reader_registration"),
+        meetings.annotate(reader_registration=theirs).select_related("reader_registration"),
         pk=pk,
     )
     known = meeting.__dict__.setdefault("_registration_of", {})

@@ -200,7 +200,7 @@ def _detail_context(request, meeting: Meeting, status_form=None) -> dict:
 
 @versions.for_visitors
 def meeting_detail(request, pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting = selectors.meeting_get(request.user, pk, for_page=True)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 
