@@ -20,7 +20,6 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -565,13 +564,18 @@ def _tell_followers_about_publication(practice: Practice, *, version: int) -> No
     number); followers of its thematic areas hear of its first publication."""
     from worldcities.users.models import User
 
-    follows = Q(practice_follows__practice=practice)
+    # The followers' ids, found through indexes and united: asked as one condition through
+    # joins, the areas' followers were found by joining every practice's areas (35 ms per
+    # publication at scale 1).
+    followers = Follow.objects.filter(practice=practice.pk).values("user_id")
     if version == 1:
-        follows |= Q(practice_follows__thematic_area__practices=practice)
+        areas = Practice.thematic_areas.through.objects.filter(practice_id=practice.pk)
+        area_follows = Follow.objects.filter(thematic_area__in=areas.values("thematicarea_id"))
+        followers = followers.union(area_follows.values("user_id"))
     notify_people_later(
         kind=Kind.PRACTICE_PUBLISHED,
         target=practice,
-        recipients=User.objects.filter(follows, is_active=True).distinct(),
+        recipients=User.objects.filter(pk__in=followers, is_active=True),
         title=_("Published: “%(title)s” (%(city)s)")
         % {"title": practice.title, "city": practice.city},
         body=practice.summary,

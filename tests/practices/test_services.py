@@ -2,7 +2,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from practices.models import Comment, Follow, Practice, PracticeStatusChange, Transfer
+from practices.models import (
+    Comment,
+    Follow,
+    Practice,
+    PracticeStatusChange,
+    PracticeVersion,
+    Transfer,
+)
 from practices.services import (
     comment_create,
     follow_toggle,
@@ -241,6 +248,44 @@ def test_publishing_and_returning_tell_the_city_and_followers(
     )
     followed = Notification.objects.get(recipient=partner_delegate, kind="practice_published")
     assert practice.title in followed.title
+
+
+def test_a_publication_tells_each_follower_once_and_a_new_version_only_the_practice_s(
+    make_practice, coordinator, queued, django_capture_on_commit_callbacks
+):
+    from worldcities.notifications.models import Notification
+
+    practice = make_practice(status=S.SUBMITTED)
+    area, other_area = ThematicAreaFactory(), ThematicAreaFactory()
+    practice.thematic_areas.add(area)
+    of_practice, of_area, of_both, elsewhere, gone = DelegateFactory.create_batch(5)
+    gone.is_active = False
+    gone.save()
+    for person in (of_practice, of_both, gone):
+        Follow.objects.create(user=person, practice=practice)
+    for person in (of_area, of_both, gone):
+        Follow.objects.create(user=person, thematic_area=area)
+    Follow.objects.create(user=elsewhere, thematic_area=other_area)
+
+    def told():
+        notices = Notification.objects.filter(kind="practice_published")
+        return sorted(notices.values_list("recipient__email", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_publish(practice=practice, by=coordinator)
+    run_queued(queued)
+    assert told() == sorted([of_practice.email, of_area.email, of_both.email])
+    # A later published version: the practice's own followers hear of it, not its areas'.
+    queued.clear()
+    Notification.objects.all().delete()
+    again = make_practice(status=S.SUBMITTED)
+    again.thematic_areas.add(area)
+    PracticeVersion.objects.create(practice=again, number=1, snapshot={})
+    Follow.objects.create(user=of_practice, practice=again)
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_publish(practice=again, by=coordinator)
+    run_queued(queued)
+    assert told() == [of_practice.email]
 
 
 def test_comment_on_a_draft_is_refused(make_practice, partner_delegate):
