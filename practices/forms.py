@@ -248,8 +248,8 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.all()
-        # The formset reads the organisations offered once for all its rows.
-        field.widget.choices = field.choices if choices is None else choices
+        if choices is not None:  # the formset reads them once for all its rows
+            field.widget.choices = choices
         if organisations is not None:
             self.fields["organisation"] = KnownChoiceField(
                 field.queryset,

@@ -254,8 +254,12 @@ def _facet_rows(
     (``PublishedGroup``): a few thousand rows rather than every published practice."""
     order = _list_order(filtered) if page_slice else None
     ordered_by = [name for name, _descending in order or [] if name != "pk"]
+    # The unfiltered counts read the groups as kept; the results themselves are not read.
+    kept = every_published and page_slice is None
     matched_sql, params = (
-        filtered.order_by()
+        ("", [])
+        if kept
+        else filtered.order_by()
         .values(
             "pk",
             "city_id",
@@ -279,9 +283,7 @@ def _facet_rows(
     side_sql, side_params = places.get_compiler(connection=connection).compile(
         side.resolve_expression(places)
     )
-    # The unfiltered counts read the groups as kept; the results themselves are not read.
-    kept = every_published and page_slice is None
-    params = list(side_params) if kept else [*params, *side_params]
+    params = [*params, *side_params]
     t = {
         "area": ThematicArea._meta.db_table,
         "topic": Topic._meta.db_table,
