@@ -420,3 +420,127 @@ def test_the_open_data_job_builds_the_practices_and_is_judged_on_time_and_memory
     assert verdicts["seconds"]["met"] is True
     assert verdicts["peak_rss_mib"]["met"] is False
     assert verdicts["peak_rss_mib"]["target"] == 300
+
+
+# --- One worker holding every connection ---------------------------------------------------
+WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8765
+  1000 requests in 2.00s, 1.00MB read
+Requests/sec:    500.00
+"""
+
+
+class FakeWrk:
+    """A ``wrk`` process that prints ``WRK_OUTPUT``; ``started`` counts the runs."""
+
+    started = 0
+
+    def __init__(self, command, **kwargs):
+        type(self).started += 1
+        self.returncode = 0
+
+    def communicate(self):
+        return WRK_OUTPUT, None
+
+
+@pytest.fixture
+def wrk_runs(monkeypatch):
+    from worldcities.benchmarks import run
+
+    FakeWrk.started = 0
+    monkeypatch.setattr(run.subprocess, "Popen", FakeWrk)
+    monkeypatch.setattr(run.time, "sleep", lambda seconds: None)
+    monkeypatch.setitem(run.SERVER, "workers", 3)
+    return run
+
+
+def test_a_wrk_run_whose_connections_all_went_to_one_worker_is_made_again(wrk_runs):
+    spreads = iter([[8], [5, 3]])
+    measured = _run_wrk_with(wrk_runs, lambda base: next(spreads))
+
+    assert FakeWrk.started == 2
+    assert measured["reruns"] == 1
+    assert measured["rps"] == 500.0
+
+
+def test_a_run_is_made_again_a_few_times_at_most(wrk_runs):
+    measured = _run_wrk_with(wrk_runs, lambda base: [8])
+
+    assert FakeWrk.started == wrk_runs.RERUNS + 1
+    assert measured["reruns"] == wrk_runs.RERUNS
+
+
+def test_a_run_spread_over_workers_or_on_a_server_of_one_worker_is_kept(wrk_runs, monkeypatch):
+    assert _run_wrk_with(wrk_runs, lambda base: [4, 3, 1])["reruns"] == 0
+    monkeypatch.setitem(wrk_runs.SERVER, "workers", 1)
+    assert _run_wrk_with(wrk_runs, lambda base: [8])["reruns"] == 0
+    # Nothing known (no ``ss``): kept as it is.
+    monkeypatch.setitem(wrk_runs.SERVER, "workers", 3)
+    assert _run_wrk_with(wrk_runs, lambda base: None)["reruns"] == 0
+    assert FakeWrk.started == 3
+
+
+def _run_wrk_with(run, holders):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "connection_holders", holders)
+        return run.run_wrk("http://127.0.0.1:8765", "paths.txt", "", 2)
+
+
+def test_the_connections_each_process_holds_are_read_off_ss(monkeypatch):
+    import subprocess
+
+    from worldcities.benchmarks import run
+
+    listed = (
+        'ESTAB 0 0 127.0.0.1:8765 127.0.0.1:5001 users:(("gunicorn",pid=11,fd=9))\n'
+        'ESTAB 0 0 127.0.0.1:8765 127.0.0.1:5002 users:(("gunicorn",pid=12,fd=9))\n'
+        'ESTAB 0 0 127.0.0.1:8765 127.0.0.1:5003 users:(("gunicorn",pid=11,fd=10))\n'
+    )
+    asked = []
+
+    def fake_run(command, **kwargs):
+        asked.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout=listed)
+
+    monkeypatch.setattr(run.subprocess, "run", fake_run)
+    assert run.connection_holders("http://127.0.0.1:8765") == [2, 1]
+    assert asked[0][-1] == "( sport = :8765 )"
+
+    def missing(command, **kwargs):
+        raise FileNotFoundError(command[0])
+
+    monkeypatch.setattr(run.subprocess, "run", missing)
+    assert run.connection_holders("http://127.0.0.1:8765") is None
+
+
+def test_the_report_says_how_often_a_measurement_was_made_again():
+    results = _results_with_writes()
+    pages = results["pages"]["anonymous"]
+    pages["practice_list"]["reruns"] = 1
+    pages["practice_list"]["mixed"]["reruns"] = 2
+    pages["practice_detail"]["latency_reconnects"] = 1
+
+    text = render(results)
+
+    assert (
+        "Measurements made again because one worker process held every connection: "
+        "3 `wrk` runs, and the fixed-rate client's connections 1 time." in text
+    )
+
+
+def test_the_fixed_rate_client_connects_again_while_one_worker_holds_its_connections(
+    live_server, monkeypatch
+):
+    from worldcities.benchmarks import run
+
+    spreads = iter([[3], [2, 1]])
+    monkeypatch.setattr(run, "connection_holders", lambda base: next(spreads))
+    monkeypatch.setitem(run.SERVER, "workers", 3)
+
+    connections, reconnects = run.connect_spread(live_server.url, 3)
+
+    assert reconnects == 1
+    assert len(connections) == 3
+    for conn in connections:  # each open, and used once already
+        conn.request("GET", "/healthz/")
+        assert conn.getresponse().status == 200
+        conn.close()

@@ -56,6 +56,24 @@ def _range(low, high) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
+def _made_again(pages: dict) -> list[str]:
+    """How often a measurement was made again because one worker process held every
+    connection (``run.one_worker``)."""
+    passes = [
+        measured
+        for modes in pages.values()
+        for page in modes.values()
+        for measured in (page, page.get("mixed") or {})
+    ]
+    reruns = sum(p.get("reruns") or 0 for p in passes)
+    reconnects = sum(p.get("latency_reconnects") or 0 for p in passes)
+    return [
+        "Measurements made again because one worker process held every connection: "
+        f"{reruns} `wrk` run{'s' if reruns != 1 else ''}, and the fixed-rate client's "
+        f"connections {reconnects} time{'s' if reconnects != 1 else ''}."
+    ]
+
+
 def _mixed_table(pages: dict) -> list[str]:
     """Each page reads-only and mixed, side by side, with the ratios the targets judge."""
     lines = [
@@ -134,6 +152,7 @@ def render(results: dict) -> str:
     titles = (("anonymous", "Anonymous"), ("logged_in", "Logged in (programme staff)"))
     for mode, title in titles:
         lines += ["", f"### {title}", "", *_pages_table(results["pages"][mode])]
+    lines += ["", *_made_again(results["pages"])]
     if writes := results.get("writes"):
         rate = f"{writes['rate']:g} write{'s' if writes['rate'] != 1 else ''} per second"
         for mode, title in titles:

@@ -306,26 +306,69 @@ def queries_per_request(base, paths, cookie) -> dict:
     }
 
 
+# How many times a run whose connections all went to one worker is made again, at most.
+RERUNS = 3
+
+
+def connection_holders(base) -> list[int] | None:
+    """How many of the server's open connections each process holds (``ss``), largest first;
+    None where ``ss`` cannot tell."""
+    try:
+        out = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{urlsplit(base).port} )"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    held: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        held[pid] = held.get(pid, 0) + 1
+    return sorted(held.values(), reverse=True) or None
+
+
+def one_worker(holders: list[int] | None) -> bool:
+    """Whether one process held every connection although the server has more than one:
+    a gthread worker accepts every connection waiting when it wakes, so now and then it
+    takes all of a client's at once, and the load then runs on one core."""
+    return bool(holders) and len(holders) == 1 and holders[0] > 1 and SERVER["workers"] > 1
+
+
+# The server being measured (``main`` says how many worker processes it has).
+SERVER = {"workers": 1}
+
+
 def run_wrk(base, paths_file, cookie, seconds, connections=8, threads=2) -> dict:
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(LUA),
-            base,
-            "--",
-            str(paths_file),
-            cookie,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    """``wrk`` over ``paths_file`` for ``seconds``. A run in which one worker process held
+    every connection (``one_worker``) measured one core, not the server: it is made again,
+    at most ``RERUNS`` times, and ``reruns`` counts how often."""
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        base,
+        "--",
+        str(paths_file),
+        cookie,
+    ]
+    reruns = 0
+    while True:
+        wrk = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        # wrk opens its connections at once; they stay open to the end.
+        time.sleep(min(1.0, seconds / 3))
+        holders = connection_holders(base)
+        out = wrk.communicate()[0]
+        if wrk.returncode:
+            raise subprocess.CalledProcessError(wrk.returncode, command, out)
+        if not one_worker(holders) or reruns == RERUNS:
+            break
+        reruns += 1
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -335,6 +378,7 @@ def run_wrk(base, paths_file, cookie, seconds, connections=8, threads=2) -> dict
         "requests": total,
         "non_2xx_3xx": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(1) if errors else "",
+        "reruns": reruns,
     }
 
 
@@ -359,6 +403,7 @@ def against_ceiling(base, paths_file, ceiling_file, cookie, seconds, rounds=3) -
         "ceiling_rps": round(ceiling_rps, 1),
         "R": round(page_rps / ceiling_rps, 3) if ceiling_rps else None,
         "R_range": [round(min(ratios), 3), round(max(ratios), 3)] if ratios else None,
+        "reruns": sum(r["reruns"] for r in page_runs + ceiling_runs),
     }
 
 
@@ -370,9 +415,9 @@ def fixed_rate_latency(base, paths, cookie, rate, seconds, workers=8) -> dict:
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
+    connections, reruns = connect_spread(base, workers)
 
-    def worker():
-        conn = HTTPConnection(host.hostname, host.port, timeout=30)
+    def worker(conn):
         while True:
             item = jobs.get()
             if item is None:
@@ -394,7 +439,7 @@ def fixed_rate_latency(base, paths, cookie, rate, seconds, workers=8) -> dict:
                 latencies.append(elapsed)
                 failures[0] += 0 if ok else 1
 
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    pool = [threading.Thread(target=worker, args=(c,), daemon=True) for c in connections]
     for thread in pool:
         thread.start()
     total = max(1, int(rate * seconds))
@@ -422,7 +467,29 @@ def fixed_rate_latency(base, paths, cookie, rate, seconds, workers=8) -> dict:
         "p95_ms": pct(95),
         "p99_ms": pct(99),
         "mean_ms": round(1000 * statistics.fmean(ordered), 1),
+        "latency_reconnects": reruns,
     }
+
+
+def connect_spread(base, n) -> tuple[list[HTTPConnection], int]:
+    """``n`` open connections to the server, each used once, not all held by one worker
+    process (``one_worker``; connected again, at most ``RERUNS`` times), and how often they
+    were connected again."""
+    host = urlsplit(base)
+    reruns = 0
+    while True:
+        connections = [HTTPConnection(host.hostname, host.port, timeout=30) for _ in range(n)]
+        for conn in connections:
+            # A request at once: a connection that stays silent holds one of the worker's
+            # threads while the worker waits for its first request.
+            conn.request("GET", "/healthz/")
+            conn.getresponse().read()
+        if not one_worker(connection_holders(base)) or reruns == RERUNS:
+            return connections, reruns
+        for conn in connections:
+            conn.close()
+        time.sleep(0.1)  # the worker sees them closed
+        reruns += 1
 
 
 def steady_state(base, page, paths, cookie, duration, rate=None, phase=None) -> dict:
@@ -523,6 +590,7 @@ def broker_url(redis_url: str) -> str:
 def compared(reads_only: dict, mixed: dict, writes: dict) -> dict:
     """A page's mixed pass with its ratios to the reads-only pass."""
     keys = ("rps", "ceiling_rps", "R", "R_range", "rate", "p50_ms", "p95_ms", "p99_ms")
+    keys += ("reruns", "latency_reconnects")
     result = {key: mixed.get(key) for key in keys}
     result |= {
         "non_2xx_3xx": mixed.get("non_2xx_3xx", 0) + mixed.get("failures", 0),
@@ -784,6 +852,7 @@ def main(argv=None) -> None:
     connection.close()
 
     log("starting gunicorn")
+    SERVER["workers"] = args.workers
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [
@@ -858,6 +927,7 @@ def main(argv=None) -> None:
                     f"  p95={measured['p95_ms']} ms  queries={measured['queries_max']}"
                     f"  cold p95={measured['cold_p95_ms']} ms"
                     f" queries={measured['cold_queries_max']}  statuses={measured['statuses']}"
+                    f"  made again={measured['reruns']}+{measured['latency_reconnects']}"
                 )
                 log(f"{'':26} slowest with nothing cached: {measured['cold_slowest']}")
                 if writer is None:
@@ -881,6 +951,7 @@ def main(argv=None) -> None:
                     f"  p99={mixed['p99_ms']} ms  ×{mixed['rps_ratio']} req/s"
                     f"  ×{mixed['p99_ratio']} p99  writes={mixed['writes']}"
                     f" (failed {mixed['writes_failed']})"
+                    f"  made again={mixed['reruns']}+{mixed['latency_reconnects']}"
                 )
     finally:
         if writer is not None:

@@ -7,8 +7,10 @@ import os
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
-# The load comes from one address: the API's limit for visitors would refuse it at once.
+# The load comes from one address and, logged in, one person: the API's limits for visitors
+# and per token would refuse it at once.
 os.environ.setdefault("API_RATE_ANONYMOUS", "100000000/min")
+os.environ.setdefault("API_RATE_TOKEN", "100000000/min")
 
 from .production import *  # noqa: F403
 from .production import MIDDLEWARE
