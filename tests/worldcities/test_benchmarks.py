@@ -437,6 +437,7 @@ class FakeWrk:
     def __init__(self, command, **kwargs):
         type(self).started += 1
         self.returncode = 0
+        self.pid = 4242
 
     def communicate(self):
         return WRK_OUTPUT, None
@@ -455,7 +456,7 @@ def wrk_runs(monkeypatch):
 
 def test_a_wrk_run_whose_connections_all_went_to_one_worker_is_made_again(wrk_runs):
     spreads = iter([[8], [5, 3]])
-    measured = _run_wrk_with(wrk_runs, lambda base: next(spreads))
+    measured = _run_wrk_with(wrk_runs, lambda base, client: next(spreads))
 
     assert FakeWrk.started == 2
     assert measured["reruns"] == 1
@@ -463,19 +464,19 @@ def test_a_wrk_run_whose_connections_all_went_to_one_worker_is_made_again(wrk_ru
 
 
 def test_a_run_is_made_again_a_few_times_at_most(wrk_runs):
-    measured = _run_wrk_with(wrk_runs, lambda base: [8])
+    measured = _run_wrk_with(wrk_runs, lambda base, client: [8])
 
     assert FakeWrk.started == wrk_runs.RERUNS + 1
     assert measured["reruns"] == wrk_runs.RERUNS
 
 
 def test_a_run_spread_over_workers_or_on_a_server_of_one_worker_is_kept(wrk_runs, monkeypatch):
-    assert _run_wrk_with(wrk_runs, lambda base: [4, 3, 1])["reruns"] == 0
+    assert _run_wrk_with(wrk_runs, lambda base, client: [4, 3, 1])["reruns"] == 0
     monkeypatch.setitem(wrk_runs.SERVER, "workers", 1)
-    assert _run_wrk_with(wrk_runs, lambda base: [8])["reruns"] == 0
+    assert _run_wrk_with(wrk_runs, lambda base, client: [8])["reruns"] == 0
     # Nothing known (no ``ss``): kept as it is.
     monkeypatch.setitem(wrk_runs.SERVER, "workers", 3)
-    assert _run_wrk_with(wrk_runs, lambda base: None)["reruns"] == 0
+    assert _run_wrk_with(wrk_runs, lambda base, client: None)["reruns"] == 0
     assert FakeWrk.started == 3
 
 
@@ -490,10 +491,20 @@ def test_the_connections_each_process_holds_are_read_off_ss(monkeypatch):
 
     from worldcities.benchmarks import run
 
-    listed = (
-        'ESTAB 0 0 127.0.0.1:8765 127.0.0.1:5001 users:(("gunicorn",pid=11,fd=9))\n'
-        'ESTAB 0 0 127.0.0.1:8765 127.0.0.1:5002 users:(("gunicorn",pid=12,fd=9))\n'
-        'ESTAB 0 0 127.0.0.1:8765 127.0.0.1:5003 users:(("gunicorn",pid=11,fd=10))\n'
+    # Both ends of each connection: three of the client 77's (two held by the worker 11, one
+    # by 12) and one of another client's (the writer's), held by 13.
+    listed = "".join(
+        f'0 0 {local} {peer} users:(("{name}",pid={pid},fd=9))\n'
+        for local, peer, name, pid in (
+            ("127.0.0.1:8765", "127.0.0.1:5001", "gunicorn", 11),
+            ("127.0.0.1:5001", "127.0.0.1:8765", "wrk", 77),
+            ("127.0.0.1:8765", "127.0.0.1:5002", "gunicorn", 12),
+            ("127.0.0.1:5002", "127.0.0.1:8765", "wrk", 77),
+            ("127.0.0.1:8765", "127.0.0.1:5003", "gunicorn", 11),
+            ("127.0.0.1:5003", "127.0.0.1:8765", "wrk", 77),
+            ("127.0.0.1:8765", "127.0.0.1:5004", "gunicorn", 13),
+            ("127.0.0.1:5004", "127.0.0.1:8765", "python", 88),
+        )
     )
     asked = []
 
@@ -502,14 +513,39 @@ def test_the_connections_each_process_holds_are_read_off_ss(monkeypatch):
         return subprocess.CompletedProcess(command, 0, stdout=listed)
 
     monkeypatch.setattr(run.subprocess, "run", fake_run)
-    assert run.connection_holders("http://127.0.0.1:8765") == [2, 1]
-    assert asked[0][-1] == "( sport = :8765 )"
+    assert run.connection_holders("http://127.0.0.1:8765", 77) == [2, 1]
+    assert run.connection_holders("http://127.0.0.1:8765", 88) == [1]
+    assert run.connection_holders("http://127.0.0.1:8765", 99) is None
+    assert asked[0][-1] == "( sport = :8765 or dport = :8765 )"
 
     def missing(command, **kwargs):
         raise FileNotFoundError(command[0])
 
     monkeypatch.setattr(run.subprocess, "run", missing)
-    assert run.connection_holders("http://127.0.0.1:8765") is None
+    assert run.connection_holders("http://127.0.0.1:8765", 77) is None
+
+
+def test_ss_names_the_holders_of_real_connections(live_server):
+    """Against a server in this process: every connection of this process to it is held by
+    this process (where ``ss`` is installed, as on the machines the benchmark runs on)."""
+    import os
+    import shutil
+    from http.client import HTTPConnection
+    from urllib.parse import urlsplit
+
+    from worldcities.benchmarks import run
+
+    assert shutil.which("ss"), "ss (iproute2) is needed by the benchmark"
+    address = urlsplit(live_server.url)
+    connections = [HTTPConnection(address.hostname, address.port) for _ in range(2)]
+    for conn in connections:
+        conn.request("GET", "/healthz/")
+        conn.getresponse().read()
+    try:
+        assert run.connection_holders(live_server.url, os.getpid()) == [2]
+    finally:
+        for conn in connections:
+            conn.close()
 
 
 def test_the_report_says_how_often_a_measurement_was_made_again():
@@ -533,7 +569,7 @@ def test_the_fixed_rate_client_connects_again_while_one_worker_holds_its_connect
     from worldcities.benchmarks import run
 
     spreads = iter([[3], [2, 1]])
-    monkeypatch.setattr(run, "connection_holders", lambda base: next(spreads))
+    monkeypatch.setattr(run, "connection_holders", lambda base, client: next(spreads))
     monkeypatch.setitem(run.SERVER, "workers", 3)
 
     connections, reconnects = run.connect_spread(live_server.url, 3)

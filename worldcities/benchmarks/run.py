@@ -310,21 +310,33 @@ def queries_per_request(base, paths, cookie) -> dict:
 RERUNS = 3
 
 
-def connection_holders(base) -> list[int] | None:
-    """How many of the server's open connections each process holds (``ss``), largest first;
-    None where ``ss`` cannot tell."""
+def connection_holders(base, client_pid: int) -> list[int] | None:
+    """How many of the connections of the process ``client_pid`` to the server each server
+    process holds, largest first, as ``ss`` lists both ends of each (the writer's own
+    connections are left out); None where ``ss`` cannot tell."""
+    port = urlsplit(base).port
     try:
         out = subprocess.run(
-            ["ss", "-tnpH", "state", "established", f"( sport = :{urlsplit(base).port} )"],
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} or dport = :{port} )"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    held: dict[str, int] = {}
-    for pid in re.findall(r"pid=(\d+)", out):
-        held[pid] = held.get(pid, 0) + 1
+    ends = [
+        (local, int(local_port), peer, int(peer_port), int(pid))
+        for local, local_port, peer, peer_port, pid in re.findall(
+            r'(\S+):(\d+)\s+(\S+):(\d+)\s+users:\(\("[^"]*",pid=(\d+)', out
+        )
+    ]
+    clients = {
+        (a, p) for a, p, _peer, peer_port, pid in ends if peer_port == port and pid == client_pid
+    }
+    held: dict[int, int] = {}
+    for _a, local_port, peer, peer_port, pid in ends:
+        if local_port == port and (peer, peer_port) in clients:
+            held[pid] = held.get(pid, 0) + 1
     return sorted(held.values(), reverse=True) or None
 
 
@@ -362,7 +374,7 @@ def run_wrk(base, paths_file, cookie, seconds, connections=8, threads=2) -> dict
         wrk = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         # wrk opens its connections at once; they stay open to the end.
         time.sleep(min(1.0, seconds / 3))
-        holders = connection_holders(base)
+        holders = connection_holders(base, wrk.pid)
         out = wrk.communicate()[0]
         if wrk.returncode:
             raise subprocess.CalledProcessError(wrk.returncode, command, out)
@@ -484,7 +496,7 @@ def connect_spread(base, n) -> tuple[list[HTTPConnection], int]:
             # threads while the worker waits for its first request.
             conn.request("GET", "/healthz/")
             conn.getresponse().read()
-        if not one_worker(connection_holders(base)) or reruns == RERUNS:
+        if not one_worker(connection_holders(base, os.getpid())) or reruns == RERUNS:
             return connections, reruns
         for conn in connections:
             conn.close()
@@ -769,6 +781,8 @@ def main(argv=None) -> None:
 
     url = bench_database_url(args.database)
     WORK.mkdir(parents=True, exist_ok=True)
+    # Made now, not after the twenty minutes of measuring that write into it.
+    Path(args.output).mkdir(parents=True, exist_ok=True)
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "worldcities.settings.bench",
         "DATABASE_URL": url,
