@@ -87,4 +87,5 @@ clean: stop-db ## Remove the virtualenv and local data (the embedded database to
 BENCH_SCALE ?= 1
 bench: install ## Measure the key pages at scale against the ceiling (BENCH_SCALE=0.05 runs quickly)
 	@command -v wrk >/dev/null || apt-get install -y wrk
+	@command -v ss >/dev/null || apt-get install -y iproute2
 	$(PY) -m worldcities.benchmarks.run --scale $(BENCH_SCALE) $(BENCH_ARGS)
