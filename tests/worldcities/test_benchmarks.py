@@ -119,6 +119,7 @@ def test_writes_are_summed_up_per_kind_in_rotation_order():
     assert (question["count"], question["failed"], question["failed_statuses"]) == (22, 1, [400])
     # Latencies below saturation are judged; those behind wrk's load are shown apart.
     assert (question["p50_ms"], question["p95_ms"], question["max_ms"]) == (20, 29, 29)
+    assert question["paced_count"] == 20
     assert question["saturated_p95_ms"] == 400
     assert question["request_p95_ms"] == 27
     assert summary["register"]["failed_statuses"] == [302]
@@ -253,8 +254,9 @@ def test_the_report_puts_each_page_reads_only_and_mixed_side_by_side():
         "| 6.0 | 9.0 | 1.5 | 22 (1) |" in text
     )
     assert "### Writes during the mixed passes (1 write per second)" in text
-    assert "| question | 2 | 0 | 30.0 | 30.0 | 30.0 | — | 29.0 | 15.0 | 9 |" in text
-    assert "| draft save | 2 | 1 (403) | 70.0 | 70.0 | 70.0 | — | 69.0 | 35.0 | 25 |" in text
+    assert "| question | 2 (2) | 0 | 30.0 | 30.0 | 30.0 | — | 29.0 | 15.0 | 9 |" in text
+    assert "| draft save | 2 (1) | 1 (403) | 70.0 | 70.0 | 70.0 | — | 69.0 | 35.0 | 25 |" in text
+    assert "In brackets after a count: the writes made while the pages were read below" in text
     assert "mixed pass at 1 writes/s with one Celery worker" in text
 
 

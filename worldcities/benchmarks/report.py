@@ -106,8 +106,11 @@ def _writes_table(writes: dict) -> list[str]:
         failed = str(w["failed"])
         if w["failed_statuses"]:
             failed += f" ({', '.join(str(s) for s in w['failed_statuses'])})"
+        count = str(w["count"])
+        if w.get("paced_count") is not None:
+            count += f" ({w['paced_count']})"
         lines.append(
-            f"| {kind.replace('_', ' ')} | {w['count']} | {failed} | {_number(w['p50_ms'])} "
+            f"| {kind.replace('_', ' ')} | {count} | {failed} | {_number(w['p50_ms'])} "
             f"| {_number(w['p95_ms'])} | {_number(w['max_ms'])} "
             f"| {_number(w['saturated_p95_ms'])} | {_number(w['request_p95_ms'])} "
             f"| {_number(w['sql_p95_ms'])} | {_range(w['queries_min'], w['queries_max'])} |"
@@ -162,7 +165,9 @@ def render(results: dict) -> str:
         lines += [
             "",
             f"{writes['total']} writes; the writer's own CPU: {writes['writer_cpu_seconds']} s; "
-            f"p95 of a write's start after its due time: {writes['late_p95_ms']} ms.",
+            f"p95 of a write's start after its due time: {writes['late_p95_ms']} ms. "
+            "In brackets after a count: the writes made while the pages were read below "
+            "saturation, those the p50, p95 and max are of.",
         ]
     elif "write_rate" in results:
         lines += ["", "No mixed pass (`--write-rate 0`)."]

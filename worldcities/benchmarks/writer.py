@@ -80,7 +80,8 @@ def percentile(values: list[float], p: float) -> float | None:
 def summarise(writes: list[dict]) -> dict[str, dict]:
     """Per kind of write, in rotation order: how many, how many failed (and with which
     statuses), and of those that did what they were asked: the latency the writer saw (p50,
-    p95 and max) while the pages were read at a fixed rate below saturation, its p95 while
+    p95 and max) while the pages were read at a fixed rate below saturation (and how many
+    writes those are, ``paced_count``), its p95 while
     ``wrk`` saturated the server (a write then waits for a free worker), the p95 of the time
     spent in the request itself (``X-Request-Ms``) and in SQL, and the queries (min–max)."""
     order = [*ROTATION, "publish"]
@@ -93,6 +94,7 @@ def summarise(writes: list[dict]) -> dict[str, dict]:
         queries = [w["queries"] for w in done if w["queries"] is not None]
         summary[kind] = {
             "count": len(rows),
+            "paced_count": len(paced),
             "failed": len(rows) - len(done),
             "failed_statuses": sorted({w["status"] for w in rows if not w["ok"]}),
             "p50_ms": percentile(paced, 50),
