@@ -543,17 +543,12 @@ def practice_facets(filtered, params, rows=None) -> list[dict]:
 
 
 # --- The list page ------------------------------------------------------------------------------
-def practice_list(*, user, params):
+def practice_list(*, user, params, facets: bool = True):
     """The published practices matching ``params`` (a QueryDict): the FilterSet, one page of
-    results with highlights, and the facets with their counts."""
-    from .filters import PracticeFilter
-
-    base = _for_cards(Practice.objects.published()).order_by("-published_at", "-pk")
-    filterset = PracticeFilter(params, queryset=base)
-    results = filterset.qs
+    results with highlights, and (unless ``facets`` is false) the facets with their counts."""
+    filterset, results, names = _filtered(params)
     paginator = PageByKeysPaginator(results, PAGE_SIZE)
     rows = None
-    names = list_names(filterset)
     if filterset.is_valid():
         # A search ranks every match: its page is read with the counts, from the same reading
         # of the matches. Other lists' pages come faster from an index of their own (the
@@ -571,9 +566,19 @@ def practice_list(*, user, params):
     return {
         "filterset": filterset,
         "page": page,
-        "facets": practice_facets(results, params, rows),
+        "facets": practice_facets(results, params, rows) if facets else None,
         "names": names,
     }
+
+
+def _filtered(params):
+    """The list's FilterSet for ``params``, the published practices it keeps (newest first)
+    and the names of the versions it depends on (``list_names``)."""
+    from .filters import PracticeFilter
+
+    base = _for_cards(Practice.objects.published()).order_by("-published_at", "-pk")
+    filterset = PracticeFilter(params, queryset=base)
+    return filterset, filterset.qs, list_names(filterset)
 
 
 def _page_number(value) -> int:
@@ -590,9 +595,11 @@ def areas_to_follow(user) -> list[ThematicArea]:
 
 
 def practice_results_html(*, params) -> str:
-    """The results part of the list page (facets, cards, pages) for ``params``: the same for
-    every reader (only published practices are listed), kept until the published practices
-    or the names they are listed under change."""
+    """The results part of the list page: the facets, then the cards and pages, each the same
+    for every reader (only published practices are listed) and kept until the published
+    practices or the names they are listed under change. The facets are kept apart from the
+    cards: every page and order of the same filters shares them, so after a publication they
+    are rendered once, not once per page."""
     canonical = query_pairs(params)
     # What the filters chosen were found to narrow the list to at an earlier rendering: they
     # mean the same while the names of areas, topics and places (``cities``) stay the same.
@@ -600,24 +607,36 @@ def practice_results_html(*, params) -> str:
     learned = versions.cache_key("practices:list-names", depends_on=["cities"], vary=filters)
     names = cache.get(learned) or LIST_DEPENDS_ON
 
-    def render():
+    def cards():
         query = params.copy()
         query.pop("page", None)
-        listed = practice_list(user=None, params=params)
+        listed = practice_list(user=None, params=params, facets=False)
         cache.set(learned, listed["names"], versions.TIMEOUT)
         context = {
-            **listed,
+            "page": listed["page"],
             "query_without_page": query.urlencode(),
             "has_query": bool(canonical),
-            "q": params.get("q", ""),
         }
-        return render_to_string("practices/partials/practice_results.html", context)
+        return render_to_string("practices/partials/practice_cards.html", context)
 
-    return mark_safe(
-        versions.cached(
-            "practices:results", depends_on=names, vary=(canonical, names), compute=render
-        )
+    def facets():
+        _filterset, results, shown = _filtered(params)
+        rows = facet_rows_cached(results, params, names=shown)[0]
+        context = {
+            "facets": practice_facets(results, params, rows),
+            "has_filters": any(value for _key, values in filters for value in values),
+        }
+        return render_to_string("practices/partials/practice_facets.html", context)
+
+    # The cards first: a search reads its page with the counts, which the facets then find
+    # kept (``facet_rows_cached``).
+    parts = versions.cached_many(
+        [
+            versions.Part("practices:cards", names, cards, vary=(canonical, names)),
+            versions.Part("practices:facets-html", names, facets, vary=(filters, names)),
+        ]
     )
+    return mark_safe(parts[1] + parts[0])
 
 
 # --- One practice -------------------------------------------------------------------------------

@@ -136,3 +136,31 @@ def test_a_search_of_words_left_out_only_keeps_under_every_practice():
         assert "Tram lanes" not in _list("q=-diesel")
     PracticeFactory(title="Tram lanes", summary="Lanes kept for trams.")
     assert "Tram lanes" in _list("q=-diesel")
+
+
+def test_after_a_publication_the_other_pages_reuse_the_facets_rendered_once(areas, programme_staff):
+    from unittest import mock
+
+    from practices import selectors
+
+    climate, _mobility = areas
+    PracticeFactory.create_batch(12, thematic_areas=[climate])
+    submitted = PracticeFactory(
+        title="Tram lanes", thematic_areas=[climate], status="submitted", published_at=None
+    )
+    for query in ("", "page=2", "sort=title"):
+        _list(query)
+
+    practice_publish(practice=submitted, by=programme_staff)
+
+    with mock.patch.object(
+        selectors, "practice_facets", wraps=selectors.practice_facets
+    ) as facets_made:
+        assert "Tram lanes" in _list("")
+        for query in ("page=2", "sort=title"):
+            html = _list(query)
+            # The count and the area's facet include the new practice...
+            assert "13 practices" in html
+            assert 'value="climate">' in html and "(13)" in html
+    # ...made once for every page and order of the list.
+    assert facets_made.call_count == 1
