@@ -35,30 +35,36 @@ from worldcities.textsearch import SearchTermsForm
 logger = logging.getLogger(__name__)
 
 
-# The home page counts and lists cities, editions and pairings, thematic areas, published
-# practices and upcoming meetings; what is upcoming changes with the clock too (the next
-# meetings may stay on the page ten minutes after they started). Its impact figures add up the
-# checked outcomes (``outcomes``) and count the organisations owning actions (``actions``).
-HOME_SHOWS = [
+# The home page is kept in two parts, so that what changes often is rendered again alone.
+# Its news counts cities, countries, pairings, published practices and upcoming meetings and
+# shows the next meetings and the latest practices; what is upcoming changes with the clock
+# too (the next meetings may stay on the page ten minutes after they started).
+HOME_NEWS_SHOWS = [
     "cities",
     "pairings",
     "practices:published",
     "meetings",
-    "outcomes",
-    "actions",
     versions.every(10 * 60),
 ]
+# Its account of the programme adds up the checked outcomes (``outcomes``) per country, edition
+# and thematic area, counts the organisations owning actions (``actions``) and those of the
+# member cities per sector, and lists the editions and the thematic areas.
+HOME_PROGRAMME_SHOWS = ["cities", "pairings", "outcomes", "actions"]
 
 
-def _home_content() -> str:
+def _home_news() -> str:
     return render_to_string(
-        "fragments/home.html",
+        "fragments/home_news.html", {"figures": programme_figures(), **home_highlights(None)}
+    )
+
+
+def _home_programme() -> str:
+    return render_to_string(
+        "fragments/home_programme.html",
         {
-            "figures": programme_figures(),
             "editions": editions_for_home(),
             "thematic_areas": thematic_areas_with_topics(),
             **programme_impact(),
-            **home_highlights(None),
         },
     )
 
@@ -67,8 +73,13 @@ def _home_content() -> str:
 def home(request):
     """The same for every reader: rendered without the request and kept until something it
     shows changes."""
-    content = versions.cached("home", depends_on=HOME_SHOWS, compute=_home_content)
-    return render(request, "home.html", {"content": mark_safe(content)})
+    news, programme = versions.cached_many(
+        [
+            versions.Part("home:news", HOME_NEWS_SHOWS, _home_news),
+            versions.Part("home:programme", HOME_PROGRAMME_SHOWS, _home_programme),
+        ]
+    )
+    return render(request, "home.html", {"content": mark_safe(news + programme)})
 
 
 @login_required

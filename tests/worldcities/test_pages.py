@@ -114,3 +114,30 @@ def test_home_shows_the_next_meetings_and_latest_practices(client):
     assert "Follow-up in Tampere" in body
     assert "Open mobility data" in body
     assert "Unpublished idea" not in body
+
+
+@pytest.mark.django_db
+def test_a_publication_renders_the_home_news_again_and_keeps_its_account_of_the_programme(
+    client, programme_staff
+):
+    from unittest import mock
+
+    from practices.models import Practice
+    from practices.services import practice_publish
+    from tests.practices.factories import PracticeFactory
+    from worldcities import views
+
+    PracticeFactory(title="Open mobility data")
+    submitted = PracticeFactory(
+        title="Cool roofs", status=Practice.Status.SUBMITTED, published_at=None
+    )
+    client.get("/")
+
+    practice_publish(practice=submitted, by=programme_staff)
+
+    with mock.patch.object(views, "programme_impact", wraps=views.programme_impact) as impact:
+        response = client.get("/")
+    assert "Cool roofs" in response.text
+    assert response.context["figures"]["practices"] == 2
+    assert 'id="impact-heading"' in response.text
+    impact.assert_not_called()
