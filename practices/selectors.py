@@ -1,6 +1,7 @@
 """Every read of practices, narrowed to what the reader may see (``permissions.visible_q``):
 lists with search and facet counts, a practice with all it shows, a city's practices."""
 
+import functools
 import heapq
 import re
 from collections import Counter
@@ -575,10 +576,11 @@ def practice_facets(filtered, params, rows=None) -> list[dict]:
 
 
 # --- The list page ------------------------------------------------------------------------------
-def practice_list(*, user, params, facets: bool = True):
+def practice_list(*, user, params, facets: bool = True, filtered=None):
     """The published practices matching ``params`` (a QueryDict): the FilterSet, one page of
-    results with highlights, and (unless ``facets`` is false) the facets with their counts."""
-    filterset, results, names = _filtered(params)
+    results with highlights, and (unless ``facets`` is false) the facets with their counts.
+    ``filtered`` is what ``_filtered`` made of the same ``params``, if it was made already."""
+    filterset, results, names = filtered or _filtered(params)
     paginator = PageByKeysPaginator(results, PAGE_SIZE)
     rows = None
     if filterset.is_valid():
@@ -639,10 +641,16 @@ def practice_results_html(*, params) -> str:
     learned = versions.cache_key("practices:list-names", depends_on=["cities"], vary=filters)
     names = cache.get(learned) or LIST_DEPENDS_ON
 
+    @functools.cache
+    def filtered():
+        # Validating the filters may ask the database (the words of a search): once for both
+        # parts, when neither is kept.
+        return _filtered(params)
+
     def cards():
         query = params.copy()
         query.pop("page", None)
-        listed = practice_list(user=None, params=params, facets=False)
+        listed = practice_list(user=None, params=params, facets=False, filtered=filtered())
         cache.set(learned, listed["names"], versions.TIMEOUT)
         context = {
             "page": listed["page"],
@@ -652,7 +660,7 @@ def practice_results_html(*, params) -> str:
         return render_to_string("practices/partials/practice_cards.html", context)
 
     def facets():
-        _filterset, results, shown = _filtered(params)
+        _filterset, results, shown = filtered()
         rows = facet_rows_cached(results, params, names=shown)[0]
         context = {
             "facets": practice_facets(results, params, rows),
