@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
@@ -290,6 +291,29 @@ class Practice(models.Model):
 
     def get_absolute_url(self):
         return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    def clean_fields(self, exclude=None):
+        # A pairing read from the database (the form's choice reads it) exists: it is not
+        # looked up again.
+        pairing = self._meta.get_field("pairing").get_cached_value(self, None)
+        if pairing is not None and not pairing._state.adding:
+            exclude = {*(exclude or ()), "pairing"}
+        super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        # Django evaluates a check constraint's condition in a query of its own. The dates'
+        # is checked here instead, as the database checks it on save; any other constraint as
+        # Django does.
+        for constraint in self._meta.constraints:
+            if constraint.name != "practice_ends_after_start":
+                constraint.validate(type(self), self, exclude=exclude)
+            elif (
+                {"start_date", "end_date"}.isdisjoint(exclude or ())
+                and self.start_date
+                and self.end_date
+                and self.end_date < self.start_date
+            ):
+                raise ValidationError(constraint.violation_error_message)
 
     @property
     def is_public(self) -> bool:

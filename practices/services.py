@@ -144,10 +144,11 @@ def questions_changed(*, practice_ids) -> None:
 
 
 # --- Derived data -------------------------------------------------------------------------------
-def practice_index(*, practice: Practice) -> None:
+def practice_index(*, practice: Practice, text: bool = True, links: bool = True) -> None:
     """Refreshes what search and the facet counts read from the practice's own row (see
-    ``practices_reindex``)."""
-    practices_reindex(Practice.objects.filter(pk=practice.pk))
+    ``practices_reindex``): with ``text`` false, its text is known not to have changed; with
+    ``links`` false, its areas, topics, partners and key figures."""
+    practices_reindex(Practice.objects.filter(pk=practice.pk), text=text, links=links)
 
 
 class JoinedDocuments(Aggregate):
@@ -157,14 +158,15 @@ class JoinedDocuments(Aggregate):
     output_field = SearchVectorField()
 
 
-def practices_reindex(practices) -> None:
+def practices_reindex(practices, *, text: bool = True, links: bool = True) -> None:
     """Refreshes, for every practice of the queryset ``practices``, the stored weighted search
     vector (title A, summary B, body C, in the configuration of the practice's language, then
     the search documents of its translations, each in its own) and what the facet counts read
     instead of joining: the ids of its thematic areas and topics, its partners' sectors, and
     whether it has key figures. Called after every write to those rows (``practice_save``,
     the admin, a translation) and when an organisation changes (``organisation_changed``);
-    the caller says what changed (``practice_changed``)."""
+    the caller says what changed (``practice_changed``). ``text`` (the vector) and ``links``
+    (the rest) say which of the two to refresh."""
 
     def values(model, column, base=BigIntegerField):
         rows = model.objects.filter(practice_id=OuterRef("pk")).order_by()
@@ -179,18 +181,23 @@ def practices_reindex(practices) -> None:
         .annotate(document=JoinedDocuments("search_document"))
         .values("document")
     )
-    practices.order_by().update(
-        search_vector=textsearch.joined(
+    columns = {}
+    if text:
+        columns["search_vector"] = textsearch.joined(
             textsearch.LanguageDocument(
                 F("language"), (F("title"), "A"), (F("summary"), "B"), (F("body"), "C")
             ),
             Coalesce(Subquery(translated), Cast(Value(""), SearchVectorField())),
-        ),
-        area_ids=values(Practice.thematic_areas.through, "thematicarea_id"),
-        topic_ids=values(Practice.topics.through, "topic_id"),
-        partner_sectors=values(PracticePartner, "organisation__sector", TextField),
-        has_key_figures=Exists(KeyFigure.objects.filter(practice_id=OuterRef("pk"))),
-    )
+        )
+    if links:
+        columns |= {
+            "area_ids": values(Practice.thematic_areas.through, "thematicarea_id"),
+            "topic_ids": values(Practice.topics.through, "topic_id"),
+            "partner_sectors": values(PracticePartner, "organisation__sector", TextField),
+            "has_key_figures": Exists(KeyFigure.objects.filter(practice_id=OuterRef("pk"))),
+        }
+    if columns:
+        practices.order_by().update(**columns)
 
 
 def organisation_changed(*, organisation) -> None:
@@ -274,6 +281,10 @@ def _version_add(*, practice: Practice, by) -> PracticeVersion:
 
 
 # --- Saving -------------------------------------------------------------------------------------
+# What a practice's search vector is made of, besides its translations.
+INDEXED_TEXT = ("title", "summary", "body", "language")
+
+
 @transaction.atomic
 def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=()) -> Practice:
     """Creates or updates a practice with its related rows, all or nothing. ``practice`` holds
@@ -325,10 +336,16 @@ def practice_save(*, practice: Practice, by, m2m: dict | None = None, formsets=(
         action_links_changed(actions=Action.objects.filter(practices=practice.pk))
     for name, value in (m2m or {}).items():
         getattr(practice, name).set(value)
+    links_changed = creating or bool(m2m) or any(formset.has_changed() for formset in formsets)
     for formset in formsets:
         formset.instance = practice
         formset.save()
-    practice_index(practice=practice)
+    # A save of the text alone leaves the areas, topics, partners and key figures the row
+    # keeps as they are, and one of the rest its vector.
+    text_changed = creating or any(
+        getattr(practice, name) != getattr(current, name) for name in INDEXED_TEXT
+    )
+    practice_index(practice=practice, text=text_changed, links=links_changed)
     published = practice.status == S.PUBLISHED
     if not creating and published:
         _version_add(practice=practice, by=by)

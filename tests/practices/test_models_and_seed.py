@@ -26,6 +26,30 @@ def test_a_practice_cannot_end_before_it_starts():
         PracticeFactory(start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2017, 1, 1))
 
 
+def test_validating_a_practice_checks_its_dates_and_loaded_pairing_without_a_query(
+    django_assert_num_queries,
+):
+    from django.core.exceptions import ValidationError
+
+    from tests.twinning.factories import PairingFactory
+
+    pairing = PairingFactory()
+    practice = PracticeFactory(pairing=pairing, city=pairing.eu_lead)
+    practice = Practice.objects.select_related("pairing").get(pk=practice.pk)
+    practice.start_date, practice.end_date = datetime.date(2018, 1, 1), datetime.date(2017, 1, 1)
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as refused:
+        practice.full_clean(exclude=["city", "author", "slug"])
+    assert refused.value.messages == ["A practice ends on or after its start."]
+
+    practice.end_date = datetime.date(2018, 1, 1)
+    with django_assert_num_queries(0):
+        practice.full_clean(exclude=["city", "author", "slug"])
+    # Without the dates, nothing to check; a pairing not read is looked up.
+    practice.start_date, practice.pairing_id = None, PairingFactory().pk
+    with django_assert_num_queries(1):
+        practice.full_clean(exclude=["city", "author", "slug"])
+
+
 def test_a_follow_has_exactly_one_target(delegate):
     practice = PracticeFactory()
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -141,3 +141,18 @@ def test_an_organisation_changing_sector_moves_the_counts_of_its_practices():
     university.save()
     assert _facets()[0]["sector"] == {"business": 1}
     assert _facets("sector=business")[1] == ["Living lab"]
+
+
+def test_a_save_refreshes_the_vector_when_the_text_changed_and_the_lists_when_they_did():
+    from practices.services import practice_save
+
+    practice = PracticeFactory(title="Tram lanes", thematic_areas=[])
+    area = ThematicAreaFactory()
+
+    practice.title = "Hydrogen buses"
+    practice_save(practice=practice, by=None)
+    assert Practice.objects.filter(pk=practice.pk, search_vector="hydrogen").exists()
+
+    practice_save(practice=practice, by=None, m2m={"thematic_areas": [area]})
+    assert _kept(practice)["area_ids"] == [area.pk]
+    assert Practice.objects.filter(pk=practice.pk, search_vector="hydrogen").exists()
