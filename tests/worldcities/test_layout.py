@@ -95,3 +95,21 @@ def test_every_session_logs_out_with_the_token_of_its_own_page(delegate):
         response = browser.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
         assert "_auth_user_id" not in browser.session
+
+
+def test_the_layout_links_each_reader_to_the_addresses_of_its_pages(client):
+    from django.urls import reverse
+
+    from worldcities.context_processors import LAYOUT_LINKS
+
+    html = client.get("/").content.decode()
+    for name in ("home", "search", "account_login", "privacy", "accessibility", "opendata:index"):
+        assert f'"{reverse(name)}"' in html
+    assert f'action="{reverse("language")}"' in html
+    assert f'data-post-to="{reverse("set_language")}"' in html
+
+    client.force_login(ProgrammeStaffFactory())
+    html = client.get("/").content.decode()
+    shown = set(LAYOUT_LINKS.values()) - {"account_login", "time_zone"}
+    for name in shown:
+        assert f'"{reverse(name)}' in html, name
