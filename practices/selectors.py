@@ -5,13 +5,12 @@ import functools
 import heapq
 import re
 from collections import Counter
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Exists,
@@ -235,37 +234,6 @@ def _list_order(filtered) -> list[tuple[str, bool]] | None:
     return order
 
 
-# What PostgreSQL's planner reckons it costs to start its parallel workers and to pass them
-# a row, while a search is counted (``_read_in_parallel``).
-PARALLEL_COSTS = {"parallel_setup_cost": "100", "parallel_tuple_cost": "0"}
-
-
-@contextmanager
-def _read_in_parallel(*, searched: bool):
-    """For a search, lets the next query read the practices with PostgreSQL's parallel workers
-    when it reads many: a word that most practices hold is matched against most of the table.
-    By its default costs the planner leaves such a scan to one process, as if reading the
-    table were all it cost; matching every row's vector is most of it, and two processes
-    share that. The costs are lowered for this transaction only (``set_config(…, true)``),
-    then set back, so no other query of the request or the connection is planned with them."""
-    if not searched:
-        yield
-        return
-    names = list(PARALLEL_COSTS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting(%s), current_setting(%s), "
-            "set_config(%s, %s, true), set_config(%s, %s, true)",
-            [*names, *(item for pair in PARALLEL_COSTS.items() for item in pair)],
-        )
-        before = cursor.fetchone()[:2]
-        yield
-        cursor.execute(
-            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
-            [item for pair in zip(names, before, strict=True) for item in pair],
-        )
-
-
 def _facet_rows(
     filtered, page_slice=None, *, every_published=False
 ) -> tuple[dict[str, list[tuple]], list[int] | None]:
@@ -439,7 +407,7 @@ def _facet_rows(
     """  # noqa: S608 - table names come from the models, values are parameters
     rows: dict[str, list[tuple]] = {}
     keys = None
-    with _read_in_parallel(searched=page_slice is not None), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, value, label, position, count in cursor.fetchall():
             if facet == "keys":
