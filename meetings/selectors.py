@@ -11,7 +11,9 @@ from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, 
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from twinning.models import Edition, Pairing
 from twinning.selectors import pairing_ids_of_city
@@ -499,18 +501,7 @@ def meeting_page_parts(
             )
         if agenda:
             # Each row as every reader sees it; the reader's buttons are rendered around it.
-            parts["agenda"] = [
-                {
-                    "pk": item.pk,
-                    "kind": item.kind,
-                    "title": item.title,
-                    "has_signup": item.has_signup,
-                    "html": render_to_string(
-                        "meetings/includes/agenda_item.html", {"item": item, "meeting": fresh}
-                    ),
-                }
-                for item in agenda_for(fresh)
-            ]
+            parts["agenda"] = [agenda_row(fresh, item) for item in agenda_for(fresh)]
         parts["title"] = fresh.title
         parts["language"] = fresh.shown_translation.language if fresh.shown_translation else ""
         return parts
@@ -521,6 +512,29 @@ def meeting_page_parts(
         vary=[meeting.pk, details, agenda, original],
         compute=compute,
     )
+
+
+def agenda_row(meeting: Meeting, item: AgendaItem) -> dict:
+    """An agenda row of a meeting's kept page: its markup, and the addresses and labels of the
+    buttons a reader may get around it (to sign up or withdraw; to edit or remove it, for those
+    who manage the meeting), which are the same for every reader."""
+    args = (meeting.pk, item.pk)
+    title = {"title": item.title}
+    return {
+        "pk": item.pk,
+        "kind": item.kind,
+        "has_signup": item.has_signup,
+        "html": render_to_string(
+            "meetings/includes/agenda_item.html", {"item": item, "meeting": meeting}
+        ),
+        "signup_url": reverse("meetings:agenda_signup", args=args),
+        "edit_url": reverse("meetings:agenda_edit", args=args),
+        "delete_url": reverse("meetings:agenda_delete", args=args),
+        "signup_label": _("Sign up for “%(title)s”") % title,
+        "withdraw_label": _("Withdraw from “%(title)s”") % title,
+        "edit_label": _("Edit “%(title)s”") % title,
+        "remove_label": _("Remove “%(title)s”") % title,
+    }
 
 
 def meeting_translations(meeting: Meeting) -> list[MeetingTranslation]:

@@ -667,6 +667,25 @@ def _signup_token(body: str, action: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
 
 
+def test_the_coordinator_s_agenda_links_are_those_of_each_row_in_their_language(
+    client_for, meeting, coordinator
+):
+    """The rows' edit and remove controls are kept with the page, in each language."""
+    visit = AgendaItemFactory(meeting=meeting, title="Harbour visit", kind="field_visit")
+    client = client_for(coordinator)
+    page = f"/meetings/{meeting.pk}/"
+    edit = reverse("meetings:agenda_edit", args=[meeting.pk, visit.pk])
+    remove = reverse("meetings:agenda_delete", args=[meeting.pk, visit.pk])
+    body = client.get(page).content.decode()
+    assert f'<a href="{edit}">Edit “Harbour visit”</a>' in body
+    assert f'action="{remove}"' in body and "Remove “Harbour visit”" in body
+    coordinator.language = "fr"
+    coordinator.save(update_fields=["language"])
+    french = client.get(page).content.decode()
+    assert f'<a href="{edit}">Modifier « Harbour visit »</a>' in french
+    assert "Retirer « Harbour visit »" in french and "Edit “Harbour visit”" not in french
+
+
 def test_each_reader_gets_their_own_agenda_buttons_and_token(
     client, delegate, eu_city, meeting, coordinator
 ):
