@@ -1,7 +1,8 @@
 """The web process's gunicorn settings load as gunicorn loads them (the threaded workers the
 benchmark measures, wherever the image runs), and a worker that has loaded the platform keeps
-what it loaded out of the garbage collector's full collections and hands the interpreter from
-one thread to the other sooner than Python does by default."""
+what it loaded (and, after its first requests, what they loaded) out of the garbage
+collector's full collections and hands the interpreter from one thread to the other sooner
+than Python does by default."""
 
 import gc
 import sys
@@ -19,6 +20,7 @@ def test_gunicorn_takes_the_settings_module():
         if name in config.settings:
             config.set(name, value)
     assert config.post_worker_init is settings.post_worker_init
+    assert config.post_request is settings.post_request
     assert (config.worker_class_str, config.threads) == ("gthread", 2)
 
 
@@ -36,3 +38,15 @@ def test_a_started_worker_freezes_what_it_loaded():
         sys.setswitchinterval(interval)
         gc.enable()
         gc.unfreeze()
+
+
+def test_a_worker_freezes_again_after_its_first_requests(monkeypatch):
+    """After its 1st, 10th, 100th and 1000th request, and then no more, the worker collects
+    its garbage and freezes what is left."""
+    monkeypatch.setattr(settings, "_served", 0)
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda *args: calls.append(("collect", settings._served)))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append(("freeze", settings._served)))
+    for _ in range(5000):
+        settings.post_request(worker=None, req=None, environ={}, resp=None)
+    assert calls == [(step, n) for n in (1, 10, 100, 1000) for step in ("collect", "freeze")]
