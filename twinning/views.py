@@ -1129,7 +1129,8 @@ def _thread_page(request, thread, *, pairing=None, area=None, members=None):
     page = paginator.get_page(_page_number(request, paginator))
     rows = list(page.object_list)
     last_read = selectors.thread_last_read(thread, request.user)
-    if rows and request.method == "GET":
+    # Read again, a page already seen writes nothing.
+    if rows and request.method == "GET" and rows[-1].pk > last_read:
         services.thread_mark_read(thread=thread, user=request.user, message_id=rows[-1].pk)
     status = 400 if request.method == "POST" else 200
     return render(

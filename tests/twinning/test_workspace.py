@@ -5,6 +5,8 @@ and the queries each page makes."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.cities.factories import CityFactory, ThematicAreaFactory
@@ -243,6 +245,24 @@ def test_read_markers_count_each_readers_unread_messages(
     MessageFactory(thread=thread, author=delegate)
     page = client.get(reverse("twinning:workspace", args=[pairing.slug])).content.decode()
     assert '<span class="count-badge">1<span class="visually-hidden"> unread' in page
+
+
+def test_a_thread_read_again_writes_no_marker(client, pairing, thread, partner_delegate):
+    """The reader's marker moves when a page shows a message they had not seen, and a page
+    read again writes nothing."""
+
+    def markers_written():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(thread.get_absolute_url()).status_code == 200
+        return [q for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")]
+
+    MessageFactory.create_batch(3, thread=thread, author=partner_delegate)
+    client.force_login(partner_delegate)
+    assert len(markers_written()) == 1
+    assert markers_written() == []
+    newest = MessageFactory(thread=thread, author=partner_delegate)
+    assert len(markers_written()) == 1
+    assert selectors.thread_last_read(thread, partner_delegate) == newest.pk
 
 
 def test_a_reply_moves_the_thread_and_the_writers_marker(
