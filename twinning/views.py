@@ -1050,8 +1050,10 @@ def _page_number(request, paginator) -> int | str | None:
 
 def _page_by_keys(params, queryset, number=None):
     """A page of a workspace list: the keys of its rows first, then those rows with their
-    per-row counts, so that a later page costs what the first does."""
-    paginator = PageByKeysPaginator(queryset, PER_PAGE)
+    per-row counts, so that a later page costs what the first does. Each of these lists has
+    an index in its order (its space, then the newest first), from which the database reads
+    any page's keys."""
+    paginator = PageByKeysPaginator(queryset, PER_PAGE, few=0)
     return paginator.get_page(params.get("page") if number is None else number)
 
 

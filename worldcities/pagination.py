@@ -28,11 +28,18 @@ class PageByKeysPaginator(Paginator):
     all of them are read with what they are ordered by, without any order, and put in order
     here. Asked for the first keys in the list's order instead, the database may walk an
     index in that order and test the filters row by row through nearly all of it, the more
-    so the rarer the matches (what it does best for a long list)."""
+    so the rarer the matches (what it does best for a long list). A list whose order an index
+    follows (its filter's column, then the order's) asks the database for any page's keys:
+    give it ``few=0``."""
 
     few = 1000
     # (page number, its keys) when they were read with something else (the facet counts).
     known_keys = None
+
+    def __init__(self, object_list, per_page, *args, few: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if few is not None:
+            self.few = few
 
     def page(self, number):
         number = self.validate_number(number)

@@ -451,6 +451,32 @@ def test_the_timeline_joins_meetings_actions_progress_and_threads_newest_first(
     assert "Another pairing's thread" not in page
 
 
+def test_a_later_page_of_discussions_lists_the_older_ones_newest_first(client, pairing, delegate):
+    """The page's threads come in order from the database's index of the workspace."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cities.paging import PER_PAGE
+
+    start = timezone.now() - datetime.timedelta(days=100)
+    for day in range(PER_PAGE + 3):
+        ThreadFactory(
+            pairing=pairing,
+            title=f"Thread {day:02d}",
+            last_posted_at=start + datetime.timedelta(days=day),
+        )
+    client.force_login(delegate)
+    url = reverse("twinning:workspace", args=[pairing.slug])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, {"page": 2}).content.decode()
+    shown = [f"Thread {day:02d}" for day in (2, 1, 0)]
+    assert [page.index(title) for title in shown] == sorted(page.index(t) for t in shown)
+    assert "Thread 03" not in page
+    # The page's keys: the last three, read by the database in the list's order.
+    assert any(f"LIMIT 3 OFFSET {PER_PAGE}" in q["sql"] for q in queries.captured_queries)
+
+
 # --- Queries ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("page_name", ["workspace", "documents", "timeline", "thread"])
 def test_workspace_pages_make_the_same_queries_over_more_rows(

@@ -49,8 +49,7 @@ ORDERS = [
 def test_pages_follow_the_order_of_the_database(practices, order, few):
     listed = Practice.objects.order_by(*order)
     expected = Paginator(listed, 4)
-    paginator = PageByKeysPaginator(listed, 4)
-    paginator.few = few
+    paginator = PageByKeysPaginator(listed, 4, few=few)
     for number in expected.page_range:
         assert [p.pk for p in paginator.page(number)] == [p.pk for p in expected.page(number)]
 
