@@ -1127,7 +1127,8 @@ def _thread_page(request, thread, *, pairing=None, area=None, members=None):
         else:
             messages.success(request, _("Your reply was posted."))
             return redirect(f"{thread.get_absolute_url()}?page=last#message-{message.pk}")
-    paginator = PageByKeysPaginator(selectors.thread_messages(thread), PER_PAGE)
+    # The messages' index follows their order in the thread: any page's keys are read from it.
+    paginator = PageByKeysPaginator(selectors.thread_messages(thread), PER_PAGE, few=0)
     page = paginator.get_page(_page_number(request, paginator))
     rows = list(page.object_list)
     last_read = selectors.thread_last_read(thread, request.user)

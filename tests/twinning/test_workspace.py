@@ -477,6 +477,24 @@ def test_a_later_page_of_discussions_lists_the_older_ones_newest_first(client, p
     assert any(f"LIMIT 3 OFFSET {PER_PAGE}" in q["sql"] for q in queries.captured_queries)
 
 
+def test_a_long_thread_pages_its_messages_in_order_and_opens_on_the_last(client, thread, delegate):
+    from cities.paging import PER_PAGE
+
+    notes = [f"Note {n:02d}" for n in range(PER_PAGE + 2)]
+    for body in notes:
+        MessageFactory(thread=thread, author=delegate, body=body)
+    client.force_login(delegate)
+    url = thread.get_absolute_url()
+    first = client.get(url).content.decode()
+    on_first = [body for body in notes if body in first]
+    assert on_first == notes[: len(on_first)] and len(on_first) >= PER_PAGE - 1
+    assert [first.index(body) for body in on_first] == sorted(first.index(b) for b in on_first)
+    last = client.get(url, {"page": "last"}).content.decode()
+    on_last = [body for body in notes if body in last]
+    assert on_last == notes[len(on_first) :]
+    assert [last.index(body) for body in on_last] == sorted(last.index(b) for b in on_last)
+
+
 # --- Queries ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("page_name", ["workspace", "documents", "timeline", "thread"])
 def test_workspace_pages_make_the_same_queries_over_more_rows(
