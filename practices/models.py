@@ -313,7 +313,10 @@ class Practice(models.Model):
                 and self.end_date
                 and self.end_date < self.start_date
             ):
-                raise ValidationError(constraint.violation_error_message)
+                raise ValidationError(
+                    constraint.get_violation_error_message(),
+                    code=constraint.violation_error_code,
+                )
 
     @property
     def is_public(self) -> bool:
