@@ -1,17 +1,19 @@
 import functools
+import html
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.functions import Lower
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Organisation, Topic
 from twinning.models import Action, Pairing
 from twinning.selectors import pairing_ids_of_city
-from worldcities.widgets import QuickSelect
 
 from .models import (
     Attachment,
@@ -237,28 +239,74 @@ class KnownChoiceField(forms.ModelChoiceField):
             ) from None
 
 
+# The suggestions of a partner row's organisation field: one list on the page for every row
+# (``PartnersFormSet.organisation_list``).
+ORGANISATION_LIST_ID = "partner-organisations"
+
+
+class OrganisationNameField(forms.Field):
+    """An organisation given by its name (names are unique), typed or picked among the
+    suggestions of the page's list, whatever its case and spacing. ``find`` maps a
+    lower-cased name to its organisation (the formset reads every row's in one query);
+    without it, the name is looked up here."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "“%(value)s” is not an organisation of the platform: choose one from the list."
+        ),
+    }
+
+    def __init__(self, *, find=None, **kwargs):
+        super().__init__(**kwargs)
+        self.find = find or organisations_named
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Organisation) else value
+
+    def to_python(self, value):
+        name = name_key(value)
+        if not name:
+            return None
+        organisation = self.find([name]).get(name)
+        if organisation is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": " ".join(str(value).split())},
+            )
+        return organisation
+
+
+def name_key(value) -> str:
+    """A typed organisation name as the lookup compares it."""
+    return " ".join(str(value or "").split()).lower()
+
+
+def organisations_named(keys) -> dict:
+    """The organisations whose lower-cased names are among ``keys``, by that key."""
+    found = Organisation.objects.annotate(key=Lower("name")).filter(key__in=set(keys))
+    return {organisation.key: organisation for organisation in found}
+
+
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = PracticePartner
         fields = ["organisation", "role"]
         labels = {"organisation": _("Partner organisation"), "role": _("Partner's role")}
-        widgets = {"organisation": QuickSelect}
 
-    def __init__(self, *args, organisations=None, choices=None, **kwargs):
+    def __init__(self, *args, find=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
-        field.queryset = Organisation.objects.all()
-        if choices is not None:  # the formset reads them once for all its rows
-            field.widget.choices = choices
-        if organisations is not None:
-            self.fields["organisation"] = KnownChoiceField(
-                field.queryset,
-                known=organisations,
-                label=field.label,
-                required=field.required,
-                widget=field.widget,
-                help_text=field.help_text,
-            )
+        self.fields["organisation"] = OrganisationNameField(
+            find=find,
+            label=field.label,
+            required=field.required,
+            help_text=_("Type a few letters of its name and pick it from the list."),
+            widget=forms.TextInput(attrs={"list": ORGANISATION_LIST_ID, "autocomplete": "off"}),
+        )
+        if self.instance.organisation_id:
+            # Read with the row (``PartnersFormSet``): shown by its name.
+            self.initial["organisation"] = self.instance.organisation
 
 
 class AttachmentForm(KeptUploadMixin, forms.ModelForm):
@@ -337,28 +385,35 @@ class RowsFormSet(BaseInlineFormSet):
 
 
 class PartnersFormSet(RowsFormSet):
-    """The partners, whose chosen organisations are read in one query for every row."""
+    """The partners: the rows are read with their organisations, the organisations named on
+    a submit in one query for every row, and the names the rows suggest are written once on
+    the page (``organisation_list``), not once per row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", PracticePartner.objects.select_related("organisation"))
+        super().__init__(*args, **kwargs)
 
     @functools.cached_property
-    def organisations_chosen(self) -> dict:
+    def organisations_named(self) -> dict:
         names = (f"{self.prefix}-{i}-organisation" for i in range(self.total_form_count()))
-        ids = {value for name in names if (value := self.data.get(name, "")).isdigit()}
-        return Organisation.objects.in_bulk(ids)
+        return organisations_named(name_key(self.data.get(name)) for name in names)
 
-    @functools.cached_property
-    def organisation_choices(self) -> list:
-        """The organisations every row offers, in one query (``Organisation`` is ordered by
-        name)."""
-        blank = self.form.base_fields["organisation"].empty_label
-        return [("", blank), *Organisation.objects.values_list("pk", "name")]
+    def find(self, keys) -> dict:
+        return self.organisations_named
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        # Read when a row is drawn (a submit that saves draws none).
-        kwargs["choices"] = lambda: self.organisation_choices
         if self.is_bound and index is not None:
-            kwargs["organisations"] = self.organisations_chosen
+            kwargs["find"] = self.find
         return kwargs
+
+    def organisation_list(self) -> str:
+        """The ``<datalist>`` of every organisation's name (``Organisation`` is ordered by
+        name), in one query, written in one pass."""
+        names = Organisation.objects.values_list("name", flat=True)
+        # Every name is escaped.
+        options = "".join(f'<option value="{html.escape(name)}">' for name in names)
+        return mark_safe(f'<datalist id="{ORGANISATION_LIST_ID}">{options}</datalist>')
 
 
 def _formset(model, form, extra=1, max_num=20, formset=RowsFormSet):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from practices.models import Practice, Transfer
 from practices.selectors import practices_for_city
 from tests.browser.conftest import assert_accessible
-from tests.cities.factories import ThematicAreaFactory, TopicFactory
+from tests.cities.factories import OrganisationFactory, ThematicAreaFactory, TopicFactory
 from tests.practices.factories import PracticeFactory
 from tests.twinning.factories import PairingFactory
 
@@ -51,6 +51,7 @@ def test_practice_from_draft_to_adoption(
     PairingFactory(edition=edition, eu_lead=eu_city, partner_lead=partner_city, slug="pair")
     area = ThematicAreaFactory(name="Climate Change", slug="climate-change")
     TopicFactory(area=area, name="Green energy", slug="green-energy")
+    OrganisationFactory(name="Tampere University", sector="research")
     base = live_server.url
 
     # A delegate of Tampere writes a practice with a key figure and a PDF, and previews it.
@@ -71,6 +72,10 @@ def test_practice_from_draft_to_adoption(
     figures.get_by_label("Value").fill("420")
     figures.get_by_label("Unit").fill("t CO2/year")
     figures.get_by_label("Year").fill("2018")
+    # The partner is typed as the delegate remembers it and taken from the page's list.
+    partners = page.locator("#formset-partners")
+    partners.get_by_label("Partner organisation").fill("tampere  university")
+    partners.get_by_label("Partner's role").fill("Measures the emissions")
     page.locator("#formset-attachments").get_by_label("Attachment title").fill("Station report")
     page.locator("#id_attachments-0-file").set_input_files(
         {"name": "station-report.pdf", "mimeType": "application/pdf", "buffer": PDF}
@@ -82,6 +87,7 @@ def test_practice_from_draft_to_adoption(
     )
     expect(page.locator(".figures")).to_contain_text("420")
     expect(page.get_by_role("link", name="Station report")).to_be_visible()
+    expect(page.get_by_text("Tampere University", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Submitted. A coordinator")).to_be_visible()

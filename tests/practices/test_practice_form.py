@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cities.models import Organisation
 from practices.models import Attachment, PendingUpload, Practice
@@ -239,7 +240,7 @@ def test_partner_rows_keep_their_labels_and_rules(client, delegate):
     organisation = OrganisationFactory()
     response = client.post(
         reverse("practices:create"),
-        practice_post(ThematicAreaFactory(), **{"partners-0-organisation": organisation.pk}),
+        practice_post(ThematicAreaFactory(), **{"partners-0-organisation": organisation.name}),
     )
     assert response.status_code == 400
     assert response.context["formsets"][1][1].forms[0].errors["role"] == ["This field is required."]
@@ -281,8 +282,8 @@ def _edit_post(practice, **overrides):
             for f in practice.key_figures.all()
         ],
         "partners": [
-            {"id": p.pk, "organisation": p.organisation_id, "role": p.role}
-            for p in practice.partners.all()
+            {"id": p.pk, "organisation": p.organisation.name, "role": p.role}
+            for p in practice.partners.select_related("organisation")
         ],
         "links": [
             {"id": link.pk, "title": link.title, "url": link.url} for link in practice.links.all()
@@ -338,16 +339,18 @@ def test_a_row_of_another_practice_or_an_unknown_organisation_is_refused(client,
     response = client.post(url, foreign)
     assert response.status_code == 400
     assert response.context["formsets"][1][1].forms[0].errors["id"]
-    unknown = _edit_post(practice, **{"partners-0-organisation": 999999})
+    unknown = _edit_post(practice, **{"partners-0-organisation": "Nowhere Institute"})
     response = client.post(url, unknown)
     assert response.status_code == 400
-    assert "Select a valid choice" in str(response.context["formsets"][1][1].forms[0].errors)
+    assert response.context["formsets"][1][1].forms[0].errors["organisation"] == [
+        "“Nowhere Institute” is not an organisation of the platform: choose one from the list."
+    ]
     assert other.partners.count() == practice.partners.count() == 1
 
 
-def test_the_editor_reads_the_organisations_once_however_many_partner_rows(client, delegate):
-    """Each partner row offers every organisation, read once for all rows; each row shows its
-    own organisation chosen."""
+def test_the_editor_lists_the_organisations_once_however_many_partner_rows(client, delegate):
+    """The page suggests every organisation once, in one list for all rows (read in one
+    query); each row shows its own organisation by name and refers to that list."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -360,14 +363,29 @@ def test_the_editor_reads_the_organisations_once_however_many_partner_rows(clien
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
         partners = fieldset(response.content.decode(), "partners")
+        assert partners.count('<datalist id="partner-organisations">') == 1
+        assert partners.count("<option") == Organisation.objects.count()
         for partner in practice.partners.select_related("organisation"):
-            chosen = f'<option value="{partner.organisation_id}" selected>'
-            assert f"{chosen}{partner.organisation.name}</option>" in partners
-        # The blank row offers them all, none chosen.
-        assert partners.count("<option") == (n + 1) * (Organisation.objects.count() + 1)
-        assert partners.count(" selected>") == n + 1
-        assert partners.count('<option value="" selected>') == 1
+            assert f'<option value="{escape(partner.organisation.name)}">' in partners
+            assert f'value="{escape(partner.organisation.name)}" list="partner-organisations"' in (
+                partners
+            )
+        # The blank row too takes its suggestions from the list.
+        assert partners.count('list="partner-organisations"') == n + 1
     assert counts[0] == counts[1], counts
+
+
+def test_a_partner_is_found_by_its_name_whatever_its_case_and_spacing(client, delegate):
+    practice = _draft_with_rows(delegate, 1)
+    research = OrganisationFactory(name="Institute of Urban Research")
+    client.force_login(delegate)
+    typed = "  institute of  URBAN research "
+    response = client.post(
+        reverse("practices:edit", args=[practice.slug]),
+        _edit_post(practice, **{"partners-0-organisation": typed}),
+    )
+    assert response.status_code == 302
+    assert practice.partners.get().organisation == research
 
 
 def test_a_save_that_succeeds_reads_no_list_of_organisations(client, delegate):

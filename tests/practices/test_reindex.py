@@ -38,7 +38,7 @@ def test_editing_a_practice_in_the_browser_moves_its_counts(client, delegate, ma
             "key_figures-0-label": "CO2 saved",
             "key_figures-0-value": "120",
             "key_figures-0-unit": "t CO2/year",
-            "partners-0-organisation": research.pk,
+            "partners-0-organisation": research.name,
             "partners-0-role": "Measures the emissions",
         },
     )
@@ -61,7 +61,7 @@ def test_editing_a_practice_in_the_browser_moves_its_counts(client, delegate, ma
             "key_figures-0-DELETE": "on",
             "partners-INITIAL_FORMS": "1",
             "partners-0-id": practice.partners.get().pk,
-            "partners-0-organisation": research.pk,
+            "partners-0-organisation": research.name,
             "partners-0-DELETE": "on",
         }
     )

@@ -63,7 +63,7 @@ def test_create_saves_practice_figures_partners_files_and_links(client, delegate
                 "key_figures-0-value": "120",
                 "key_figures-0-unit": "t CO2/year",
                 "key_figures-0-year": "2018",
-                "partners-0-organisation": organisation.pk,
+                "partners-0-organisation": organisation.name,
                 "partners-0-role": "Measures emissions",
                 "attachments-0-title": "Final report",
                 "attachments-0-file": SimpleUploadedFile("final report.pdf", PDF),
