@@ -98,6 +98,12 @@ def registration_of(meeting, user):
     return known[user.pk]
 
 
+def registration_read(meeting, user):
+    """The person's registration if it was looked up with the meeting already
+    (``registration_of``, ``selectors.meeting_get``), else None: no query."""
+    return meeting.__dict__.get("_registration_of", {}).get(user.pk)
+
+
 @rules.predicate
 def is_on_list(user, meeting) -> bool:
     """Invited, registered or waitlisted (anyone with a registration still in play)."""

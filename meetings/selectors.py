@@ -32,7 +32,7 @@ from .models import (
     MeetingTranslation,
     Registration,
 )
-from .permissions import can_manage
+from .permissions import can_manage, registration_read
 
 
 def in_reader_language(rows):
@@ -345,7 +345,12 @@ def registrations_for_manager(meeting: Meeting):
 
 
 def registration_get(user, meeting: Meeting, pk: int) -> Registration:
-    """A registration the user may see: their own, or any of a meeting they run; else 404."""
+    """A registration the user may see: their own, or any of a meeting they run; else 404.
+    Their own, read with the meeting (``meeting_get``), is not read again."""
+    own = registration_read(meeting, user)
+    if own is not None and own.pk == pk:
+        own.meeting, own.person = meeting, user
+        return own
     qs = meeting.registrations.select_related("person", "city", "meeting__host_city")
     if not can_manage(user, meeting):
         qs = qs.filter(person=user) if user.is_authenticated else qs.none()

@@ -791,3 +791,37 @@ def test_a_registration_takes_the_same_queries_however_full_the_meeting(
         )
     later = register(DelegateFactory(email="late@example.org", city=eu_city))
     assert first == later == REGISTER_QUERIES
+
+
+def test_a_delegate_withdraws_without_their_registration_read_again(
+    client_for, meeting, eu_city, delegate
+):
+    """The delegate's registration comes with the meeting: the view does not read it again
+    (the service locks it); another person's registration is still refused."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings.models import Registration
+
+    client = client_for(delegate)
+    client.post(f"/meetings/{meeting.pk}/register/")
+    own = Registration.objects.get(meeting=meeting, person=delegate)
+    other = RegistrationFactory(
+        meeting=meeting, person=DelegateFactory(email="other@example.org", city=eu_city)
+    )
+    assert client.post(f"/meetings/{meeting.pk}/registrations/{other.pk}/cancel/").status_code == (
+        404
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/meetings/{meeting.pk}/registrations/{own.pk}/cancel/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/meetings/{meeting.pk}/"
+    own.refresh_from_db()
+    assert own.status == Registration.Status.CANCELLED
+    registration_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "meetings_registration"') and "FOR UPDATE" not in q["sql"]
+    ]
+    assert registration_reads == []
+    assert "The registration is cancelled." in client.get(f"/meetings/{meeting.pk}/").text
