@@ -50,3 +50,23 @@ def test_a_worker_freezes_again_after_its_first_requests(monkeypatch):
     for _ in range(5000):
         settings.post_request(worker=None, req=None, environ={}, resp=None)
     assert calls == [(step, n) for n in (1, 10, 100, 1000) for step in ("collect", "freeze")]
+
+
+def test_a_started_worker_loads_the_views_and_the_background_tasks_ahead(monkeypatch):
+    """What the first requests would load (every view, the Celery application with its tasks
+    and its broker's client) is loaded when the worker starts, without speaking to the broker:
+    a broker away does not hold the start."""
+    from kombu import Connection
+
+    from worldcities.celery import app
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the broker was spoken to")
+
+    monkeypatch.setattr(Connection, "connect", refused)
+    monkeypatch.setattr(Connection, "ensure_connection", refused)
+    settings.load_ahead()
+    assert app.finalized
+    assert "worldcities.notifications.tasks.send_email" in app.tasks
+    assert "practices.views" in sys.modules
+    assert "meetings.views" in sys.modules
