@@ -36,9 +36,10 @@ def post_worker_init(worker):
 def load_ahead():
     """Loads what a worker's first requests would otherwise load while a person waits: every
     view (the URL configuration), and the Celery application with its tasks and its broker's
-    client, which the first write that hands work to the background loaded (a question took
-    200-250 ms more, in process). No connection is opened: the first task sent opens it, as
-    before, so a broker away does not hold the worker's start."""
+    client, which the first write that hands work to the background loaded otherwise
+    (``docs/benchmarks.md``, "What a worker's first requests load"). No connection is opened:
+    the first task sent opens it, as before, so a broker away does not hold the worker's
+    start."""
     from django.urls import reverse
 
     from worldcities.celery import app
