@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models.functions import Lower
+from django.db.models import Func, Value
+from django.db.models.functions import Lower, Trim
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -246,13 +247,18 @@ ORGANISATION_LIST_ID = "partner-organisations"
 
 class OrganisationNameField(forms.Field):
     """An organisation given by its name (names are unique), typed or picked among the
-    suggestions of the page's list, whatever its case and spacing. ``find`` maps a
-    lower-cased name to its organisation (the formset reads every row's in one query);
-    without it, the name is looked up here."""
+    suggestions of the page's list, whatever its case and spacing; where two names differ
+    only so, the one written exactly as typed. ``find`` maps name keys (``name_key``) to the
+    organisations that have them (the formset reads every row's in one query); without it,
+    the name is looked up here."""
 
     default_error_messages = {
         "invalid_choice": _(
             "“%(value)s” is not an organisation of the platform: choose one from the list."
+        ),
+        "ambiguous": _(
+            "Several organisations are called “%(value)s”, written with other capitals or "
+            "spaces: type the name exactly as the list shows it."
         ),
     }
 
@@ -264,28 +270,35 @@ class OrganisationNameField(forms.Field):
         return value.name if isinstance(value, Organisation) else value
 
     def to_python(self, value):
-        name = name_key(value)
-        if not name:
+        typed = " ".join(str(value or "").split())
+        if not typed:
             return None
-        organisation = self.find([name]).get(name)
-        if organisation is None:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": " ".join(str(value).split())},
-            )
-        return organisation
+        found = self.find([name_key(typed)]).get(name_key(typed), [])
+        exact = [organisation for organisation in found if organisation.name == typed]
+        if len(exact) == 1 or len(found) == 1:
+            return (exact or found)[0]
+        code = "ambiguous" if found else "invalid_choice"
+        raise ValidationError(self.error_messages[code], code=code, params={"value": typed})
 
 
 def name_key(value) -> str:
-    """A typed organisation name as the lookup compares it."""
+    """A name as the lookup compares it: lower case, its spaces trimmed and single."""
     return " ".join(str(value or "").split()).lower()
 
 
-def organisations_named(keys) -> dict:
-    """The organisations whose lower-cased names are among ``keys``, by that key."""
-    found = Organisation.objects.annotate(key=Lower("name")).filter(key__in=set(keys))
-    return {organisation.key: organisation for organisation in found}
+# ``name_key`` in the database: the same for the names of the list, however they are spaced.
+NAME_KEY = Lower(
+    Func(Trim("name"), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace")
+)
+
+
+def organisations_named(keys) -> dict[str, list]:
+    """The organisations whose names have one of ``keys`` (``name_key``), by key."""
+    found = Organisation.objects.annotate(key=NAME_KEY).filter(key__in=set(keys))
+    named: dict[str, list] = {}
+    for organisation in found:
+        named.setdefault(organisation.key, []).append(organisation)
+    return named
 
 
 class PartnerForm(forms.ModelForm):
@@ -394,17 +407,14 @@ class PartnersFormSet(RowsFormSet):
         super().__init__(*args, **kwargs)
 
     @functools.cached_property
-    def organisations_named(self) -> dict:
+    def organisations_named(self) -> dict[str, list]:
         names = (f"{self.prefix}-{i}-organisation" for i in range(self.total_form_count()))
         return organisations_named(name_key(self.data.get(name)) for name in names)
-
-    def find(self, keys) -> dict:
-        return self.organisations_named
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if self.is_bound and index is not None:
-            kwargs["find"] = self.find
+            kwargs["find"] = lambda keys: self.organisations_named
         return kwargs
 
     def organisation_list(self) -> str:

@@ -388,6 +388,38 @@ def test_a_partner_is_found_by_its_name_whatever_its_case_and_spacing(client, de
     assert practice.partners.get().organisation == research
 
 
+def test_a_name_picked_from_the_list_is_found_however_it_is_spaced(client, delegate):
+    """A name stored with a double space, picked from the page's list as it stands."""
+    practice = _draft_with_rows(delegate, 1)
+    spaced = OrganisationFactory(name="Urban  Lab of Ghent ")
+    client.force_login(delegate)
+    response = client.post(
+        reverse("practices:edit", args=[practice.slug]),
+        _edit_post(practice, **{"partners-0-organisation": spaced.name}),
+    )
+    assert response.status_code == 302
+    assert practice.partners.get().organisation == spaced
+
+
+def test_names_that_differ_only_in_capitals_take_the_one_typed_exactly(client, delegate):
+    practice = _draft_with_rows(delegate, 1)
+    upper = OrganisationFactory(name="CITY LAB")
+    lower = OrganisationFactory(name="City Lab")
+    client.force_login(delegate)
+    url = reverse("practices:edit", args=[practice.slug])
+    response = client.post(url, _edit_post(practice, **{"partners-0-organisation": "City Lab"}))
+    assert response.status_code == 302
+    assert practice.partners.get().organisation == lower
+    response = client.post(url, _edit_post(practice, **{"partners-0-organisation": "city lab"}))
+    assert response.status_code == 400
+    assert response.context["formsets"][1][1].forms[0].errors["organisation"] == [
+        "Several organisations are called “city lab”, written with other capitals or spaces: "
+        "type the name exactly as the list shows it."
+    ]
+    assert practice.partners.get().organisation == lower
+    assert upper.pk != lower.pk
+
+
 def test_a_save_that_succeeds_reads_no_list_of_organisations(client, delegate):
     """The organisations a row offers are read only to draw the form."""
     from django.db import connection
