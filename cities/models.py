@@ -6,7 +6,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +175,18 @@ class City(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+def name_key(value) -> str:
+    """A name as organisations are looked up by it: lower case, its spaces trimmed and single."""
+    return " ".join(str(value or "").split()).lower()
+
+
+# ``name_key`` of an organisation's name in the database, indexed: a typed name finds its
+# organisation without reading every name.
+NAME_KEY = Lower(
+    Func(Trim("name"), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace")
+)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
@@ -210,6 +223,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [models.Index(NAME_KEY, name="cities_org_name_lookup")]
 
     def __str__(self):
         return self.name

@@ -12,7 +12,14 @@ from worldcities.users.models import User
 from worldcities.users.permissions import is_coordinator, is_delegate, is_programme_staff
 
 from . import extensions
-from .models import City, Opportunity, OpportunityResponse, Organisation, ThematicArea
+from .models import (
+    NAME_KEY,
+    City,
+    Opportunity,
+    OpportunityResponse,
+    Organisation,
+    ThematicArea,
+)
 
 
 def thematic_areas_with_topics():
@@ -61,6 +68,15 @@ def city_list_rows(page) -> list[City]:
     for city in cities:
         city.extra_cells = [getattr(city, key) for key in extensions.columns]
     return cities
+
+
+def organisations_named(keys) -> dict[str, list[Organisation]]:
+    """The organisations whose names have one of ``keys`` (``models.name_key``), by key, in
+    one query that the index of the keys answers."""
+    named: dict[str, list[Organisation]] = {}
+    for organisation in Organisation.objects.annotate(key=NAME_KEY).filter(key__in=set(keys)):
+        named.setdefault(organisation.key, []).append(organisation)
+    return named
 
 
 def city_for_page(slug: str) -> City:

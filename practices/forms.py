@@ -6,13 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Func, Value
-from django.db.models.functions import Lower, Trim
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import Organisation, Topic
+from cities.models import Organisation, Topic, name_key
+from cities.selectors import organisations_named
 from twinning.models import Action, Pairing
 from twinning.selectors import pairing_ids_of_city
 
@@ -279,26 +278,6 @@ class OrganisationNameField(forms.Field):
             return (exact or found)[0]
         code = "ambiguous" if found else "invalid_choice"
         raise ValidationError(self.error_messages[code], code=code, params={"value": typed})
-
-
-def name_key(value) -> str:
-    """A name as the lookup compares it: lower case, its spaces trimmed and single."""
-    return " ".join(str(value or "").split()).lower()
-
-
-# ``name_key`` in the database: the same for the names of the list, however they are spaced.
-NAME_KEY = Lower(
-    Func(Trim("name"), Value(r"\s+"), Value(" "), Value("g"), function="regexp_replace")
-)
-
-
-def organisations_named(keys) -> dict[str, list]:
-    """The organisations whose names have one of ``keys`` (``name_key``), by key."""
-    found = Organisation.objects.annotate(key=NAME_KEY).filter(key__in=set(keys))
-    named: dict[str, list] = {}
-    for organisation in found:
-        named.setdefault(organisation.key, []).append(organisation)
-    return named
 
 
 class PartnerForm(forms.ModelForm):
