@@ -333,7 +333,7 @@ def pairing_ids_of_city(city):
     index, and united: asked in one condition, PostgreSQL read every pairing, and misjudged how
     many would match."""
     led = Pairing.objects.filter(Q(eu_lead=city) | Q(partner_lead=city)).order_by().values("pk")
-    return led.union(PairingMember.objects.filter(city=city).values("pairing_id"))
+    return led.union(PairingMember.objects.filter(city=city).order_by().values("pairing_id"))
 
 
 def pairings_of_city(city):
