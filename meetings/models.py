@@ -170,7 +170,12 @@ class Meeting(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["starts_at"]),
+            # The lists read meetings in the order they start, upcoming (not ended yet) or
+            # past: with the end in the index, a list of upcoming meetings skips the past
+            # ones inside the index instead of reading each of them.
+            models.Index(fields=["starts_at", "ends_at"], name="meeting_start_end"),
+            # How many meetings are upcoming or past.
+            models.Index(fields=["ends_at"], name="meeting_end"),
             models.Index(fields=["status"]),
             GinIndex(fields=["search_document"], name="meeting_search_gin"),
         ]
