@@ -65,8 +65,14 @@ def test_the_catalogues_hold_every_string_of_the_code_and_no_other(tmp_path):
         ),
     )
     # makemessages reads no database: a server named, never reached, keeps the copy from
-    # starting an embedded one of its own (and leaving it running) when no server is set.
-    environ = {**os.environ, "DATABASE_URL": "postgres://unused@127.0.0.1:9/unused"}
+    # starting an embedded one of its own (and leaving it running) when no server is set. It
+    # runs with the settings `make messages` runs it with, not the suite's (whose database
+    # backend lives in the tests, which the copy leaves out).
+    environ = {
+        **os.environ,
+        "DATABASE_URL": "postgres://unused@127.0.0.1:9/unused",
+        "DJANGO_SETTINGS_MODULE": "worldcities.settings.local",
+    }
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "fr", "-v", "0"],
         cwd=copy,

@@ -29,6 +29,9 @@ if not DATABASES:
         raise ImproperlyConfigured("CI=true: set DATABASE_URL to the PostgreSQL server to test on.")
     # The test runner creates its own databases on the server.
     DATABASES = {"default": embedded_postgres(create=False)}
+# Django's PostgreSQL backend, emptying the tables after a test that commits with ``DELETE``
+# rather than ``TRUNCATE`` (``tests/postgresql/base.py`` says why).
+DATABASES["default"]["ENGINE"] = "tests.postgresql"
 
 TEST_REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 if not _reachable(TEST_REDIS_URL, 6379):
