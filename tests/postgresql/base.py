@@ -1,9 +1,9 @@
 """The suite's database backend: Django's PostgreSQL backend, except how the tables are emptied
 after a test that commits (a browser test, whose pages are served by another thread).
 
-Django empties them with one ``TRUNCATE`` of every table, which gives each of the hundred-odd
-tables and their indexes new files: about 0.7 s after each such test, however few rows it
-wrote. ``DELETE`` takes a few milliseconds per table that holds a handful of rows. Every foreign
+Django empties them with one ``TRUNCATE`` of every table, which gives each table and its
+indexes new files, however few rows the test wrote; ``DELETE`` only removes those rows (the
+README has the figures). Every foreign
 key is checked at commit (Django creates them ``DEFERRABLE INITIALLY DEFERRED``), so the order
 of the tables does not matter to them. It does to the triggers that keep one table from
 another (the published practices' groups, kept from the practices): a table emptied before
