@@ -3,12 +3,11 @@ after a test that commits (a browser test, whose pages are served by another thr
 
 Django empties them with one ``TRUNCATE`` of every table, which gives each table and its
 indexes new files, however few rows the test wrote; ``DELETE`` only removes those rows (the
-README has the figures). Every foreign
-key is checked at commit (Django creates them ``DEFERRABLE INITIALLY DEFERRED``), so the order
-of the tables does not matter to them. It does to the triggers that keep one table from
-another (the published practices' groups, kept from the practices): a table emptied before
-the one its rows are kept from is written again while that one is emptied, so every table is
-emptied a second time."""
+README has the figures). Every foreign key is checked at commit (Django creates them
+``DEFERRABLE INITIALLY DEFERRED``), so the order of the tables does not matter to them. It
+does to the triggers that keep one table from another (the published practices' groups, kept
+from the practices): a table emptied before the one its rows are kept from is written again
+while that one is emptied, so every table is emptied a second time."""
 
 from django.db.backends.postgresql import base, operations
 
