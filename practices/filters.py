@@ -18,6 +18,19 @@ def _years():
     return [(year, str(year)) for year in range(this_year + 1, 1989, -1)]
 
 
+class RowsField(django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        # Nothing chosen: an empty list, not an empty queryset, which the filter (asking
+        # whether anything was chosen) would evaluate only to find it empty.
+        return super().clean(value) if value else []
+
+
+class ChosenRows(django_filters.ModelMultipleChoiceFilter):
+    """A choice among rows (``queryset``), any of them matching."""
+
+    field_class = RowsField
+
+
 class PracticeFilter(django_filters.FilterSet):
     SORT_CHOICES = [
         ("relevance", _("Relevance")),
@@ -30,25 +43,23 @@ class PracticeFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    area = django_filters.ModelMultipleChoiceFilter(
+    area = ChosenRows(
         label=_("Thematic area"),
         to_field_name="slug",
         queryset=ThematicArea.objects.all(),
         method="filter_area",
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
-        label=_("Topic"), queryset=Topic.objects.all(), method="filter_topic"
-    )
+    topic = ChosenRows(label=_("Topic"), queryset=Topic.objects.all(), method="filter_topic")
     # Filters through a practice's own foreign keys match each practice once: no DISTINCT
     # (which django-filter adds to multiple-choice filters unless told otherwise).
-    country = django_filters.ModelMultipleChoiceFilter(
+    country = ChosenRows(
         label=_("Country"),
         field_name="city__country__code",
         to_field_name="code",
         queryset=Country.objects.all(),
         distinct=False,
     )
-    city = django_filters.ModelMultipleChoiceFilter(
+    city = ChosenRows(
         label=_("City"),
         field_name="city__slug",
         to_field_name="slug",
@@ -58,7 +69,7 @@ class PracticeFilter(django_filters.FilterSet):
     side = django_filters.MultipleChoiceFilter(
         label=_("Side"), choices=Practice.Side.choices, method="filter_side"
     )
-    edition = django_filters.ModelMultipleChoiceFilter(
+    edition = ChosenRows(
         label=_("Edition"),
         to_field_name="slug",
         queryset=Edition.objects.all(),

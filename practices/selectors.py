@@ -96,12 +96,34 @@ def with_areas_and_topics(qs):
     )
 
 
+# What a card of the list shows of its practice (``practices/includes/practice_card.html``).
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "language",
+    "status",
+    "is_demo",
+    "published_at",
+    "adoption_count",
+    "city__name",
+    "city__country__name",
+)
+
+
 def _for_cards(qs):
-    # A card shows the title, summary, city and areas: not the stored HTML or search vector.
+    """``qs`` with what a card shows and no more, and the names of each practice's thematic
+    areas in their order (``area_names``) read in the same query."""
     return (
         qs.select_related("city__country")
-        .defer("body_html", "search_vector")
-        .prefetch_related("thematic_areas")
+        .only(*CARD_FIELDS)
+        .annotate(
+            area_names=ArraySubquery(
+                ThematicArea.objects.filter(practices=OuterRef("pk"))
+                .order_by(*ThematicArea._meta.ordering)
+                .values("name")
+            )
+        )
     )
 
 
@@ -484,6 +506,31 @@ def facet_rows_cached(filtered, params, page_slice=None, names=LIST_DEPENDS_ON):
     return rows, counted.get("keys")
 
 
+def _result_count(rows) -> int:
+    # Every result has a side: the side counts add up to the number of results.
+    return sum(row[3] for row in rows.get("side", []))
+
+
+def result_count_cached(filtered, params, page_slice=None, names=LIST_DEPENDS_ON):
+    """How many results the list of ``params`` holds, kept apart from the facet rows it is
+    added up from (``facet_rows_cached``), under the same versions: a page of cards needs the
+    number, not the rows of every facet (thousands of cities for a broad list). Returns it with
+    the keys of ``page_slice`` when they were read with the counts here, else None."""
+    counted = {}
+
+    def count():
+        rows, counted["keys"] = facet_rows_cached(filtered, params, page_slice, names)
+        return _result_count(rows)
+
+    total = versions.cached(
+        "practices:count",
+        depends_on=names,
+        vary=query_pairs(params, leave_out=("page", "sort")),
+        compute=count,
+    )
+    return total, counted.get("keys")
+
+
 def practice_facets(filtered, params, rows=None) -> list[dict]:
     """Counts per facet value over the current results: one query for every facet together
     (and one for the editions' order), never one per value."""
@@ -558,9 +605,12 @@ def practice_list(*, user, params, facets: bool = True, filtered=None):
         number = _page_number(params.get("page"))
         searched = bool((filterset.form.cleaned_data.get("q") or "").strip())
         page_slice = ((number - 1) * PAGE_SIZE, PAGE_SIZE) if searched else None
-        rows, keys = facet_rows_cached(results, params, page_slice, names)
-        # Every result has a side: the side counts add up to the number of results.
-        paginator.__dict__["count"] = sum(row[3] for row in rows.get("side", []))
+        if facets:
+            rows, keys = facet_rows_cached(results, params, page_slice, names)
+            count = _result_count(rows)
+        else:
+            count, keys = result_count_cached(results, params, page_slice, names)
+        paginator.__dict__["count"] = count
         if keys is not None:
             paginator.known_keys = (number, keys)
     page = paginator.get_page(params.get("page"))

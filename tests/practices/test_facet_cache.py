@@ -2,6 +2,8 @@
 published practices (``practices:published``): every service that can change a count moves it
 on, and nothing else does."""
 
+import functools
+
 import pytest
 from django.http import QueryDict
 
@@ -25,12 +27,29 @@ def test_counts_come_from_the_cache_until_a_practice_changes(django_assert_num_q
     facets, total = _counts()
     assert (facets["area"], total) == ({"smart-city": 1}, 1)
 
-    with django_assert_num_queries(3):  # the page's keys, its rows, their areas: no count
+    with django_assert_num_queries(2):  # the page's keys, its rows with their areas: no count
         assert _counts("page=1") == (facets, total)
 
     PracticeFactory(city=city, thematic_areas=[area])
     facets, total = _counts()
     assert (facets["area"], facets["city"], total) == ({"smart-city": 2}, {"busan": 2}, 2)
+
+
+def test_a_page_of_cards_keeps_its_count_until_a_publication(
+    django_assert_num_queries, programme_staff
+):
+    from practices.services import practice_publish
+
+    PracticeFactory()
+    submitted = PracticeFactory(status="submitted")
+    cards = functools.partial(practice_list, user=None, params=QueryDict("page=1"), facets=False)
+    assert cards()["page"].paginator.count == 1
+
+    with django_assert_num_queries(2):  # the page's keys, its rows: the count is kept
+        assert cards()["page"].paginator.count == 1
+
+    practice_publish(practice=submitted, by=programme_staff)
+    assert cards()["page"].paginator.count == 2
 
 
 def test_an_archived_practice_leaves_the_counts(programme_staff):
@@ -117,7 +136,7 @@ def test_a_question_a_follow_or_an_interest_leaves_the_counts_cached(
     comment_create(practice=practice, by=partner_delegate, body="How?")
     follow_toggle(user=partner_delegate, practice=practice)
     practice_transfer_set(practice=practice, by=partner_delegate, status="interested")
-    with django_assert_num_queries(3):  # the page's keys, rows and areas: counts stayed
+    with django_assert_num_queries(2):  # the page's keys, its rows and areas: counts stayed
         _counts("page=1")
 
 

@@ -562,6 +562,21 @@ def test_the_page_tags_its_areas_then_its_topics_each_in_their_order(client, mak
     assert body.count('class="tag tag-topic"') == 3
 
 
+def test_a_card_of_the_list_tags_the_practices_areas_in_their_order(client):
+    climate = ThematicAreaFactory(name="Climate <& air>", order=2)
+    economy = ThematicAreaFactory(name="Urban economy", order=1)
+    PracticeFactory(title="Green roofs", thematic_areas=[climate, economy])
+    PracticeFactory(title="No area", thematic_areas=[])
+    html = client.get(reverse("practices:list")).content.decode()
+    cards = {
+        re.search(r"<h3><a [^>]*>(.*?)</a>", card).group(1): re.findall(
+            r'<span class="tag">(.*?)</span>', card
+        )
+        for card in html.split('<article class="card practice-card">')[1:]
+    }
+    assert cards == {"Green roofs": ["Urban economy", "Climate &lt;&amp; air&gt;"], "No area": []}
+
+
 def test_the_follow_button_is_the_readers_own(client, practice, partner_delegate):
     client.force_login(partner_delegate)
     url = practice.get_absolute_url()
